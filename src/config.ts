@@ -1,0 +1,152 @@
+import { z } from 'zod';
+
+/**
+ * Every setting the function app reads, with its meaning. This list is the reference: the README's
+ * settings table, `local.settings.example.json` and the Bicep app settings are checked against it.
+ *
+ * `where` says who must set it: `azure` settings are set by the Bicep in every environment,
+ * `local` ones only exist for the embedded local stack (emulator keys never reach Azure).
+ */
+export interface SettingReference {
+  readonly name: string;
+  readonly required: boolean;
+  readonly where: 'both' | 'azure' | 'local';
+  readonly description: string;
+  readonly example: string;
+}
+
+export const settingsReference: readonly SettingReference[] = [
+  { name: 'COSMOS_ENDPOINT', required: true, where: 'both', example: 'https://127.0.0.1:8081', description: 'Cosmos DB (NoSQL) account endpoint.' },
+  { name: 'COSMOS_DATABASE', required: false, where: 'both', example: 'waitlist', description: 'Cosmos DB database name (default `waitlist`).' },
+  { name: 'COSMOS_KEY', required: false, where: 'local', example: 'local-emulator-key', description: 'Account key, accepted only for an emulator on a loopback address. In Azure the app authenticates with its managed identity and local auth is disabled.' },
+  { name: 'AZURE_CLIENT_ID', required: false, where: 'azure', example: '00000000-0000-0000-0000-000000000000', description: 'Client id of the user-assigned managed identity used by `DefaultAzureCredential`.' },
+  { name: 'JWT_ISSUER', required: true, where: 'both', example: 'http://127.0.0.1:7071/api', description: 'The `iss` of access tokens; also the base of `/.well-known/openid-configuration`.' },
+  { name: 'JWT_AUDIENCE', required: true, where: 'both', example: 'api://waitlist', description: 'The `aud` of access tokens; APIM validate-jwt checks the same value.' },
+  { name: 'JWT_SIGNING_KEYS', required: true, where: 'both', example: '[{"kty":"EC","crv":"P-256","kid":"…","d":"…","x":"…","y":"…"}]', description: 'JSON array of ES256 private JWKs, each with a `kid`. The first signs; all are published in the JWKS (rotation). In Azure a Key Vault reference.' },
+  { name: 'ACCESS_TOKEN_TTL_SECONDS', required: false, where: 'both', example: '900', description: 'Access token lifetime in seconds (default 900).' },
+  { name: 'REFRESH_TOKEN_TTL_DAYS', required: false, where: 'both', example: '30', description: 'Refresh token family lifetime in days (default 30).' },
+  { name: 'PASSWORD_HASH_COST', required: false, where: 'both', example: '16', description: 'scrypt cost as log2(N) for new password hashes (default 16; 10–20). Existing hashes keep their own cost.' },
+  { name: 'STATUS_PAGE_BASE_URL', required: true, where: 'both', example: 'http://127.0.0.1:7071/api/v1/status/', description: 'Public base URL of the per-party status link sent by SMS; the token is appended.' },
+] as const;
+
+const loopbackHosts = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
+
+const intSetting = (min: number, max: number, fallback: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max))
+    .optional()
+    .transform((value) => value ?? fallback);
+
+const urlSetting = z.url({ protocol: /^https?$/ });
+
+const settingsSchema = z
+  .object({
+    COSMOS_ENDPOINT: urlSetting,
+    COSMOS_DATABASE: z.string().regex(/^[A-Za-z0-9_-]{1,255}$/).optional().transform((v) => v ?? 'waitlist'),
+    COSMOS_KEY: z.string().min(1).optional(),
+    AZURE_CLIENT_ID: z.uuid().optional(),
+    JWT_ISSUER: urlSetting,
+    JWT_AUDIENCE: z.string().min(1),
+    JWT_SIGNING_KEYS: z.string().min(2),
+    ACCESS_TOKEN_TTL_SECONDS: intSetting(60, 3600, 900),
+    REFRESH_TOKEN_TTL_DAYS: intSetting(1, 365, 30),
+    PASSWORD_HASH_COST: intSetting(10, 20, 16),
+    STATUS_PAGE_BASE_URL: urlSetting,
+  })
+  .superRefine((settings, ctx) => {
+    if (settings.COSMOS_KEY !== undefined && !loopbackHosts.has(new URL(settings.COSMOS_ENDPOINT).hostname)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['COSMOS_KEY'],
+        message: 'is only accepted for a local emulator (COSMOS_ENDPOINT on a loopback address); in Azure remove it and grant the managed identity a Cosmos DB data role',
+      });
+    }
+  });
+
+export interface SigningKey {
+  readonly kid: string;
+  readonly privateJwk: Readonly<Record<string, unknown>>;
+}
+
+export interface Config {
+  readonly cosmos: {
+    readonly endpoint: string;
+    readonly database: string;
+    /** Present only for a loopback emulator (validated). */
+    readonly key: string | undefined;
+    readonly managedIdentityClientId: string | undefined;
+  };
+  readonly jwt: {
+    readonly issuer: string;
+    readonly audience: string;
+    readonly signingKeys: readonly SigningKey[];
+    readonly accessTokenTtlSeconds: number;
+    readonly refreshTokenTtlDays: number;
+  };
+  readonly passwordHashCost: number;
+  readonly statusPageBaseUrl: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}\nSee the settings reference in README.md.`);
+    this.name = 'ConfigError';
+  }
+}
+
+const privateJwkSchema = z.looseObject({
+  kty: z.literal('EC'),
+  crv: z.literal('P-256'),
+  kid: z.string().min(1),
+  d: z.string().min(1),
+  x: z.string().min(1),
+  y: z.string().min(1),
+});
+
+function parseSigningKeys(raw: string): SigningKey[] | string {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    return 'JWT_SIGNING_KEYS is not valid JSON (expected an array of ES256 private JWKs)';
+  }
+  const result = z.array(privateJwkSchema).min(1).safeParse(parsed);
+  if (!result.success) {
+    return 'JWT_SIGNING_KEYS must be a non-empty JSON array of EC P-256 private JWKs, each with kid, d, x and y';
+  }
+  const kids = result.data.map((k) => k.kid);
+  if (new Set(kids).size !== kids.length) return 'JWT_SIGNING_KEYS has two keys with the same kid';
+  return result.data.map((jwk) => ({ kid: jwk.kid, privateJwk: jwk }));
+}
+
+/** Reads and validates the settings; throws a ConfigError naming every bad or missing setting. */
+export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env): Config {
+  const known = Object.fromEntries(settingsReference.map((s) => [s.name, env[s.name] === '' ? undefined : env[s.name]]));
+  const result = settingsSchema.safeParse(known);
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map((issue) => {
+        const name = String(issue.path[0] ?? 'settings');
+        return env[name] === undefined || env[name] === '' ? `${name} is required but not set` : `${name} ${issue.message}`;
+      }),
+    );
+  }
+  const s = result.data;
+  const signingKeys = parseSigningKeys(s.JWT_SIGNING_KEYS);
+  if (typeof signingKeys === 'string') throw new ConfigError([signingKeys]);
+  return {
+    cosmos: { endpoint: s.COSMOS_ENDPOINT, database: s.COSMOS_DATABASE, key: s.COSMOS_KEY, managedIdentityClientId: s.AZURE_CLIENT_ID },
+    jwt: {
+      issuer: s.JWT_ISSUER.replace(/\/$/, ''),
+      audience: s.JWT_AUDIENCE,
+      signingKeys,
+      accessTokenTtlSeconds: s.ACCESS_TOKEN_TTL_SECONDS,
+      refreshTokenTtlDays: s.REFRESH_TOKEN_TTL_DAYS,
+    },
+    passwordHashCost: s.PASSWORD_HASH_COST,
+    statusPageBaseUrl: s.STATUS_PAGE_BASE_URL,
+  };
+}
