@@ -1,0 +1,150 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import azureFunctions, { type HttpResponseInit } from '@azure/functions';
+import type { HttpFunction } from '../../src/functions/catalog-types.js';
+import { dispatch } from '../../src/functions/http/dispatch.js';
+import { problemResponse } from '../../src/functions/http/problem.js';
+
+// @azure/functions is CommonJS and its classes are not visible to Node's named-export detection.
+const { HttpRequest, HttpResponse, InvocationContext } = azureFunctions;
+
+/** A local route outside the function catalog (developer pages such as /dev/sms). */
+export interface DevRoute {
+  readonly path: string;
+  readonly handle: () => HttpResponseInit | Promise<HttpResponseInit>;
+}
+
+interface CompiledRoute {
+  readonly fn: HttpFunction;
+  readonly pattern: RegExp;
+  readonly names: readonly string[];
+  readonly literalSegments: number;
+}
+
+/** Azure Functions route templates (`v1/things/{id}`) as regular expressions; literal routes win over parameters. */
+function compile(fn: HttpFunction): CompiledRoute {
+  const names: string[] = [];
+  const segments = fn.route.split('/');
+  const source = segments
+    .map((segment) => {
+      const param = /^\{(\w+)\}$/.exec(segment);
+      if (param?.[1] !== undefined) {
+        names.push(param[1]);
+        return '([^/]+)';
+      }
+      return segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    })
+    .join('/');
+  return { fn, pattern: new RegExp(`^${source}/?$`), names, literalSegments: segments.length - names.length };
+}
+
+async function readRequestBody(request: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+async function send(response: ServerResponse, init: HttpResponseInit): Promise<void> {
+  const converted = new HttpResponse(init);
+  const body = Buffer.from(await converted.arrayBuffer());
+  const headers: Record<string, string> = {};
+  converted.headers.forEach((value, name) => {
+    headers[name] = value;
+  });
+  response.writeHead(converted.status, headers);
+  response.end(body);
+}
+
+export interface LocalHttpHost {
+  readonly port: number;
+  readonly baseUrl: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Serves the function catalog the way the Functions host does: `api/` route prefix (host.json),
+ * route parameters parsed from the template, the same HttpRequest/InvocationContext types.
+ */
+export async function startHttpHost(options: {
+  readonly functions: readonly HttpFunction[];
+  readonly port: number;
+  readonly routePrefix: string;
+  readonly devRoutes?: readonly DevRoute[];
+  readonly log?: (line: string) => void;
+}): Promise<LocalHttpHost> {
+  const routes = options.functions.map(compile).sort((a, b) => b.literalSegments - a.literalSegments);
+  const dispatchers = new Map(routes.map((r) => [r.fn, dispatch(r.fn)]));
+  const log = options.log ?? (() => undefined);
+
+  const server: Server = createServer((request, response) => {
+    void (async () => {
+      const started = performance.now();
+      const url = new URL(request.url ?? '/', `http://${request.headers.host ?? '127.0.0.1'}`);
+      const devRoute = options.devRoutes?.find((r) => r.path === url.pathname);
+      if (devRoute !== undefined) {
+        await send(response, await devRoute.handle());
+        return;
+      }
+      const prefix = `/${options.routePrefix}/`;
+      const path = url.pathname.startsWith(prefix) ? url.pathname.slice(prefix.length) : null;
+      const invocationId = randomUUID();
+      let matched: { route: CompiledRoute; params: Record<string, string> } | undefined;
+      for (const route of path === null ? [] : routes) {
+        const match = route.pattern.exec(path ?? '');
+        if (match !== null) {
+          matched = { route, params: Object.fromEntries(route.names.map((name, i) => [name, decodeURIComponent(match[i + 1] ?? '')])) };
+          break;
+        }
+      }
+      if (matched === undefined) {
+        await send(response, problemResponse('not-found', { detail: `No API route matches ${url.pathname}.`, correlationId: invocationId, instance: url.pathname }));
+        return;
+      }
+      const body = await readRequestBody(request);
+      const headers: Record<string, string> = {};
+      for (const [name, value] of Object.entries(request.headers)) if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+      const httpRequest = new HttpRequest({
+        method: request.method ?? 'GET',
+        url: url.toString(),
+        headers,
+        query: Object.fromEntries(url.searchParams),
+        params: matched.params,
+        ...(body.length > 0 ? { body: { bytes: body } } : {}),
+      });
+      const context = new InvocationContext({
+        invocationId,
+        functionName: matched.route.fn.name,
+        logHandler: (level, ...args) => {
+          log(`[${matched.route.fn.name}] ${level}: ${args.map((a) => (a instanceof Error ? a.stack ?? a.message : String(a))).join(' ')}`);
+        },
+      });
+      const handler = dispatchers.get(matched.route.fn);
+      if (handler === undefined) throw new Error('route without dispatcher');
+      const result = (await handler(httpRequest, context)) ?? { status: 204 };
+      await send(response, result instanceof HttpResponse ? { status: result.status, headers: result.headers, body: Buffer.from(await result.arrayBuffer()) } : result);
+      log(`${request.method ?? 'GET'} ${url.pathname} → ${response.statusCode} (${(performance.now() - started).toFixed(1)} ms)`);
+    })().catch((error: unknown) => {
+      log(`local host failure: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+      if (!response.headersSent) response.writeHead(500, { 'content-type': 'text/plain' });
+      response.end('local host failure');
+    });
+  });
+  server.keepAliveTimeout = 30_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, '127.0.0.1', resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    port,
+    baseUrl: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => {
+          resolve();
+        });
+      }),
+  };
+}

@@ -1,0 +1,48 @@
+import { ConfigError } from '../src/config.js';
+import { startLocalStack } from './stack.js';
+
+/** `npm start`: the product on 127.0.0.1 with its embedded local stack; Ctrl-C stops it cleanly. */
+async function main(): Promise<void> {
+  const port = Number(process.env.PORT ?? 7071);
+  const stack = await startLocalStack({ port, log: (line) => console.log(line) });
+  const demo = stack.demo;
+  console.log(`
+Waitlist is running on ${stack.baseUrl}
+  API            ${stack.apiUrl}/v1/...
+  OpenAPI        ${stack.apiUrl}/openapi.json
+  OpenID config  ${stack.apiUrl}/.well-known/openid-configuration
+  Cosmos DB      ${stack.cosmos.endpoint} (embedded, in memory: data is gone when this stops)
+${demo === null ? '' : `
+Demo data
+  owner          ${demo.ownerEmail} / ${demo.ownerPassword}
+  restaurant     ${demo.restaurantId}
+  waitlist       ${demo.waitlistId}
+`}
+Press Ctrl-C to stop.`);
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal} received, stopping…`);
+    stack.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => {
+    stop('SIGINT');
+  });
+  process.on('SIGTERM', () => {
+    stop('SIGTERM');
+  });
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) console.error(error.message);
+  else if (error instanceof Error && 'code' in error && error.code === 'EADDRINUSE') console.error(`Port ${process.env.PORT ?? 7071} is in use. Stop the other process or set PORT.`);
+  else console.error(error);
+  process.exit(1);
+});

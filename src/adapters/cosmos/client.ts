@@ -1,0 +1,73 @@
+import { Agent } from 'node:https';
+import { CosmosClient, ErrorResponse, type Container, type Database } from '@azure/cosmos';
+import { DefaultAzureCredential } from '@azure/identity';
+import type { Config } from '../../config.js';
+
+/**
+ * The containers and the access patterns they serve. Every request path is a point read or a
+ * query within one logical partition.
+ *
+ * - users (/pk): a user (pk = userId) with their memberships and places in line (same pk: one
+ *   query lists them); email claims (pk = "email:<address>", enforce unique emails by create
+ *   conflict, point-read at sign-in); login attempts (pk = "login:<address>").
+ * - refreshTokens (/id): one document per refresh-token family, replaced with If-Match on every
+ *   rotation; expires with per-item TTL.
+ * - restaurants (/restaurantId): the restaurant, its members (authorization point reads) and its
+ *   waitlists.
+ * - waitees (/waitlistId): the parties of one waitlist; the line is a single-partition query.
+ * - statusLinks (/id): the public status token → where the party is.
+ */
+export const containerDefinitions = [
+  { id: 'users', partitionKey: '/pk' },
+  { id: 'refreshTokens', partitionKey: '/id', defaultTtl: -1 },
+  { id: 'restaurants', partitionKey: '/restaurantId' },
+  { id: 'waitees', partitionKey: '/waitlistId', excludedPaths: ['/notes/?'] },
+  { id: 'statusLinks', partitionKey: '/id' },
+] as const;
+
+export type ContainerName = (typeof containerDefinitions)[number]['id'];
+export type Containers = Readonly<Record<ContainerName, Container>>;
+
+export function createCosmosClient(config: Config['cosmos']): CosmosClient {
+  if (config.key !== undefined) {
+    // Only reachable for a loopback emulator (config validation); its certificate is self-signed.
+    return new CosmosClient({
+      endpoint: config.endpoint,
+      key: config.key,
+      agent: new Agent({ keepAlive: true, rejectUnauthorized: false }),
+      connectionPolicy: { enableEndpointDiscovery: false },
+    });
+  }
+  const credential = new DefaultAzureCredential(
+    config.managedIdentityClientId === undefined ? {} : { managedIdentityClientId: config.managedIdentityClientId },
+  );
+  return new CosmosClient({ endpoint: config.endpoint, aadCredentials: credential });
+}
+
+export function containersOf(database: Database): Containers {
+  const entries = containerDefinitions.map((d) => [d.id, database.container(d.id)] as const);
+  return Object.fromEntries(entries) as Record<ContainerName, Container>;
+}
+
+/**
+ * Creates the database and containers when missing. In Azure the Bicep creates them (the app's
+ * data-plane role cannot); locally the host calls this at start.
+ */
+export async function ensureDatabase(client: CosmosClient, databaseId: string): Promise<Database> {
+  const { database } = await client.databases.createIfNotExists({ id: databaseId });
+  for (const definition of containerDefinitions) {
+    await database.containers.createIfNotExists({
+      id: definition.id,
+      partitionKey: { paths: [definition.partitionKey] },
+      ...('defaultTtl' in definition ? { defaultTtl: definition.defaultTtl } : {}),
+      ...('excludedPaths' in definition
+        ? { indexingPolicy: { includedPaths: [{ path: '/*' }], excludedPaths: [...definition.excludedPaths.map((path) => ({ path })), { path: '/"_etag"/?' }] } }
+        : {}),
+    });
+  }
+  return database;
+}
+
+export function statusCodeOf(error: unknown): number | undefined {
+  return error instanceof ErrorResponse ? error.code === undefined ? undefined : Number(error.code) : undefined;
+}

@@ -1,0 +1,100 @@
+import type { Container, ItemDefinition, PartitionKey, SqlParameter } from '@azure/cosmos';
+import { DomainError } from '../../domain/errors.js';
+import type { Versioned } from '../../domain/model.js';
+import { statusCodeOf } from './client.js';
+
+/**
+ * Typed document access shared by the stores. Stored documents are the entity plus a `type`
+ * discriminator and the partition key field; Cosmos system properties are dropped on read.
+ */
+type Stored = ItemDefinition & { readonly id: string };
+
+function withoutSystemProperties<T>(resource: Record<string, unknown>): T {
+  return Object.fromEntries(Object.entries(resource).filter(([key]) => !key.startsWith('_'))) as T;
+}
+
+function versioned<T>(resource: Record<string, unknown> | undefined, etag: string | undefined): Versioned<T> {
+  if (resource === undefined || etag === undefined) throw new Error('Cosmos DB returned no document or ETag for a successful write');
+  return { value: withoutSystemProperties<T>(resource), etag };
+}
+
+const ifMatch = (etag: string | undefined) => (etag === undefined ? {} : { accessCondition: { type: 'IfMatch', condition: etag } });
+
+const stale = () =>
+  new DomainError('precondition-failed', 'The resource changed since you read it (ETag mismatch). Read it again and retry with the new ETag.');
+
+export async function readDocument<T>(container: Container, id: string, partitionKey: PartitionKey): Promise<Versioned<T> | null> {
+  const response = await container.item(id, partitionKey).read<Stored>();
+  if (response.statusCode === 404 || response.resource === undefined) return null;
+  return versioned<T>(response.resource, response.etag);
+}
+
+/** Creates the document, or returns null when one with the same id exists in the partition. */
+export async function createDocument<T>(container: Container, document: Stored): Promise<Versioned<T> | null> {
+  try {
+    const response = await container.items.create<Stored>(document);
+    return versioned<T>(response.resource, response.etag);
+  } catch (error) {
+    if (statusCodeOf(error) === 409) return null;
+    throw error;
+  }
+}
+
+export async function upsertDocument<T>(container: Container, document: Stored): Promise<Versioned<T>> {
+  const response = await container.items.upsert<Stored>(document);
+  return versioned<T>(response.resource, response.etag);
+}
+
+/** Replaces the document when its ETag still matches (when given); a mismatch is precondition-failed. */
+export async function replaceDocument<T>(container: Container, document: Stored, partitionKey: PartitionKey, etag?: string): Promise<Versioned<T>> {
+  try {
+    const response = await container.item(document.id, partitionKey).replace<Stored>(document, ifMatch(etag));
+    return versioned<T>(response.resource, response.etag);
+  } catch (error) {
+    const status = statusCodeOf(error);
+    if (status === 412) throw stale();
+    if (status === 404) throw new DomainError('not-found', 'The resource was removed while you were changing it.');
+    throw error;
+  }
+}
+
+/** Deletes the document; returns false when it was already gone. */
+export async function deleteDocument(container: Container, id: string, partitionKey: PartitionKey, etag?: string): Promise<boolean> {
+  try {
+    await container.item(id, partitionKey).delete(ifMatch(etag));
+    return true;
+  } catch (error) {
+    const status = statusCodeOf(error);
+    if (status === 404) return false;
+    if (status === 412) throw stale();
+    throw error;
+  }
+}
+
+export interface Page<T> {
+  readonly items: T[];
+  readonly continuationToken: string | null;
+}
+
+export async function queryPage<T>(
+  container: Container,
+  query: string,
+  parameters: SqlParameter[],
+  partitionKey: PartitionKey,
+  page: { readonly limit: number; readonly continuationToken: string | null },
+): Promise<Page<Versioned<T>>> {
+  const iterator = container.items.query<Stored>(
+    { query, parameters },
+    { partitionKey, maxItemCount: page.limit, ...(page.continuationToken === null ? {} : { continuationToken: page.continuationToken }) },
+  );
+  const response = await iterator.fetchNext();
+  return {
+    items: response.resources.map((resource) => versioned<T>(resource, typeof resource._etag === 'string' ? resource._etag : undefined)),
+    continuationToken: response.continuationToken ?? null,
+  };
+}
+
+export async function queryAll<T>(container: Container, query: string, parameters: SqlParameter[], partitionKey: PartitionKey): Promise<Versioned<T>[]> {
+  const response = await container.items.query<Stored>({ query, parameters }, { partitionKey }).fetchAll();
+  return response.resources.map((resource) => versioned<T>(resource, typeof resource._etag === 'string' ? resource._etag : undefined));
+}

@@ -1,0 +1,82 @@
+import type { Container } from '@azure/cosmos';
+import type { LoginAttempts } from '../../domain/login-throttle.js';
+import type { Membership, Place, User, Versioned } from '../../domain/model.js';
+import { createDocument, deleteDocument, queryAll, readDocument, replaceDocument } from './documents.js';
+
+const emailKey = (emailLower: string) => `email:${emailLower}`;
+const loginKey = (emailLower: string) => `login:${emailLower}`;
+
+interface EmailClaim {
+  readonly userId: string;
+}
+
+/** Users, their email claims, sign-in attempts, and the per-user indexes (memberships, places). */
+export class UserStore {
+  constructor(private readonly container: Container) {}
+
+  /** Reserves an address for a user; false when another user holds it. */
+  async claimEmail(emailLower: string, userId: string): Promise<boolean> {
+    const key = emailKey(emailLower);
+    return (await createDocument(this.container, { id: key, pk: key, type: 'email', userId })) !== null;
+  }
+
+  async releaseEmail(emailLower: string): Promise<void> {
+    await deleteDocument(this.container, emailKey(emailLower), emailKey(emailLower));
+  }
+
+  async userIdForEmail(emailLower: string): Promise<string | null> {
+    const claim = await readDocument<EmailClaim>(this.container, emailKey(emailLower), emailKey(emailLower));
+    return claim?.value.userId ?? null;
+  }
+
+  async create(user: User): Promise<Versioned<User> | null> {
+    return createDocument<User>(this.container, { ...user, pk: user.id, type: 'user' });
+  }
+
+  async get(userId: string): Promise<Versioned<User> | null> {
+    return readDocument<User>(this.container, userId, userId);
+  }
+
+  async loginAttempts(emailLower: string): Promise<Versioned<LoginAttempts> | null> {
+    return readDocument<LoginAttempts>(this.container, loginKey(emailLower), loginKey(emailLower));
+  }
+
+  /** Saves attempts if nobody else did in between (etag null: first record); false on a race. */
+  async saveLoginAttempts(emailLower: string, attempts: LoginAttempts, etag: string | null): Promise<boolean> {
+    const key = loginKey(emailLower);
+    const document = { ...attempts, id: key, pk: key, type: 'login' };
+    if (etag === null) return (await createDocument(this.container, document)) !== null;
+    try {
+      await replaceDocument(this.container, document, key, etag);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async putMembership(membership: Membership): Promise<void> {
+    await this.container.items.upsert({ ...membership, id: `membership:${membership.restaurantId}`, pk: membership.userId, type: 'membership' });
+  }
+
+  async deleteMembership(userId: string, restaurantId: string): Promise<void> {
+    await deleteDocument(this.container, `membership:${restaurantId}`, userId);
+  }
+
+  async memberships(userId: string): Promise<Membership[]> {
+    const found = await queryAll<Membership>(this.container, 'SELECT * FROM c WHERE c.pk = @userId AND c.type = "membership"', [{ name: '@userId', value: userId }], userId);
+    return found.map((m) => m.value);
+  }
+
+  async addPlace(place: Place): Promise<void> {
+    await this.container.items.upsert({ ...place, id: `place:${place.waiteeId}`, pk: place.userId, type: 'place' });
+  }
+
+  async removePlace(userId: string, waiteeId: string): Promise<void> {
+    await deleteDocument(this.container, `place:${waiteeId}`, userId);
+  }
+
+  async places(userId: string): Promise<Place[]> {
+    const found = await queryAll<Place>(this.container, 'SELECT * FROM c WHERE c.pk = @userId AND c.type = "place"', [{ name: '@userId', value: userId }], userId);
+    return found.map((p) => p.value).sort((a, b) => a.joinedAt.localeCompare(b.joinedAt));
+  }
+}

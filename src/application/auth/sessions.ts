@@ -1,0 +1,174 @@
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DomainError } from '../../domain/errors.js';
+import { delayBeforeAnswerMs, noAttempts, recordFailure, retryAfterSeconds } from '../../domain/login-throttle.js';
+import type { User } from '../../domain/model.js';
+import type { Services } from '../services.js';
+import { decoyHash, enforcePasswordPolicy, hashPassword, verifyPassword } from './passwords.js';
+
+export interface TokenResponse {
+  readonly access_token: string;
+  readonly token_type: 'Bearer';
+  readonly expires_in: number;
+  readonly refresh_token: string;
+}
+
+const invalidGrant = (message: string) => new DomainError('invalid-grant', message, { error: 'invalid_grant' });
+const badCredentials = () => invalidGrant('The email or password is incorrect.');
+const badRefreshToken = () => invalidGrant('The refresh token is invalid, expired or was revoked. Sign in again.');
+
+export const normalizeEmail = (email: string): string => email.trim().toLowerCase();
+
+export async function register(
+  s: Services,
+  input: { email: string; password: string; displayName: string; phone: string | null },
+): Promise<User> {
+  const email = input.email.trim();
+  const emailLower = normalizeEmail(email);
+  await enforcePasswordPolicy(input.password, [emailLower.split('@')[0] ?? '', input.displayName]);
+  const user: User = {
+    id: randomUUID(),
+    email,
+    displayName: input.displayName.trim(),
+    phone: input.phone,
+    passwordHash: await hashPassword(input.password, s.config.passwordHashCost),
+    createdAt: s.now().toISOString(),
+  };
+  if (!(await s.users.claimEmail(emailLower, user.id))) {
+    // A claim whose user was never written (a crash between the two writes) is taken over.
+    const holder = await s.users.userIdForEmail(emailLower);
+    if (holder === null || (await s.users.get(holder)) !== null || !(await retakeClaim(s, emailLower, user.id))) {
+      throw new DomainError('conflict', 'An account with this email already exists. Sign in instead.', { field: 'email' });
+    }
+  }
+  try {
+    const created = await s.users.create(user);
+    if (created === null) throw new Error('user id collision');
+    return created.value;
+  } catch (error) {
+    await s.users.releaseEmail(emailLower);
+    throw error;
+  }
+}
+
+async function retakeClaim(s: Services, emailLower: string, userId: string): Promise<boolean> {
+  await s.users.releaseEmail(emailLower);
+  return s.users.claimEmail(emailLower, userId);
+}
+
+let decoy: Promise<string> | undefined;
+
+/** Resource owner password grant, throttled per address whether or not an account exists. */
+export async function passwordGrant(s: Services, input: { email: string; password: string }): Promise<TokenResponse> {
+  const emailLower = normalizeEmail(input.email);
+  const now = s.now();
+  const attempts = await s.users.loginAttempts(emailLower);
+  const wait = attempts === null ? 0 : retryAfterSeconds(attempts.value, now);
+  if (wait > 0) {
+    throw new DomainError('too-many-attempts', `Too many failed sign-ins for this address. Try again in ${Math.ceil(wait / 60)} minute(s).`, { retryAfterSeconds: wait });
+  }
+  if (attempts !== null) await sleep(delayBeforeAnswerMs(attempts.value));
+
+  const userId = await s.users.userIdForEmail(emailLower);
+  const user = userId === null ? null : (await s.users.get(userId))?.value ?? null;
+  decoy ??= decoyHash(s.config.passwordHashCost);
+  const valid = await verifyPassword(input.password, user?.passwordHash ?? (await decoy));
+  if (!valid || user === null) {
+    await recordFailedAttempt(s, emailLower);
+    throw badCredentials();
+  }
+  if (attempts !== null && attempts.value.failures > 0) await s.users.saveLoginAttempts(emailLower, noAttempts(now), attempts.etag);
+  return startSession(s, user.id);
+}
+
+async function recordFailedAttempt(s: Services, emailLower: string): Promise<void> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const current = await s.users.loginAttempts(emailLower);
+    const next = recordFailure(current?.value ?? noAttempts(s.now()), s.now());
+    if (await s.users.saveLoginAttempts(emailLower, next, current?.etag ?? null)) return;
+  }
+}
+
+const hashSecret = (secret: string) => createHash('sha256').update(secret).digest('base64url');
+
+/** Refresh tokens are `<family id>.<secret>`; only the secret's hash is stored. */
+async function startSession(s: Services, userId: string): Promise<TokenResponse> {
+  const now = s.now();
+  const secret = randomBytes(32).toString('base64url');
+  const familyId = randomUUID();
+  await s.refreshTokens.create({
+    id: familyId,
+    userId,
+    currentHash: hashSecret(secret),
+    revoked: false,
+    createdAt: now.toISOString(),
+    rotatedAt: now.toISOString(),
+    expiresAt: new Date(now.getTime() + s.config.jwt.refreshTokenTtlDays * 86_400_000).toISOString(),
+  });
+  return tokenResponse(s, userId, `${familyId}.${secret}`);
+}
+
+async function tokenResponse(s: Services, userId: string, refreshToken: string): Promise<TokenResponse> {
+  const access = await s.accessTokens.issue(userId, s.now());
+  return { access_token: access.token, token_type: 'Bearer', expires_in: access.expiresIn, refresh_token: refreshToken };
+}
+
+function parseRefreshToken(token: string): { familyId: string; secret: string } | null {
+  const match = /^([0-9a-f-]{36})\.([A-Za-z0-9_-]{43})$/.exec(token);
+  return match?.[1] === undefined || match[2] === undefined ? null : { familyId: match[1], secret: match[2] };
+}
+
+function sameHash(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
+async function revokeFamily(s: Services, familyId: string): Promise<void> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const family = await s.refreshTokens.get(familyId);
+    if (family === null || family.value.revoked) return;
+    try {
+      await s.refreshTokens.replace({ ...family.value, revoked: true }, family.etag);
+      return;
+    } catch (error) {
+      if (!(error instanceof DomainError && error.kind === 'precondition-failed')) throw error;
+    }
+  }
+}
+
+/**
+ * Rotates a refresh token. Presenting a token that was already rotated (or racing another use of
+ * the same token) means it leaked: the whole family is revoked and every holder must sign in again.
+ */
+export async function refreshGrant(s: Services, refreshToken: string): Promise<TokenResponse> {
+  const parsed = parseRefreshToken(refreshToken);
+  if (parsed === null) throw badRefreshToken();
+  const family = await s.refreshTokens.get(parsed.familyId);
+  const now = s.now();
+  if (family === null || family.value.revoked || Date.parse(family.value.expiresAt) <= now.getTime()) throw badRefreshToken();
+  if (!sameHash(hashSecret(parsed.secret), family.value.currentHash)) {
+    await revokeFamily(s, parsed.familyId);
+    throw invalidGrant('This refresh token was already used. For your safety every session from that sign-in was ended; sign in again.');
+  }
+  if ((await s.users.get(family.value.userId)) === null) throw badRefreshToken();
+  const secret = randomBytes(32).toString('base64url');
+  try {
+    await s.refreshTokens.replace({ ...family.value, currentHash: hashSecret(secret), rotatedAt: now.toISOString() }, family.etag);
+  } catch (error) {
+    if (error instanceof DomainError && error.kind === 'precondition-failed') {
+      await revokeFamily(s, parsed.familyId);
+      throw invalidGrant('This refresh token was used twice at once. Every session from that sign-in was ended; sign in again.');
+    }
+    throw error;
+  }
+  return tokenResponse(s, family.value.userId, `${parsed.familyId}.${secret}`);
+}
+
+/** Ends the sign-in the refresh token belongs to; unknown tokens are ignored (RFC 7009). */
+export async function logout(s: Services, refreshToken: string): Promise<void> {
+  const parsed = parseRefreshToken(refreshToken);
+  if (parsed === null) return;
+  const family = await s.refreshTokens.get(parsed.familyId);
+  if (family !== null && sameHash(hashSecret(parsed.secret), family.value.currentHash)) await revokeFamily(s, parsed.familyId);
+}

@@ -1,0 +1,102 @@
+import { randomUUID } from 'node:crypto';
+import { DomainError } from '../domain/errors.js';
+import type { Membership, Restaurant } from '../domain/model.js';
+import type { RestaurantRole } from '../domain/roles.js';
+import { memberWith, type Caller } from './access.js';
+import type { Services } from './services.js';
+import { memberView, restaurantView } from './views.js';
+
+export const maxRestaurantsPerUser = 50;
+
+async function signedInUser(s: Services, caller: Caller) {
+  const user = await s.users.get(caller.userId);
+  if (user === null) throw new DomainError('unauthenticated', 'Your account no longer exists.');
+  return user.value;
+}
+
+export async function createRestaurant(s: Services, caller: Caller, input: { name: string; timeZone: string; phone: string | null }) {
+  const user = await signedInUser(s, caller);
+  if ((await s.users.memberships(user.id)).length >= maxRestaurantsPerUser) {
+    throw new DomainError('limit-reached', `You belong to ${maxRestaurantsPerUser} restaurants already; leave one before creating another.`, { limit: maxRestaurantsPerUser });
+  }
+  const now = s.now().toISOString();
+  const restaurant: Restaurant = { id: randomUUID(), name: input.name, timeZone: input.timeZone, phone: input.phone, createdAt: now, createdBy: user.id };
+  const owner: Membership = { restaurantId: restaurant.id, userId: user.id, role: 'owner', email: user.email, displayName: user.displayName, addedAt: now };
+  // The membership goes first: a crash after it leaves an invisible membership, never an ownerless restaurant.
+  await s.restaurants.putMember(owner);
+  await s.users.putMembership(owner);
+  const created = await s.restaurants.create(restaurant);
+  if (created === null) throw new Error('restaurant id collision');
+  return restaurantView(created, 'owner');
+}
+
+export async function myRestaurants(s: Services, caller: Caller) {
+  const memberships = await s.users.memberships(caller.userId);
+  const restaurants = await Promise.all(memberships.map(async (m) => ({ m, r: await s.restaurants.get(m.restaurantId) })));
+  return restaurants.flatMap(({ m, r }) => (r === null ? [] : [restaurantView(r, m.role)]));
+}
+
+export async function getRestaurant(s: Services, caller: Caller, restaurantId: string) {
+  const membership = await memberWith(s, caller, restaurantId, 'read');
+  const restaurant = await s.restaurants.get(restaurantId);
+  if (restaurant === null) throw new DomainError('not-found', 'Restaurant not found, or you are not a member of it.');
+  return restaurantView(restaurant, membership.role);
+}
+
+export async function updateRestaurant(
+  s: Services,
+  caller: Caller,
+  restaurantId: string,
+  patch: { name?: string | undefined; timeZone?: string | undefined; phone?: string | null | undefined },
+  ifMatch: string | undefined,
+) {
+  const membership = await memberWith(s, caller, restaurantId, 'manage-settings');
+  const current = await s.restaurants.get(restaurantId);
+  if (current === null) throw new DomainError('not-found', 'Restaurant not found, or you are not a member of it.');
+  const next: Restaurant = {
+    ...current.value,
+    ...(patch.name === undefined ? {} : { name: patch.name }),
+    ...(patch.timeZone === undefined ? {} : { timeZone: patch.timeZone }),
+    ...(patch.phone === undefined ? {} : { phone: patch.phone }),
+  };
+  return restaurantView(await s.restaurants.replace(next, ifMatch ?? current.etag), membership.role);
+}
+
+export async function addStaff(s: Services, caller: Caller, restaurantId: string, input: { email: string; role: RestaurantRole }) {
+  await memberWith(s, caller, restaurantId, 'manage-staff');
+  const userId = await s.users.userIdForEmail(input.email.trim().toLowerCase());
+  const user = userId === null ? null : await s.users.get(userId);
+  if (user === null) {
+    throw new DomainError('not-found', 'No account uses this email. Ask them to register first, then add them again.', { field: 'email' });
+  }
+  const membership: Membership = {
+    restaurantId,
+    userId: user.value.id,
+    role: input.role,
+    email: user.value.email,
+    displayName: user.value.displayName,
+    addedAt: s.now().toISOString(),
+  };
+  if (!(await s.restaurants.addMember(membership))) {
+    throw new DomainError('conflict', 'This person is already a member of the restaurant. Remove them first to change their role.', { userId: user.value.id });
+  }
+  await s.users.putMembership(membership);
+  return memberView(membership);
+}
+
+export async function listStaff(s: Services, caller: Caller, restaurantId: string) {
+  await memberWith(s, caller, restaurantId, 'read');
+  return (await s.restaurants.members(restaurantId)).map(memberView);
+}
+
+export async function removeStaff(s: Services, caller: Caller, restaurantId: string, userId: string): Promise<void> {
+  await memberWith(s, caller, restaurantId, 'manage-staff');
+  const members = await s.restaurants.members(restaurantId);
+  const target = members.find((m) => m.userId === userId);
+  if (target === undefined) throw new DomainError('not-found', 'That person is not a member of this restaurant.');
+  if (target.role === 'owner' && members.filter((m) => m.role === 'owner').length === 1) {
+    throw new DomainError('conflict', 'A restaurant needs at least one owner. Add another owner before removing this one.');
+  }
+  await s.restaurants.removeMember(restaurantId, userId);
+  await s.users.deleteMembership(userId, restaurantId);
+}

@@ -1,0 +1,271 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { DomainError } from '../domain/errors.js';
+import { estimateWaitMinutes, recordSeating } from '../domain/estimate.js';
+import type { Membership, Versioned, Waitee, Waitlist } from '../domain/model.js';
+import { can } from '../domain/roles.js';
+import { isActive, nextStatus, positionsInLine, type WaiteeAction, type WaiteeStatus } from '../domain/waitee.js';
+import { waitlistOf, type Caller } from './access.js';
+import type { Services } from './services.js';
+import { waiteeView, type WaiteeView } from './views.js';
+
+export const maxPartiesInLine = 500;
+const maxConcurrencyRetries = 5;
+
+/** Whether the caller runs this line (staff/owner) or is a customer; anything else is not-found. */
+async function roleIn(s: Services, caller: Caller, restaurantId: string): Promise<Membership | null> {
+  const membership = await s.restaurants.member(restaurantId, caller.userId);
+  return membership !== null && can(membership.role, 'run-line') ? membership : null;
+}
+
+const waiteeNotFound = () => new DomainError('not-found', 'Party not found in this waitlist.');
+
+function statusUrl(s: Services, waitee: Waitee): string {
+  return new URL(waitee.statusToken, s.config.statusPageBaseUrl.endsWith('/') ? s.config.statusPageBaseUrl : `${s.config.statusPageBaseUrl}/`).toString();
+}
+
+/** Positions and estimates need the whole active line (bounded by maxPartiesInLine) and the waitlist's history. */
+async function present(s: Services, waitlist: Waitlist, waitees: readonly Versioned<Waitee>[]): Promise<WaiteeView[]> {
+  const needsLine = waitees.some((w) => isActive(w.value.status));
+  const positions = needsLine ? positionsInLine((await s.waitees.line(waitlist.id)).map((w) => w.value)) : new Map<string, number>();
+  const now = s.now();
+  return waitees.map((w) => {
+    const position = positions.get(w.value.id) ?? null;
+    const estimatedWaitMinutes =
+      position === null
+        ? null
+        : estimateWaitMinutes({ partySize: w.value.partySize, joinedAt: w.value.joinedAt, now, history: waitlist.recentSeatings, defaultWaitMinutes: waitlist.defaultWaitMinutes });
+    return waiteeView(w, { position, estimatedWaitMinutes, statusUrl: statusUrl(s, w.value) });
+  });
+}
+
+async function presentOne(s: Services, waitlist: Waitlist, waitee: Versioned<Waitee>): Promise<WaiteeView> {
+  const [view] = await present(s, waitlist, [waitee]);
+  if (view === undefined) throw new Error('present returned nothing');
+  return view;
+}
+
+export interface NewParty {
+  readonly name?: string | undefined;
+  readonly phone?: string | null | undefined;
+  readonly partySize: number;
+  readonly notes?: string | null | undefined;
+}
+
+/** An Idempotency-Key maps to a fixed waitee id, so a retried add finds the first one instead of adding twice. */
+function waiteeIdFor(waitlistId: string, callerId: string, idempotencyKey: string | undefined): string {
+  if (idempotencyKey === undefined) return randomUUID();
+  const hex = createHash('sha256').update(`${waitlistId}\n${callerId}\n${idempotencyKey}`).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+/**
+ * Staff add a walk-in party; any other signed-in user joins as themselves (once per line, only
+ * while the waitlist is open).
+ */
+export async function addWaitee(s: Services, caller: Caller, restaurantId: string, waitlistId: string, party: NewParty, idempotencyKey: string | undefined) {
+  const staff = await roleIn(s, caller, restaurantId);
+  const waitlist = await waitlistOf(s, restaurantId, waitlistId);
+  const id = waiteeIdFor(waitlistId, caller.userId, idempotencyKey);
+  const replay = idempotencyKey === undefined ? null : await s.waitees.get(waitlistId, id);
+  if (replay !== null) return { replayed: true, view: await presentOne(s, waitlist.value, replay) };
+
+  let name: string;
+  let phone: string | null;
+  if (staff === null) {
+    if (!waitlist.value.open) throw new DomainError('conflict', 'This waitlist is closed and not taking new parties right now.');
+    const user = await s.users.get(caller.userId);
+    if (user === null) throw new DomainError('unauthenticated', 'Your account no longer exists.');
+    const places = (await s.users.places(caller.userId)).filter((p) => p.waitlistId === waitlistId);
+    for (const place of places) {
+      const existing = await s.waitees.get(waitlistId, place.waiteeId);
+      if (existing !== null && isActive(existing.value.status)) {
+        throw new DomainError('conflict', 'You are already in this line.', { waiteeId: existing.value.id });
+      }
+    }
+    name = party.name ?? user.value.displayName;
+    phone = party.phone === undefined ? user.value.phone : party.phone;
+  } else {
+    if (party.name === undefined) throw new DomainError('validation', 'The body /name: a party added by staff needs a name.', { field: 'name' });
+    name = party.name;
+    phone = party.phone ?? null;
+  }
+  const line = await s.waitees.line(waitlistId);
+  if (line.length >= maxPartiesInLine) {
+    throw new DomainError('limit-reached', `This line already has ${maxPartiesInLine} parties.`, { limit: maxPartiesInLine });
+  }
+
+  const now = s.now().toISOString();
+  const statusToken = randomBytes(12).toString('base64url');
+  const waitee: Waitee = {
+    id,
+    waitlistId,
+    restaurantId,
+    name,
+    phone,
+    partySize: party.partySize,
+    notes: party.notes ?? null,
+    status: 'waiting',
+    source: staff === null ? 'customer' : 'staff',
+    customerId: staff === null ? caller.userId : null,
+    statusToken,
+    joinedAt: now,
+    notifiedAt: null,
+    seatedAt: null,
+    endedAt: null,
+    updatedAt: now,
+  };
+  // Indexes first, the party last: a crash in between leaves an index pointing at nothing (ignored
+  // on read), never a party nobody can find.
+  await s.statusLinks.create({ id: statusToken, restaurantId, waitlistId, waiteeId: id });
+  if (staff === null) await s.users.addPlace({ userId: caller.userId, restaurantId, waitlistId, waiteeId: id, joinedAt: now });
+  const created = await s.waitees.create(waitee);
+  if (created === null) {
+    const existing = await s.waitees.get(waitlistId, id);
+    if (existing === null) throw new Error('waitee create conflicted but nothing is stored');
+    return { replayed: true, view: await presentOne(s, waitlist.value, existing) };
+  }
+  return { replayed: false, view: await presentOne(s, waitlist.value, created) };
+}
+
+export async function listWaitees(
+  s: Services,
+  caller: Caller,
+  restaurantId: string,
+  waitlistId: string,
+  options: { statuses: readonly WaiteeStatus[] | null; limit: number; continuationToken: string | null },
+) {
+  if ((await roleIn(s, caller, restaurantId)) === null) throw new DomainError('not-found', 'Restaurant not found, or you are not a member of it.');
+  const waitlist = await waitlistOf(s, restaurantId, waitlistId);
+  const page = await s.waitees.page(waitlistId, options.statuses, options);
+  return { items: await present(s, waitlist.value, page.items), continuationToken: page.continuationToken };
+}
+
+/** The party, visible to the line's staff and to the customer it belongs to; to anyone else not-found. */
+async function visibleWaitee(s: Services, caller: Caller, restaurantId: string, waitlistId: string, waiteeId: string) {
+  const staff = await roleIn(s, caller, restaurantId);
+  const waitee = await s.waitees.get(waitlistId, waiteeId);
+  if (waitee === null || waitee.value.restaurantId !== restaurantId) throw waiteeNotFound();
+  if (staff === null && waitee.value.customerId !== caller.userId) throw waiteeNotFound();
+  const waitlist = await waitlistOf(s, restaurantId, waitlistId);
+  return { staff, waitee, waitlist };
+}
+
+export async function getWaitee(s: Services, caller: Caller, restaurantId: string, waitlistId: string, waiteeId: string) {
+  const { waitee, waitlist } = await visibleWaitee(s, caller, restaurantId, waitlistId, waiteeId);
+  return presentOne(s, waitlist.value, waitee);
+}
+
+const staffOnly = () => new DomainError('forbidden', 'Only the restaurant staff can change a party; you can leave the line with POST .../cancel.');
+
+export async function updateWaitee(
+  s: Services,
+  caller: Caller,
+  ids: { restaurantId: string; waitlistId: string; waiteeId: string },
+  patch: { name?: string | undefined; phone?: string | null | undefined; partySize?: number | undefined; notes?: string | null | undefined },
+  ifMatch: string | undefined,
+) {
+  const { staff, waitee, waitlist } = await visibleWaitee(s, caller, ids.restaurantId, ids.waitlistId, ids.waiteeId);
+  if (staff === null) throw staffOnly();
+  const defined = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) as Partial<Waitee>;
+  const saved = await s.waitees.replace({ ...waitee.value, ...defined, updatedAt: s.now().toISOString() }, ifMatch ?? waitee.etag);
+  return presentOne(s, waitlist.value, saved);
+}
+
+export async function deleteWaitee(s: Services, caller: Caller, ids: { restaurantId: string; waitlistId: string; waiteeId: string }, ifMatch: string | undefined) {
+  const { staff, waitee } = await visibleWaitee(s, caller, ids.restaurantId, ids.waitlistId, ids.waiteeId);
+  if (staff === null) throw staffOnly();
+  await s.waitees.delete(ids.waitlistId, ids.waiteeId, ifMatch ?? waitee.etag);
+  if (waitee.value.customerId !== null) await s.users.removePlace(waitee.value.customerId, ids.waiteeId);
+}
+
+/**
+ * Moves a party through the state machine. Without If-Match a concurrent change is retried on
+ * fresh data; with If-Match the caller's version must still be current (412 otherwise).
+ */
+export async function actOnWaitee(
+  s: Services,
+  caller: Caller,
+  ids: { restaurantId: string; waitlistId: string; waiteeId: string },
+  action: WaiteeAction,
+  ifMatch: string | undefined,
+) {
+  for (let attempt = 0; ; attempt++) {
+    const { staff, waitee, waitlist } = await visibleWaitee(s, caller, ids.restaurantId, ids.waitlistId, ids.waiteeId);
+    if (staff === null && action !== 'cancel') throw staffOnly();
+    const status = nextStatus(waitee.value.status, action);
+    const now = s.now().toISOString();
+    const next: Waitee = {
+      ...waitee.value,
+      status,
+      updatedAt: now,
+      ...(action === 'notify' ? { notifiedAt: now } : {}),
+      ...(status === 'seated' ? { seatedAt: now } : {}),
+      ...(isActive(status) ? {} : { endedAt: now }),
+    };
+    try {
+      const saved = await s.waitees.replace(next, ifMatch ?? waitee.etag);
+      const updatedWaitlist = status === 'seated' ? await recordSeatingOn(s, waitlist, next) : waitlist.value;
+      if (!isActive(status) && next.customerId !== null) await s.users.removePlace(next.customerId, next.id);
+      return presentOne(s, updatedWaitlist, saved);
+    } catch (error) {
+      const stale = error instanceof DomainError && error.kind === 'precondition-failed';
+      if (!stale || ifMatch !== undefined || attempt >= maxConcurrencyRetries) throw error;
+    }
+  }
+}
+
+async function recordSeatingOn(s: Services, waitlist: Versioned<Waitlist>, seated: Waitee): Promise<Waitlist> {
+  const seating = {
+    partySize: seated.partySize,
+    waitedMinutes: (Date.parse(seated.seatedAt ?? seated.updatedAt) - Date.parse(seated.joinedAt)) / 60_000,
+    seatedAt: seated.seatedAt ?? seated.updatedAt,
+  };
+  let current = waitlist;
+  for (let attempt = 0; attempt < maxConcurrencyRetries; attempt++) {
+    try {
+      return (await s.restaurants.replaceWaitlist({ ...current.value, recentSeatings: recordSeating(current.value.recentSeatings, seating) }, current.etag)).value;
+    } catch (error) {
+      if (!(error instanceof DomainError && error.kind === 'precondition-failed')) throw error;
+      const fresh = await s.restaurants.waitlist(current.value.restaurantId, current.value.id);
+      if (fresh === null) return current.value;
+      current = fresh;
+    }
+  }
+  return current.value;
+}
+
+/** A customer's active places in any line. Index entries whose party is gone or done are skipped. */
+export async function myPlaces(s: Services, caller: Caller) {
+  const places = await s.users.places(caller.userId);
+  const views = await Promise.all(
+    places.map(async (place) => {
+      const [waitee, waitlist] = await Promise.all([s.waitees.get(place.waitlistId, place.waiteeId), s.restaurants.waitlist(place.restaurantId, place.waitlistId)]);
+      if (waitee === null || waitlist === null || !isActive(waitee.value.status) || waitee.value.customerId !== caller.userId) return null;
+      return presentOne(s, waitlist.value, waitee);
+    }),
+  );
+  return views.filter((v): v is WaiteeView => v !== null);
+}
+
+/** What the public status link shows: nothing personal. */
+export async function publicStatus(s: Services, token: string) {
+  const link = await s.statusLinks.get(token);
+  const missing = () => new DomainError('not-found', 'This status link is not valid.');
+  if (link === null) throw missing();
+  const [waitee, waitlist, restaurant] = await Promise.all([
+    s.waitees.get(link.waitlistId, link.waiteeId),
+    s.restaurants.waitlist(link.restaurantId, link.waitlistId),
+    s.restaurants.get(link.restaurantId),
+  ]);
+  if (waitee === null || waitlist === null || restaurant === null || waitee.value.statusToken !== token) throw missing();
+  const view = await presentOne(s, waitlist.value, waitee);
+  return {
+    restaurantName: restaurant.value.name,
+    waitlistName: waitlist.value.name,
+    status: view.status,
+    partySize: view.partySize,
+    position: view.position,
+    estimatedWaitMinutes: view.estimatedWaitMinutes,
+    updatedAt: view.updatedAt,
+  };
+}

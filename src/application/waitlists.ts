@@ -1,0 +1,70 @@
+import { randomUUID } from 'node:crypto';
+import { DomainError } from '../domain/errors.js';
+import type { Waitlist } from '../domain/model.js';
+import { memberWith, waitlistOf, type Caller } from './access.js';
+import type { Services } from './services.js';
+import { waitlistView } from './views.js';
+
+export const maxWaitlistsPerRestaurant = 20;
+
+export interface WaitlistSettings {
+  readonly name: string;
+  readonly open: boolean;
+  readonly defaultWaitMinutes: number;
+  readonly gracePeriodMinutes: number;
+}
+
+export async function createWaitlist(s: Services, caller: Caller, restaurantId: string, settings: WaitlistSettings) {
+  await memberWith(s, caller, restaurantId, 'manage-settings');
+  if ((await s.restaurants.waitlists(restaurantId)).length >= maxWaitlistsPerRestaurant) {
+    throw new DomainError('limit-reached', `A restaurant can have at most ${maxWaitlistsPerRestaurant} waitlists; delete one first.`, { limit: maxWaitlistsPerRestaurant });
+  }
+  const waitlist: Waitlist = { id: randomUUID(), restaurantId, ...settings, recentSeatings: [], createdAt: s.now().toISOString() };
+  const created = await s.restaurants.createWaitlist(waitlist);
+  if (created === null) throw new Error('waitlist id collision');
+  return waitlistView(created, 0);
+}
+
+export async function listWaitlists(s: Services, caller: Caller, restaurantId: string) {
+  await memberWith(s, caller, restaurantId, 'read');
+  const waitlists = await s.restaurants.waitlists(restaurantId);
+  return Promise.all(waitlists.map(async (w) => waitlistView(w, (await s.waitees.line(w.value.id)).length)));
+}
+
+/**
+ * Members see the whole waitlist; any other signed-in user (a customer deciding whether to join)
+ * sees only whether it is open and how long the line is.
+ */
+export async function getWaitlist(s: Services, caller: Caller, restaurantId: string, waitlistId: string) {
+  const membership = await s.restaurants.member(restaurantId, caller.userId);
+  const waitlist = await waitlistOf(s, restaurantId, waitlistId);
+  const partiesInLine = (await s.waitees.line(waitlistId)).length;
+  if (membership !== null) return waitlistView(waitlist, partiesInLine);
+  const restaurant = await s.restaurants.get(restaurantId);
+  return {
+    id: waitlist.value.id,
+    restaurantId,
+    restaurantName: restaurant?.value.name ?? '',
+    name: waitlist.value.name,
+    open: waitlist.value.open,
+    partiesInLine,
+  };
+}
+
+export async function updateWaitlist(s: Services, caller: Caller, restaurantId: string, waitlistId: string, patch: Partial<WaitlistSettings>, ifMatch: string | undefined) {
+  await memberWith(s, caller, restaurantId, 'manage-settings');
+  const current = await waitlistOf(s, restaurantId, waitlistId);
+  const defined = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) as Partial<WaitlistSettings>;
+  const saved = await s.restaurants.replaceWaitlist({ ...current.value, ...defined }, ifMatch ?? current.etag);
+  return waitlistView(saved, (await s.waitees.line(waitlistId)).length);
+}
+
+export async function deleteWaitlist(s: Services, caller: Caller, restaurantId: string, waitlistId: string, ifMatch: string | undefined): Promise<void> {
+  await memberWith(s, caller, restaurantId, 'manage-settings');
+  const current = await waitlistOf(s, restaurantId, waitlistId);
+  const inLine = (await s.waitees.line(waitlistId)).length;
+  if (inLine > 0) {
+    throw new DomainError('conflict', `${inLine} parties are still in this line. Seat or cancel them, or close the waitlist instead.`, { partiesInLine: inLine });
+  }
+  await s.restaurants.deleteWaitlist(restaurantId, waitlistId, ifMatch ?? current.etag);
+}

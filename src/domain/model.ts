@@ -1,0 +1,92 @@
+import type { Seating } from './estimate.js';
+import type { RestaurantRole } from './roles.js';
+import type { WaiteeStatus } from './waitee.js';
+
+export interface User {
+  readonly id: string;
+  readonly email: string;
+  readonly displayName: string;
+  readonly phone: string | null;
+  readonly passwordHash: string;
+  readonly createdAt: string;
+}
+
+export interface Membership {
+  readonly restaurantId: string;
+  readonly userId: string;
+  readonly role: RestaurantRole;
+  readonly email: string;
+  readonly displayName: string;
+  readonly addedAt: string;
+}
+
+export interface Restaurant {
+  readonly id: string;
+  readonly name: string;
+  readonly timeZone: string;
+  readonly phone: string | null;
+  readonly createdAt: string;
+  readonly createdBy: string;
+}
+
+export interface Waitlist {
+  readonly id: string;
+  readonly restaurantId: string;
+  readonly name: string;
+  readonly open: boolean;
+  readonly defaultWaitMinutes: number;
+  readonly gracePeriodMinutes: number;
+  readonly recentSeatings: readonly Seating[];
+  readonly createdAt: string;
+}
+
+export interface Waitee {
+  readonly id: string;
+  readonly waitlistId: string;
+  readonly restaurantId: string;
+  readonly name: string;
+  readonly phone: string | null;
+  readonly partySize: number;
+  readonly notes: string | null;
+  readonly status: WaiteeStatus;
+  readonly source: 'staff' | 'customer';
+  readonly customerId: string | null;
+  readonly statusToken: string;
+  readonly joinedAt: string;
+  readonly notifiedAt: string | null;
+  readonly seatedAt: string | null;
+  readonly endedAt: string | null;
+  readonly updatedAt: string;
+}
+
+/** A customer's place in some line, kept with the customer so "my places" is one partition. */
+export interface Place {
+  readonly userId: string;
+  readonly restaurantId: string;
+  readonly waitlistId: string;
+  readonly waiteeId: string;
+  readonly joinedAt: string;
+}
+
+export interface RefreshFamily {
+  readonly id: string;
+  readonly userId: string;
+  readonly currentHash: string;
+  readonly revoked: boolean;
+  readonly createdAt: string;
+  readonly rotatedAt: string;
+  readonly expiresAt: string;
+}
+
+export interface StatusLink {
+  readonly id: string;
+  readonly restaurantId: string;
+  readonly waitlistId: string;
+  readonly waiteeId: string;
+}
+
+/** A stored entity with the version that optimistic concurrency compares (the Cosmos ETag). */
+export interface Versioned<T> {
+  readonly value: T;
+  readonly etag: string;
+}

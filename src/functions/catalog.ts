@@ -1,0 +1,20 @@
+import { authFunctions } from './auth.js';
+import type { FunctionDefinition } from './catalog-types.js';
+import { meFunctions } from './me.js';
+import { openApiFunctions } from './openapi.js';
+import { restaurantFunctions } from './restaurants.js';
+import { waiteeFunctions } from './waitees.js';
+import { waitlistFunctions } from './waitlists.js';
+
+/**
+ * Every function of the app, in one side-effect-free list. src/index.ts registers it with the
+ * Azure Functions host; local/host serves the same list on 127.0.0.1.
+ */
+export const functions: readonly FunctionDefinition[] = [
+  ...authFunctions,
+  ...meFunctions,
+  ...restaurantFunctions,
+  ...waitlistFunctions,
+  ...waiteeFunctions,
+  ...openApiFunctions,
+];

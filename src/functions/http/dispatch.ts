@@ -1,0 +1,20 @@
+import type { HttpHandler } from '@azure/functions';
+import type { HttpFunction, HttpMethod } from '../catalog-types.js';
+import { httpMethods } from '../catalog-types.js';
+import { problemResponse } from './problem.js';
+
+export const methodsOf = (fn: HttpFunction): HttpMethod[] => httpMethods.filter((m) => fn.handlers[m] !== undefined);
+
+/** One handler per route that picks the method's handler; both hosts use it. */
+export function dispatch(fn: HttpFunction): HttpHandler {
+  const allowed = methodsOf(fn);
+  return (request, context) => {
+    const handler = fn.handlers[request.method.toUpperCase() as HttpMethod];
+    if (handler !== undefined) return handler(request, context);
+    return problemResponse('method-not-allowed', {
+      detail: `${request.method} is not supported here. Allowed: ${allowed.join(', ')}.`,
+      correlationId: context.invocationId,
+      headers: { allow: allowed.join(', ') },
+    });
+  };
+}

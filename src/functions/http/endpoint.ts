@@ -1,0 +1,160 @@
+import type { HttpHandler, HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+import { z } from 'zod';
+import type { Caller } from '../../application/access.js';
+import { services, type Services } from '../../application/services.js';
+import { DomainError } from '../../domain/errors.js';
+import { problemResponse, slugForKind, type ProblemSlug } from './problem.js';
+
+export const maxBodyBytes = 64 * 1024;
+
+type Schema = z.ZodType;
+type Infer<S> = S extends z.ZodType ? z.output<S> : undefined;
+
+export interface Reply {
+  readonly status: number;
+  readonly body?: unknown;
+  readonly etag?: string;
+  readonly location?: string;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+export interface EndpointInput<P, Q, B, A> {
+  readonly params: P;
+  readonly query: Q;
+  readonly body: B;
+  readonly caller: A;
+  readonly ifMatch: string | undefined;
+  readonly idempotencyKey: string | undefined;
+  readonly services: Services;
+  readonly log: (message: string) => void;
+}
+
+export interface EndpointSpec<PS extends Schema | undefined, QS extends Schema | undefined, BS extends Schema | undefined, Auth extends 'public' | 'user'> {
+  readonly auth: Auth;
+  readonly params?: PS;
+  readonly query?: QS;
+  readonly body?: BS;
+  /** The OAuth token endpoint also takes application/x-www-form-urlencoded (RFC 6749). */
+  readonly acceptsForm?: boolean;
+  readonly handle: (input: EndpointInput<Infer<PS>, Infer<QS>, Infer<BS>, Auth extends 'user' ? Caller : null>) => Promise<Reply>;
+}
+
+class EdgeProblem extends Error {
+  constructor(
+    readonly slug: ProblemSlug,
+    message: string,
+    readonly extensions: Readonly<Record<string, unknown>> = {},
+    readonly headers: Readonly<Record<string, string>> = {},
+  ) {
+    super(message);
+  }
+}
+
+const correlationIdPattern = /^[A-Za-z0-9._-]{1,64}$/;
+
+function correlationIdOf(request: HttpRequest, context: InvocationContext): string {
+  const given = request.headers.get('x-correlation-id');
+  return given !== null && correlationIdPattern.test(given) ? given : context.invocationId;
+}
+
+function validationProblem(error: z.ZodError, where: 'path' | 'query' | 'body'): EdgeProblem {
+  const errors = error.issues.map((issue) => ({ pointer: `/${issue.path.map(String).join('/')}`, where, message: issue.message }));
+  const first = errors[0];
+  const summary = first === undefined ? 'is invalid' : `${first.pointer === '/' ? where : `${where} ${first.pointer}`}: ${first.message}`;
+  return new EdgeProblem('validation-failed', `The ${summary}${errors.length > 1 ? ` (and ${errors.length - 1} more)` : ''}.`, { errors });
+}
+
+function parse<S extends Schema | undefined>(schema: S, value: unknown, where: 'path' | 'query' | 'body'): Infer<S> {
+  if (schema === undefined) return undefined as Infer<S>;
+  const result = schema.safeParse(value);
+  if (!result.success) throw validationProblem(result.error, where);
+  return result.data as Infer<S>;
+}
+
+async function readBody(request: HttpRequest, acceptsForm: boolean): Promise<unknown> {
+  const declaredLength = Number(request.headers.get('content-length') ?? '0');
+  if (declaredLength > maxBodyBytes) throw new EdgeProblem('payload-too-large', `The body must be at most ${maxBodyBytes} bytes.`, { limit: maxBodyBytes });
+  const text = await request.text();
+  if (Buffer.byteLength(text) > maxBodyBytes) throw new EdgeProblem('payload-too-large', `The body must be at most ${maxBodyBytes} bytes.`, { limit: maxBodyBytes });
+  if (text.trim() === '') return undefined;
+  const contentType = (request.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  if (acceptsForm && contentType === 'application/x-www-form-urlencoded') return Object.fromEntries(new URLSearchParams(text));
+  if (contentType !== 'application/json' && contentType !== 'application/merge-patch+json' && !contentType.endsWith('+json')) {
+    throw new EdgeProblem('unsupported-media-type', `Send the body as application/json${acceptsForm ? ' or application/x-www-form-urlencoded' : ''}.`);
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new EdgeProblem('malformed-body', 'The body is not valid JSON.');
+  }
+}
+
+async function authenticate(request: HttpRequest, s: Services): Promise<Caller> {
+  const header = request.headers.get('authorization');
+  const match = header === null ? null : /^Bearer ([A-Za-z0-9._~+/=-]+)$/i.exec(header);
+  if (match?.[1] === undefined) {
+    throw new EdgeProblem('unauthenticated', 'Send an access token: Authorization: Bearer <token> (get one from POST /api/v1/auth/token).', {}, { 'www-authenticate': 'Bearer' });
+  }
+  const claims = await s.accessTokens.verify(match[1]);
+  return { userId: claims.userId };
+}
+
+function success(reply: Reply, correlationId: string): HttpResponseInit {
+  const headers: Record<string, string> = { 'x-correlation-id': correlationId, ...reply.headers };
+  if (reply.etag !== undefined) headers.etag = reply.etag;
+  if (reply.location !== undefined) headers.location = reply.location;
+  if (reply.body === undefined) return { status: reply.status, headers };
+  return { status: reply.status, headers: { 'content-type': 'application/json', ...headers }, jsonBody: reply.body };
+}
+
+/**
+ * The one pipeline every HTTP function runs: correlation id → authenticate → validate path,
+ * query and body → use case → response. Every failure becomes problem+json here, so handlers
+ * never catch; unexpected errors are logged with the correlation id and answered without detail.
+ */
+export function endpoint<PS extends Schema | undefined = undefined, QS extends Schema | undefined = undefined, BS extends Schema | undefined = undefined, Auth extends 'public' | 'user' = 'user'>(
+  spec: EndpointSpec<PS, QS, BS, Auth>,
+): HttpHandler {
+  return async (request, context) => {
+    const correlationId = correlationIdOf(request, context);
+    const instance = new URL(request.url).pathname;
+    try {
+      const s = services();
+      const caller = spec.auth === 'user' ? await authenticate(request, s) : null;
+      const params = parse(spec.params as PS, request.params, 'path');
+      const query = parse(spec.query as QS, Object.fromEntries(request.query), 'query');
+      const rawBody = spec.body === undefined ? undefined : await readBody(request, spec.acceptsForm === true);
+      if (spec.body !== undefined && rawBody === undefined) throw new EdgeProblem('validation-failed', 'The request needs a JSON body.');
+      const body = parse(spec.body as BS, rawBody, 'body');
+      const idempotencyKey = request.headers.get('idempotency-key') ?? undefined;
+      if (idempotencyKey !== undefined && !/^[A-Za-z0-9._:-]{8,128}$/.test(idempotencyKey)) {
+        throw new EdgeProblem('validation-failed', 'Idempotency-Key must be 8–128 characters of letters, digits, ".", "_", ":" or "-".');
+      }
+      const reply = await spec.handle({
+        params,
+        query,
+        body,
+        caller: caller as Auth extends 'user' ? Caller : null,
+        ifMatch: request.headers.get('if-match') ?? undefined,
+        idempotencyKey,
+        services: s,
+        log: (message) => {
+          context.log(`[${correlationId}] ${message}`);
+        },
+      });
+      return success(reply, correlationId);
+    } catch (error) {
+      if (error instanceof EdgeProblem) {
+        return problemResponse(error.slug, { detail: error.message, correlationId, instance, extensions: error.extensions, headers: error.headers });
+      }
+      if (error instanceof DomainError) {
+        const headers: Record<string, string> = {};
+        if (error.kind === 'too-many-attempts' && typeof error.details.retryAfterSeconds === 'number') headers['retry-after'] = String(error.details.retryAfterSeconds);
+        if (error.kind === 'unauthenticated') headers['www-authenticate'] = 'Bearer error="invalid_token"';
+        return problemResponse(slugForKind[error.kind], { detail: error.message, correlationId, instance, extensions: error.details, headers });
+      }
+      context.error(`[${correlationId}] unhandled error`, error);
+      return problemResponse('internal', { detail: `An unexpected error occurred. Quote correlation id ${correlationId} when reporting it.`, correlationId, instance });
+    }
+  };
+}

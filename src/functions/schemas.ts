@@ -1,0 +1,84 @@
+import { isValidPhoneNumber } from 'libphonenumber-js';
+import { z } from 'zod';
+import { maximumPasswordLength } from '../domain/password-policy.js';
+import { restaurantRoles } from '../domain/roles.js';
+import { waiteeStatuses } from '../domain/waitee.js';
+
+/** Request schemas shared by the HTTP functions. Unknown properties are rejected, not ignored. */
+
+export const id = z.uuid({ error: 'must be an id (UUID)' });
+
+const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+
+export const phone = z
+  .string()
+  .regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 phone number such as +14155550123')
+  .refine((value) => isValidPhoneNumber(value), 'is not a valid phone number');
+
+export const email = z.email({ error: 'must be an email address' }).max(254);
+
+export const password = z.string().max(maximumPasswordLength, `must be at most ${maximumPasswordLength} characters`);
+
+export const timeZone = z
+  .string()
+  .max(64)
+  .refine((value) => {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: value });
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'must be an IANA time zone such as Europe/Paris');
+
+export const registerBody = z.strictObject({ email, password, displayName: text(100), phone: phone.optional() });
+
+export const tokenBody = z.discriminatedUnion('grant_type', [
+  // RFC 6749 names the field `username`; `email` is accepted as the clearer alias.
+  z.object({ grant_type: z.literal('password'), email: email.optional(), username: email.optional(), password }),
+  z.object({ grant_type: z.literal('refresh_token'), refresh_token: z.string().min(1).max(200) }),
+]);
+
+export const logoutBody = z.strictObject({ refresh_token: z.string().min(1).max(200) });
+
+export const restaurantParams = z.object({ restaurantId: id });
+export const staffParams = restaurantParams.extend({ userId: id });
+export const waitlistParams = restaurantParams.extend({ waitlistId: id });
+export const waiteeParams = waitlistParams.extend({ waiteeId: id });
+
+export const createRestaurantBody = z.strictObject({ name: text(100), timeZone: timeZone.default('UTC'), phone: phone.nullable().default(null) });
+export const updateRestaurantBody = z
+  .strictObject({ name: text(100).optional(), timeZone: timeZone.optional(), phone: phone.nullable().optional() })
+  .refine((patch) => Object.keys(patch).length > 0, 'must change at least one property');
+
+export const addStaffBody = z.strictObject({ email, role: z.enum(restaurantRoles).default('staff') });
+
+const minutes = (max: number) => z.number().int('must be whole minutes').min(0).max(max);
+export const createWaitlistBody = z.strictObject({
+  name: text(60),
+  open: z.boolean().default(true),
+  defaultWaitMinutes: minutes(600).default(15),
+  gracePeriodMinutes: minutes(120).default(10),
+});
+export const updateWaitlistBody = z
+  .strictObject({ name: text(60).optional(), open: z.boolean().optional(), defaultWaitMinutes: minutes(600).optional(), gracePeriodMinutes: minutes(120).optional() })
+  .refine((patch) => Object.keys(patch).length > 0, 'must change at least one property');
+
+const partySize = z.number().int('must be a whole number').min(1).max(50);
+const notes = text(500).nullable();
+export const addWaiteeBody = z.strictObject({ name: text(100).optional(), phone: phone.nullable().optional(), partySize, notes: notes.optional() });
+export const updateWaiteeBody = z
+  .strictObject({ name: text(100).optional(), phone: phone.nullable().optional(), partySize: partySize.optional(), notes: notes.optional() })
+  .refine((patch) => Object.keys(patch).length > 0, 'must change at least one property');
+
+export const listWaiteesQuery = z.strictObject({
+  status: z
+    .string()
+    .transform((value) => value.split(','))
+    .pipe(z.array(z.enum(waiteeStatuses)).min(1))
+    .optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+  continuationToken: z.string().min(1).max(4096).optional(),
+});
+
+export const statusParams = z.object({ token: z.string().regex(/^[A-Za-z0-9_-]{16}$/, 'is not a status token') });

@@ -1,0 +1,113 @@
+import { actOnWaitee, addWaitee, deleteWaitee, getWaitee, listWaitees, myPlaces, publicStatus, updateWaitee } from '../application/waitees.js';
+import { waiteeActions } from '../domain/waitee.js';
+import type { HttpFunction } from './catalog-types.js';
+import { endpoint } from './http/endpoint.js';
+import { addWaiteeBody, listWaiteesQuery, statusParams, updateWaiteeBody, waiteeParams, waitlistParams } from './schemas.js';
+
+const waiteeRoute = 'v1/restaurants/{restaurantId}/waitlists/{waitlistId}/waitees';
+
+export const waiteeFunctions: readonly HttpFunction[] = [
+  {
+    kind: 'http',
+    name: 'waitees',
+    route: waiteeRoute,
+    handlers: {
+      POST: endpoint({
+        auth: 'user',
+        params: waitlistParams,
+        body: addWaiteeBody,
+        handle: async ({ caller, params, body, idempotencyKey, services }) => {
+          const { replayed, view } = await addWaitee(services, caller, params.restaurantId, params.waitlistId, body, idempotencyKey);
+          return {
+            status: replayed ? 200 : 201,
+            body: view,
+            etag: view.etag,
+            location: `/api/${waiteeRoute.replace('{restaurantId}', params.restaurantId).replace('{waitlistId}', params.waitlistId)}/${view.id}`,
+          };
+        },
+      }),
+      GET: endpoint({
+        auth: 'user',
+        params: waitlistParams,
+        query: listWaiteesQuery,
+        handle: async ({ caller, params, query, services }) => ({
+          status: 200,
+          body: await listWaitees(services, caller, params.restaurantId, params.waitlistId, {
+            statuses: query.status ?? null,
+            limit: query.limit,
+            continuationToken: query.continuationToken ?? null,
+          }),
+        }),
+      }),
+    },
+  },
+  {
+    kind: 'http',
+    name: 'waitee',
+    route: `${waiteeRoute}/{waiteeId}`,
+    handlers: {
+      GET: endpoint({
+        auth: 'user',
+        params: waiteeParams,
+        handle: async ({ caller, params, services }) => {
+          const waitee = await getWaitee(services, caller, params.restaurantId, params.waitlistId, params.waiteeId);
+          return { status: 200, body: waitee, etag: waitee.etag };
+        },
+      }),
+      PATCH: endpoint({
+        auth: 'user',
+        params: waiteeParams,
+        body: updateWaiteeBody,
+        handle: async ({ caller, params, body, ifMatch, services }) => {
+          const waitee = await updateWaitee(services, caller, params, body, ifMatch);
+          return { status: 200, body: waitee, etag: waitee.etag };
+        },
+      }),
+      DELETE: endpoint({
+        auth: 'user',
+        params: waiteeParams,
+        handle: async ({ caller, params, ifMatch, services }) => {
+          await deleteWaitee(services, caller, params, ifMatch);
+          return { status: 204 };
+        },
+      }),
+    },
+  },
+  ...waiteeActions.map(
+    (action): HttpFunction => ({
+      kind: 'http',
+      name: `waitee-${action}`,
+      route: `${waiteeRoute}/{waiteeId}/${action}`,
+      handlers: {
+        POST: endpoint({
+          auth: 'user',
+          params: waiteeParams,
+          handle: async ({ caller, params, ifMatch, services }) => {
+            const waitee = await actOnWaitee(services, caller, params, action, ifMatch);
+            return { status: 200, body: waitee, etag: waitee.etag };
+          },
+        }),
+      },
+    }),
+  ),
+  {
+    kind: 'http',
+    name: 'me-waitees',
+    route: 'v1/me/waitees',
+    handlers: {
+      GET: endpoint({ auth: 'user', handle: async ({ caller, services }) => ({ status: 200, body: { items: await myPlaces(services, caller) } }) }),
+    },
+  },
+  {
+    kind: 'http',
+    name: 'public-status',
+    route: 'v1/status/{token}',
+    handlers: {
+      GET: endpoint({
+        auth: 'public',
+        params: statusParams,
+        handle: async ({ params, services }) => ({ status: 200, headers: { 'cache-control': 'no-store' }, body: await publicStatus(services, params.token) }),
+      }),
+    },
+  },
+];
