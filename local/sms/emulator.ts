@@ -193,6 +193,7 @@ export async function startSmsEmulator(options: SmsEmulatorOptions = {}): Promis
           return previous;
         }
         if (firstSent === undefined || !rfc1123.test(firstSent) || Number.isNaN(Date.parse(firstSent))) {
+          log(`[acs-sms] refused ${maskPhone(to)}: ${invalidFirstSentMessage}`);
           return { to, httpStatusCode: 400, repeatabilityResult: 'rejected', successful: false, errorMessage: invalidFirstSentMessage };
         }
       }
