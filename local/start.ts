@@ -4,7 +4,10 @@ import { startLocalStack } from './stack.js';
 /** `npm start`: the product on 127.0.0.1 with its embedded local stack; Ctrl-C stops it cleanly. */
 async function main(): Promise<void> {
   const port = Number(process.env.PORT ?? 7071);
-  const stack = await startLocalStack({ port, log: (line) => console.log(line) });
+  const stack = await startLocalStack({ port, log: (line) => {
+      console.log(line);
+    },
+  });
   const demo = stack.demo;
   console.log(`
 Waitlist is running on ${stack.baseUrl}

@@ -121,7 +121,7 @@ export async function startHttpHost(options: {
       });
       const handler = dispatchers.get(matched.route.fn);
       if (handler === undefined) throw new Error('route without dispatcher');
-      const result = (await handler(httpRequest, context)) ?? { status: 204 };
+      const result = await handler(httpRequest, context);
       await send(response, result instanceof HttpResponse ? { status: result.status, headers: result.headers, body: Buffer.from(await result.arrayBuffer()) } : result);
       log(`${request.method ?? 'GET'} ${url.pathname} → ${response.statusCode} (${(performance.now() - started).toFixed(1)} ms)`);
     })().catch((error: unknown) => {

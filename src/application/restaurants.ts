@@ -3,6 +3,7 @@ import { DomainError } from '../domain/errors.js';
 import type { Membership, Restaurant } from '../domain/model.js';
 import type { RestaurantRole } from '../domain/roles.js';
 import { memberWith, type Caller } from './access.js';
+import { setProperties } from './patch.js';
 import type { Services } from './services.js';
 import { memberView, restaurantView } from './views.js';
 
@@ -53,13 +54,7 @@ export async function updateRestaurant(
   const membership = await memberWith(s, caller, restaurantId, 'manage-settings');
   const current = await s.restaurants.get(restaurantId);
   if (current === null) throw new DomainError('not-found', 'Restaurant not found, or you are not a member of it.');
-  const next: Restaurant = {
-    ...current.value,
-    ...(patch.name === undefined ? {} : { name: patch.name }),
-    ...(patch.timeZone === undefined ? {} : { timeZone: patch.timeZone }),
-    ...(patch.phone === undefined ? {} : { phone: patch.phone }),
-  };
-  return restaurantView(await s.restaurants.replace(next, ifMatch ?? current.etag), membership.role);
+  return restaurantView(await s.restaurants.replace({ ...current.value, ...setProperties(patch) }, ifMatch ?? current.etag), membership.role);
 }
 
 export async function addStaff(s: Services, caller: Caller, restaurantId: string, input: { email: string; role: RestaurantRole }) {

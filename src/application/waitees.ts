@@ -5,6 +5,7 @@ import type { Membership, Versioned, Waitee, Waitlist } from '../domain/model.js
 import { can } from '../domain/roles.js';
 import { isActive, nextStatus, positionsInLine, type WaiteeAction, type WaiteeStatus } from '../domain/waitee.js';
 import { waitlistOf, type Caller } from './access.js';
+import { setProperties } from './patch.js';
 import type { Services } from './services.js';
 import { waiteeView, type WaiteeView } from './views.js';
 
@@ -166,8 +167,7 @@ export async function updateWaitee(
 ) {
   const { staff, waitee, waitlist } = await visibleWaitee(s, caller, ids.restaurantId, ids.waitlistId, ids.waiteeId);
   if (staff === null) throw staffOnly();
-  const defined = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) as Partial<Waitee>;
-  const saved = await s.waitees.replace({ ...waitee.value, ...defined, updatedAt: s.now().toISOString() }, ifMatch ?? waitee.etag);
+  const saved = await s.waitees.replace({ ...waitee.value, ...setProperties(patch), updatedAt: s.now().toISOString() }, ifMatch ?? waitee.etag);
   return presentOne(s, waitlist.value, saved);
 }
 
@@ -206,7 +206,7 @@ export async function actOnWaitee(
       const saved = await s.waitees.replace(next, ifMatch ?? waitee.etag);
       const updatedWaitlist = status === 'seated' ? await recordSeatingOn(s, waitlist, next) : waitlist.value;
       if (!isActive(status) && next.customerId !== null) await s.users.removePlace(next.customerId, next.id);
-      return presentOne(s, updatedWaitlist, saved);
+      return await presentOne(s, updatedWaitlist, saved);
     } catch (error) {
       const stale = error instanceof DomainError && error.kind === 'precondition-failed';
       if (!stale || ifMatch !== undefined || attempt >= maxConcurrencyRetries) throw error;

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DomainError } from '../domain/errors.js';
 import type { Waitlist } from '../domain/model.js';
 import { memberWith, waitlistOf, type Caller } from './access.js';
+import { setProperties } from './patch.js';
 import type { Services } from './services.js';
 import { waitlistView } from './views.js';
 
@@ -54,8 +55,7 @@ export async function getWaitlist(s: Services, caller: Caller, restaurantId: str
 export async function updateWaitlist(s: Services, caller: Caller, restaurantId: string, waitlistId: string, patch: Partial<WaitlistSettings>, ifMatch: string | undefined) {
   await memberWith(s, caller, restaurantId, 'manage-settings');
   const current = await waitlistOf(s, restaurantId, waitlistId);
-  const defined = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) as Partial<WaitlistSettings>;
-  const saved = await s.restaurants.replaceWaitlist({ ...current.value, ...defined }, ifMatch ?? current.etag);
+  const saved = await s.restaurants.replaceWaitlist({ ...current.value, ...setProperties(patch) }, ifMatch ?? current.etag);
   return waitlistView(saved, (await s.waitees.line(waitlistId)).length);
 }
 

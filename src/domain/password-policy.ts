@@ -8,7 +8,7 @@ export const maximumPasswordLength = 256;
  * padding a leaked password with digits or symbols is the first thing guessing tools try.
  */
 export function checkPassword(password: string, isCommon: (candidate: string) => boolean, personal: readonly string[] = []): void {
-  if ([...password].length < minimumPasswordLength) {
+  if (Array.from(password).length < minimumPasswordLength) {
     throw new DomainError('validation', `The password must be at least ${minimumPasswordLength} characters long.`, { field: 'password' });
   }
   const lower = password.toLowerCase();

@@ -27,8 +27,8 @@ describe('owner flow', () => {
     expect(invited.status).toBe(201);
     expect(invited.body).toMatchObject({ userId: staff.id, role: 'staff' });
 
-    const first = await staff.api.post<Json>(`${venue.waitlistPath}/waitees`, { name: 'Ada', phone: '+14155550123', partySize: 2 });
-    const second = await staff.api.post<Json>(`${venue.waitlistPath}/waitees`, { name: 'Grace', partySize: 4, notes: 'high chair' });
+    const first = await staff.api.post(`${venue.waitlistPath}/waitees`, { name: 'Ada', phone: '+14155550123', partySize: 2 });
+    const second = await staff.api.post(`${venue.waitlistPath}/waitees`, { name: 'Grace', partySize: 4, notes: 'high chair' });
     expect(first.status).toBe(201);
     expect(first.body).toMatchObject({ status: 'waiting', position: 1, estimatedWaitMinutes: 25, source: 'staff' });
     expect(second.body).toMatchObject({ position: 2, notes: 'high chair', phone: null });
@@ -37,16 +37,16 @@ describe('owner flow', () => {
     const line = await staff.api.get<{ items: Json[] }>(`${venue.waitlistPath}/waitees?status=waiting`);
     expect(line.body.items.map((w) => w.name)).toEqual(['Ada', 'Grace']);
 
-    const notified = await staff.api.post<Json>(`${venue.waitlistPath}/waitees/${String(first.body.id)}/notify`);
+    const notified = await staff.api.post(`${venue.waitlistPath}/waitees/${String(first.body.id)}/notify`);
     expect(notified.body).toMatchObject({ status: 'notified', position: 1, allowedActions: ['notify', 'seat', 'no-show', 'cancel'] });
-    const seated = await staff.api.post<Json>(`${venue.waitlistPath}/waitees/${String(first.body.id)}/seat`);
+    const seated = await staff.api.post(`${venue.waitlistPath}/waitees/${String(first.body.id)}/seat`);
     expect(seated.body).toMatchObject({ status: 'seated', position: null, estimatedWaitMinutes: null, allowedActions: [] });
-    const again = await staff.api.post<Json>(`${venue.waitlistPath}/waitees/${String(first.body.id)}/seat`);
+    const again = await staff.api.post(`${venue.waitlistPath}/waitees/${String(first.body.id)}/seat`);
     expect(again.status).toBe(409);
     expect(again.headers.get('content-type')).toBe('application/problem+json');
     expect(again.body).toMatchObject({ type: 'urn:waitlist:problem:invalid-transition', allowedActions: [] });
 
-    const after = await staff.api.get<Json>(`${venue.waitlistPath}/waitees/${String(second.body.id)}`);
+    const after = await staff.api.get(`${venue.waitlistPath}/waitees/${String(second.body.id)}`);
     expect(after.body.position).toBe(1);
   });
 
@@ -68,7 +68,7 @@ describe('customer flow', () => {
     await venue.owner.api.post(`${venue.waitlistPath}/waitees`, { name: 'Walk-in', partySize: 2 });
     const customer = await newUser(api(), { displayName: 'Casey', phone: '+447911123456' });
 
-    const joined = await customer.api.post<Json>(`${venue.waitlistPath}/waitees`, { partySize: 3 });
+    const joined = await customer.api.post(`${venue.waitlistPath}/waitees`, { partySize: 3 });
     expect(joined.status).toBe(201);
     expect(joined.body).toMatchObject({ name: 'Casey', phone: '+447911123456', position: 2, source: 'customer', status: 'waiting' });
     const twice = await customer.api.post(`${venue.waitlistPath}/waitees`, { partySize: 3 });
@@ -93,7 +93,7 @@ describe('customer flow', () => {
 
     const notify = await customer.api.post(`${venue.waitlistPath}/waitees/${String(joined.body.id)}/notify`);
     expect(notify.status).toBe(403);
-    const left = await customer.api.post<Json>(`${venue.waitlistPath}/waitees/${String(joined.body.id)}/cancel`);
+    const left = await customer.api.post(`${venue.waitlistPath}/waitees/${String(joined.body.id)}/cancel`);
     expect(left.body.status).toBe('cancelled');
     expect((await customer.api.get<{ items: Json[] }>('/v1/me/waitees')).body.items).toEqual([]);
   });
@@ -102,10 +102,10 @@ describe('customer flow', () => {
     const venue = await newVenue(api());
     const alice = await newUser(api());
     const bob = await newUser(api());
-    const joined = await alice.api.post<Json>(`${venue.waitlistPath}/waitees`, { partySize: 2 });
+    const joined = await alice.api.post(`${venue.waitlistPath}/waitees`, { partySize: 2 });
     expect((await bob.api.get(`${venue.waitlistPath}/waitees/${String(joined.body.id)}`)).status).toBe(404);
     expect((await bob.api.post(`${venue.waitlistPath}/waitees/${String(joined.body.id)}/cancel`)).status).toBe(404);
-    expect((await alice.api.get<Json>(`${venue.waitlistPath}/waitees/${String(joined.body.id)}`)).body.status).toBe('waiting');
+    expect((await alice.api.get(`${venue.waitlistPath}/waitees/${String(joined.body.id)}`)).body.status).toBe('waiting');
   });
 
   it('cannot join a closed waitlist', async () => {

@@ -9,13 +9,14 @@ import { statusCodeOf } from './client.js';
  */
 type Stored = ItemDefinition & { readonly id: string };
 
-function withoutSystemProperties<T>(resource: Record<string, unknown>): T {
-  return Object.fromEntries(Object.entries(resource).filter(([key]) => !key.startsWith('_'))) as T;
+function withoutSystemProperties(resource: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(resource).filter(([key]) => !key.startsWith('_')));
 }
 
 function versioned<T>(resource: Record<string, unknown> | undefined, etag: string | undefined): Versioned<T> {
   if (resource === undefined || etag === undefined) throw new Error('Cosmos DB returned no document or ETag for a successful write');
-  return { value: withoutSystemProperties<T>(resource), etag };
+  // The stores write these documents themselves, so their shape is the entity's.
+  return { value: withoutSystemProperties(resource) as T, etag };
 }
 
 const ifMatch = (etag: string | undefined) => (etag === undefined ? {} : { accessCondition: { type: 'IfMatch', condition: etag } });
@@ -88,9 +89,11 @@ export async function queryPage<T>(
     { partitionKey, maxItemCount: page.limit, ...(page.continuationToken === null ? {} : { continuationToken: page.continuationToken }) },
   );
   const response = await iterator.fetchNext();
+  // Typed as string, but undefined on the last page.
+  const continuationToken = response.continuationToken as string | undefined;
   return {
     items: response.resources.map((resource) => versioned<T>(resource, typeof resource._etag === 'string' ? resource._etag : undefined)),
-    continuationToken: response.continuationToken ?? null,
+    continuationToken: continuationToken ?? null,
   };
 }
 

@@ -9,7 +9,10 @@ function derive(password: string, salt: Buffer, log2Cost: number): Promise<Buffe
   const cost = 2 ** log2Cost;
   const options: ScryptOptions = { N: cost, r: blockSize, p: parallelization, maxmem: 256 * cost * blockSize + 1024 * 1024 };
   return new Promise((resolve, reject) => {
-    scrypt(password.normalize('NFKC'), salt, keyLength, options, (error, key) => (error ? reject(error) : resolve(key)));
+    scrypt(password.normalize('NFKC'), salt, keyLength, options, (error, key) => {
+      if (error) reject(error);
+      else resolve(key);
+    });
   });
 }
 

@@ -30,7 +30,7 @@ export class AccessTokens {
         const privateKey = await importJWK(privateJwk as JWK, accessTokenAlgorithm, { extractable: true });
         if (privateKey instanceof Uint8Array) throw new Error(`JWT signing key ${kid} is not an EC key`);
         signer ??= { kid, key: privateKey };
-        const { d: _private, ...publicJwk } = await exportJWK(privateKey);
+        const { d, ...publicJwk } = await exportJWK(privateKey);
         publicJwks.push({ ...publicJwk, kid, alg: accessTokenAlgorithm, use: 'sig' });
       }
       if (signer === undefined) throw new Error('No JWT signing key configured');

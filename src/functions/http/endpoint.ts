@@ -1,5 +1,5 @@
 import type { HttpHandler, HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { Caller } from '../../application/access.js';
 import { services, type Services } from '../../application/services.js';
 import { DomainError } from '../../domain/errors.js';
