@@ -1,0 +1,137 @@
+// Cosmos DB for NoSQL: the account, the `waitlist` database and the containers with the partition
+// keys the repositories query by. Keys are disabled; the app identity gets the built-in Data
+// Contributor role on this account only.
+param accountName string
+param location string
+param tags object
+
+@allowed(['Serverless', 'Autoscale'])
+param throughputMode string
+
+param autoscaleMaxThroughput int
+param appPrincipalId string
+
+var databaseName = 'waitlist'
+
+// Every repository reads by point read or single-partition query on these keys; changing one means
+// a new container and a migration, never an in-place edit. A null defaultTtl is omitted, which leaves TTL off.
+var containers = [
+  {
+    name: 'users'
+    partitionKey: '/pk'
+    excludedPaths: []
+    defaultTtl: null
+  }
+  {
+    // Refresh tokens expire by per-item `ttl`; -1 turns TTL on without a container-wide expiry.
+    name: 'refreshTokens'
+    partitionKey: '/id'
+    excludedPaths: []
+    defaultTtl: -1
+  }
+  {
+    name: 'restaurants'
+    partitionKey: '/restaurantId'
+    excludedPaths: []
+    defaultTtl: null
+  }
+  {
+    // Also holds the notification outbox records of each waitlist. Free-text notes are never
+    // filtered on, so they cost no index RUs.
+    name: 'waitees'
+    partitionKey: '/waitlistId'
+    excludedPaths: [
+      {
+        path: '/notes/?'
+      }
+    ]
+    defaultTtl: null
+  }
+  {
+    name: 'statusLinks'
+    partitionKey: '/id'
+    excludedPaths: []
+    defaultTtl: null
+  }
+]
+
+resource account 'Microsoft.DocumentDB/databaseAccounts@2024-11-15' = {
+  name: accountName
+  location: location
+  tags: tags
+  kind: 'GlobalDocumentDB'
+  properties: {
+    databaseAccountOfferType: 'Standard'
+    locations: [
+      {
+        locationName: location
+        failoverPriority: 0
+        isZoneRedundant: false
+      }
+    ]
+    consistencyPolicy: {
+      defaultConsistencyLevel: 'Session'
+    }
+    capabilities: throughputMode == 'Serverless' ? [{ name: 'EnableServerless' }] : []
+    disableLocalAuth: true
+    // Control-plane changes (containers, throughput) go through ARM only, where RBAC applies.
+    disableKeyBasedMetadataWriteAccess: true
+    minimalTlsVersion: 'Tls12'
+    publicNetworkAccess: 'Enabled'
+  }
+}
+
+resource database 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases@2024-11-15' = {
+  parent: account
+  name: databaseName
+  properties: {
+    resource: {
+      id: databaseName
+    }
+    // Shared autoscale throughput: five small containers would waste five minimums if provisioned apart.
+    options: throughputMode == 'Autoscale' ? { autoscaleSettings: { maxThroughput: autoscaleMaxThroughput } } : {}
+  }
+}
+
+resource sqlContainers 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2024-11-15' = [
+  for container in containers: {
+    parent: database
+    name: container.name
+    properties: {
+      resource: {
+        id: container.name
+        partitionKey: {
+          paths: [container.partitionKey]
+          kind: 'Hash'
+          version: 2
+        }
+        indexingPolicy: {
+          indexingMode: 'consistent'
+          automatic: true
+          includedPaths: [
+            {
+              path: '/*'
+            }
+          ]
+          excludedPaths: concat(container.excludedPaths, [{ path: '/"_etag"/?' }])
+        }
+        defaultTtl: container.defaultTtl
+      }
+    }
+  }
+]
+
+// Cosmos DB data-plane roles live in the account, not in Azure RBAC.
+// 00000000-0000-0000-0000-000000000002 is the built-in "Cosmos DB Built-in Data Contributor".
+resource dataContributor 'Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments@2024-11-15' = {
+  parent: account
+  name: guid(account.id, appPrincipalId, '00000000-0000-0000-0000-000000000002')
+  properties: {
+    roleDefinitionId: '${account.id}/sqlRoleDefinitions/00000000-0000-0000-0000-000000000002'
+    principalId: appPrincipalId
+    scope: account.id
+  }
+}
+
+output endpoint string = account.properties.documentEndpoint
+output databaseName string = database.name

@@ -1,0 +1,295 @@
+// The whole Waitlist system in one subscription-scope deployment: a resource group and one module
+// per concern. Every name derives from the environment name, every data-plane call is made with
+// the function app's user-assigned identity, and no resource accepts keys.
+targetScope = 'subscription'
+
+@minLength(1)
+@maxLength(40)
+@description('Name of the environment (azd environment or GitHub environment); every resource name and the resource group derive from it.')
+param environmentName string
+
+@minLength(1)
+@description('Azure region for every regional resource.')
+param location string
+
+@description('Static Web Apps is offered in a few regions only; the SPA is served from its global edge anyway.')
+@allowed(['westus2', 'centralus', 'eastus2', 'westeurope', 'eastasia'])
+param staticWebAppLocation string = 'westeurope'
+
+@description('Free has no SLA; Standard adds custom domains with SLA and more staging slots.')
+@allowed(['Free', 'Standard'])
+param staticWebAppSku string = 'Free'
+
+@description('''
+API Management tier. Only the classic dedicated tiers are offered because the backend admits
+traffic from the gateway's own public IP addresses, which only these tiers have (exclusive and
+static), and because rate-limit-by-key, quota-by-key and per-product quota policies all run on them.
+Developer has no SLA (dev only); Basic, Standard or Premium for production.
+''')
+@allowed(['Developer', 'Basic', 'Standard', 'Premium'])
+param apimSku string = 'Developer'
+
+@minValue(1)
+@description('Scale units of the API Management gateway (Developer is always 1).')
+param apimCapacity int = 1
+
+@description('Contact address API Management sends service notifications to.')
+param apimPublisherEmail string
+
+@description('Organisation name shown in the developer portal and notification mails.')
+param apimPublisherName string = 'Waitlist'
+
+@description('Serverless bills per request (dev, spiky load); Autoscale provisions shared database throughput that scales between 10% and 100% of the maximum.')
+@allowed(['Serverless', 'Autoscale'])
+param cosmosThroughputMode string = 'Serverless'
+
+@minValue(1000)
+@description('Maximum RU/s of the shared database throughput when cosmosThroughputMode is Autoscale.')
+param cosmosAutoscaleMaxThroughput int = 1000
+
+@description('Audience (`aud`) of the access tokens the app issues; validate-jwt checks the same value.')
+param jwtAudience string = 'api://waitlist'
+
+@minValue(60)
+@maxValue(3600)
+param accessTokenTtlSeconds int = 900
+
+@minValue(1)
+@maxValue(365)
+param refreshTokenTtlDays int = 30
+
+@minValue(10)
+@maxValue(20)
+@description('scrypt cost as log2(N) for new password hashes.')
+param passwordHashCost int = 16
+
+@description('E.164 number, bought in the Communication Services resource, that notifications are sent from. Empty until a number has been acquired.')
+param smsFromNumber string = ''
+
+@description('Where Communication Services keeps data at rest.')
+param communicationDataLocation string = 'Europe'
+
+@minValue(40)
+@maxValue(1000)
+@description('Upper bound of Flex Consumption instances, a cost guard.')
+param functionMaximumInstanceCount int = 40
+
+@allowed([512, 2048, 4096])
+@description('Memory of each Flex Consumption instance. scrypt at cost 16 takes 64 MiB per concurrent hash.')
+param functionInstanceMemoryMB int = 2048
+
+@description('Purge protection cannot be turned off once on: keep it on in production, off where environments are torn down and recreated.')
+param keyVaultPurgeProtection bool = false
+
+@description('Object id of the principal that runs the deployment (azd sets AZURE_PRINCIPAL_ID; the workflow passes its service principal). It may seed the JWT signing key; empty grants nothing.')
+param deployerPrincipalId string = ''
+
+@description('Whether deployerPrincipalId is a signed-in user (azd on a laptop) or a service principal (the workflow).')
+@allowed(['User', 'ServicePrincipal'])
+param deployerPrincipalType string = 'User'
+
+var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
+var tags = {
+  'azd-env-name': environmentName
+  application: 'waitlist'
+}
+
+var names = {
+  resourceGroup: 'rg-${environmentName}'
+  identity: 'id-api-${resourceToken}'
+  logAnalytics: 'log-${resourceToken}'
+  appInsights: 'appi-${resourceToken}'
+  cosmos: 'cosmos-${resourceToken}'
+  serviceBus: 'sb-${resourceToken}'
+  uploadsStorage: 'stup${resourceToken}'
+  hostStorage: 'stfn${resourceToken}'
+  communication: 'acs-${resourceToken}'
+  keyVault: 'kv-${resourceToken}'
+  plan: 'plan-${resourceToken}'
+  functionApp: 'func-${resourceToken}'
+  apim: 'apim-${resourceToken}'
+  staticWebApp: 'stapp-${resourceToken}'
+}
+
+// The public face of the API is the gateway: the issuer, the discovery document and the status
+// links all live under it, never under the function app's own host name.
+var gatewayUrl = 'https://${names.apim}.azure-api.net'
+var jwtIssuer = '${gatewayUrl}/api'
+var statusPageBaseUrl = '${gatewayUrl}/api/v1/status/'
+
+resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
+  name: names.resourceGroup
+  location: location
+  tags: tags
+}
+
+module identity 'app/identity.bicep' = {
+  name: 'identity'
+  scope: rg
+  params: {
+    name: names.identity
+    location: location
+    tags: tags
+  }
+}
+
+module monitoring 'app/monitoring.bicep' = {
+  name: 'monitoring'
+  scope: rg
+  params: {
+    logAnalyticsName: names.logAnalytics
+    appInsightsName: names.appInsights
+    location: location
+    tags: tags
+    appPrincipalId: identity.outputs.principalId
+  }
+}
+
+module web 'app/web.bicep' = {
+  name: 'web'
+  scope: rg
+  params: {
+    name: names.staticWebApp
+    location: staticWebAppLocation
+    sku: staticWebAppSku
+    tags: tags
+  }
+}
+
+module db 'app/db.bicep' = {
+  name: 'db'
+  scope: rg
+  params: {
+    accountName: names.cosmos
+    location: location
+    tags: tags
+    throughputMode: cosmosThroughputMode
+    autoscaleMaxThroughput: cosmosAutoscaleMaxThroughput
+    appPrincipalId: identity.outputs.principalId
+  }
+}
+
+module messaging 'app/messaging.bicep' = {
+  name: 'messaging'
+  scope: rg
+  params: {
+    namespaceName: names.serviceBus
+    location: location
+    tags: tags
+    appPrincipalId: identity.outputs.principalId
+  }
+}
+
+module uploads 'app/uploads.bicep' = {
+  name: 'uploads'
+  scope: rg
+  params: {
+    accountName: names.uploadsStorage
+    location: location
+    tags: tags
+    spaOrigin: web.outputs.origin
+    appPrincipalId: identity.outputs.principalId
+  }
+}
+
+module sms 'app/sms.bicep' = {
+  name: 'sms'
+  scope: rg
+  params: {
+    name: names.communication
+    dataLocation: communicationDataLocation
+    tags: tags
+    appPrincipalId: identity.outputs.principalId
+  }
+}
+
+module secrets 'app/keyvault.bicep' = {
+  name: 'keyvault'
+  scope: rg
+  params: {
+    name: names.keyVault
+    location: location
+    tags: tags
+    purgeProtection: keyVaultPurgeProtection
+    logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsWorkspaceId
+    appPrincipalId: identity.outputs.principalId
+    deployerPrincipalId: deployerPrincipalId
+    deployerPrincipalType: deployerPrincipalType
+  }
+}
+
+module gateway 'app/gateway.bicep' = {
+  name: 'gateway'
+  scope: rg
+  params: {
+    name: names.apim
+    location: location
+    tags: tags
+    sku: apimSku
+    capacity: apimCapacity
+    publisherEmail: apimPublisherEmail
+    publisherName: apimPublisherName
+    jwtIssuer: jwtIssuer
+    jwtAudience: jwtAudience
+    spaOrigin: web.outputs.origin
+    logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsWorkspaceId
+  }
+}
+
+module api 'app/api.bicep' = {
+  name: 'api'
+  scope: rg
+  params: {
+    functionAppName: names.functionApp
+    planName: names.plan
+    hostStorageName: names.hostStorage
+    location: location
+    tags: tags
+    identityId: identity.outputs.id
+    identityClientId: identity.outputs.clientId
+    appPrincipalId: identity.outputs.principalId
+    maximumInstanceCount: functionMaximumInstanceCount
+    instanceMemoryMB: functionInstanceMemoryMB
+    appInsightsName: monitoring.outputs.appInsightsName
+    logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsWorkspaceId
+    gatewayPublicIpAddresses: gateway.outputs.publicIpAddresses
+    cosmosEndpoint: db.outputs.endpoint
+    cosmosDatabase: db.outputs.databaseName
+    jwtIssuer: jwtIssuer
+    jwtAudience: jwtAudience
+    jwtSigningReference: secrets.outputs.jwtSigningReference
+    accessTokenTtlSeconds: accessTokenTtlSeconds
+    refreshTokenTtlDays: refreshTokenTtlDays
+    passwordHashCost: passwordHashCost
+    statusPageBaseUrl: statusPageBaseUrl
+    serviceBusNamespace: messaging.outputs.fullyQualifiedNamespace
+    notificationsQueue: messaging.outputs.notificationsQueueName
+    communicationEndpoint: sms.outputs.endpoint
+    smsFromNumber: smsFromNumber
+    uploadsBlobEndpoint: uploads.outputs.blobEndpoint
+    uploadsContainer: uploads.outputs.containerName
+  }
+}
+
+module gatewayApi 'app/gateway-api.bicep' = {
+  name: 'gateway-api'
+  scope: rg
+  params: {
+    apimName: gateway.outputs.name
+    productNames: gateway.outputs.productNames
+    backendUrl: 'https://${api.outputs.defaultHostName}/api'
+    // loadJsonContent allows a document eight times larger than loadTextContent does.
+    openApiDocument: loadJsonContent('../openapi/openapi.json')
+  }
+}
+
+output AZURE_LOCATION string = location
+output AZURE_TENANT_ID string = tenant().tenantId
+output AZURE_RESOURCE_GROUP string = rg.name
+output API_GATEWAY_URL string = '${gatewayUrl}/api'
+output SPA_URL string = web.outputs.origin
+output FUNCTION_APP_NAME string = api.outputs.name
+output STATIC_WEB_APP_NAME string = web.outputs.name
+output AZURE_KEY_VAULT_NAME string = secrets.outputs.name
+output APIM_NAME string = gateway.outputs.name
+output JWT_ISSUER string = jwtIssuer
