@@ -1,3 +1,4 @@
+import { createPrivateKey, createPublicKey, sign, verify, type JsonWebKey } from 'node:crypto';
 import { z } from 'zod';
 
 /**
@@ -57,7 +58,7 @@ const settingsSchema = z
     STATUS_PAGE_BASE_URL: urlSetting,
   })
   .superRefine((settings, ctx) => {
-    if (settings.COSMOS_KEY !== undefined && !loopbackHosts.has(new URL(settings.COSMOS_ENDPOINT).hostname)) {
+    if (settings.COSMOS_KEY !== undefined && URL.canParse(settings.COSMOS_ENDPOINT) && !loopbackHosts.has(new URL(settings.COSMOS_ENDPOINT).hostname)) {
       ctx.addIssue({
         code: 'custom',
         path: ['COSMOS_KEY'],
@@ -106,6 +107,17 @@ const privateJwkSchema = z.looseObject({
   y: z.string().min(1),
 });
 
+/** Signs and verifies a probe so a corrupt or mismatched key stops the app at start, not at the first sign-in. */
+function isUsableSigningKey(jwk: JsonWebKey): boolean {
+  try {
+    const probe = Buffer.from('waitlist signing key check');
+    const signature = sign('sha256', probe, createPrivateKey({ key: jwk, format: 'jwk' }));
+    return verify('sha256', probe, createPublicKey({ key: { kty: 'EC', crv: jwk.crv, x: jwk.x, y: jwk.y }, format: 'jwk' }), signature);
+  } catch {
+    return false;
+  }
+}
+
 function parseSigningKeys(raw: string): SigningKey[] | string {
   let parsed: unknown;
   try {
@@ -117,6 +129,8 @@ function parseSigningKeys(raw: string): SigningKey[] | string {
   if (!result.success) {
     return 'JWT_SIGNING_KEYS must be a non-empty JSON array of EC P-256 private JWKs, each with kid, d, x and y';
   }
+  const unusable = result.data.find((jwk) => !isUsableSigningKey(jwk));
+  if (unusable !== undefined) return `JWT_SIGNING_KEYS key ${unusable.kid} is not a usable P-256 private key (d must match x and y)`;
   const kids = result.data.map((k) => k.kid);
   if (new Set(kids).size !== kids.length) return 'JWT_SIGNING_KEYS has two keys with the same kid';
   return result.data.map((jwk) => ({ kid: jwk.kid, privateJwk: jwk }));
