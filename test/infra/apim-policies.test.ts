@@ -1,0 +1,95 @@
+/**
+ * The API Management policy files are plain XML loaded verbatim by the Bicep (bicep.test.ts checks
+ * that, and that the named values they use exist). Here: they are well-formed, every section keeps
+ * <base />, and validate-jwt checks the token against the app's own issuer, audience and discovery
+ * document on every route but the anonymous ones.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { describe, expect, it } from 'vitest';
+import { isObject, type Json, type JsonObject, repoRoot } from './arm.js';
+
+const policiesDir = join(repoRoot, 'infra', 'apim', 'policies');
+const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', preserveOrder: false, commentPropName: '#comment' });
+
+async function policyFiles(): Promise<string[]> {
+  return (await readdir(policiesDir)).filter((name) => name.endsWith('.xml')).sort();
+}
+
+async function parse(name: string): Promise<JsonObject> {
+  const document = parser.parse(await readFile(join(policiesDir, name), 'utf8')) as Json;
+  if (!isObject(document) || !isObject(document.policies)) throw new Error(`${name} has no <policies> root`);
+  return document.policies;
+}
+
+/** Every element named `name` anywhere below `node`. */
+function find(node: Json | undefined, name: string): JsonObject[] {
+  if (Array.isArray(node)) return node.flatMap((item) => find(item, name));
+  if (!isObject(node)) return [];
+  return Object.entries(node).flatMap(([key, value]) => {
+    const here = key === name ? (Array.isArray(value) ? value : [value]).filter(isObject) : [];
+    return [...here, ...find(value, name)];
+  });
+}
+
+/** Text of a leaf element, which the parser gives as a string, or as `#text` when it has attributes. */
+function text(node: Json | undefined): string | undefined {
+  if (typeof node === 'string') return node;
+  return isObject(node) && typeof node['#text'] === 'string' ? node['#text'] : undefined;
+}
+
+describe('APIM policy files', () => {
+  it('are well-formed XML with the four sections, each calling <base />', async () => {
+    const files = await policyFiles();
+    expect(files).toEqual(['api.xml', 'product-client-apps.xml', 'product-staff-spa.xml']);
+    for (const file of files) {
+      const content = await readFile(join(policiesDir, file), 'utf8');
+      // fast-xml-validator, the successor, is not a dependency; this is the same validator.
+      // eslint-disable-next-line @typescript-eslint/no-deprecated
+      expect(XMLValidator.validate(content), file).toBe(true);
+      const policies = await parse(file);
+      for (const section of ['inbound', 'backend', 'outbound', 'on-error']) {
+        const element = policies[section];
+        expect(isObject(element) && 'base' in element, `${file} <${section}> must contain <base />`).toBe(true);
+      }
+    }
+  });
+
+  it('validate the JWT with the issuer, audience and discovery document the app publishes', async () => {
+    const api = await parse('api.xml');
+    const [validate, ...others] = find(api, 'validate-jwt');
+    expect(others).toEqual([]);
+    expect(validate).toMatchObject({ '@header-name': 'Authorization', '@require-scheme': 'Bearer', '@require-signed-tokens': 'true', '@require-expiration-time': 'true' });
+    // JWT_ISSUER is `<gateway>/api` (checked in bicep.test.ts), so this is the app's route
+    // /api/.well-known/openid-configuration, reached through the gateway.
+    expect(find(validate, 'openid-config').map((c) => c['@url'])).toEqual(['{{jwt-issuer}}/.well-known/openid-configuration']);
+    expect(find(validate, 'issuers').map((i) => text(i.issuer))).toEqual(['{{jwt-issuer}}']);
+    expect(find(validate, 'audiences').map((a) => text(a.audience))).toEqual(['{{jwt-audience}}']);
+  });
+
+  it('leave exactly the anonymous routes without token validation', async () => {
+    const api = await parse('api.xml');
+    const inbound = api.inbound;
+    const routing = find(inbound, 'set-variable').find((v) => v['@name'] === 'routeClass');
+    const expression = routing?.['@value'];
+    if (typeof expression !== 'string') throw new Error('api.xml sets no routeClass variable');
+    const prefixes = [...expression.matchAll(/StartsWith\("([^"]+)"\)|path == "([^"]+)"/g)].map((m) => m[1] ?? m[2]);
+    expect(prefixes.sort()).toEqual(['/api/.well-known/', '/api/openapi.json', '/api/v1/auth/', '/api/v1/status/']);
+    // validate-jwt sits only in the <otherwise> branch, after the public and auth routes.
+    const choose = find(inbound, 'choose')[0];
+    expect(find(choose?.when, 'validate-jwt')).toEqual([]);
+    expect(find(choose?.otherwise, 'validate-jwt')).toHaveLength(1);
+  });
+
+  it('rate-limit every product and answer token failures as problem+json', async () => {
+    for (const file of ['product-client-apps.xml', 'product-staff-spa.xml']) {
+      const inbound = (await parse(file)).inbound;
+      expect(find(inbound, 'rate-limit').length + find(inbound, 'rate-limit-by-key').length, file).toBe(1);
+      expect(find(inbound, 'quota'), file).toHaveLength(1);
+    }
+    const onError = (await parse('api.xml'))['on-error'];
+    const contentTypes = find(onError, 'set-header').filter((h) => h['@name'] === 'Content-Type');
+    expect(contentTypes.map((h) => text(h.value))).toEqual(['application/problem+json']);
+  });
+});

@@ -1,0 +1,495 @@
+/**
+ * Builds and lints every Bicep entry point with the real Bicep CLI (installed from NuGet by
+ * scripts/bicep.sh when it is not on PATH), then checks the compiled ARM JSON against the rules
+ * the design sets: keyless, least-privilege roles, TLS, no secrets in outputs or settings, and app
+ * settings that match src/config.ts.
+ *
+ * This is the only test file that runs Bicep, so parallel workers never race on the install.
+ * Where Bicep cannot be installed (no NuGet source carrying it), the checks are skipped with a
+ * warning, unless WAITLIST_REQUIRE_BICEP=1 (set in CI), which turns that into a failure.
+ */
+import { access, cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it, type TestContext } from 'vitest';
+import { settingsReference } from '../../src/config.js';
+import { entries, isObject, type Json, type JsonObject, modules, obj, parameterName, repoRoot, resources, run, str, strings, type Resource } from './arm.js';
+
+const requireBicep = process.env.WAITLIST_REQUIRE_BICEP === '1';
+const bicepScript = join(repoRoot, 'scripts', 'bicep.sh');
+const policiesDir = join(repoRoot, 'infra', 'apim', 'policies');
+
+/** A diagnostic line as Bicep prints it: `path(line,col) : Warning rule-name: message`. */
+const diagnosticPattern = /\(\d+,\d+\) : (Error|Warning) /;
+
+interface Compiled {
+  readonly main: JsonObject;
+  readonly parameterFiles: Readonly<Record<string, JsonObject>>;
+  /** Bicep's output per command, which must hold no diagnostic. */
+  readonly outputs: ReadonlyMap<string, string>;
+  readonly openApiStubbed: boolean;
+}
+
+let compiled: Compiled | undefined;
+
+async function exists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+async function bicepFiles(dir: string): Promise<string[]> {
+  const found: string[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) found.push(...(await bicepFiles(path)));
+    else if (entry.name.endsWith('.bicep')) found.push(path);
+  }
+  return found.sort();
+}
+
+beforeAll(async () => {
+  const version = await run('bash', [bicepScript, '--version']);
+  if (version.code !== 0) {
+    const reason = `Bicep CLI unavailable, so the Bicep checks are skipped:\n${version.output}`;
+    if (requireBicep) throw new Error(reason);
+    console.warn(reason);
+    return;
+  }
+
+  // Built from a copy so no ARM JSON lands in the repository, and so a missing OpenAPI document
+  // (owned by the API work) can be stood in for without touching openapi/.
+  const work = await mkdtemp(join(tmpdir(), 'waitlist-bicep-'));
+  try {
+    await cp(join(repoRoot, 'infra'), join(work, 'infra'), { recursive: true });
+    await mkdir(join(work, 'openapi'));
+    await mkdir(join(work, 'out'));
+    const openApi = join(repoRoot, 'openapi', 'openapi.json');
+    const openApiStubbed = !(await exists(openApi));
+    if (openApiStubbed) {
+      console.warn('openapi/openapi.json does not exist yet: building with a stub document (deployments need the real one).');
+      await writeFile(join(work, 'openapi', 'openapi.json'), JSON.stringify({ openapi: '3.1.0', info: { title: 'Waitlist', version: '0.0.0' }, paths: {} }));
+    } else {
+      await cp(openApi, join(work, 'openapi', 'openapi.json'));
+    }
+
+    const infra = join(work, 'infra');
+    const env = { ...process.env, AZURE_ENV_NAME: 'ci', AZURE_LOCATION: 'westeurope' };
+    const commands: [string, string[]][] = [];
+    for (const file of await bicepFiles(infra)) commands.push([`lint ${file.slice(infra.length + 1)}`, ['lint', file]]);
+    commands.push(['build main.bicep', ['build', join(infra, 'main.bicep'), '--outfile', join(work, 'out', 'main.json')]]);
+    const parameterFiles = (await readdir(infra)).filter((name) => name.endsWith('.bicepparam')).sort();
+    for (const name of parameterFiles) {
+      commands.push([`build-params ${name}`, ['build-params', join(infra, name), '--outfile', join(work, 'out', `${name}.json`)]]);
+    }
+
+    const outputs = new Map<string, string>();
+    // Two at a time: each Bicep process loads the whole type index.
+    for (let i = 0; i < commands.length; i += 2) {
+      const batch = commands.slice(i, i + 2);
+      const results = await Promise.all(batch.map(([, args]) => run('bash', [bicepScript, ...args], { env })));
+      batch.forEach(([label], j) => {
+        const result = results[j];
+        if (result === undefined) return;
+        outputs.set(label, result.code === 0 ? result.output : `exit ${result.code}\n${result.output}`);
+      });
+    }
+
+    const readJson = async (path: string): Promise<JsonObject> => obj(JSON.parse(await readFile(path, 'utf8')) as Json, path);
+    compiled = {
+      main: await readJson(join(work, 'out', 'main.json')),
+      parameterFiles: Object.fromEntries(await Promise.all(parameterFiles.map(async (name) => [name, await readJson(join(work, 'out', `${name}.json`))] as const))),
+      outputs,
+      openApiStubbed,
+    };
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}, 600_000);
+
+function built(ctx: TestContext): Compiled {
+  if (compiled === undefined) ctx.skip('Bicep CLI unavailable');
+  return compiled;
+}
+
+/** A JSON value as text, for matching: strings as they are, anything else serialised. */
+const text = (value: Json | undefined): string => (typeof value === 'string' ? value : JSON.stringify(value ?? null));
+
+const byType = (all: readonly Resource[], type: string): Resource[] => all.filter((r) => r.type.toLowerCase() === type.toLowerCase());
+
+describe('bicep build and lint', () => {
+  it('builds and lints every entry point with zero errors and zero warnings', (ctx) => {
+    const { outputs } = built(ctx);
+    expect(outputs.size).toBeGreaterThan(10);
+    for (const [label, output] of outputs) {
+      expect(output.startsWith('exit '), `${label} failed:\n${output}`).toBe(false);
+      const diagnostics = output.split('\n').filter((line) => diagnosticPattern.test(line));
+      expect(diagnostics, `${label} reported diagnostics`).toEqual([]);
+    }
+  });
+
+  it('has a parameter file per environment, with the production choices in prod', (ctx) => {
+    const { parameterFiles } = built(ctx);
+    expect(Object.keys(parameterFiles)).toEqual(expect.arrayContaining(['main.dev.bicepparam', 'main.prod.bicepparam']));
+    const value = (file: string, name: string): Json | undefined => {
+      const parameters = obj(obj(parameterFiles[file], file).parameters, `${file} parameters`);
+      return isObject(parameters[name]) ? parameters[name].value : undefined;
+    };
+    expect(value('main.dev.bicepparam', 'cosmosThroughputMode')).toBe('Serverless');
+    expect(value('main.prod.bicepparam', 'cosmosThroughputMode')).toBe('Autoscale');
+    expect(value('main.prod.bicepparam', 'keyVaultPurgeProtection')).toBe(true);
+    expect(value('main.prod.bicepparam', 'apimSku')).not.toBe('Developer');
+  });
+});
+
+describe('keyless and encrypted in transit', () => {
+  const expectations: Record<string, Record<string, Json>> = {
+    'Microsoft.Storage/storageAccounts': { allowSharedKeyAccess: false, allowBlobPublicAccess: false, minimumTlsVersion: 'TLS1_2', supportsHttpsTrafficOnly: true },
+    'Microsoft.Storage/storageAccounts/blobServices/containers': { publicAccess: 'None' },
+    'Microsoft.DocumentDB/databaseAccounts': { disableLocalAuth: true, disableKeyBasedMetadataWriteAccess: true, minimalTlsVersion: 'Tls12' },
+    'Microsoft.ServiceBus/namespaces': { disableLocalAuth: true, minimumTlsVersion: '1.2' },
+    'Microsoft.Insights/components': { DisableLocalAuth: true },
+    'Microsoft.Communication/communicationServices': { disableLocalAuth: true },
+    'Microsoft.KeyVault/vaults': { enableRbacAuthorization: true },
+    'Microsoft.Web/sites': { httpsOnly: true },
+  };
+
+  it('sets the keyless and TLS properties on every resource of each keyed type', (ctx) => {
+    const all = resources(built(ctx).main);
+    for (const [type, wanted] of Object.entries(expectations)) {
+      const found = byType(all, type);
+      expect(found.length, `no ${type} in the template`).toBeGreaterThan(0);
+      for (const resource of found) expect(resource.properties, `${type} ${resource.name}`).toMatchObject(wanted);
+    }
+    for (const workspace of byType(all, 'Microsoft.OperationalInsights/workspaces')) {
+      expect(obj(workspace.properties.features, 'features').disableLocalAuth).toBe(true);
+    }
+  });
+
+  it('never turns local auth, shared keys or anonymous access on anywhere', (ctx) => {
+    for (const resource of resources(built(ctx).main)) {
+      for (const [key, value] of entries(resource.properties)) {
+        if (/^disableLocalAuth$/i.test(key)) expect(value, `${resource.type} ${key}`).toBe(true);
+        if (/^(allowSharedKeyAccess|allowBlobPublicAccess)$/.test(key)) expect(value, `${resource.type} ${key}`).toBe(false);
+        if (key === 'publicAccess') expect(value, `${resource.type} ${key}`).toBe('None');
+      }
+    }
+  });
+
+  it('reads no key, connection string or secret anywhere in the templates', (ctx) => {
+    const template = JSON.stringify(built(ctx).main);
+    expect(template).not.toMatch(/\blist(Keys|ConnectionStrings|Secrets|AccountSas|ServiceSas)\(/i);
+    expect(template).not.toMatch(/AccountKey=|SharedAccessKey=|AccessKey=/);
+  });
+
+  it('serves the function app over HTTPS with TLS 1.2, FTP off and basic publishing credentials off', (ctx) => {
+    const all = resources(built(ctx).main);
+    const [site] = byType(all, 'Microsoft.Web/sites');
+    expect(site).toBeDefined();
+    const siteConfig = obj(site?.properties.siteConfig, 'siteConfig');
+    expect(siteConfig).toMatchObject({ minTlsVersion: '1.2', scmMinTlsVersion: '1.2', ftpsState: 'Disabled' });
+    const policies = byType(all, 'Microsoft.Web/sites/basicPublishingCredentialsPolicies');
+    expect(policies.map((p) => p.name.match(/'(ftp|scm)'/)?.[1]).sort()).toEqual(['ftp', 'scm']);
+    for (const policy of policies) expect(policy.properties.allow).toBe(false);
+  });
+
+  it('admits only the API Management gateway on the function app', (ctx) => {
+    const { main } = built(ctx);
+    const [site] = byType(resources(main), 'Microsoft.Web/sites');
+    const siteConfig = obj(site?.properties.siteConfig, 'siteConfig');
+    expect(siteConfig.ipSecurityRestrictionsDefaultAction).toBe('Deny');
+    // A property loop compiles to a `copy` block over the gateway's addresses.
+    const copies = Array.isArray(siteConfig.copy) ? siteConfig.copy.filter(isObject) : [];
+    const rules = copies.find((c) => c.name === 'ipSecurityRestrictions');
+    expect(rules, 'ipSecurityRestrictions loop').toBeDefined();
+    expect(JSON.stringify(rules?.count)).toContain('gatewayPublicIpAddresses');
+    expect(obj(rules?.input, 'rule')).toMatchObject({ action: 'Allow' });
+    expect(text(modules(main).get('api')?.parameters.gatewayPublicIpAddresses)).toMatch(/'gateway'.*outputs\.publicIpAddresses\.value/);
+  });
+
+  it('offers the API over HTTPS only and turns off old TLS on the gateway', (ctx) => {
+    const all = resources(built(ctx).main);
+    for (const api of byType(all, 'Microsoft.ApiManagement/service/apis')) expect(api.properties.protocols).toEqual(['https']);
+    const [service] = byType(all, 'Microsoft.ApiManagement/service');
+    const custom = obj(service?.properties.customProperties, 'customProperties');
+    for (const protocol of ['Tls10', 'Tls11', 'Ssl30']) {
+      expect(custom[`Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Protocols.${protocol}`]).toBe('false');
+      expect(custom[`Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Backend.Protocols.${protocol}`]).toBe('false');
+    }
+  });
+});
+
+describe('role assignments', () => {
+  const role = {
+    blobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b',
+    blobDataContributor: 'ba92f5b4-2d11-453d-a403-e96b0029c9fe',
+    blobDelegator: 'db58b8e5-c6ad-4a2a-8342-4190687cbf4a',
+    serviceBusSender: '69a216fc-b8fb-44d8-bc22-1f3c2cd27a39',
+    serviceBusReceiver: '4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0',
+    keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6',
+    keyVaultSecretsOfficer: 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7',
+    metricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb',
+    contributor: 'b24988ac-6180-42a0-ab88-20f7382dd24c',
+    cosmosDataContributor: '00000000-0000-0000-0000-000000000002',
+  } as const;
+
+  // Which principal may hold which role, and in which module (so at which resource's scope).
+  const allowed: Readonly<Record<'app' | 'deployer', readonly string[]>> = {
+    app: [
+      `api:${role.blobDataOwner}`,
+      `uploads:${role.blobDataContributor}`,
+      `uploads:${role.blobDelegator}`,
+      `messaging:${role.serviceBusSender}`,
+      `messaging:${role.serviceBusReceiver}`,
+      `keyvault:${role.keyVaultSecretsUser}`,
+      `monitoring:${role.metricsPublisher}`,
+      // Communication Services has no SMS data role; Contributor is limited to that one resource.
+      `sms:${role.contributor}`,
+      `db:${role.cosmosDataContributor}`,
+    ],
+    deployer: [`keyvault:${role.keyVaultSecretsOfficer}`],
+  };
+
+  function principalOf(main: JsonObject, resource: Resource): string {
+    const param = parameterName(resource.properties.principalId);
+    expect(param, `${resource.module} ${resource.type} principalId must be a module parameter`).toBeDefined();
+    const passed = modules(main).get(resource.module)?.parameters[param ?? ''];
+    if (typeof passed === 'string' && /'identity'\), '[^']+'\)\.outputs\.principalId\.value\]$/.test(passed)) return 'app';
+    if (passed === "[parameters('deployerPrincipalId')]") return 'deployer';
+    return `unknown (${text(passed)})`;
+  }
+
+  it('grants each principal only the roles on its allow-list, each at a resource scope', (ctx) => {
+    const { main } = built(ctx);
+    const all = resources(main);
+    const assignments = [...byType(all, 'Microsoft.Authorization/roleAssignments'), ...byType(all, 'Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments')];
+    expect(assignments.length).toBe(allowed.app.length + allowed.deployer.length);
+    const granted: string[] = [];
+    for (const assignment of assignments) {
+      const definition = str(assignment.properties.roleDefinitionId, 'roleDefinitionId');
+      const guid = /([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})'?\)?\]?$/.exec(definition)?.[1];
+      const principal = principalOf(main, assignment);
+      const entry = `${assignment.module}:${text(guid)}`;
+      expect(principal === 'app' || principal === 'deployer' ? allowed[principal] : [], `${principal} may not hold ${entry}`).toContain(entry);
+      if (assignment.type === 'Microsoft.Authorization/roleAssignments') {
+        expect(typeof assignment.body.scope, `${entry} must be scoped to a resource, not the resource group`).toBe('string');
+        expect(assignment.properties.principalType).toBeDefined();
+      } else {
+        expect(assignment.properties.scope, 'Cosmos DB role scope').toBeDefined();
+      }
+      granted.push(`${principal}:${entry}`);
+    }
+    expect(new Set(granted).size).toBe(granted.length);
+  });
+});
+
+describe('outputs', () => {
+  it('expose names and URLs, never a secret', (ctx) => {
+    const { main } = built(ctx);
+    const templates = [main, ...[...modules(main).values()].map((m) => m.template)];
+    for (const template of templates) {
+      for (const [name, output] of Object.entries(isObject(template.outputs) ? template.outputs : {})) {
+        const definition = obj(output, name);
+        expect(name).not.toMatch(/secret|password|connectionstring|accesskey|sas/i);
+        expect(text(definition.type).toLowerCase()).not.toMatch(/^secure/);
+        for (const [, text] of strings(definition.value ?? null)) expect(text, name).not.toMatch(/list\w*\(|ConnectionString/i);
+      }
+    }
+    expect(Object.keys(obj(main.outputs, 'outputs'))).toEqual(expect.arrayContaining(['API_GATEWAY_URL', 'SPA_URL']));
+  });
+});
+
+describe('function app settings', () => {
+  // Settings the Functions host and the platform read, which src/config.ts rightly does not know.
+  const platformSettings = [
+    /^AzureWebJobsStorage__(accountName|credential|clientId)$/, // host storage, by identity
+    /^APPLICATIONINSIGHTS_(CONNECTION_STRING|AUTHENTICATION_STRING)$/, // telemetry, by identity
+    /^FUNCTIONS_/, // host options
+    /^WEBSITE_/, // App Service options
+    /^ServiceBusConnection__(fullyQualifiedNamespace|credential|clientId)$/, // the Service Bus trigger's connection, by identity
+  ];
+  // Settings of features still being built; each moves to settingsReference when its code lands,
+  // and this list then shrinks (the comparison passes either way).
+  const comingSettings = [
+    'NOTIFICATIONS_QUEUE', // notifications: queue the producer sends to and the consumer reads
+    'ACS_ENDPOINT', // notifications: Communication Services endpoint for SmsClient
+    'SMS_FROM_NUMBER', // notifications: sender number
+    'UPLOADS_BLOB_ENDPOINT', // uploads: blob endpoint for user-delegation SAS (name proposed here)
+    'UPLOADS_CONTAINER', // uploads: container name (name proposed here)
+  ];
+
+  function appSettings(main: JsonObject): JsonObject {
+    const config = byType(resources(main), 'Microsoft.Web/sites/config').find((r) => r.name.includes("'appsettings'"));
+    expect(config, 'Microsoft.Web/sites/config appsettings').toBeDefined();
+    return config?.properties ?? {};
+  }
+
+  /** The main.bicep expression behind an api-module setting that is a plain parameter. */
+  function passedToApi(main: JsonObject, value: Json | undefined): Json | undefined {
+    const param = parameterName(value);
+    return param === undefined ? undefined : modules(main).get('api')?.parameters[param];
+  }
+
+  it('sets every setting the config module needs in Azure', (ctx) => {
+    const names = Object.keys(appSettings(built(ctx).main));
+    const needed = settingsReference.filter((s) => s.where !== 'local').map((s) => s.name);
+    expect(needed.length).toBeGreaterThan(0);
+    expect(names).toEqual(expect.arrayContaining(needed));
+  });
+
+  it('sets nothing the config module does not know, except listed platform and coming settings', (ctx) => {
+    const known = new Set(settingsReference.map((s) => s.name));
+    for (const name of Object.keys(appSettings(built(ctx).main))) {
+      const accounted = known.has(name) || comingSettings.includes(name) || platformSettings.some((pattern) => pattern.test(name));
+      expect(accounted, `${name} is neither in settingsReference nor an allowed platform setting`).toBe(true);
+    }
+  });
+
+  it('never sets a local-only setting such as COSMOS_KEY', (ctx) => {
+    const names = Object.keys(appSettings(built(ctx).main));
+    for (const local of settingsReference.filter((s) => s.where === 'local')) expect(names).not.toContain(local.name);
+    expect(names).not.toContain('COSMOS_KEY');
+  });
+
+  it('reaches storage and Service Bus by managed identity and the signing keys by Key Vault reference', (ctx) => {
+    const { main } = built(ctx);
+    const settings = appSettings(main);
+    expect(settings.AzureWebJobsStorage__credential).toBe('managedidentity');
+    expect(settings.ServiceBusConnection__credential).toBe('managedidentity');
+    expect(text(settings.APPLICATIONINSIGHTS_AUTHENTICATION_STRING)).toContain('Authorization=AAD');
+    expect(Object.keys(settings).some((name) => /__accountKey$|ConnectionString$/i.test(name) && name !== 'APPLICATIONINSIGHTS_CONNECTION_STRING')).toBe(false);
+    expect(text(passedToApi(main, settings.JWT_SIGNING_KEYS))).toMatch(/'keyvault'.*outputs\.jwtSigningReference\.value/);
+    const vaultOutput = obj(obj(modules(main).get('keyvault')?.template.outputs, 'keyvault outputs').jwtSigningReference, 'jwtSigningReference');
+    expect(text(vaultOutput.value)).toContain('@Microsoft.KeyVault(VaultName=');
+  });
+
+  it('gives the app the gateway-based issuer, audience and status URL', (ctx) => {
+    const { main } = built(ctx);
+    const settings = appSettings(main);
+    const variables = obj(main.variables, 'main variables');
+    expect(passedToApi(main, settings.JWT_ISSUER)).toBe("[variables('jwtIssuer')]");
+    expect(passedToApi(main, settings.JWT_AUDIENCE)).toBe("[parameters('jwtAudience')]");
+    expect(passedToApi(main, settings.STATUS_PAGE_BASE_URL)).toBe("[variables('statusPageBaseUrl')]");
+    expect(variables.gatewayUrl).toBe("[format('https://{0}.azure-api.net', variables('names').apim)]");
+    expect(variables.jwtIssuer).toBe("[format('{0}/api', variables('gatewayUrl'))]");
+    expect(variables.statusPageBaseUrl).toBe("[format('{0}/api/v1/status/', variables('gatewayUrl'))]");
+    expect(modules(main).get('gateway')?.parameters.name).toBe("[variables('names').apim]");
+  });
+});
+
+describe('data services match what the code expects', () => {
+  it('creates the waitlist database and containers with their partition keys', (ctx) => {
+    const db = modules(built(ctx).main).get('db');
+    const variables = obj(db?.template.variables, 'db variables');
+    expect(variables.databaseName).toBe('waitlist');
+    const containers = Array.isArray(variables.containers) ? variables.containers.filter(isObject) : [];
+    const shape = Object.fromEntries(containers.map((c) => [text(c.name), { partitionKey: c.partitionKey, defaultTtl: c.defaultTtl }]));
+    expect(shape).toEqual({
+      users: { partitionKey: '/pk', defaultTtl: null },
+      refreshTokens: { partitionKey: '/id', defaultTtl: -1 },
+      restaurants: { partitionKey: '/restaurantId', defaultTtl: null },
+      waitees: { partitionKey: '/waitlistId', defaultTtl: null },
+      statusLinks: { partitionKey: '/id', defaultTtl: null },
+    });
+    const waitees = containers.find((c) => c.name === 'waitees');
+    expect(waitees?.excludedPaths).toEqual([{ path: '/notes/?' }]);
+  });
+
+  it('configures the notifications queue as the consumer relies on', (ctx) => {
+    const [queue] = byType(resources(built(ctx).main), 'Microsoft.ServiceBus/namespaces/queues');
+    expect(queue?.name).toContain("'notifications'");
+    expect(queue?.properties).toMatchObject({
+      maxDeliveryCount: 10,
+      requiresDuplicateDetection: true,
+      duplicateDetectionHistoryTimeWindow: 'PT10M',
+      deadLetteringOnMessageExpiration: true,
+      lockDuration: 'PT1M',
+      defaultMessageTimeToLive: 'P1D',
+    });
+  });
+
+  it('deletes unconfirmed uploads after a day', (ctx) => {
+    const [policy] = byType(resources(built(ctx).main), 'Microsoft.Storage/storageAccounts/managementPolicies');
+    const rules = obj(obj(policy?.properties, 'properties').policy, 'policy').rules;
+    expect(rules).toEqual([
+      expect.objectContaining({
+        enabled: true,
+        definition: {
+          filters: { blobTypes: ['blockBlob'], prefixMatch: ['uploads/pending/'] },
+          actions: { baseBlob: { delete: { daysAfterCreationGreaterThan: 1 } } },
+        },
+      }),
+    ]);
+  });
+});
+
+describe('API Management', () => {
+  async function policyFile(name: string): Promise<string> {
+    return readFile(join(policiesDir, name), 'utf8');
+  }
+
+  it('loads the policy files verbatim at API and product scope', async (ctx) => {
+    const all = resources(built(ctx).main);
+    const apiPolicy = byType(all, 'Microsoft.ApiManagement/service/apis/policies');
+    expect(apiPolicy.map((p) => p.properties.value)).toEqual([await policyFile('api.xml')]);
+    const productPolicies = byType(all, 'Microsoft.ApiManagement/service/products/policies').map((p) => p.properties.value);
+    expect(productPolicies.sort()).toEqual([await policyFile('product-client-apps.xml'), await policyFile('product-staff-spa.xml')].sort());
+    for (const policy of [...apiPolicy, ...byType(all, 'Microsoft.ApiManagement/service/products/policies')]) {
+      expect(policy.properties.format).toBe('rawxml');
+    }
+  });
+
+  it('defines every named value the policies use, issuer and audience from the app settings', async (ctx) => {
+    const { main } = built(ctx);
+    const gateway = modules(main).get('gateway');
+    const namedValues = byType(resources(main), 'Microsoft.ApiManagement/service/namedValues');
+    const valueOf = (name: string): Json | undefined => {
+      const resource = namedValues.find((r) => r.name.includes(`'${name}'`));
+      expect(resource, `named value ${name}`).toBeDefined();
+      expect(resource?.properties.secret).toBe(false);
+      return gateway?.parameters[parameterName(resource?.properties.value) ?? ''];
+    };
+    const referenced = new Set<string>();
+    for (const file of await readdir(policiesDir)) {
+      for (const match of (await policyFile(file)).matchAll(/\{\{([\w-]+)\}\}/g)) referenced.add(String(match[1]));
+    }
+    for (const name of referenced) valueOf(name);
+    const api = modules(main).get('api');
+    expect(valueOf('jwt-issuer')).toBe(api?.parameters.jwtIssuer);
+    expect(valueOf('jwt-audience')).toBe(api?.parameters.jwtAudience);
+    expect(valueOf('spa-origin')).toBe(modules(main).get('uploads')?.parameters.spaOrigin);
+  });
+
+  it('imports the OpenAPI document at the /api path without a required key, into both products', (ctx) => {
+    const all = resources(built(ctx).main);
+    const [api] = byType(all, 'Microsoft.ApiManagement/service/apis');
+    expect(api?.properties).toMatchObject({ path: 'api', subscriptionRequired: false, format: 'openapi+json' });
+    expect(byType(all, 'Microsoft.ApiManagement/service/products/apis')).toHaveLength(1); // one copy loop
+    const products = byType(all, 'Microsoft.ApiManagement/service/products');
+    expect(products.map((p) => p.properties.subscriptionRequired)).toEqual([true, true]);
+  });
+});
+
+describe('tags', () => {
+  it('tags every top-level resource, with azd service names on the function app and the SPA', (ctx) => {
+    const { main } = built(ctx);
+    const tags = obj(obj(main.variables, 'variables').tags, 'tags');
+    expect(Object.keys(tags)).toContain('azd-env-name');
+    const untaggable = /^Microsoft\.(Authorization|Insights\/diagnosticSettings)/;
+    for (const resource of resources(main)) {
+      const topLevel = resource.type.split('/').length === 2;
+      if (!topLevel || untaggable.test(resource.type)) continue;
+      expect(resource.body.tags, `${resource.type} in ${resource.module || 'main'} has no tags`).toBeDefined();
+    }
+    const all = resources(main);
+    expect(JSON.stringify(byType(all, 'Microsoft.Web/sites')[0]?.body.tags)).toContain("'azd-service-name', 'api'");
+    expect(JSON.stringify(byType(all, 'Microsoft.Web/staticSites')[0]?.body.tags)).toContain("'azd-service-name', 'web'");
+  });
+});
+
+describe('OpenAPI document', () => {
+  it('exists, so deployments import the real API', (ctx) => {
+    if (built(ctx).openApiStubbed) ctx.skip('openapi/openapi.json is not written yet');
+  });
+});
