@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { functions } from '../../src/functions/catalog.js';
+import { methodsOf } from '../../src/functions/http/dispatch.js';
+import type { HttpFunction } from '../../src/functions/catalog-types.js';
+import { documentedOperations, loadOpenApi, resolve, type ParameterObject, type ResponseObject } from '../support/openapi.js';
+
+const doc = loadOpenApi();
+
+/** `v1/things/{id:guid}` (Azure Functions route, relative to `api/`) → `/v1/things/{id}` (OpenAPI path under the `/api` server). */
+const openApiPathOf = (route: string): string => `/${route.replace(/\{(\w+)(?::[^}]*)?\??\}/g, '{$1}')}`;
+
+const catalog = functions
+  .filter((f): f is HttpFunction => f.kind === 'http')
+  .flatMap((fn) => methodsOf(fn).map((method) => ({ key: `${method} ${openApiPathOf(fn.route)}`, fn })));
+const catalogKeys = catalog.map((c) => c.key).sort();
+const documented = documentedOperations(doc);
+const documentedKeys = documented.map((o) => `${o.method.toUpperCase()} ${o.path}`).sort();
+
+describe('the OpenAPI document and the function catalog', () => {
+  it('serves everything under the /api server', () => {
+    expect(doc.servers?.map((s) => s.url)).toEqual(['/api']);
+  });
+
+  it('documents every route and method of the catalog', () => {
+    expect(catalogKeys.filter((key) => !documentedKeys.includes(key))).toEqual([]);
+  });
+
+  it('documents nothing the catalog does not serve', () => {
+    expect(documentedKeys.filter((key) => !catalogKeys.includes(key))).toEqual([]);
+  });
+
+  it('has one operation per catalog entry and unique operationIds', () => {
+    expect(documentedKeys).toEqual(catalogKeys);
+    const ids = documented.map((o) => o.operation.operationId);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+});
+
+describe('each operation documents the responses its inputs imply', () => {
+  it.each(documented.map((o) => [`${o.method.toUpperCase()} ${o.path}`, o] as const))('%s', (_key, { path, operation }) => {
+    const statuses = Object.keys(operation.responses);
+    const isPublic = operation.security !== undefined && operation.security.length === 0;
+    const parameters = (operation.parameters ?? []).map((p) => resolve<ParameterObject>(doc, p));
+    const validated = parameters.some((p) => p.in === 'path' || p.in === 'query' || p.name === 'Idempotency-Key');
+
+    // Path parameters in the template are exactly the documented ones.
+    const templateNames = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+    expect(parameters.filter((p) => p.in === 'path').map((p) => p.name).sort()).toEqual(templateNames);
+
+    expect(statuses.some((s) => s.startsWith('2'))).toBe(true);
+    expect(statuses).toContain('500');
+    if (!isPublic) expect(statuses).toContain('401');
+    if (operation.requestBody !== undefined) expect(statuses).toEqual(expect.arrayContaining(['400', '413', '415']));
+    else if (validated) expect(statuses).toContain('400');
+
+    // Every error response is problem+json; every response has the correlation id header.
+    for (const [status, responseOrRef] of Object.entries(operation.responses)) {
+      const response = resolve<ResponseObject>(doc, responseOrRef);
+      expect(response.headers?.['x-correlation-id'], `${status} x-correlation-id`).toBeDefined();
+      if (Number(status) >= 400) expect(Object.keys(response.content ?? {})).toEqual(['application/problem+json']);
+    }
+  });
+
+  it('marks exactly the public routes as public', () => {
+    const publicKeys = documented.filter((o) => o.operation.security?.length === 0).map((o) => `${o.method.toUpperCase()} ${o.path}`);
+    expect(publicKeys.sort()).toEqual(
+      [
+        'POST /v1/auth/register',
+        'POST /v1/auth/token',
+        'POST /v1/auth/logout',
+        'GET /.well-known/openid-configuration',
+        'GET /.well-known/jwks.json',
+        'GET /openapi.json',
+        'GET /v1/status/{token}',
+      ].sort(),
+    );
+    expect(doc.security).toEqual([{ bearerAuth: [] }]);
+  });
+});
