@@ -1,5 +1,6 @@
 import { isServiceBusError, ServiceBusClient } from '@azure/service-bus';
 import type { ServiceBusReceivedMessage, ServiceBusReceiver } from '@azure/service-bus';
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServiceBusEmulator } from '../../local/servicebus/index.js';
 import type { QueueOptions, ServiceBusEmulator } from '../../local/servicebus/index.js';
@@ -21,6 +22,8 @@ const queues = {
   drain: 'drain',
   disconnect: 'disconnect',
   ttl: 'ttl',
+  poison: 'poison',
+  garbage: 'garbage',
 } as const;
 
 const settings: Partial<Record<string, Omit<QueueOptions, 'name'>>> = {
@@ -29,6 +32,7 @@ const settings: Partial<Record<string, Omit<QueueOptions, 'name'>>> = {
   [queues.renew]: { lockDurationMs: 600 },
   [queues.disconnect]: { lockDurationMs: 500 },
   [queues.ttl]: { defaultTtlMs: 300, deadLetterOnExpiration: true },
+  [queues.poison]: { maxDeliveryCount: 3 },
 };
 
 let emulator: ServiceBusEmulator;
@@ -383,5 +387,75 @@ describe('Service Bus emulator through @azure/service-bus', () => {
     const sender = client.createSender('no-such-queue');
     expect(await errorCodeOf(sender.sendMessages({ body: 'lost' }))).toBe('MessagingEntityNotFound');
     await sender.close();
+  });
+
+  it('abandons what a subscribe() handler throws on, and dead-letters it after maxDeliveryCount', async () => {
+    const sender = client.createSender(queues.poison);
+    const receiver = client.createReceiver(queues.poison);
+    await sender.sendMessages({ body: 'bad', messageId: 'poison-1' });
+
+    const attempts: number[] = [];
+    const errors: unknown[] = [];
+    const subscription = receiver.subscribe({
+      processMessage: async (message) => {
+        attempts.push(message.deliveryCount ?? -1);
+        await Promise.resolve();
+        throw new Error('handler failed');
+      },
+      processError: async (args) => {
+        errors.push(args.error);
+        await Promise.resolve();
+      },
+    });
+    const deadLetters = client.createReceiver(queues.poison, { subQueueType: 'deadLetter' });
+    const dead = await receiveOne(deadLetters);
+    await subscription.close();
+    expect(attempts).toEqual([0, 1, 2]);
+    expect(errors).toHaveLength(3);
+    expect(dead.deadLetterReason).toBe('MaxDeliveryCountExceeded');
+    await deadLetters.completeMessage(dead);
+    await deadLetters.close();
+    await receiver.close();
+    await sender.close();
+  });
+
+  it('survives a peer that sends garbage or hangs up mid-handshake', async () => {
+    const garbage = connect(emulator.port, '127.0.0.1');
+    garbage.on('error', () => undefined);
+    garbage.write(Buffer.from('GET / HTTP/1.1\r\n\r\n'));
+    await new Promise((resolve) => garbage.once('close', resolve));
+
+    const hangUp = connect(emulator.port, '127.0.0.1');
+    hangUp.on('error', () => undefined);
+    hangUp.write(Buffer.from([0x41, 0x4d, 0x51, 0x50, 0x03, 0x01, 0x00, 0x00]));
+    hangUp.destroy();
+
+    const sender = client.createSender(queues.garbage);
+    const receiver = client.createReceiver(queues.garbage);
+    await sender.sendMessages({ body: 'still here', messageId: 'garbage-1' });
+    const message = await receiveOne(receiver);
+    expect(message.body).toBe('still here');
+    await receiver.completeMessage(message);
+    await receiver.close();
+    await sender.close();
+  });
+});
+
+describe('closing the emulator', () => {
+  it('closes promptly under connected clients holding locks and timers', async () => {
+    const own = await startServiceBusEmulator({ port: 0, queues: [{ name: 'q' }] });
+    const ownClient = new ServiceBusClient(own.connectionString, { retryOptions: { maxRetries: 0 } });
+    const sender = ownClient.createSender('q');
+    await sender.sendMessages([
+      { body: 'locked', messageId: 'c-1' },
+      { body: 'scheduled', messageId: 'c-2', scheduledEnqueueTimeUtc: new Date(Date.now() + 60_000) },
+    ]);
+    await receiveOne(ownClient.createReceiver('q'));
+    expect(own.stats('q')).toMatchObject({ locked: 1, scheduled: 1 });
+
+    const started = Date.now();
+    await own.close();
+    expect(Date.now() - started).toBeLessThan(1000);
+    await ownClient.close();
   });
 });
