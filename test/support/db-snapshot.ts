@@ -1,7 +1,7 @@
 import { containerDefinitions, containersOf, createCosmosClient } from '../../src/adapters/cosmos/client.js';
 import type { Services } from '../../src/application/services.js';
 
-/** Every stored document, keyed `container/id`, as JSON including `_etag` and `_ts` (any write changes it). */
+/** Every stored document, keyed `container/partition key/id` (ids are unique only per partition), as JSON including `_etag` and `_ts` (any write changes it). */
 export type DatabaseSnapshot = ReadonlyMap<string, string>;
 
 /**
@@ -11,9 +11,9 @@ export type DatabaseSnapshot = ReadonlyMap<string, string>;
 export async function snapshotDatabase(s: Services): Promise<DatabaseSnapshot> {
   const containers = containersOf(createCosmosClient(s.config.cosmos).database(s.config.cosmos.database));
   const entries: [string, string][] = [];
-  for (const { id: name } of containerDefinitions) {
-    const { resources } = await containers[name].items.readAll<{ id: string }>().fetchAll();
-    for (const resource of resources) entries.push([`${name}/${resource.id}`, JSON.stringify(resource)]);
+  for (const { id: name, partitionKey } of containerDefinitions) {
+    const { resources } = await containers[name].items.readAll<{ id: string } & Record<string, unknown>>().fetchAll();
+    for (const resource of resources) entries.push([`${name}/${String(resource[partitionKey.slice(1)])}/${resource.id}`, JSON.stringify(resource)]);
   }
   entries.sort(([a], [b]) => a.localeCompare(b));
   return new Map(entries);
