@@ -4,10 +4,10 @@
  * <base />, and validate-jwt checks the token against the app's own issuer, audience and discovery
  * document on every route but the anonymous ones.
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { access, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, type TestContext } from 'vitest';
 import { isObject, type Json, type JsonObject, repoRoot } from './arm.js';
 
 const policiesDir = join(repoRoot, 'infra', 'apim', 'policies');
@@ -37,6 +37,14 @@ function find(node: Json | undefined, name: string): JsonObject[] {
 function text(node: Json | undefined): string | undefined {
   if (typeof node === 'string') return node;
   return isObject(node) && typeof node['#text'] === 'string' ? node['#text'] : undefined;
+}
+
+/** The path prefixes (or exact paths) api.xml exempts from validate-jwt. */
+async function anonymousRoutes(): Promise<string[]> {
+  const routing = find((await parse('api.xml')).inbound, 'set-variable').find((v) => v['@name'] === 'routeClass');
+  const expression = routing?.['@value'];
+  if (typeof expression !== 'string') throw new Error('api.xml sets no routeClass variable');
+  return [...expression.matchAll(/StartsWith\("([^"]+)"\)|path == "([^"]+)"/g)].map((m) => String(m[1] ?? m[2]));
 }
 
 describe('APIM policy files', () => {
@@ -69,13 +77,8 @@ describe('APIM policy files', () => {
   });
 
   it('leave exactly the anonymous routes without token validation', async () => {
-    const api = await parse('api.xml');
-    const inbound = api.inbound;
-    const routing = find(inbound, 'set-variable').find((v) => v['@name'] === 'routeClass');
-    const expression = routing?.['@value'];
-    if (typeof expression !== 'string') throw new Error('api.xml sets no routeClass variable');
-    const prefixes = [...expression.matchAll(/StartsWith\("([^"]+)"\)|path == "([^"]+)"/g)].map((m) => m[1] ?? m[2]);
-    expect(prefixes.sort()).toEqual(['/api/.well-known/', '/api/openapi.json', '/api/v1/auth/', '/api/v1/status/']);
+    const inbound = (await parse('api.xml')).inbound;
+    expect((await anonymousRoutes()).sort()).toEqual(['/api/.well-known/', '/api/openapi.json', '/api/v1/auth/', '/api/v1/status/']);
     // validate-jwt sits only in the <otherwise> branch, after the public and auth routes.
     const choose = find(inbound, 'choose')[0];
     expect(find(choose?.when, 'validate-jwt')).toEqual([]);
@@ -91,5 +94,47 @@ describe('APIM policy files', () => {
     const onError = (await parse('api.xml'))['on-error'];
     const contentTypes = find(onError, 'set-header').filter((h) => h['@name'] === 'Content-Type');
     expect(contentTypes.map((h) => text(h.value))).toEqual(['application/problem+json']);
+  });
+});
+
+describe('the OpenAPI document API Management imports', () => {
+  const documentPath = join(repoRoot, 'openapi', 'openapi.json');
+
+  async function document(): Promise<JsonObject | undefined> {
+    const present = await access(documentPath).then(
+      () => true,
+      () => false,
+    );
+    if (!present) return undefined;
+    const parsed = JSON.parse(await readFile(documentPath, 'utf8')) as Json;
+    return isObject(parsed) ? parsed : undefined;
+  }
+
+  it('has paths relative to the /api gateway path, and nothing API Management cannot import', async (ctx: TestContext) => {
+    const openApi = await document();
+    if (openApi === undefined) ctx.skip('openapi/openapi.json is not written yet');
+    expect(openApi.openapi).toMatch(/^3\.(0|1)\./);
+    const paths = Object.keys(isObject(openApi.paths) ? openApi.paths : {});
+    expect(paths.length).toBeGreaterThan(0);
+    for (const path of paths) expect(path.startsWith('/api/'), path).toBe(false);
+    const text = JSON.stringify(openApi);
+    // API Management's 3.1 import still expects the 3.0 boolean forms of these keywords.
+    expect(text).not.toMatch(/"exclusive(Minimum|Maximum)":\s*-?\d/);
+    // External references cannot be resolved by an inline import.
+    expect(text).not.toMatch(/"\$ref":\s*"(?!#)/);
+  });
+
+  it('marks as anonymous exactly the operations the gateway lets through without a token', async (ctx: TestContext) => {
+    const openApi = await document();
+    if (openApi === undefined) ctx.skip('openapi/openapi.json is not written yet');
+    const routes = await anonymousRoutes();
+    const exempt = (path: string): boolean => routes.some((route) => (route.endsWith('/') ? `/api${path}`.startsWith(route) : `/api${path}` === route));
+    for (const [path, item] of Object.entries(isObject(openApi.paths) ? openApi.paths : {})) {
+      for (const [method, operation] of Object.entries(isObject(item) ? item : {})) {
+        if (!isObject(operation) || !('responses' in operation)) continue;
+        const anonymous = Array.isArray(operation.security) && operation.security.length === 0;
+        expect(anonymous, `${method.toUpperCase()} ${path}: anonymous in OpenAPI must match api.xml`).toBe(exempt(path));
+      }
+    }
   });
 });
