@@ -36,8 +36,9 @@ if [[ ! -x "$bin" ]]; then
   fi
   mkdir -p "$cache"
   # Parallel test workers may all arrive here at once: one restores, the others wait and reuse.
+  # (flock is util-linux; without it, as on macOS, concurrent first runs just restore twice.)
   exec 9>"$cache/.lock"
-  flock 9
+  if command -v flock >/dev/null 2>&1; then flock 9; fi
   if [[ ! -x "$bin" ]]; then
     work="$(mktemp -d)"
     package="Azure.Bicep.CommandLine.$rid"
@@ -72,7 +73,7 @@ CSPROJ
     mkdir -p "$(dirname "$bin")"
     ln -sfn "$found" "$bin"
   fi
-  flock -u 9
+  exec 9>&-
 fi
 
 exec "$bin" "$@"
