@@ -88,7 +88,16 @@ export async function queryPage<T>(
     { query, parameters },
     { partitionKey, maxItemCount: page.limit, ...(page.continuationToken === null ? {} : { continuationToken: page.continuationToken }) },
   );
-  const response = await iterator.fetchNext();
+  const response = await iterator.fetchNext().catch((error: unknown) => {
+    // Cosmos DB answers 400 to a continuation token it cannot parse: the client's input, not our failure.
+    if (page.continuationToken !== null && statusCodeOf(error) === 400) {
+      throw new DomainError('validation', 'The continuationToken is not valid; pass the one from the previous page unchanged, or start again without it.', {
+        field: 'continuationToken',
+        where: 'query',
+      });
+    }
+    throw error;
+  });
   // Typed as string, but undefined on the last page.
   const continuationToken = response.continuationToken as string | undefined;
   return {

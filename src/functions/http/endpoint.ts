@@ -64,6 +64,24 @@ function validationProblem(error: z.ZodError, where: 'path' | 'query' | 'body'):
   return new EdgeProblem('validation-failed', `The ${summary}${errors.length > 1 ? ` (and ${errors.length - 1} more)` : ''}.`, { errors });
 }
 
+/**
+ * A use case's validation error (password policy, a walk-in without a name, an unusable
+ * continuation token) in the same `errors` shape as a schema failure: every validation-failed
+ * problem carries `errors`. `details.field` names the input; `details.where` says where it is (body
+ * unless stated).
+ */
+function withValidationErrors(error: DomainError): Record<string, unknown> {
+  const { where, ...details } = error.details;
+  const pointer = typeof details.field === 'string' ? `/${details.field}` : '/';
+  return { ...details, errors: [{ pointer, where: where === 'path' || where === 'query' || where === 'header' ? where : 'body', message: error.message }] };
+}
+
+/** The party's status goes out as `currentStatus`: `status` is the problem's HTTP status (RFC 9457). */
+function withCurrentStatus(error: DomainError): Record<string, unknown> {
+  const { status, ...details } = error.details;
+  return { ...details, currentStatus: status };
+}
+
 function parse<S extends Schema | undefined>(schema: S, value: unknown, where: 'path' | 'query' | 'body'): Infer<S> {
   if (schema === undefined) return undefined as Infer<S>;
   const result = schema.safeParse(value);
@@ -124,11 +142,14 @@ export function endpoint<PS extends Schema | undefined = undefined, QS extends S
       const params = parse(spec.params as PS, request.params, 'path');
       const query = parse(spec.query as QS, Object.fromEntries(request.query), 'query');
       const rawBody = spec.body === undefined ? undefined : await readBody(request, spec.acceptsForm === true);
-      if (spec.body !== undefined && rawBody === undefined) throw new EdgeProblem('validation-failed', 'The request needs a JSON body.');
+      if (spec.body !== undefined && rawBody === undefined) {
+        throw new EdgeProblem('validation-failed', 'The request needs a JSON body.', { errors: [{ pointer: '/', where: 'body', message: 'is required' }] });
+      }
       const body = parse(spec.body as BS, rawBody, 'body');
       const idempotencyKey = request.headers.get('idempotency-key') ?? undefined;
       if (idempotencyKey !== undefined && !/^[A-Za-z0-9._:-]{8,128}$/.test(idempotencyKey)) {
-        throw new EdgeProblem('validation-failed', 'Idempotency-Key must be 8–128 characters of letters, digits, ".", "_", ":" or "-".');
+        const message = 'must be 8–128 characters of letters, digits, ".", "_", ":" or "-"';
+        throw new EdgeProblem('validation-failed', `Idempotency-Key ${message}.`, { errors: [{ pointer: '/idempotency-key', where: 'header', message }] });
       }
       const reply = await spec.handle({
         params,
@@ -151,7 +172,8 @@ export function endpoint<PS extends Schema | undefined = undefined, QS extends S
         const headers: Record<string, string> = {};
         if (error.kind === 'too-many-attempts' && typeof error.details.retryAfterSeconds === 'number') headers['retry-after'] = String(error.details.retryAfterSeconds);
         if (error.kind === 'unauthenticated') headers['www-authenticate'] = 'Bearer error="invalid_token"';
-        return problemResponse(slugForKind[error.kind], { detail: error.message, correlationId, instance, extensions: error.details, headers });
+        const extensions = error.kind === 'validation' ? withValidationErrors(error) : error.kind === 'invalid-transition' ? withCurrentStatus(error) : error.details;
+        return problemResponse(slugForKind[error.kind], { detail: error.message, correlationId, instance, extensions, headers });
       }
       context.error(`[${correlationId}] unhandled error`, error);
       return problemResponse('internal', { detail: `An unexpected error occurred. Quote correlation id ${correlationId} when reporting it.`, correlationId, instance });

@@ -48,8 +48,12 @@ export interface ProblemInit {
   readonly headers?: Readonly<Record<string, string>>;
 }
 
+/** RFC 9457 members that extensions must not overwrite (an extension named `status` would replace the HTTP status). */
+const standardMembers = new Set(['type', 'title', 'status', 'detail', 'instance', 'correlationId']);
+
 export function problemResponse(slug: ProblemSlug, init: ProblemInit): HttpResponseInit {
   const { status, title } = problemTypes[slug];
+  const extensions = Object.fromEntries(Object.entries(init.extensions ?? {}).filter(([name]) => !standardMembers.has(name)));
   return {
     status,
     headers: { 'content-type': 'application/problem+json', 'cache-control': 'no-store', 'x-correlation-id': init.correlationId, ...init.headers },
@@ -60,7 +64,7 @@ export function problemResponse(slug: ProblemSlug, init: ProblemInit): HttpRespo
       detail: init.detail,
       ...(init.instance === undefined ? {} : { instance: init.instance }),
       correlationId: init.correlationId,
-      ...init.extensions,
+      ...extensions,
     },
   };
 }
