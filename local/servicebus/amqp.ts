@@ -62,20 +62,25 @@ export function setSettleModes(link: Link, sndSettleMode: number | undefined, rc
 }
 
 /**
- * Credit the peer granted that is not yet spoken for. rhea only debits credit when it writes a
- * transfer (on the next tick), so deliveries queued since then are subtracted here; `pending`
- * is pruned to those rhea has not written yet. Also bounded by free slots in the session buffer.
+ * Drops from `pending` the deliveries rhea has written to the wire. rhea queues a send and writes
+ * it on the next tick; until then it counts against neither the link's credit nor anything else.
  */
-export function unusedCredit(sender: Sender, pending: Delivery[]): number {
-  const internals = senderInternals(sender);
-  const written = internals.session.outgoing.next_pending_delivery;
-  let stillPending = 0;
+export function dropWritten(sender: Sender, pending: Delivery[]): void {
+  const written = senderInternals(sender).session.outgoing.next_pending_delivery;
   for (let i = pending.length - 1; i >= 0; i--) {
     const delivery = pending[i];
-    if (delivery && deliveryInternals(delivery).id >= written) stillPending++;
-    else pending.splice(i, 1);
+    if (!delivery || deliveryInternals(delivery).id < written) pending.splice(i, 1);
   }
-  return Math.min(internals.credit - stillPending, internals.session.outgoing.available());
+}
+
+/**
+ * Credit the peer granted that is not yet spoken for: rhea only debits credit when it writes a
+ * transfer, so deliveries queued since are subtracted. Also bounded by the session buffer.
+ */
+export function unusedCredit(sender: Sender, pending: Delivery[]): number {
+  dropWritten(sender, pending);
+  const internals = senderInternals(sender);
+  return Math.min(internals.credit - pending.length, internals.session.outgoing.available());
 }
 
 /**

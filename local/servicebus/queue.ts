@@ -169,6 +169,12 @@ export class Store {
     return 'ok';
   }
 
+  /** Unlocks a message that never reached the receiver; not a failed delivery. */
+  release(token: string): void {
+    const message = this.unlock(token);
+    if (message?.state === 'active') this.makeAvailable(message);
+  }
+
   renewLock(token: string): number | undefined {
     const message = this.locks.get(token);
     if (!message?.lock) return undefined;

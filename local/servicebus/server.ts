@@ -16,7 +16,7 @@ import type { Server, Socket } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import rhea from 'rhea';
 import type { AmqpError, Connection, Delivery, EventContext, Receiver, Sender, Session, link as Link } from 'rhea';
-import { forgetDelivery, outcome, outcomeKind, setSettleModes, transferFormat, unusedCredit } from './amqp.js';
+import { dropWritten, forgetDelivery, outcome, outcomeKind, setSettleModes, transferFormat, unusedCredit } from './amqp.js';
 import { encodeStored, isRecord, lockTokenTag, messagesOfTransfer } from './codec.js';
 import { handleManagement } from './management.js';
 import { Queue } from './queue.js';
@@ -63,7 +63,7 @@ interface Consumer {
   readonly link: Sender;
   readonly store: Store;
   readonly mode: ReceiveMode;
-  /** Deliveries queued on the link that rhea has not written yet. */
+  /** Deliveries queued on the link, possibly not yet written by rhea (see dropWritten). */
   readonly pending: Delivery[];
 }
 
@@ -148,11 +148,24 @@ export async function startServiceBusEmulator(options: ServiceBusEmulatorOptions
       if (everything || !consumer.link.is_open()) {
         removeConsumer(consumer);
         state.consumers.delete(consumer);
+        releaseUnsent(consumer);
         log(`servicebus: receiver on ${consumer.store.path} detached`);
       }
     }
     for (const link of state.replyLinks) if (everything || !link.is_open()) state.replyLinks.delete(link);
     if (everything) connections.delete(connection);
+  }
+
+  /** Messages queued on a link that went away before rhea wrote them go straight back. */
+  function releaseUnsent(consumer: Consumer): void {
+    dropWritten(consumer.link, consumer.pending);
+    for (const delivery of consumer.pending) {
+      const lock = locksByDelivery.get(delivery);
+      if (!lock) continue;
+      locksByDelivery.delete(delivery);
+      lock.store.release(lock.token);
+    }
+    consumer.pending.length = 0;
   }
 
   function deliver(consumer: Consumer, message: StoredMessage): void {
@@ -361,13 +374,19 @@ export async function startServiceBusEmulator(options: ServiceBusEmulatorOptions
         reply(context, request, { application_properties: status, ...(body === undefined ? {} : { body }) });
         return;
       }
-      case 'producer':
-        for (const fields of messagesOfTransfer(raw, transferFormat(context))) {
+      case 'producer': {
+        const messages = messagesOfTransfer(raw, transferFormat(context));
+        if (messages.length === 0) {
+          delivery.reject({ condition: 'amqp:decode-error', description: 'The transfer carried no message the emulator could decode.' });
+          return;
+        }
+        for (const fields of messages) {
           const { duplicate } = role.queue.enqueue(fields);
           if (duplicate) log(`servicebus: ${role.queue.options.name}: duplicate message ${String(fields.message_id)} dropped`);
         }
         delivery.accept();
         return;
+      }
       default:
         delivery.reject({ condition: 'amqp:not-allowed', description: 'This link does not accept messages.' });
     }
