@@ -8,7 +8,14 @@ export async function generateSigningKeys(): Promise<string> {
 }
 
 /** The app settings for the embedded stack, as the Functions host would read them from local.settings.json. */
-export async function localAppSettings(options: { cosmosEndpoint: string; cosmosKey: string; baseUrl: string; passwordHashCost?: number }): Promise<Record<string, string>> {
+export async function localAppSettings(options: {
+  cosmosEndpoint: string;
+  cosmosKey: string;
+  baseUrl: string;
+  serviceBusConnectionString: string;
+  smsConnectionString: string;
+  passwordHashCost?: number;
+}): Promise<Record<string, string>> {
   return {
     COSMOS_ENDPOINT: options.cosmosEndpoint,
     COSMOS_KEY: options.cosmosKey,
@@ -17,6 +24,10 @@ export async function localAppSettings(options: { cosmosEndpoint: string; cosmos
     JWT_AUDIENCE: 'api://waitlist',
     JWT_SIGNING_KEYS: await generateSigningKeys(),
     STATUS_PAGE_BASE_URL: `${options.baseUrl}/api/v1/status/`,
+    ServiceBusConnection: options.serviceBusConnectionString,
+    NOTIFICATIONS_QUEUE: 'notifications',
+    ACS_CONNECTION_STRING: options.smsConnectionString,
+    SMS_FROM_NUMBER: '+18005550100',
     ...(options.passwordHashCost === undefined ? {} : { PASSWORD_HASH_COST: String(options.passwordHashCost) }),
   };
 }

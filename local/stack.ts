@@ -2,16 +2,22 @@ import hostJson from '../host.json' with { type: 'json' };
 import { services, type Services } from '../src/application/services.js';
 import { createCosmosClient, ensureDatabase } from '../src/adapters/cosmos/client.js';
 import { functions } from '../src/functions/catalog.js';
-import type { HttpFunction } from '../src/functions/catalog-types.js';
+import type { HttpFunction, ServiceBusQueueFunction, TimerFunction } from '../src/functions/catalog-types.js';
 import { startCosmosEmulator, type CosmosEmulator } from './cosmos.js';
-import { startHttpHost, type LocalHttpHost } from './host/http-host.js';
+import { startHttpHost } from './host/http-host.js';
+import { startServiceBusTriggers } from './host/servicebus-host.js';
+import { startTimers } from './host/timer-host.js';
 import { seedDemo, type DemoData } from './seed.js';
+import { startServiceBusEmulator, type ServiceBusEmulator } from './servicebus/index.js';
 import { localAppSettings } from './settings.js';
+import { maskPhone, startSmsEmulator, type SmsEmulator } from './sms/emulator.js';
 
 export interface LocalStack {
   readonly baseUrl: string;
   readonly apiUrl: string;
   readonly cosmos: CosmosEmulator;
+  readonly serviceBus: ServiceBusEmulator;
+  readonly sms: SmsEmulator;
   readonly services: Services;
   readonly demo: DemoData | null;
   close(): Promise<void>;
@@ -22,43 +28,82 @@ export interface LocalStackOptions {
   readonly seed?: boolean;
   /** Lower scrypt cost for test runs that register many accounts. */
   readonly passwordHashCost?: number;
+  /** The notifications queue's peek-lock duration (tests shorten it so crashed deliveries come back fast). */
+  readonly lockDurationMs?: number;
+  /** Run the producer on its schedule (default true; tests call the sweep themselves). */
+  readonly timers?: boolean;
+  /** See ServiceBusTriggerOptions.crashBeforeComplete. */
+  readonly crashBeforeComplete?: () => boolean;
   readonly log?: (line: string) => void;
 }
 
+/** The queue as infra/ declares it (docs/deploy.md): the code relies on these properties. */
+export const notificationsQueue = { maxDeliveryCount: 10, duplicateDetectionWindowMs: 10 * 60_000, deadLetterOnExpiration: true, defaultTtlMs: 24 * 3_600_000 } as const;
+
 /**
- * The whole product on loopback: embedded Cosmos DB, the app settings a Functions host would
- * provide, the function catalog served over HTTP. Settings already in the environment win, so a
- * developer can point the host at other services.
+ * The whole product on loopback: embedded Cosmos DB, Service Bus and ACS SMS emulators, the app
+ * settings a Functions host would provide, and the function catalog served the way the host serves
+ * it (HTTP, timers, queue triggers). Settings already in the environment win.
  */
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const log = options.log ?? (() => undefined);
-  const cosmos = await startCosmosEmulator();
-  const port = options.port ?? 7071;
-  const http = await startHttpHost({
-    functions: functions.filter((f): f is HttpFunction => f.kind === 'http'),
-    port,
-    routePrefix: hostJson.extensions.http.routePrefix,
-    log,
-  });
+  const stops: (() => Promise<void>)[] = [];
+  const closeAll = async () => {
+    for (const stop of stops.reverse()) await stop();
+  };
   try {
+    const cosmos = await startCosmosEmulator();
+    stops.push(() => cosmos.close());
+    const queueName = process.env.NOTIFICATIONS_QUEUE ?? 'notifications';
+    const serviceBus = await startServiceBusEmulator({ queues: [{ name: queueName, ...notificationsQueue, lockDurationMs: options.lockDurationMs ?? 60_000 }] });
+    stops.push(() => serviceBus.close());
+    const sms = await startSmsEmulator({ log: (line) => log(`[sms] ${line}`) });
+    stops.push(() => sms.close());
+    const http = await startHttpHost({
+      functions: functions.filter((f): f is HttpFunction => f.kind === 'http'),
+      port: options.port ?? 7071,
+      routePrefix: hostJson.extensions.http.routePrefix,
+      devRoutes: [{ path: '/dev/sms', handle: () => ({ status: 200, jsonBody: sms.outbox() }) }],
+      log,
+    });
+    stops.push(() => http.close());
+
     const settings = await localAppSettings({
       cosmosEndpoint: cosmos.endpoint,
       cosmosKey: cosmos.key,
       baseUrl: http.baseUrl,
+      serviceBusConnectionString: serviceBus.connectionString,
+      smsConnectionString: sms.connectionString,
       ...(options.passwordHashCost === undefined ? {} : { passwordHashCost: options.passwordHashCost }),
     });
     for (const [name, value] of Object.entries(settings)) process.env[name] ??= value;
     const s = services();
+    stops.push(() => s.close());
     await ensureDatabase(createCosmosClient(s.config.cosmos), s.config.cosmos.database);
+
+    const triggers = await startServiceBusTriggers(
+      functions.filter((f): f is ServiceBusQueueFunction => f.kind === 'serviceBusQueue'),
+      {
+        connectionString: serviceBus.connectionString,
+        resolve: (expression) => expression.replace(/%(\w+)%/g, (_whole, name: string) => process.env[name] ?? ''),
+        maxConcurrentCalls: hostJson.extensions.serviceBus.maxConcurrentCalls,
+        log,
+        ...(options.crashBeforeComplete === undefined ? {} : { crashBeforeComplete: options.crashBeforeComplete }),
+      },
+    );
+    stops.push(() => triggers.stop());
+    if (options.timers !== false) {
+      const timers = startTimers(
+        functions.filter((f): f is TimerFunction => f.kind === 'timer'),
+        log,
+      );
+      stops.push(() => Promise.resolve(timers.stop()));
+    }
     const demo = options.seed === false ? null : await seedDemo(s);
-    return { baseUrl: http.baseUrl, apiUrl: `${http.baseUrl}/api`, cosmos, services: s, demo, close: () => closeAll(http, cosmos) };
+    log(`[sms] outbox at ${http.baseUrl}/dev/sms (numbers in the console are masked, e.g. ${maskPhone('+14155550123')})`);
+    return { baseUrl: http.baseUrl, apiUrl: `${http.baseUrl}/api`, cosmos, serviceBus, sms, services: s, demo, close: closeAll };
   } catch (error) {
-    await closeAll(http, cosmos);
+    await closeAll();
     throw error;
   }
-}
-
-async function closeAll(http: LocalHttpHost, cosmos: CosmosEmulator): Promise<void> {
-  await http.close();
-  await cosmos.close();
 }

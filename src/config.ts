@@ -28,6 +28,12 @@ export const settingsReference: readonly SettingReference[] = [
   { name: 'REFRESH_TOKEN_TTL_DAYS', required: false, where: 'both', example: '30', description: 'Refresh token family lifetime in days (default 30).' },
   { name: 'PASSWORD_HASH_COST', required: false, where: 'both', example: '16', description: 'scrypt cost as log2(N) for new password hashes (default 16; 10–20). Existing hashes keep their own cost.' },
   { name: 'STATUS_PAGE_BASE_URL', required: true, where: 'both', example: 'http://127.0.0.1:7071/api/v1/status/', description: 'Public base URL of the per-party status link sent by SMS; the token is appended.' },
+  { name: 'ServiceBusConnection__fullyQualifiedNamespace', required: false, where: 'azure', example: 'sb-waitlist-dev.servicebus.windows.net', description: 'Service Bus namespace, reached with the managed identity (the queue trigger reads the same setting).' },
+  { name: 'ServiceBusConnection', required: false, where: 'local', example: 'Endpoint=sb://127.0.0.1:5672;SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=SAS_KEY_VALUE;UseDevelopmentEmulator=true', description: 'Connection string, accepted only for the local emulator (UseDevelopmentEmulator=true). One of this or the namespace is required.' },
+  { name: 'NOTIFICATIONS_QUEUE', required: false, where: 'both', example: 'notifications', description: 'Service Bus queue of notifications to send (default `notifications`).' },
+  { name: 'ACS_ENDPOINT', required: false, where: 'azure', example: 'https://acs-waitlist-dev.communication.azure.com', description: 'Azure Communication Services endpoint, reached with the managed identity.' },
+  { name: 'ACS_CONNECTION_STRING', required: false, where: 'local', example: 'endpoint=http://127.0.0.1:7072/;accesskey=…', description: 'HMAC connection string, accepted only for a loopback SMS emulator. One of this or ACS_ENDPOINT is required.' },
+  { name: 'SMS_FROM_NUMBER', required: true, where: 'both', example: '+18005550100', description: 'The E.164 number (or alphanumeric sender id) texts are sent from.' },
 ] as const;
 
 const loopbackHosts = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
@@ -56,8 +62,20 @@ const settingsSchema = z
     REFRESH_TOKEN_TTL_DAYS: intSetting(1, 365, 30),
     PASSWORD_HASH_COST: intSetting(10, 20, 16),
     STATUS_PAGE_BASE_URL: urlSetting,
+    ServiceBusConnection__fullyQualifiedNamespace: z.string().regex(/^[A-Za-z0-9.-]+$/, 'must be a host name such as sb-name.servicebus.windows.net').optional(),
+    ServiceBusConnection: z.string().includes('UseDevelopmentEmulator=true', { error: 'is accepted only for the local emulator (UseDevelopmentEmulator=true); in Azure set ServiceBusConnection__fullyQualifiedNamespace' }).optional(),
+    NOTIFICATIONS_QUEUE: z.string().regex(/^[A-Za-z0-9._-]{1,260}$/).optional().transform((v) => v ?? 'notifications'),
+    ACS_ENDPOINT: z.url({ protocol: /^https$/ }).optional(),
+    ACS_CONNECTION_STRING: z.string().regex(/^endpoint=https?:\/\/(127\.0\.0\.1|localhost)[:/]/i, 'is accepted only for a loopback SMS emulator; in Azure set ACS_ENDPOINT').optional(),
+    SMS_FROM_NUMBER: z.string().regex(/^(\+[1-9]\d{6,14}|[A-Za-z][A-Za-z0-9 ]{0,10})$/, 'must be an E.164 number or an alphanumeric sender id'),
   })
   .superRefine((settings, ctx) => {
+    if ((settings.ServiceBusConnection === undefined) === (settings.ServiceBusConnection__fullyQualifiedNamespace === undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['ServiceBusConnection__fullyQualifiedNamespace'], message: 'or ServiceBusConnection (local emulator only): set exactly one' });
+    }
+    if ((settings.ACS_ENDPOINT === undefined) === (settings.ACS_CONNECTION_STRING === undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['ACS_ENDPOINT'], message: 'or ACS_CONNECTION_STRING (local emulator only): set exactly one' });
+    }
     if (settings.COSMOS_KEY !== undefined && URL.canParse(settings.COSMOS_ENDPOINT) && !loopbackHosts.has(new URL(settings.COSMOS_ENDPOINT).hostname)) {
       ctx.addIssue({
         code: 'custom',
@@ -89,6 +107,17 @@ export interface Config {
   };
   readonly passwordHashCost: number;
   readonly statusPageBaseUrl: string;
+  readonly serviceBus: {
+    readonly queue: string;
+    /** Exactly one of the two (validated): a namespace in Azure, an emulator connection string locally. */
+    readonly fullyQualifiedNamespace: string | undefined;
+    readonly emulatorConnectionString: string | undefined;
+  };
+  readonly sms: {
+    readonly endpoint: string | undefined;
+    readonly emulatorConnectionString: string | undefined;
+    readonly from: string;
+  };
 }
 
 export class ConfigError extends Error {
@@ -144,7 +173,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     throw new ConfigError(
       result.error.issues.map((issue) => {
         const name = String(issue.path[0] ?? 'settings');
-        return env[name] === undefined || env[name] === '' ? `${name} is required but not set` : `${name} ${issue.message}`;
+        const unset = env[name] === undefined || env[name] === '';
+        if (issue.code === 'custom') return `${name} ${unset ? 'is not set ' : ''}${issue.message}`;
+        return unset ? `${name} is required but not set` : `${name} ${issue.message}`;
       }),
     );
   }
@@ -162,5 +193,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     },
     passwordHashCost: s.PASSWORD_HASH_COST,
     statusPageBaseUrl: s.STATUS_PAGE_BASE_URL,
+    serviceBus: { queue: s.NOTIFICATIONS_QUEUE, fullyQualifiedNamespace: s.ServiceBusConnection__fullyQualifiedNamespace, emulatorConnectionString: s.ServiceBusConnection },
+    sms: { endpoint: s.ACS_ENDPOINT, emulatorConnectionString: s.ACS_CONNECTION_STRING, from: s.SMS_FROM_NUMBER },
   };
 }

@@ -2,9 +2,11 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { DomainError } from '../domain/errors.js';
 import { estimateWaitMinutes, recordSeating } from '../domain/estimate.js';
 import type { Membership, Versioned, Waitee, Waitlist } from '../domain/model.js';
+import { pagingPlan } from '../domain/notification.js';
 import { can } from '../domain/roles.js';
 import { isActive, nextStatus, positionsInLine, type WaiteeAction, type WaiteeStatus } from '../domain/waitee.js';
 import { waitlistOf, type Caller } from './access.js';
+import { announceGettingClose, composeNotification, enqueueNow, statusUrlOf } from './notifications.js';
 import { setProperties } from './patch.js';
 import type { Services } from './services.js';
 import { waiteeView, type WaiteeView } from './views.js';
@@ -20,10 +22,6 @@ async function roleIn(s: Services, caller: Caller, restaurantId: string): Promis
 
 const waiteeNotFound = () => new DomainError('not-found', 'Party not found in this waitlist.');
 
-function statusUrl(s: Services, waitee: Waitee): string {
-  return new URL(waitee.statusToken, s.config.statusPageBaseUrl.endsWith('/') ? s.config.statusPageBaseUrl : `${s.config.statusPageBaseUrl}/`).toString();
-}
-
 /** Positions and estimates need the whole active line (bounded by maxPartiesInLine) and the waitlist's history. */
 async function present(s: Services, waitlist: Waitlist, waitees: readonly Versioned<Waitee>[]): Promise<WaiteeView[]> {
   const needsLine = waitees.some((w) => isActive(w.value.status));
@@ -35,7 +33,7 @@ async function present(s: Services, waitlist: Waitlist, waitees: readonly Versio
       position === null
         ? null
         : estimateWaitMinutes({ partySize: w.value.partySize, joinedAt: w.value.joinedAt, now, history: waitlist.recentSeatings, defaultWaitMinutes: waitlist.defaultWaitMinutes });
-    return waiteeView(w, { position, estimatedWaitMinutes, statusUrl: statusUrl(s, w.value) });
+    return waiteeView(w, { position, estimatedWaitMinutes, statusUrl: statusUrlOf(s, w.value.statusToken) });
   });
 }
 
@@ -114,6 +112,9 @@ export async function addWaitee(s: Services, caller: Caller, restaurantId: strin
     seatedAt: null,
     endedAt: null,
     updatedAt: now,
+    pagingDueAt: null,
+    pagingStage: null,
+    gettingCloseSent: false,
   };
   // Indexes first, the party last: a crash in between leaves an index pointing at nothing (ignored
   // on read), never a party nobody can find.
@@ -171,11 +172,18 @@ export async function updateWaitee(
   return presentOne(s, waitlist.value, saved);
 }
 
-export async function deleteWaitee(s: Services, caller: Caller, ids: { restaurantId: string; waitlistId: string; waiteeId: string }, ifMatch: string | undefined) {
-  const { staff, waitee } = await visibleWaitee(s, caller, ids.restaurantId, ids.waitlistId, ids.waiteeId);
+export async function deleteWaitee(
+  s: Services,
+  caller: Caller,
+  ids: { restaurantId: string; waitlistId: string; waiteeId: string },
+  ifMatch: string | undefined,
+  log: (message: string) => void,
+) {
+  const { staff, waitee, waitlist } = await visibleWaitee(s, caller, ids.restaurantId, ids.waitlistId, ids.waiteeId);
   if (staff === null) throw staffOnly();
   await s.waitees.delete(ids.waitlistId, ids.waiteeId, ifMatch ?? waitee.etag);
   if (waitee.value.customerId !== null) await s.users.removePlace(waitee.value.customerId, ids.waiteeId);
+  if (isActive(waitee.value.status)) await announceGettingClose(s, waitlist.value, log);
 }
 
 /**
@@ -188,12 +196,14 @@ export async function actOnWaitee(
   ids: { restaurantId: string; waitlistId: string; waiteeId: string },
   action: WaiteeAction,
   ifMatch: string | undefined,
+  log: (message: string) => void,
 ) {
   for (let attempt = 0; ; attempt++) {
     const { staff, waitee, waitlist } = await visibleWaitee(s, caller, ids.restaurantId, ids.waitlistId, ids.waiteeId);
     if (staff === null && action !== 'cancel') throw staffOnly();
     const status = nextStatus(waitee.value.status, action);
     const now = s.now().toISOString();
+    const paging = action === 'notify' ? pagingPlan(now, waitlist.value.gracePeriodMinutes) : null;
     const next: Waitee = {
       ...waitee.value,
       status,
@@ -201,12 +211,22 @@ export async function actOnWaitee(
       ...(action === 'notify' ? { notifiedAt: now } : {}),
       ...(status === 'seated' ? { seatedAt: now } : {}),
       ...(isActive(status) ? {} : { endedAt: now }),
+      pagingDueAt: paging?.rePageAt ?? null,
+      pagingStage: paging === null ? null : 're-page',
     };
+    // "Notify" again on a notified party is a re-page; either way the text is written with the move.
+    const kind = waitee.value.status === 'notified' ? 're-page' : 'table-ready';
+    const notification = action === 'notify' ? await composeNotification(s, kind, next, waitlist.value, null) : null;
+    const outbox = notification === null ? [] : [notification];
     try {
-      const saved = await s.waitees.replace(next, ifMatch ?? waitee.etag);
+      const etag = await s.notifications.saveWithWaitee(next, ifMatch ?? waitee.etag, outbox);
+      await enqueueNow(s, outbox, log);
       const updatedWaitlist = status === 'seated' ? await recordSeatingOn(s, waitlist, next) : waitlist.value;
-      if (!isActive(status) && next.customerId !== null) await s.users.removePlace(next.customerId, next.id);
-      return await presentOne(s, updatedWaitlist, saved);
+      if (!isActive(status)) {
+        if (next.customerId !== null) await s.users.removePlace(next.customerId, next.id);
+        await announceGettingClose(s, updatedWaitlist, log);
+      }
+      return await presentOne(s, updatedWaitlist, { value: next, etag });
     } catch (error) {
       const stale = error instanceof DomainError && error.kind === 'precondition-failed';
       if (!stale || ifMatch !== undefined || attempt >= maxConcurrencyRetries) throw error;

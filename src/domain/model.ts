@@ -1,4 +1,5 @@
 import type { Seating } from './estimate.js';
+import type { MessageTemplates } from './messages.js';
 import type { RestaurantRole } from './roles.js';
 import type { WaiteeStatus } from './waitee.js';
 
@@ -37,6 +38,8 @@ export interface Waitlist {
   readonly defaultWaitMinutes: number;
   readonly gracePeriodMinutes: number;
   readonly recentSeatings: readonly Seating[];
+  /** Absent on waitlists made before templates existed: the defaults apply. */
+  readonly messageTemplates?: Partial<MessageTemplates>;
   readonly createdAt: string;
 }
 
@@ -57,6 +60,10 @@ export interface Waitee {
   readonly seatedAt: string | null;
   readonly endedAt: string | null;
   readonly updatedAt: string;
+  /** When the producer next looks at a notified party (re-page, then no-show); null when nothing is planned. */
+  readonly pagingDueAt?: string | null;
+  readonly pagingStage?: 're-page' | 'no-show' | null;
+  readonly gettingCloseSent?: boolean;
 }
 
 /** A customer's place in some line, kept with the customer so "my places" is one partition. */

@@ -1,6 +1,7 @@
 import { authFunctions } from './auth.js';
 import type { FunctionDefinition } from './catalog-types.js';
 import { meFunctions } from './me.js';
+import { notificationConsumer, notificationHttpFunctions, notificationProducer } from './notifications.js';
 import { openApiFunctions } from './openapi.js';
 import { restaurantFunctions } from './restaurants.js';
 import { waiteeFunctions } from './waitees.js';
@@ -16,5 +17,8 @@ export const functions: readonly FunctionDefinition[] = [
   ...restaurantFunctions,
   ...waitlistFunctions,
   ...waiteeFunctions,
+  ...notificationHttpFunctions,
   ...openApiFunctions,
+  notificationProducer,
+  notificationConsumer,
 ];

@@ -66,8 +66,8 @@ export const waiteeFunctions: readonly HttpFunction[] = [
       DELETE: endpoint({
         auth: 'user',
         params: waiteeParams,
-        handle: async ({ caller, params, ifMatch, services }) => {
-          await deleteWaitee(services, caller, params, ifMatch);
+        handle: async ({ caller, params, ifMatch, services, log }) => {
+          await deleteWaitee(services, caller, params, ifMatch, log);
           return { status: 204 };
         },
       }),
@@ -82,8 +82,8 @@ export const waiteeFunctions: readonly HttpFunction[] = [
         POST: endpoint({
           auth: 'user',
           params: waiteeParams,
-          handle: async ({ caller, params, ifMatch, services }) => {
-            const waitee = await actOnWaitee(services, caller, params, action, ifMatch);
+          handle: async ({ caller, params, ifMatch, services, log }) => {
+            const waitee = await actOnWaitee(services, caller, params, action, ifMatch, log);
             return { status: 200, body: waitee, etag: waitee.etag };
           },
         }),

@@ -1,0 +1,92 @@
+import azureFunctions from '@azure/functions';
+import { ServiceBusClient, type ServiceBusReceivedMessage, type ServiceBusReceiver } from '@azure/service-bus';
+import type { ServiceBusQueueFunction } from '../../src/functions/catalog-types.js';
+
+const { InvocationContext } = azureFunctions;
+
+export interface ServiceBusTriggerOptions {
+  readonly connectionString: string;
+  /** Resolves `%SETTING%` binding expressions in queue names, as the host does from app settings. */
+  readonly resolve: (expression: string) => string;
+  readonly maxConcurrentCalls: number;
+  readonly log: (line: string) => void;
+  /**
+   * Fault injection for tests: when it answers true after a successful invocation, the message is
+   * neither completed nor abandoned, as if the worker died; its lock expires and it comes back.
+   */
+  readonly crashBeforeComplete?: () => boolean;
+}
+
+/** The body as the Functions host hands it to a Node function: parsed JSON when it is JSON. */
+function bodyForHandler(message: ServiceBusReceivedMessage): unknown {
+  const body: unknown = message.body;
+  if (!(body instanceof Uint8Array)) return body;
+  const text = Buffer.from(body).toString('utf8');
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+/** Trigger metadata with the names the v4 Node model uses (camelCased by the worker). */
+function triggerMetadata(message: ServiceBusReceivedMessage): Record<string, unknown> {
+  return {
+    messageId: message.messageId,
+    deliveryCount: message.deliveryCount,
+    enqueuedTimeUtc: message.enqueuedTimeUtc?.toISOString(),
+    lockedUntilUtc: message.lockedUntilUtc?.toISOString(),
+    lockToken: message.lockToken,
+    sequenceNumber: message.sequenceNumber?.toString(),
+    contentType: message.contentType,
+    correlationId: message.correlationId,
+    subject: message.subject,
+    applicationProperties: message.applicationProperties ?? {},
+  };
+}
+
+/**
+ * Feeds Service Bus queue functions from a (local) namespace the way the Functions host does:
+ * peek-lock, complete on success, abandon on throw; the queue dead-letters after its max delivery count.
+ */
+export async function startServiceBusTriggers(functions: readonly ServiceBusQueueFunction[], options: ServiceBusTriggerOptions): Promise<{ stop(): Promise<void> }> {
+  const client = new ServiceBusClient(options.connectionString);
+  const receivers: ServiceBusReceiver[] = [];
+  for (const fn of functions) {
+    const receiver = client.createReceiver(options.resolve(fn.queueName), { receiveMode: 'peekLock' });
+    receivers.push(receiver);
+    receiver.subscribe(
+      {
+        processMessage: async (message) => {
+          const context = new InvocationContext({
+            functionName: fn.name,
+            triggerMetadata: triggerMetadata(message),
+            logHandler: (level, ...args) => {
+              options.log(`[${fn.name}] ${level}: ${args.map((a) => (a instanceof Error ? a.message : String(a))).join(' ')}`);
+            },
+          });
+          try {
+            await fn.handler(bodyForHandler(message), context);
+          } catch (error) {
+            options.log(`[${fn.name}] delivery ${String(message.deliveryCount)} of ${String(message.messageId)} failed: ${error instanceof Error ? error.message : String(error)}`);
+            await receiver.abandonMessage(message);
+            return;
+          }
+          if (options.crashBeforeComplete?.() === true) return;
+          await receiver.completeMessage(message);
+        },
+        processError: (args) => {
+          options.log(`[${fn.name}] receiver error (${args.errorSource}): ${args.error.message}`);
+          return Promise.resolve();
+        },
+      },
+      { autoCompleteMessages: false, maxConcurrentCalls: options.maxConcurrentCalls },
+    );
+  }
+  return {
+    stop: async () => {
+      for (const receiver of receivers) await receiver.close();
+      await client.close();
+    },
+  };
+}

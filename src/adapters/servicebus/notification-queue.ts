@@ -1,0 +1,63 @@
+import { DefaultAzureCredential } from '@azure/identity';
+import { ServiceBusClient, type ServiceBusSender } from '@azure/service-bus';
+import type { Config } from '../../config.js';
+
+/** What travels on the queue: enough to point-read the notification record. */
+export interface NotificationMessage {
+  readonly notificationId: string;
+  readonly waitlistId: string;
+}
+
+export function isNotificationMessage(body: unknown): body is NotificationMessage {
+  if (typeof body !== 'object' || body === null) return false;
+  const { notificationId, waitlistId } = body as Record<string, unknown>;
+  return typeof notificationId === 'string' && typeof waitlistId === 'string';
+}
+
+/** The one Service Bus adapter: sends notifications, with the record's id as the messageId. */
+export class NotificationQueue {
+  private readonly client: ServiceBusClient;
+  private sender: ServiceBusSender | undefined;
+
+  constructor(
+    settings: Config['serviceBus'],
+    managedIdentityClientId: string | undefined,
+  ) {
+    if (settings.emulatorConnectionString !== undefined) {
+      this.client = new ServiceBusClient(settings.emulatorConnectionString);
+    } else if (settings.fullyQualifiedNamespace !== undefined) {
+      const credential = new DefaultAzureCredential(managedIdentityClientId === undefined ? {} : { managedIdentityClientId });
+      this.client = new ServiceBusClient(settings.fullyQualifiedNamespace, credential);
+    } else {
+      throw new Error('No Service Bus namespace configured');
+    }
+    this.queue = settings.queue;
+  }
+
+  private readonly queue: string;
+
+  /**
+   * Sends in as few batches as fit. The messageId is the notification id: Service Bus duplicate
+   * detection drops a repeat within its window, so a sweep overlapping an immediate send is harmless.
+   */
+  async send(messages: readonly NotificationMessage[]): Promise<void> {
+    this.sender ??= this.client.createSender(this.queue);
+    const sender = this.sender;
+    let batch = await sender.createMessageBatch();
+    for (const message of messages) {
+      // JSON bytes (an AMQP data section), the body form every Service Bus client and the Functions host read.
+      const serviceBusMessage = { messageId: message.notificationId, body: Buffer.from(JSON.stringify(message)), contentType: 'application/json' };
+      if (!batch.tryAddMessage(serviceBusMessage)) {
+        await sender.sendMessages(batch);
+        batch = await sender.createMessageBatch();
+        if (!batch.tryAddMessage(serviceBusMessage)) throw new Error('a notification message does not fit in an empty batch');
+      }
+    }
+    if (batch.count > 0) await sender.sendMessages(batch);
+  }
+
+  async close(): Promise<void> {
+    await this.sender?.close();
+    await this.client.close();
+  }
+}

@@ -1,0 +1,222 @@
+import { randomUUID } from 'node:crypto';
+import { TransientSmsError } from '../adapters/sms/sms-gateway.js';
+import { DomainError } from '../domain/errors.js';
+import { estimateWaitMinutes } from '../domain/estimate.js';
+import { defaultTemplates, render, type MessageKind } from '../domain/messages.js';
+import type { Versioned, Waitee, Waitlist } from '../domain/model.js';
+import { gettingClosePosition, maskPhone, pagingPlan, type Notification } from '../domain/notification.js';
+import { nextStatus, positionsInLine } from '../domain/waitee.js';
+import type { Caller } from './access.js';
+import { memberWith, waitlistOf } from './access.js';
+import type { Services } from './services.js';
+
+type Log = (message: string) => void;
+
+export function statusUrlOf(s: Services, statusToken: string): string {
+  const base = s.config.statusPageBaseUrl.endsWith('/') ? s.config.statusPageBaseUrl : `${s.config.statusPageBaseUrl}/`;
+  return new URL(statusToken, base).toString();
+}
+
+/** The text for a party, rendered from the waitlist's template; null when the party has no phone. */
+export async function composeNotification(s: Services, kind: MessageKind, waitee: Waitee, waitlist: Waitlist, position: number | null): Promise<Notification | null> {
+  if (waitee.phone === null) return null;
+  const restaurant = await s.restaurants.get(waitee.restaurantId);
+  const now = s.now();
+  const wait =
+    position === null
+      ? 0
+      : estimateWaitMinutes({ partySize: waitee.partySize, joinedAt: waitee.joinedAt, now, history: waitlist.recentSeatings, defaultWaitMinutes: waitlist.defaultWaitMinutes });
+  const template = waitlist.messageTemplates?.[kind] ?? defaultTemplates[kind];
+  return {
+    id: randomUUID(),
+    waitlistId: waitee.waitlistId,
+    restaurantId: waitee.restaurantId,
+    waiteeId: waitee.id,
+    kind,
+    to: waitee.phone,
+    message: render(template, {
+      name: waitee.name,
+      restaurant: restaurant?.value.name ?? 'the restaurant',
+      position: String(position ?? ''),
+      wait: String(wait),
+      statusUrl: statusUrlOf(s, waitee.statusToken),
+    }),
+    status: 'pending',
+    dueAt: now.toISOString(),
+    createdAt: now.toISOString(),
+    enqueuedAt: null,
+    sendingSince: null,
+    sentAt: null,
+    providerMessageId: null,
+    attempts: 0,
+    lastError: null,
+    failedAt: null,
+  };
+}
+
+/**
+ * Hands freshly written outbox records to Service Bus right away. A failure here loses nothing:
+ * the records stay pending and the producer's next sweep sends them.
+ */
+export async function enqueueNow(s: Services, notifications: readonly Notification[], log: Log): Promise<void> {
+  if (notifications.length === 0) return;
+  try {
+    await s.notificationQueue().send(notifications.map((n) => ({ notificationId: n.id, waitlistId: n.waitlistId })));
+  } catch (error) {
+    log(`enqueue deferred to the producer sweep: ${error instanceof Error ? error.message : String(error)}`);
+    return;
+  }
+  await Promise.all(notifications.map((n) => markEnqueued(s, n.waitlistId, n.id)));
+}
+
+async function markEnqueued(s: Services, waitlistId: string, notificationId: string): Promise<void> {
+  const current = await s.notifications.get(waitlistId, notificationId);
+  if (current?.value.status !== 'pending') return;
+  try {
+    await s.notifications.replace({ ...current.value, status: 'enqueued', enqueuedAt: s.now().toISOString() }, current.etag);
+  } catch (error) {
+    // Someone else moved it on (the consumer or a sweep): their state is newer than ours.
+    if (!(error instanceof DomainError && error.kind === 'precondition-failed')) throw error;
+  }
+}
+
+/**
+ * After the line shortens, the parties now near the front who have not been told yet get one
+ * "getting close" text, written with the flag on the party in one batch.
+ */
+export async function announceGettingClose(s: Services, waitlist: Waitlist, log: Log): Promise<void> {
+  const line = await s.waitees.line(waitlist.id);
+  const positions = positionsInLine(line.map((w) => w.value));
+  const due = line.filter((w) => w.value.status === 'waiting' && w.value.gettingCloseSent !== true && (positions.get(w.value.id) ?? Infinity) <= gettingClosePosition);
+  for (const party of due) {
+    const notification = await composeNotification(s, 'getting-close', party.value, waitlist, positions.get(party.value.id) ?? null);
+    try {
+      await s.notifications.saveWithWaitee({ ...party.value, gettingCloseSent: true }, party.etag, notification === null ? [] : [notification]);
+      if (notification !== null) await enqueueNow(s, [notification], log);
+    } catch (error) {
+      // A party that changed meanwhile is looked at again after the next change of the line.
+      if (!(error instanceof DomainError && error.kind === 'precondition-failed')) throw error;
+    }
+  }
+}
+
+export interface SweepResult {
+  readonly enqueued: number;
+  readonly rePaged: number;
+  readonly markedNoShow: number;
+}
+
+/** Records per sweep; a backlog larger than this drains over the following minutes. */
+export const sweepBatchSize = 500;
+
+/**
+ * The timer-triggered producer: sends what is due and not yet on the queue, then pages again or
+ * marks no-show the notified parties whose grace period ran out. Each step reads only due records,
+ * and every write is conditional, so overlapping sweeps neither lose nor double anything.
+ */
+export async function sweep(s: Services, log: Log): Promise<SweepResult> {
+  const now = s.now();
+  let rePaged = 0;
+  let markedNoShow = 0;
+  for (const party of await s.notifications.waiteesWithTimerDue(now, sweepBatchSize)) {
+    const outcome = await advancePaging(s, party, log);
+    if (outcome === 're-paged') rePaged++;
+    if (outcome === 'no-show') markedNoShow++;
+  }
+  const due = await s.notifications.dueForEnqueue(now, sweepBatchSize);
+  if (due.length > 0) {
+    await s.notificationQueue().send(due.map((n) => ({ notificationId: n.value.id, waitlistId: n.value.waitlistId })));
+    await Promise.all(due.map((n) => markEnqueued(s, n.value.waitlistId, n.value.id)));
+  }
+  return { enqueued: due.length, rePaged, markedNoShow };
+}
+
+async function advancePaging(s: Services, party: Versioned<Waitee>, log: Log): Promise<'re-paged' | 'no-show' | 'nothing'> {
+  const waitee = party.value;
+  const waitlist = await s.restaurants.waitlist(waitee.restaurantId, waitee.waitlistId);
+  const stop = { ...waitee, pagingDueAt: null, pagingStage: null };
+  try {
+    if (waitee.status !== 'notified' || waitlist === null) {
+      await s.notifications.saveWithWaitee(stop, party.etag, []);
+      return 'nothing';
+    }
+    if (waitee.pagingStage === 're-page') {
+      const notification = await composeNotification(s, 're-page', waitee, waitlist.value, null);
+      const plan = pagingPlan(waitee.notifiedAt ?? waitee.updatedAt, waitlist.value.gracePeriodMinutes);
+      await s.notifications.saveWithWaitee({ ...waitee, pagingDueAt: plan.noShowAt, pagingStage: 'no-show' }, party.etag, notification === null ? [] : [notification]);
+      if (notification !== null) await enqueueNow(s, [notification], log);
+      return 're-paged';
+    }
+    const now = s.now().toISOString();
+    await s.notifications.saveWithWaitee({ ...stop, status: nextStatus(waitee.status, 'no-show'), endedAt: now, updatedAt: now }, party.etag, []);
+    if (waitee.customerId !== null) await s.users.removePlace(waitee.customerId, waitee.id);
+    log(`party ${waitee.id} marked no-show after the grace period`);
+    await announceGettingClose(s, waitlist.value, log);
+    return 'no-show';
+  } catch (error) {
+    // Staff acted on the party meanwhile; their change wins and the next sweep sees the new state.
+    if (error instanceof DomainError && error.kind === 'precondition-failed') return 'nothing';
+    throw error;
+  }
+}
+
+export type ConsumeResult = 'sent' | 'rejected' | 'already-done' | 'missing';
+
+/**
+ * The Service Bus–triggered consumer. Idempotent: a record already sent or failed is acknowledged
+ * without a text; a resend after a crash carries the same ACS repeatability id, so the provider
+ * drops it. Transient provider failures throw so Service Bus redelivers (and dead-letters after
+ * the queue's max delivery count); a rejected number is recorded and not retried.
+ */
+export async function consume(s: Services, message: { notificationId: string; waitlistId: string }, log: Log): Promise<ConsumeResult> {
+  const found = await s.notifications.get(message.waitlistId, message.notificationId);
+  if (found === null) {
+    log(`notification ${message.notificationId} not found; nothing to send`);
+    return 'missing';
+  }
+  const record = found.value;
+  if (record.status === 'sent' || record.status === 'failed') return 'already-done';
+  // A record left in `sending` by a crashed consumer is sent again: the repeatability id makes ACS
+  // drop the copy if the first call got through. The ETag claim keeps two live consumers apart.
+  const firstAttemptAt = record.sendingSince ?? s.now().toISOString();
+  const claimed = await s.notifications.replace({ ...record, status: 'sending', sendingSince: firstAttemptAt, attempts: record.attempts + 1 }, found.etag);
+  try {
+    const outcome = await s.sms().send({ to: record.to, message: record.message, notificationId: record.id, firstAttemptAt });
+    if (outcome.kind === 'sent') {
+      await s.notifications.replace({ ...claimed.value, status: 'sent', sentAt: s.now().toISOString(), providerMessageId: outcome.providerMessageId, lastError: null }, claimed.etag);
+      log(`sms ${record.kind} to ${maskPhone(record.to)} sent (${outcome.providerMessageId})`);
+      return 'sent';
+    }
+    await s.notifications.replace({ ...claimed.value, status: 'failed', failedAt: s.now().toISOString(), lastError: outcome.reason }, claimed.etag);
+    log(`sms ${record.kind} to ${maskPhone(record.to)} rejected: ${outcome.reason}`);
+    return 'rejected';
+  } catch (error) {
+    if (error instanceof TransientSmsError) {
+      await s.notifications.replace({ ...claimed.value, status: 'enqueued', lastError: error.message }, claimed.etag).catch(() => undefined);
+      log(`sms ${record.kind} to ${maskPhone(record.to)} will be retried: ${error.message}`);
+    }
+    throw error;
+  }
+}
+
+/** What was sent to a party, when, and how it went: for the line's staff. */
+export async function notificationsOf(s: Services, caller: Caller, ids: { restaurantId: string; waitlistId: string; waiteeId: string }) {
+  await memberWith(s, caller, ids.restaurantId, 'run-line');
+  await waitlistOf(s, ids.restaurantId, ids.waitlistId);
+  const waitee = await s.waitees.get(ids.waitlistId, ids.waiteeId);
+  if (waitee === null || waitee.value.restaurantId !== ids.restaurantId) throw new DomainError('not-found', 'Party not found in this waitlist.');
+  const records = await s.notifications.forWaitee(ids.waitlistId, ids.waiteeId);
+  return records.map((n) => ({
+    id: n.id,
+    kind: n.kind,
+    to: n.to,
+    message: n.message,
+    status: n.status,
+    createdAt: n.createdAt,
+    sentAt: n.sentAt,
+    failedAt: n.failedAt,
+    attempts: n.attempts,
+    providerMessageId: n.providerMessageId,
+    lastError: n.lastError,
+  }));
+}
