@@ -2,7 +2,7 @@ import rhea from 'rhea';
 import type { AmqpFields, StoredMessage } from './queue.js';
 
 /** message-format of a Service Bus batch: one envelope whose data sections are encoded messages. */
-export const batchMessageFormat = 0x80013700;
+const batchMessageFormat = 0x80013700;
 
 const maxUint32 = 0xffff_ffff;
 const stateCodes = { active: 0, deferred: 1, scheduled: 2 } as const;
@@ -40,8 +40,9 @@ export function encodeStored(message: StoredMessage, lockedUntilUtc: number | un
   if (message.enqueuedSequenceNumber !== undefined) {
     annotations['x-opt-enqueue-sequence-number'] = rhea.types.wrap_long(message.enqueuedSequenceNumber);
   }
-  // A message without a time to live reports the queue's default, as the real service does.
-  const ttl = message.fields.ttl ?? (message.expiresAtUtc === undefined ? undefined : Math.min(message.expiresAtUtc - message.enqueuedTimeUtc, maxUint32));
+  // The effective time to live, as the real service reports it: the message's own, capped by the
+  // queue's default, or that default when the message set none.
+  const ttl = message.expiresAtUtc === undefined ? message.fields.ttl : Math.min(message.expiresAtUtc - message.enqueuedTimeUtc, maxUint32);
   const applicationProperties = Object.keys(message.applicationProperties).length > 0 ? message.applicationProperties : undefined;
   return rhea.message.encode({
     ...message.fields,

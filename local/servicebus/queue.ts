@@ -415,13 +415,6 @@ export class Queue {
     return { sequenceNumber: message.sequenceNumber, duplicate: false };
   }
 
-  /** Finds the store holding a lock token; a token is unique across both sub-queues. */
-  storeForLock(token: string): Store | undefined {
-    if (this.activeStore.locks.has(token)) return this.activeStore;
-    if (this.deadLetterStore.locks.has(token)) return this.deadLetterStore;
-    return undefined;
-  }
-
   stats(): QueueStats {
     const active = this.activeStore.count();
     const deadLetter = this.deadLetterStore.count();
