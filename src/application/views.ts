@@ -1,4 +1,5 @@
 import type { Membership, Restaurant, User, Versioned, Waitee, Waitlist } from '../domain/model.js';
+import { defaultTemplates } from '../domain/messages.js';
 import { allowedActions } from '../domain/waitee.js';
 
 /** The API's representations: what each resource looks like on the wire (see openapi/openapi.json). */
@@ -31,6 +32,7 @@ export const waitlistView = ({ value, etag }: Versioned<Waitlist>, partiesInLine
   open: value.open,
   defaultWaitMinutes: value.defaultWaitMinutes,
   gracePeriodMinutes: value.gracePeriodMinutes,
+  messageTemplates: { ...defaultTemplates, ...value.messageTemplates },
   partiesInLine,
   createdAt: value.createdAt,
   etag,

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DomainError } from '../domain/errors.js';
+import { checkTemplate, type MessageKind, type MessageTemplates } from '../domain/messages.js';
 import type { Waitlist } from '../domain/model.js';
 import { memberWith, waitlistOf, type Caller } from './access.js';
 import { setProperties } from './patch.js';
@@ -13,10 +14,19 @@ export interface WaitlistSettings {
   readonly open: boolean;
   readonly defaultWaitMinutes: number;
   readonly gracePeriodMinutes: number;
+  readonly messageTemplates: Partial<MessageTemplates>;
+}
+
+/** Checked when saved (unknown variables, SMS segments) so a bad text never reaches a customer. */
+function checkTemplates(templates: Partial<MessageTemplates> | undefined): void {
+  for (const [kind, template] of Object.entries(templates ?? {})) {
+    if (template !== undefined) checkTemplate(kind as MessageKind, template);
+  }
 }
 
 export async function createWaitlist(s: Services, caller: Caller, restaurantId: string, settings: WaitlistSettings) {
   await memberWith(s, caller, restaurantId, 'manage-settings');
+  checkTemplates(settings.messageTemplates);
   if ((await s.restaurants.waitlists(restaurantId)).length >= maxWaitlistsPerRestaurant) {
     throw new DomainError('limit-reached', `A restaurant can have at most ${maxWaitlistsPerRestaurant} waitlists; delete one first.`, { limit: maxWaitlistsPerRestaurant });
   }
@@ -54,8 +64,11 @@ export async function getWaitlist(s: Services, caller: Caller, restaurantId: str
 
 export async function updateWaitlist(s: Services, caller: Caller, restaurantId: string, waitlistId: string, patch: Partial<WaitlistSettings>, ifMatch: string | undefined) {
   await memberWith(s, caller, restaurantId, 'manage-settings');
+  checkTemplates(patch.messageTemplates);
   const current = await waitlistOf(s, restaurantId, waitlistId);
-  const saved = await s.restaurants.replaceWaitlist({ ...current.value, ...setProperties(patch) }, ifMatch ?? current.etag);
+  const changes = setProperties(patch);
+  const merged = patch.messageTemplates === undefined ? changes : { ...changes, messageTemplates: { ...current.value.messageTemplates, ...setProperties(patch.messageTemplates) } };
+  const saved = await s.restaurants.replaceWaitlist({ ...current.value, ...merged }, ifMatch ?? current.etag);
   return waitlistView(saved, (await s.waitees.line(waitlistId)).length);
 }
 

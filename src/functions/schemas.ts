@@ -53,15 +53,25 @@ export const updateRestaurantBody = z
 
 export const addStaffBody = z.strictObject({ email, role: z.enum(restaurantRoles).default('staff') });
 
+const template = z.string().trim().min(1).max(640, 'must be at most 640 characters');
+const messageTemplates = z.strictObject({ 'table-ready': template.optional(), 'getting-close': template.optional(), 're-page': template.optional() });
+
 const minutes = (max: number) => z.number().int('must be whole minutes').min(0).max(max);
 export const createWaitlistBody = z.strictObject({
   name: text(60),
   open: z.boolean().default(true),
   defaultWaitMinutes: minutes(600).default(15),
   gracePeriodMinutes: minutes(120).default(10),
+  messageTemplates: messageTemplates.default({}),
 });
 export const updateWaitlistBody = z
-  .strictObject({ name: text(60).optional(), open: z.boolean().optional(), defaultWaitMinutes: minutes(600).optional(), gracePeriodMinutes: minutes(120).optional() })
+  .strictObject({
+    name: text(60).optional(),
+    open: z.boolean().optional(),
+    defaultWaitMinutes: minutes(600).optional(),
+    gracePeriodMinutes: minutes(120).optional(),
+    messageTemplates: messageTemplates.optional(),
+  })
   .refine((patch) => Object.keys(patch).length > 0, 'must change at least one property');
 
 const partySize = z.number().int('must be a whole number').min(1).max(50);

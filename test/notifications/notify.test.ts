@@ -51,3 +51,30 @@ describe('notify → SMS', () => {
     expect(stack().sms.outbox().length).toBe(before);
   });
 });
+
+describe('message templates', () => {
+  it('uses the waitlist’s own text and refuses templates that are too long or use unknown variables', async () => {
+    const venue = await newVenue(api());
+    const tooLong = await venue.owner.api.patch<Json>(venue.waitlistPath, { messageTemplates: { 'table-ready': `{name} ${'x'.repeat(600)}` } });
+    expect(tooLong.status).toBe(400);
+    expect(String(tooLong.body.detail)).toContain('SMS segments');
+    const unknown = await venue.owner.api.patch<Json>(venue.waitlistPath, { messageTemplates: { 'table-ready': 'Hi {nickname}' } });
+    expect(unknown.status).toBe(400);
+    expect(String(unknown.body.detail)).toContain('{nickname}');
+
+    const saved = await venue.owner.api.patch<{ messageTemplates: Record<string, string> }>(venue.waitlistPath, {
+      messageTemplates: { 'table-ready': '{name}, table for you at {restaurant}! {statusUrl}' },
+    });
+    expect(saved.status).toBe(200);
+    expect(saved.body.messageTemplates['table-ready']).toBe('{name}, table for you at {restaurant}! {statusUrl}');
+    expect(saved.body.messageTemplates['re-page']).toContain('{name}');
+
+    const party = await venue.owner.api.post<Json>(`${venue.waitlistPath}/waitees`, { name: 'Lin', phone: '+14155550177', partySize: 2 });
+    await venue.owner.api.post(`${venue.waitlistPath}/waitees/${String(party.body.id)}/notify`);
+    const sent = await eventually(
+      () => stack().sms.outbox().filter((m) => m.to === '+14155550177'),
+      (messages) => messages.length > 0,
+    );
+    expect(sent[0]?.message).toBe(`Lin, table for you at Test Diner! ${String(party.body.statusUrl)}`);
+  });
+});
