@@ -14,7 +14,10 @@ Waitlist is running on ${stack.baseUrl}
   API            ${stack.apiUrl}/v1/...
   OpenAPI        ${stack.apiUrl}/openapi.json
   OpenID config  ${stack.apiUrl}/.well-known/openid-configuration
+  SMS outbox     ${stack.baseUrl}/dev/sms (texts the app sent, as JSON)
   Cosmos DB      ${stack.cosmos.endpoint} (embedded, in memory: data is gone when this stops)
+  Service Bus    ${stack.serviceBus.connectionString.split(';')[0] ?? ''} (emulator)
+  ACS SMS        ${stack.sms.endpoint} (emulator)
 ${demo === null ? '' : `
 Demo data
   owner          ${demo.ownerEmail} / ${demo.ownerPassword}
