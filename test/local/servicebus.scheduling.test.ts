@@ -50,7 +50,7 @@ describe('scheduled messages', () => {
     await sender.createMessageBatch();
     await receiver.peekMessages(1);
     await receiver.receiveMessages(1, { maxWaitTimeInMs: 10 });
-    const due = new Date(Date.now() + 600);
+    const due = new Date(Date.now() + 800);
     await sender.sendMessages({ body: 'reminder', messageId: 'sched-1', scheduledEnqueueTimeUtc: due });
 
     expect(emulator.stats('scheduled-send')).toMatchObject({ active: 0, scheduled: 1 });

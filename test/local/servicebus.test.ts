@@ -27,10 +27,10 @@ const queues = {
 } as const;
 
 const settings: Partial<Record<string, Omit<QueueOptions, 'name'>>> = {
-  [queues.expiry]: { lockDurationMs: 500 },
+  [queues.expiry]: { lockDurationMs: 800 },
   [queues.maxDelivery]: { maxDeliveryCount: 3 },
-  [queues.renew]: { lockDurationMs: 600 },
-  [queues.disconnect]: { lockDurationMs: 500 },
+  [queues.renew]: { lockDurationMs: 1000 },
+  [queues.disconnect]: { lockDurationMs: 1000 },
   [queues.ttl]: { defaultTtlMs: 300, deadLetterOnExpiration: true },
   [queues.poison]: { maxDeliveryCount: 3 },
 };
@@ -182,7 +182,7 @@ describe('Service Bus emulator through @azure/service-bus', () => {
     await sender.sendMessages({ body: 'slow', messageId: 'expiry-1' });
 
     const stale = await receiveOne(receiver);
-    expect((stale.lockedUntilUtc?.getTime() ?? 0) - (stale.enqueuedTimeUtc?.getTime() ?? 0)).toBeLessThan(1000);
+    expect((stale.lockedUntilUtc?.getTime() ?? 0) - (stale.enqueuedTimeUtc?.getTime() ?? 0)).toBeLessThan(1500);
     expect(await receiver.receiveMessages(1, { maxWaitTimeInMs: 200 })).toHaveLength(0);
     const again = await receiveOne(receiver);
     expect(again.messageId).toBe('expiry-1');
@@ -223,10 +223,10 @@ describe('Service Bus emulator through @azure/service-bus', () => {
 
     const message = await receiveOne(receiver);
     const firstUntil = message.lockedUntilUtc?.getTime() ?? 0;
-    await sleep(400);
+    await sleep(600);
     const renewed = await receiver.renewMessageLock(message);
-    expect(renewed.getTime()).toBeGreaterThan(firstUntil + 300);
-    await sleep(400);
+    expect(renewed.getTime()).toBeGreaterThan(firstUntil + 500);
+    await sleep(600);
     // Past the first lock's end, the message is still ours.
     await receiver.completeMessage(message);
     expect(emulator.stats(queues.renew).active).toBe(0);
