@@ -1,5 +1,5 @@
 import hostJson from '../host.json' with { type: 'json' };
-import { services, type Services } from '../src/application/services.js';
+import { resetServices, services, type Services } from '../src/application/services.js';
 import { createCosmosClient, ensureDatabase } from '../src/adapters/cosmos/client.js';
 import { functions } from '../src/functions/catalog.js';
 import type { HttpFunction, ServiceBusQueueFunction, TimerFunction } from '../src/functions/catalog-types.js';
@@ -57,7 +57,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const queueName = process.env.NOTIFICATIONS_QUEUE ?? 'notifications';
     const serviceBus = await startServiceBusEmulator({ queues: [{ name: queueName, ...notificationsQueue, lockDurationMs: options.lockDurationMs ?? 60_000 }] });
     stops.push(() => serviceBus.close());
-    const sms = await startSmsEmulator({ log: (line) => log(`[sms] ${line}`) });
+    const sms = await startSmsEmulator({
+      log: (line) => {
+        log(`[sms] ${line}`);
+      },
+    });
     stops.push(() => sms.close());
     const http = await startHttpHost({
       functions: functions.filter((f): f is HttpFunction => f.kind === 'http'),
@@ -76,12 +80,22 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       smsConnectionString: sms.connectionString,
       ...(options.passwordHashCost === undefined ? {} : { passwordHashCost: options.passwordHashCost }),
     });
-    for (const [name, value] of Object.entries(settings)) process.env[name] ??= value;
+    const applied = Object.entries(settings).filter(([name]) => process.env[name] === undefined);
+    for (const [name, value] of applied) process.env[name] = value;
+    stops.push(() => {
+      for (const [name] of applied) Reflect.deleteProperty(process.env, name);
+      return Promise.resolve();
+    });
     const s = services();
-    stops.push(() => s.close());
-    await ensureDatabase(createCosmosClient(s.config.cosmos), s.config.cosmos.database);
+    stops.push(async () => {
+      await s.close();
+      resetServices();
+    });
+    const setupClient = createCosmosClient(s.config.cosmos);
+    await ensureDatabase(setupClient, s.config.cosmos.database);
+    setupClient.dispose();
 
-    const triggers = await startServiceBusTriggers(
+    const triggers = startServiceBusTriggers(
       functions.filter((f): f is ServiceBusQueueFunction => f.kind === 'serviceBusQueue'),
       {
         connectionString: serviceBus.connectionString,
@@ -97,7 +111,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         functions.filter((f): f is TimerFunction => f.kind === 'timer'),
         log,
       );
-      stops.push(() => Promise.resolve(timers.stop()));
+      stops.push(() => {
+        timers.stop();
+        return Promise.resolve();
+      });
     }
     const demo = options.seed === false ? null : await seedDemo(s);
     log(`[sms] outbox at ${http.baseUrl}/dev/sms (numbers in the console are masked, e.g. ${maskPhone('+14155550123')})`);

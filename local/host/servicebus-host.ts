@@ -49,7 +49,7 @@ function triggerMetadata(message: ServiceBusReceivedMessage): Record<string, unk
  * Feeds Service Bus queue functions from a (local) namespace the way the Functions host does:
  * peek-lock, complete on success, abandon on throw; the queue dead-letters after its max delivery count.
  */
-export async function startServiceBusTriggers(functions: readonly ServiceBusQueueFunction[], options: ServiceBusTriggerOptions): Promise<{ stop(): Promise<void> }> {
+export function startServiceBusTriggers(functions: readonly ServiceBusQueueFunction[], options: ServiceBusTriggerOptions): { stop(): Promise<void> } {
   const client = new ServiceBusClient(options.connectionString);
   const receivers: ServiceBusReceiver[] = [];
   for (const fn of functions) {

@@ -63,3 +63,8 @@ export function services(): Services {
   current ??= createServices(loadConfig());
   return current;
 }
+
+/** Forgets the process-wide services (after close) so a host started again reads its settings anew. */
+export function resetServices(): void {
+  current = undefined;
+}

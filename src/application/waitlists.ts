@@ -19,9 +19,7 @@ export interface WaitlistSettings {
 
 /** Checked when saved (unknown variables, SMS segments) so a bad text never reaches a customer. */
 function checkTemplates(templates: Partial<MessageTemplates> | undefined): void {
-  for (const [kind, template] of Object.entries(templates ?? {})) {
-    if (template !== undefined) checkTemplate(kind as MessageKind, template);
-  }
+  for (const [kind, template] of Object.entries(setProperties(templates ?? {}))) checkTemplate(kind as MessageKind, template);
 }
 
 export async function createWaitlist(s: Services, caller: Caller, restaurantId: string, settings: WaitlistSettings) {

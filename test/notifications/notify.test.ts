@@ -16,8 +16,8 @@ async function eventually<T>(probe: () => Promise<T> | T, accept: (value: T) => 
 describe('notify → SMS', () => {
   it('texts the party that their table is ready, with the status link, and shows staff what was sent', async () => {
     const venue = await newVenue(api());
-    const party = await venue.owner.api.post<Json>(`${venue.waitlistPath}/waitees`, { name: 'Ada', phone: '+14155550123', partySize: 2 });
-    const notified = await venue.owner.api.post<Json>(`${venue.waitlistPath}/waitees/${String(party.body.id)}/notify`);
+    const party = await venue.owner.api.post(`${venue.waitlistPath}/waitees`, { name: 'Ada', phone: '+14155550123', partySize: 2 });
+    const notified = await venue.owner.api.post(`${venue.waitlistPath}/waitees/${String(party.body.id)}/notify`);
     expect(notified.status).toBe(200);
 
     const outbox = await eventually(
@@ -42,7 +42,7 @@ describe('notify → SMS', () => {
 
   it('sends nothing to a party without a phone and refuses notifications to strangers', async () => {
     const venue = await newVenue(api());
-    const party = await venue.owner.api.post<Json>(`${venue.waitlistPath}/waitees`, { name: 'No Phone', partySize: 2 });
+    const party = await venue.owner.api.post(`${venue.waitlistPath}/waitees`, { name: 'No Phone', partySize: 2 });
     const before = stack().sms.outbox().length;
     await venue.owner.api.post(`${venue.waitlistPath}/waitees/${String(party.body.id)}/notify`);
     const stranger = await newUser(api());
@@ -55,10 +55,10 @@ describe('notify → SMS', () => {
 describe('message templates', () => {
   it('uses the waitlist’s own text and refuses templates that are too long or use unknown variables', async () => {
     const venue = await newVenue(api());
-    const tooLong = await venue.owner.api.patch<Json>(venue.waitlistPath, { messageTemplates: { 'table-ready': `{name} ${'x'.repeat(600)}` } });
+    const tooLong = await venue.owner.api.patch(venue.waitlistPath, { messageTemplates: { 'table-ready': `{name} ${'x'.repeat(600)}` } });
     expect(tooLong.status).toBe(400);
     expect(String(tooLong.body.detail)).toContain('SMS segments');
-    const unknown = await venue.owner.api.patch<Json>(venue.waitlistPath, { messageTemplates: { 'table-ready': 'Hi {nickname}' } });
+    const unknown = await venue.owner.api.patch(venue.waitlistPath, { messageTemplates: { 'table-ready': 'Hi {nickname}' } });
     expect(unknown.status).toBe(400);
     expect(String(unknown.body.detail)).toContain('{nickname}');
 
@@ -69,7 +69,7 @@ describe('message templates', () => {
     expect(saved.body.messageTemplates['table-ready']).toBe('{name}, table for you at {restaurant}! {statusUrl}');
     expect(saved.body.messageTemplates['re-page']).toContain('{name}');
 
-    const party = await venue.owner.api.post<Json>(`${venue.waitlistPath}/waitees`, { name: 'Lin', phone: '+14155550177', partySize: 2 });
+    const party = await venue.owner.api.post(`${venue.waitlistPath}/waitees`, { name: 'Lin', phone: '+14155550177', partySize: 2 });
     await venue.owner.api.post(`${venue.waitlistPath}/waitees/${String(party.body.id)}/notify`);
     const sent = await eventually(
       () => stack().sms.outbox().filter((m) => m.to === '+14155550177'),

@@ -13,7 +13,7 @@ function withoutSystemProperties(resource: Record<string, unknown>): Record<stri
   return Object.fromEntries(Object.entries(resource).filter(([key]) => !key.startsWith('_')));
 }
 
-function versioned<T>(resource: Record<string, unknown> | undefined, etag: string | undefined): Versioned<T> {
+export function versioned<T>(resource: Record<string, unknown> | undefined, etag: string | undefined): Versioned<T> {
   if (resource === undefined || etag === undefined) throw new Error('Cosmos DB returned no document or ETag for a successful write');
   // The stores write these documents themselves, so their shape is the entity's.
   return { value: withoutSystemProperties(resource) as T, etag };

@@ -2,7 +2,7 @@ import type { Container, OperationInput } from '@azure/cosmos';
 import { DomainError } from '../../domain/errors.js';
 import type { Versioned, Waitee } from '../../domain/model.js';
 import type { Notification } from '../../domain/notification.js';
-import { queryAll, readDocument, replaceDocument } from './documents.js';
+import { queryAll, readDocument, replaceDocument, versioned } from './documents.js';
 
 /**
  * Notification records (the outbox) live beside their party in the waitees container, so the
@@ -62,7 +62,7 @@ export class NotificationStore {
    * number of due records (a range filter on the indexed status and dueAt), not the data size.
    */
   async dueForEnqueue(now: Date, limit: number): Promise<Versioned<Notification>[]> {
-    const iterator = this.container.items.query<Notification & { _etag: string }>(
+    const iterator = this.container.items.query<Record<string, unknown>>(
       {
         query: 'SELECT * FROM c WHERE c.type = "notification" AND c.status = "pending" AND c.dueAt <= @now',
         parameters: [{ name: '@now', value: now.toISOString() }],
@@ -70,12 +70,12 @@ export class NotificationStore {
       { maxItemCount: limit },
     );
     const { resources } = await iterator.fetchNext();
-    return resources.map(({ _etag, ...notification }) => ({ value: notification as Notification, etag: _etag }));
+    return resources.map((resource) => versioned<Notification>(resource, typeof resource._etag === 'string' ? resource._etag : undefined));
   }
 
   /** Parties whose paging timer (re-page, then no-show) has come due. Same cost argument as above. */
   async waiteesWithTimerDue(now: Date, limit: number): Promise<Versioned<Waitee>[]> {
-    const iterator = this.container.items.query<Waitee & { _etag: string }>(
+    const iterator = this.container.items.query<Record<string, unknown>>(
       {
         query: 'SELECT * FROM c WHERE c.type = "waitee" AND c.pagingDueAt <= @now',
         parameters: [{ name: '@now', value: now.toISOString() }],
@@ -83,6 +83,6 @@ export class NotificationStore {
       { maxItemCount: limit },
     );
     const { resources } = await iterator.fetchNext();
-    return resources.map(({ _etag, ...waitee }) => ({ value: waitee as Waitee, etag: _etag }));
+    return resources.map((resource) => versioned<Waitee>(resource, typeof resource._etag === 'string' ? resource._etag : undefined));
   }
 }

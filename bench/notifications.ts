@@ -1,0 +1,141 @@
+import { randomUUID } from 'node:crypto';
+import { ServiceBusClient } from '@azure/service-bus';
+import { createCosmosClient } from '../src/adapters/cosmos/client.js';
+import { sweep } from '../src/application/notifications.js';
+import { startServiceBusEmulator } from '../local/servicebus/index.js';
+import type { Waitee } from '../src/domain/model.js';
+import { startLocalStack, type LocalStack } from '../local/stack.js';
+import { fmt, percentile } from './stats.js';
+
+const notifyCount = 200;
+const dueCount = 100;
+const consumerCount = 500;
+const quiet = () => undefined;
+
+async function waitFor(condition: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+}
+
+async function ownerToken(stack: LocalStack): Promise<{ headers: Record<string, string>; path: string }> {
+  const demo = stack.demo;
+  if (demo === null) throw new Error('demo data missing');
+  const response = await fetch(`${stack.apiUrl}/v1/auth/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ grant_type: 'password', email: demo.ownerEmail, password: demo.ownerPassword }),
+  });
+  const { access_token: token } = (await response.json()) as { access_token: string };
+  return { headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, path: `${stack.apiUrl}/v1/restaurants/${demo.restaurantId}/waitlists/${demo.waitlistId}/waitees` };
+}
+
+/** POST notify → the text in the SMS emulator's outbox, through outbox record, Service Bus and consumer. */
+async function benchNotifyLatency(stack: LocalStack): Promise<void> {
+  const { headers, path } = await ownerToken(stack);
+  const samples: number[] = [];
+  for (let i = 0; i < notifyCount; i++) {
+    const phone = `+1415${String(5_000_000 + i).padStart(7, '0')}`;
+    const party = (await (await fetch(path, { method: 'POST', headers, body: JSON.stringify({ name: `P${i}`, phone, partySize: 2 }) })).json()) as { id: string };
+    const started = performance.now();
+    await fetch(`${path}/${party.id}/notify`, { method: 'POST', headers });
+    await waitFor(() => stack.sms.outbox().some((m) => m.to === phone), 10_000);
+    samples.push(performance.now() - started);
+    await fetch(`${path}/${party.id}/seat`, { method: 'POST', headers });
+  }
+  console.log(`notify → SMS outbox (${notifyCount} notifications)   p50 ${fmt(percentile(samples, 50), 1)} ms   p99 ${fmt(percentile(samples, 99), 1)} ms`);
+}
+
+function storedWaitee(waitlistId: string, restaurantId: string, pagingDueAt: string | null): Waitee & { type: string } {
+  const now = new Date().toISOString();
+  return {
+    id: randomUUID(), waitlistId, restaurantId, name: 'Stored', phone: '+14155550123', partySize: 2, notes: null, status: pagingDueAt === null ? 'waiting' : 'notified',
+    source: 'staff', customerId: null, statusToken: randomUUID(), joinedAt: now, notifiedAt: pagingDueAt === null ? null : now, seatedAt: null, endedAt: null,
+    updatedAt: now, pagingDueAt, pagingStage: pagingDueAt === null ? null : 're-page', gettingCloseSent: true, type: 'waitee',
+  };
+}
+
+/** The producer's sweep with the same number of due parties among few or many stored ones. */
+async function benchSweep(): Promise<void> {
+  const results: { stored: number; ms: number }[] = [];
+  for (const stored of [1_000, 100_000]) {
+    const stack = await startLocalStack({ port: 0, timers: false, seed: true, passwordHashCost: 10 });
+    try {
+      const demo = stack.demo;
+      if (demo === null) throw new Error('demo data missing');
+      const container = createCosmosClient(stack.services.config.cosmos).database(stack.services.config.cosmos.database).container('waitees');
+      const past = new Date(Date.now() - 60_000).toISOString();
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: 32 }, async () => {
+          while (next < stored) {
+            const i = next++;
+            await container.items.create(storedWaitee(i < dueCount ? demo.waitlistId : `bench-${i % 200}`, demo.restaurantId, i < dueCount ? past : null));
+          }
+        }),
+      );
+      const started = performance.now();
+      const result = await sweep(stack.services, quiet);
+      results.push({ stored, ms: performance.now() - started });
+      if (result.rePaged !== dueCount) throw new Error(`expected ${dueCount} re-pages, got ${result.rePaged}`);
+    } finally {
+      await stack.close();
+    }
+  }
+  const [small, large] = results;
+  if (small === undefined || large === undefined) return;
+  console.log(
+    `producer sweep, ${dueCount} due   among ${small.stored}: ${fmt(small.ms, 0)} ms   among ${large.stored}: ${fmt(large.ms, 0)} ms   ratio ${fmt(large.ms / small.ms, 2)}x (data grew ${large.stored / small.stored}x)`,
+  );
+}
+
+/** Consumer (record read, claim, SMS, record) against the bare emulator round trip (send, receive, complete). */
+async function benchConsumer(): Promise<void> {
+  const stack = await startLocalStack({ port: 0, timers: false, seed: true, passwordHashCost: 10 });
+  try {
+    const { headers, path } = await ownerToken(stack);
+    const before = stack.sms.outbox().length;
+    const parties: string[] = [];
+    for (let i = 0; i < consumerCount; i++) {
+      const party = (await (await fetch(path, { method: 'POST', headers, body: JSON.stringify({ name: `C${i}`, phone: `+1415${String(6_000_000 + i)}`, partySize: 2 }) })).json()) as { id: string };
+      parties.push(party.id);
+    }
+    const started = performance.now();
+    await Promise.all(parties.map((id) => fetch(`${path}/${id}/notify`, { method: 'POST', headers })));
+    await waitFor(() => stack.sms.outbox().length - before >= consumerCount, 120_000);
+    const consumerRate = consumerCount / ((performance.now() - started) / 1000);
+
+    const bare = await startServiceBusEmulator({ queues: [{ name: 'bare' }] });
+    const client = new ServiceBusClient(bare.connectionString);
+    const sender = client.createSender('bare');
+    const receiver = client.createReceiver('bare');
+    const rawStarted = performance.now();
+    const messages = Array.from({ length: consumerCount }, (_, i) => ({ messageId: `raw-${i}`, body: Buffer.from('{}') }));
+    await sender.sendMessages(messages);
+    let received = 0;
+    while (received < consumerCount) {
+      const batch = await receiver.receiveMessages(100, { maxWaitTimeInMs: 200 });
+      await Promise.all(batch.map((m) => receiver.completeMessage(m)));
+      received += batch.length;
+    }
+    const rawRate = consumerCount / ((performance.now() - rawStarted) / 1000);
+    await client.close();
+    await bare.close();
+    console.log(`consumer throughput (${consumerCount} notifies → SMS)   ${fmt(consumerRate, 0)} msg/s   bare queue round trip ${fmt(rawRate, 0)} msg/s   ratio ${fmt(consumerRate / rawRate, 2)}x`);
+  } finally {
+    await stack.close();
+  }
+}
+
+export async function benchNotifications(): Promise<void> {
+  const stack = await startLocalStack({ port: 0, timers: false, passwordHashCost: 10 });
+  try {
+    await benchNotifyLatency(stack);
+  } finally {
+    await stack.close();
+  }
+  await benchSweep();
+  await benchConsumer();
+}
