@@ -9,6 +9,8 @@ export interface ServiceBusTriggerOptions {
   /** Resolves `%SETTING%` binding expressions in queue names, as the host does from app settings. */
   readonly resolve: (expression: string) => string;
   readonly maxConcurrentCalls: number;
+  /** host.json maxAutoLockRenewalDuration, in milliseconds. */
+  readonly maxAutoLockRenewalMs: number;
   readonly log: (line: string) => void;
   /**
    * Fault injection for tests: when it answers true after a successful invocation, the message is
@@ -33,15 +35,46 @@ function bodyForHandler(message: ServiceBusReceivedMessage): unknown {
 function triggerMetadata(message: ServiceBusReceivedMessage): Record<string, unknown> {
   return {
     messageId: message.messageId,
-    deliveryCount: message.deliveryCount,
+    // The .NET SDK under the Functions host counts this delivery too (1 on the first); the JS SDK does not.
+    deliveryCount: (message.deliveryCount ?? 0) + 1,
     enqueuedTimeUtc: message.enqueuedTimeUtc?.toISOString(),
     lockedUntilUtc: message.lockedUntilUtc?.toISOString(),
     lockToken: message.lockToken,
-    sequenceNumber: message.sequenceNumber?.toString(),
+    sequenceNumber: message.sequenceNumber?.toNumber(),
     contentType: message.contentType,
     correlationId: message.correlationId,
     subject: message.subject,
     applicationProperties: message.applicationProperties ?? {},
+  };
+}
+
+/** host.json `extensions.serviceBus.maxAutoLockRenewalDuration` (00:05:00). */
+const maxAutoLockRenewalDurationMs = 5 * 60_000;
+
+/**
+ * Renews a message's lock while its invocation runs, as the host does for up to
+ * maxAutoLockRenewalDuration, and stops when told. Done here rather than by the SDK because the
+ * SDK keeps renewing an unsettled message after the handler returns, so a simulated crash
+ * (crashBeforeComplete) would hold the lock for five minutes instead of letting it expire.
+ */
+function keepLocked(receiver: ServiceBusReceiver, message: ServiceBusReceivedMessage): () => void {
+  const deadline = Date.now() + maxAutoLockRenewalDurationMs;
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  const renewBefore = (lockedUntil: number) => {
+    if (stopped) return;
+    const remaining = lockedUntil - Date.now();
+    const renewIn = Math.max(0, remaining - Math.min(remaining / 2, 10_000));
+    if (Date.now() + renewIn >= deadline) return;
+    timer = setTimeout(() => {
+      // A lost lock (settled meanwhile, or expired) ends the renewals; the settle call reports it.
+      receiver.renewMessageLock(message).then((until) => { renewBefore(until.getTime()); }, () => undefined);
+    }, renewIn);
+  };
+  renewBefore(message.lockedUntilUtc?.getTime() ?? Date.now());
+  return () => {
+    stopped = true;
+    clearTimeout(timer);
   };
 }
 
@@ -53,7 +86,7 @@ export function startServiceBusTriggers(functions: readonly ServiceBusQueueFunct
   const client = new ServiceBusClient(options.connectionString);
   const receivers: ServiceBusReceiver[] = [];
   for (const fn of functions) {
-    const receiver = client.createReceiver(options.resolve(fn.queueName), { receiveMode: 'peekLock' });
+    const receiver = client.createReceiver(options.resolve(fn.queueName), { receiveMode: 'peekLock', maxAutoLockRenewalDurationInMs: 0 });
     receivers.push(receiver);
     receiver.subscribe(
       {
@@ -65,13 +98,16 @@ export function startServiceBusTriggers(functions: readonly ServiceBusQueueFunct
               options.log(`[${fn.name}] ${level}: ${args.map((a) => (a instanceof Error ? a.message : String(a))).join(' ')}`);
             },
           });
+          const stopRenewing = keepLocked(receiver, message);
           try {
             await fn.handler(bodyForHandler(message), context);
           } catch (error) {
+            stopRenewing();
             options.log(`[${fn.name}] delivery ${String(message.deliveryCount)} of ${String(message.messageId)} failed: ${error instanceof Error ? error.message : String(error)}`);
             await receiver.abandonMessage(message);
             return;
           }
+          stopRenewing();
           if (options.crashBeforeComplete?.() === true) return;
           await receiver.completeMessage(message);
         },
