@@ -263,13 +263,24 @@ describe('waitlists', () => {
   it('creates, reads, changes and deletes waitlists', async () => {
     const venue = await newVenue(api());
     const base = `/v1/restaurants/${venue.restaurantId}/waitlists`;
-    const created = await post(venue.owner.api, base, 201, { name: 'Patio', open: false, defaultWaitMinutes: 30, gracePeriodMinutes: 5 });
+    const created = await post(venue.owner.api, base, 201, {
+      name: 'Patio',
+      open: false,
+      defaultWaitMinutes: 30,
+      gracePeriodMinutes: 5,
+      messageTemplates: { 'table-ready': 'Hi {name}, your patio table at {restaurant} is ready. {statusUrl}' },
+    });
+    expect(created.body.messageTemplates).toMatchObject({ 'table-ready': 'Hi {name}, your patio table at {restaurant} is ready. {statusUrl}' });
     const patioPath = `${base}/${String(created.body.id)}`;
     expect(created.headers.get('location')).toBe(`/api${patioPath}`);
     expect(created.headers.get('etag')).toBe(created.body.etag);
     await post(venue.owner.api, base, 400, { name: 'Bad', defaultWaitMinutes: 1.5 });
     expectDocumentRejects('POST', base, { name: 'Bad', defaultWaitMinutes: 1.5 });
     await post(venue.owner.api, base, 400, { name: 'Bad', gracePeriodMinutes: 121 });
+    const unknownVariable = await post(venue.owner.api, base, 400, { name: 'Bad', messageTemplates: { 'table-ready': 'Hi {firstName}' } });
+    expect(unknownVariable.body).toMatchObject({ field: 'messageTemplates/table-ready', errors: [{ pointer: '/messageTemplates/table-ready', where: 'body' }] });
+    await post(venue.owner.api, base, 400, { name: 'Bad', messageTemplates: { farewell: 'Bye {name}' } });
+    expectDocumentRejects('POST', base, { name: 'Bad', messageTemplates: { farewell: 'Bye {name}' } });
     await call(venue.owner.api, 'POST', base, 415, { rawBody: 'x', headers: { 'content-type': 'text/plain' } });
     await call(venue.owner.api, 'POST', base, 413, { rawBody: 'x'.repeat(70_000), headers: { 'content-type': 'application/json' } });
 
@@ -288,8 +299,8 @@ describe('waitlists', () => {
     await get(customer.api, `/v1/restaurants/${unknownId}/waitlists/${String(created.body.id)}`, 404);
     await get(customer.api, `${base}/not-a-uuid`, 400);
 
-    const opened = await patch(venue.owner.api, patioPath, 200, { open: true }, { 'if-match': String(member.body.etag) });
-    expect(opened.body.open).toBe(true);
+    const opened = await patch(venue.owner.api, patioPath, 200, { open: true, messageTemplates: { 're-page': '{name}: still holding your table. {statusUrl}' } }, { 'if-match': String(member.body.etag) });
+    expect(opened.body).toMatchObject({ open: true, messageTemplates: { 're-page': '{name}: still holding your table. {statusUrl}', 'table-ready': 'Hi {name}, your patio table at {restaurant} is ready. {statusUrl}' } });
     await patch(venue.owner.api, patioPath, 412, { open: false }, { 'if-match': String(member.body.etag) });
     await patch(venue.owner.api, patioPath, 400, { open: 'yes' });
     await call(venue.owner.api, 'PATCH', patioPath, 415, { rawBody: 'x', headers: { 'content-type': 'text/plain' } });
@@ -373,6 +384,11 @@ describe('waitees', () => {
     const notified = await post(staff.api, `${adaPath}/notify`, 200);
     expect(notified.body).toMatchObject({ status: 'notified', allowedActions: ['notify', 'seat', 'no-show', 'cancel'] });
     await post(staff.api, `${adaPath}/notify`, 200);
+    const texts = await get<{ items: Json[] }>(staff.api, `${adaPath}/notifications`, 200);
+    expect(texts.body.items.map((n) => n.kind)).toEqual(expect.arrayContaining(['table-ready', 're-page']));
+    expect(texts.body.items.every((n) => n.to === '+14155550123')).toBe(true);
+    await get(staff.api, `${waitees}/${unknownId}/notifications`, 404);
+    await get(staff.api, `${waitees}/nope/notifications`, 400);
     await post(staff.api, `${adaPath}/seat`, 412, undefined, { 'if-match': String(read.body.etag) });
     await post(staff.api, `${adaPath}/no-show`, 200);
     const invalid = await post(staff.api, `${adaPath}/seat`, 409);
@@ -414,6 +430,8 @@ describe('waitees', () => {
     const placePath = `${waitees}/${String(joined.body.id)}`;
     await get(customer.api, placePath, 200);
     await get(other.api, placePath, 404);
+    await get(customer.api, `${placePath}/notifications`, 404);
+    await get(venue.owner.api, `${placePath}/notifications`, 200);
     await get(customer.api, waitees, 404);
     await patch(customer.api, placePath, 403, { partySize: 4 });
     await patch(other.api, placePath, 404, { partySize: 4 });
