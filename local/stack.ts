@@ -86,7 +86,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       for (const [name] of applied) Reflect.deleteProperty(process.env, name);
       return Promise.resolve();
     });
-    const s = services();
+    const s = await services();
     stops.push(async () => {
       await s.close();
       resetServices();

@@ -9,8 +9,6 @@ export interface ServiceBusTriggerOptions {
   /** Resolves `%SETTING%` binding expressions in queue names, as the host does from app settings. */
   readonly resolve: (expression: string) => string;
   readonly maxConcurrentCalls: number;
-  /** host.json maxAutoLockRenewalDuration, in milliseconds. */
-  readonly maxAutoLockRenewalMs: number;
   readonly log: (line: string) => void;
   /**
    * Fault injection for tests: when it answers true after a successful invocation, the message is

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { TransientSmsError } from '../adapters/sms/sms-gateway.js';
+import { TransientSmsError } from '../adapters/sms/errors.js';
 import { DomainError } from '../domain/errors.js';
 import { estimateWaitMinutes } from '../domain/estimate.js';
 import { defaultTemplates, render, type MessageKind } from '../domain/messages.js';

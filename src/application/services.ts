@@ -1,13 +1,12 @@
 import type { Config } from '../config.js';
 import { loadConfig } from '../config.js';
-import { containersOf, createCosmosClient } from '../adapters/cosmos/client.js';
+import { NotificationStore } from '../adapters/cosmos/notifications.js';
 import { RestaurantStore } from '../adapters/cosmos/restaurants.js';
 import { RefreshTokenStore, StatusLinkStore } from '../adapters/cosmos/tokens.js';
 import { UserStore } from '../adapters/cosmos/users.js';
 import { WaiteeStore } from '../adapters/cosmos/waitees.js';
-import { NotificationStore } from '../adapters/cosmos/notifications.js';
-import { NotificationQueue } from '../adapters/servicebus/notification-queue.js';
-import { SmsGateway } from '../adapters/sms/sms-gateway.js';
+import type { NotificationQueue } from '../adapters/servicebus/notification-queue.js';
+import type { SmsGateway } from '../adapters/sms/sms-gateway.js';
 import { AccessTokens } from './auth/tokens.js';
 
 /** Everything a use case needs, built once per process from the configuration. */
@@ -20,7 +19,7 @@ export interface Services {
   readonly statusLinks: StatusLinkStore;
   readonly notifications: NotificationStore;
   readonly accessTokens: AccessTokens;
-  /** Created on first use: HTTP requests that send nothing never open a Service Bus or ACS client. */
+  /** Opened on first use: requests that send nothing never connect to Service Bus or ACS. */
   readonly notificationQueue: () => NotificationQueue;
   readonly sms: () => SmsGateway;
   readonly now: () => Date;
@@ -28,7 +27,17 @@ export interface Services {
   readonly close: () => Promise<void>;
 }
 
-export function createServices(config: Config): Services {
+/**
+ * The Azure SDK adapters are imported here, on the first request, not at module load: the
+ * Functions worker imports the app before it can serve anything, and the SDKs are most of that
+ * import time (see `npm run bench`).
+ */
+export async function createServices(config: Config): Promise<Services> {
+  const [{ containersOf, createCosmosClient }, { NotificationQueue }, { SmsGateway }] = await Promise.all([
+    import('../adapters/cosmos/client.js'),
+    import('../adapters/servicebus/notification-queue.js'),
+    import('../adapters/sms/sms-gateway.js'),
+  ]);
   const cosmos = createCosmosClient(config.cosmos);
   const containers = containersOf(cosmos.database(config.cosmos.database));
   let queue: NotificationQueue | undefined;
@@ -52,15 +61,17 @@ export function createServices(config: Config): Services {
   };
 }
 
-let current: Services | undefined;
+let current: Promise<Services> | undefined;
 
 /**
- * The process-wide services, created on the first request rather than at import so the function
- * app's cold import stays cheap and a bad setting is reported by name on first use (and at start
- * by the hosts, which call this eagerly).
+ * The process-wide services, created on the first request (a bad setting is reported by name
+ * then, and at start by the local host, which calls this eagerly).
  */
-export function services(): Services {
-  current ??= createServices(loadConfig());
+export function services(): Promise<Services> {
+  current ??= (async () => createServices(loadConfig()))();
+  current.catch(() => {
+    current = undefined;
+  });
   return current;
 }
 

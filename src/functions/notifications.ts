@@ -1,5 +1,5 @@
 import type { InvocationContext } from '@azure/functions';
-import { isNotificationMessage } from '../adapters/servicebus/notification-queue.js';
+import { isNotificationMessage } from '../adapters/servicebus/message.js';
 import { consume, notificationsOf, sweep } from '../application/notifications.js';
 import { services } from '../application/services.js';
 import type { HttpFunction, ServiceBusQueueFunction, TimerFunction } from './catalog-types.js';
@@ -28,7 +28,7 @@ export const notificationProducer: TimerFunction = {
   name: 'notification-producer',
   schedule: producerSchedule,
   handler: async (_timer, context) => {
-    const result = await sweep(services(), logTo(context));
+    const result = await sweep(await services(), logTo(context));
     if (result.enqueued + result.rePaged + result.markedNoShow > 0) {
       context.log(`sweep: ${result.enqueued} enqueued, ${result.rePaged} re-paged, ${result.markedNoShow} marked no-show`);
     }
@@ -46,7 +46,7 @@ export const notificationConsumer: ServiceBusQueueFunction = {
       // Retrying cannot fix a malformed message: throwing lets it reach the dead-letter queue.
       throw new Error(`message ${String(context.triggerMetadata?.messageId)} is not a notification message`);
     }
-    await consume(services(), body, logTo(context));
+    await consume(await services(), body, logTo(context));
   },
 };
 

@@ -17,6 +17,9 @@ beforeAll(async () => {
     JWT_AUDIENCE: 'api://waitlist',
     JWT_SIGNING_KEYS: JSON.stringify([signingKey]),
     STATUS_PAGE_BASE_URL: 'http://127.0.0.1:7071/api/v1/status/',
+    ServiceBusConnection: 'Endpoint=sb://127.0.0.1:5672;SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=SAS_KEY_VALUE;UseDevelopmentEmulator=true',
+    ACS_CONNECTION_STRING: 'endpoint=http://127.0.0.1:7072/;accesskey=a2V5',
+    SMS_FROM_NUMBER: '+18005550100',
   };
 });
 
@@ -48,7 +51,30 @@ describe('config', () => {
       },
       passwordHashCost: 16,
       statusPageBaseUrl: 'http://127.0.0.1:7071/api/v1/status/',
+      serviceBus: { queue: 'notifications', fullyQualifiedNamespace: undefined, emulatorConnectionString: base.ServiceBusConnection },
+      sms: { endpoint: undefined, emulatorConnectionString: base.ACS_CONNECTION_STRING, from: '+18005550100' },
     });
+  });
+
+  it('needs exactly one way to reach Service Bus and ACS, and keeps emulator secrets away from Azure', () => {
+    expect(problemsOf({ ...base, ServiceBusConnection: undefined })).toEqual([
+      'ServiceBusConnection__fullyQualifiedNamespace is not set or ServiceBusConnection (local emulator only): set exactly one',
+    ]);
+    expect(problemsOf({ ...base, ACS_ENDPOINT: 'https://acs.example.communication.azure.com' })).toEqual([
+      'ACS_ENDPOINT or ACS_CONNECTION_STRING (local emulator only): set exactly one',
+    ]);
+    expect(problemsOf({ ...base, ServiceBusConnection: 'Endpoint=sb://prod.servicebus.windows.net;SharedAccessKeyName=x;SharedAccessKey=y' })[0]).toContain('ServiceBusConnection is accepted only for the local emulator');
+    expect(problemsOf({ ...base, ACS_CONNECTION_STRING: 'endpoint=https://prod.communication.azure.com/;accesskey=a2V5' })[0]).toContain('ACS_CONNECTION_STRING is accepted only for a loopback SMS emulator');
+    const azure = loadConfig({
+      ...base,
+      COSMOS_KEY: undefined,
+      ServiceBusConnection: undefined,
+      ServiceBusConnection__fullyQualifiedNamespace: 'sb-waitlist.servicebus.windows.net',
+      ACS_CONNECTION_STRING: undefined,
+      ACS_ENDPOINT: 'https://acs-waitlist.communication.azure.com',
+    });
+    expect(azure.serviceBus.fullyQualifiedNamespace).toBe('sb-waitlist.servicebus.windows.net');
+    expect(azure.sms.endpoint).toBe('https://acs-waitlist.communication.azure.com');
   });
 
   it('reads the optional settings when they are given', () => {

@@ -1,5 +1,5 @@
 import { Agent } from 'node:https';
-import { CosmosClient, ErrorResponse, type Container, type Database } from '@azure/cosmos';
+import { CosmosClient, type Container, type Database } from '@azure/cosmos';
 import { DefaultAzureCredential } from '@azure/identity';
 import type { Config } from '../../config.js';
 
@@ -66,8 +66,4 @@ export async function ensureDatabase(client: CosmosClient, databaseId: string): 
     });
   }
   return database;
-}
-
-export function statusCodeOf(error: unknown): number | undefined {
-  return error instanceof ErrorResponse ? error.code === undefined ? undefined : Number(error.code) : undefined;
 }

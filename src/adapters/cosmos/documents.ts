@@ -1,13 +1,22 @@
 import type { Container, ItemDefinition, PartitionKey, SqlParameter } from '@azure/cosmos';
 import { DomainError } from '../../domain/errors.js';
 import type { Versioned } from '../../domain/model.js';
-import { statusCodeOf } from './client.js';
 
 /**
  * Typed document access shared by the stores. Stored documents are the entity plus a `type`
  * discriminator and the partition key field; Cosmos system properties are dropped on read.
  */
 type Stored = ItemDefinition & { readonly id: string };
+
+/**
+ * The HTTP status of a failed Cosmos DB call (the SDK's ErrorResponse carries it as `code`). Read
+ * by shape so this module needs no value import of the SDK, which is loaded on first use.
+ */
+export function statusCodeOf(error: unknown): number | undefined {
+  if (typeof error !== 'object' || error === null || !('code' in error)) return undefined;
+  const code = Number(error.code);
+  return Number.isInteger(code) ? code : undefined;
+}
 
 function withoutSystemProperties(resource: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(resource).filter(([key]) => !key.startsWith('_')));

@@ -1,18 +1,8 @@
 import { DefaultAzureCredential } from '@azure/identity';
 import { ServiceBusClient, type ServiceBusSender } from '@azure/service-bus';
 import type { Config } from '../../config.js';
+import type { NotificationMessage } from './message.js';
 
-/** What travels on the queue: enough to point-read the notification record. */
-export interface NotificationMessage {
-  readonly notificationId: string;
-  readonly waitlistId: string;
-}
-
-export function isNotificationMessage(body: unknown): body is NotificationMessage {
-  if (typeof body !== 'object' || body === null) return false;
-  const { notificationId, waitlistId } = body as Record<string, unknown>;
-  return typeof notificationId === 'string' && typeof waitlistId === 'string';
-}
 
 /** The one Service Bus adapter: sends notifications, with the record's id as the messageId. */
 export class NotificationQueue {

@@ -3,16 +3,11 @@ import { SmsClient, type SmsSendResult } from '@azure/communication-sms';
 import { DefaultAzureCredential } from '@azure/identity';
 import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 import type { Config } from '../../config.js';
+import { TransientSmsError } from './errors.js';
 
 export type SmsOutcome = { readonly kind: 'sent'; readonly providerMessageId: string } | { readonly kind: 'rejected'; readonly reason: string };
 
-/** A failure worth retrying later (throttling, provider outage, network): Service Bus redelivers. */
-export class TransientSmsError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'TransientSmsError';
-  }
-}
+export { TransientSmsError };
 
 const repeatabilityHeader = 'x-waitlist-repeatability-id';
 const firstSentHeader = 'x-waitlist-first-sent';

@@ -137,7 +137,7 @@ export function endpoint<PS extends Schema | undefined = undefined, QS extends S
     const correlationId = correlationIdOf(request, context);
     const instance = new URL(request.url).pathname;
     try {
-      const s = services();
+      const s = await services();
       const caller = spec.auth === 'user' ? await authenticate(request, s) : null;
       const params = parse(spec.params as PS, request.params, 'path');
       const query = parse(spec.query as QS, Object.fromEntries(request.query), 'query');
