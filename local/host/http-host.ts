@@ -39,6 +39,15 @@ function compile(fn: HttpFunction): CompiledRoute {
   return { fn, pattern: new RegExp(`^${source}/?$`), names, literalSegments: segments.length - names.length };
 }
 
+/** A malformed %-escape stays as it is: the route's own validation then refuses it with a 400, as Azure does. */
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
 async function readRequestBody(request: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of request) chunks.push(chunk as Buffer);
@@ -93,7 +102,7 @@ export async function startHttpHost(options: {
       for (const route of path === null ? [] : routes) {
         const match = route.pattern.exec(path ?? '');
         if (match !== null) {
-          matched = { route, params: Object.fromEntries(route.names.map((name, i) => [name, decodeURIComponent(match[i + 1] ?? '')])) };
+          matched = { route, params: Object.fromEntries(route.names.map((name, i) => [name, safeDecode(match[i + 1] ?? '')])) };
           break;
         }
       }

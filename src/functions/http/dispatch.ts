@@ -1,6 +1,7 @@
 import type { HttpHandler } from '@azure/functions';
 import type { HttpFunction, HttpMethod } from '../catalog-types.js';
 import { httpMethods } from '../catalog-types.js';
+import { correlationIdOf } from './endpoint.js';
 import { problemResponse } from './problem.js';
 
 export const methodsOf = (fn: HttpFunction): HttpMethod[] => httpMethods.filter((m) => fn.handlers[m] !== undefined);
@@ -13,7 +14,8 @@ export function dispatch(fn: HttpFunction): HttpHandler {
     if (handler !== undefined) return handler(request, context);
     return problemResponse('method-not-allowed', {
       detail: `${request.method} is not supported here. Allowed: ${allowed.join(', ')}.`,
-      correlationId: context.invocationId,
+      correlationId: correlationIdOf(request, context),
+      instance: new URL(request.url).pathname,
       headers: { allow: allowed.join(', ') },
     });
   };

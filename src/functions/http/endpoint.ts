@@ -52,7 +52,7 @@ class EdgeProblem extends Error {
 
 const correlationIdPattern = /^[A-Za-z0-9._-]{1,64}$/;
 
-function correlationIdOf(request: HttpRequest, context: InvocationContext): string {
+export function correlationIdOf(request: HttpRequest, context: InvocationContext): string {
   const given = request.headers.get('x-correlation-id');
   return given !== null && correlationIdPattern.test(given) ? given : context.invocationId;
 }
