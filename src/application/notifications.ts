@@ -149,7 +149,7 @@ async function advancePaging(s: Services, party: Versioned<Waitee>, log: Log): P
     }
     const now = s.now().toISOString();
     await s.notifications.saveWithWaitee({ ...stop, status: nextStatus(waitee.status, 'no-show'), endedAt: now, updatedAt: now }, party.etag, []);
-    if (waitee.customerId !== null) await s.users.removePlace(waitee.customerId, waitee.id);
+    if (waitee.customerId !== null) await s.users.removePlace(waitee.customerId, waitee.waitlistId, waitee.id);
     log(`party ${waitee.id} marked no-show after the grace period`);
     await announceGettingClose(s, waitlist.value, log);
     return 'no-show';

@@ -1,7 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { DomainError } from '../domain/errors.js';
 import { estimateWaitMinutes, recordSeating } from '../domain/estimate.js';
-import type { Membership, Versioned, Waitee, Waitlist } from '../domain/model.js';
+import type { Membership, Place, Versioned, Waitee, Waitlist } from '../domain/model.js';
 import { pagingPlan } from '../domain/notification.js';
 import { can } from '../domain/roles.js';
 import { isActive, nextStatus, positionsInLine, type WaiteeAction, type WaiteeStatus } from '../domain/waitee.js';
@@ -74,13 +74,6 @@ export async function addWaitee(s: Services, caller: Caller, restaurantId: strin
     if (!waitlist.value.open) throw new DomainError('conflict', 'This waitlist is closed and not taking new parties right now.');
     const user = await s.users.get(caller.userId);
     if (user === null) throw new DomainError('unauthenticated', 'Your account no longer exists.');
-    const places = (await s.users.places(caller.userId)).filter((p) => p.waitlistId === waitlistId);
-    for (const place of places) {
-      const existing = await s.waitees.get(waitlistId, place.waiteeId);
-      if (existing !== null && isActive(existing.value.status)) {
-        throw new DomainError('conflict', 'You are already in this line.', { waiteeId: existing.value.id });
-      }
-    }
     name = party.name ?? user.value.displayName;
     phone = party.phone === undefined ? user.value.phone : party.phone;
   } else {
@@ -94,6 +87,7 @@ export async function addWaitee(s: Services, caller: Caller, restaurantId: strin
   }
 
   const now = s.now().toISOString();
+  if (staff === null) await claimPlaceInLine(s, { userId: caller.userId, restaurantId, waitlistId, waiteeId: id, joinedAt: now });
   const statusToken = randomBytes(12).toString('base64url');
   const waitee: Waitee = {
     id,
@@ -119,7 +113,6 @@ export async function addWaitee(s: Services, caller: Caller, restaurantId: strin
   // Indexes first, the party last: a crash in between leaves an index pointing at nothing (ignored
   // on read), never a party nobody can find.
   await s.statusLinks.create({ id: statusToken, restaurantId, waitlistId, waiteeId: id });
-  if (staff === null) await s.users.addPlace({ userId: caller.userId, restaurantId, waitlistId, waiteeId: id, joinedAt: now });
   const created = await s.waitees.create(waitee);
   if (created === null) {
     const existing = await s.waitees.get(waitlistId, id);
@@ -127,6 +120,19 @@ export async function addWaitee(s: Services, caller: Caller, restaurantId: strin
     return { replayed: true, view: await presentOne(s, waitlist.value, existing) };
   }
   return { replayed: false, view: await presentOne(s, waitlist.value, created) };
+}
+
+/** A customer's claim on a place in this line; a place whose party already left is taken over. */
+async function claimPlaceInLine(s: Services, place: Place): Promise<void> {
+  if (await s.users.claimPlace(place)) return;
+  const held = await s.users.place(place.userId, place.waitlistId);
+  const existing = held === null ? null : await s.waitees.get(place.waitlistId, held.value.waiteeId);
+  if (existing !== null && isActive(existing.value.status)) {
+    throw new DomainError('conflict', 'You are already in this line.', { waiteeId: existing.value.id });
+  }
+  if (held === null || !(await s.users.replacePlace(place, held.etag))) {
+    throw new DomainError('conflict', 'You are already joining this line from another request.');
+  }
 }
 
 export async function listWaitees(
@@ -182,7 +188,7 @@ export async function deleteWaitee(
   const { staff, waitee, waitlist } = await visibleWaitee(s, caller, ids.restaurantId, ids.waitlistId, ids.waiteeId);
   if (staff === null) throw staffOnly();
   await s.waitees.delete(ids.waitlistId, ids.waiteeId, ifMatch ?? waitee.etag);
-  if (waitee.value.customerId !== null) await s.users.removePlace(waitee.value.customerId, ids.waiteeId);
+  if (waitee.value.customerId !== null) await s.users.removePlace(waitee.value.customerId, ids.waitlistId, ids.waiteeId);
   if (isActive(waitee.value.status)) await announceGettingClose(s, waitlist.value, log);
 }
 
@@ -223,7 +229,7 @@ export async function actOnWaitee(
       await enqueueNow(s, outbox, log);
       const updatedWaitlist = status === 'seated' ? await recordSeatingOn(s, waitlist, next) : waitlist.value;
       if (!isActive(status)) {
-        if (next.customerId !== null) await s.users.removePlace(next.customerId, next.id);
+        if (next.customerId !== null) await s.users.removePlace(next.customerId, next.waitlistId, next.id);
         await announceGettingClose(s, updatedWaitlist, log);
       }
       return await presentOne(s, updatedWaitlist, { value: next, etag });

@@ -5,6 +5,7 @@ import { createDocument, deleteDocument, queryAll, readDocument, replaceDocument
 
 const emailKey = (emailLower: string) => `email:${emailLower}`;
 const loginKey = (emailLower: string) => `login:${emailLower}`;
+const placeId = (waitlistId: string) => `place:${waitlistId}`;
 
 interface EmailClaim {
   readonly userId: string;
@@ -67,12 +68,33 @@ export class UserStore {
     return found.map((m) => m.value);
   }
 
-  async addPlace(place: Place): Promise<void> {
-    await this.container.items.upsert({ ...place, id: `place:${place.waiteeId}`, pk: place.userId, type: 'place' });
+  /**
+   * One place per customer and waitlist: the document is also the claim that stops a customer
+   * joining the same line twice, even with concurrent requests. False when a place is held.
+   */
+  async claimPlace(place: Place): Promise<boolean> {
+    return (await createDocument(this.container, { ...place, id: placeId(place.waitlistId), pk: place.userId, type: 'place' })) !== null;
   }
 
-  async removePlace(userId: string, waiteeId: string): Promise<void> {
-    await deleteDocument(this.container, `place:${waiteeId}`, userId);
+  async place(userId: string, waitlistId: string): Promise<Versioned<Place> | null> {
+    return readDocument<Place>(this.container, placeId(waitlistId), userId);
+  }
+
+  /** Takes over a place whose party has left the line; false when someone else took it first. */
+  async replacePlace(place: Place, etag: string): Promise<boolean> {
+    try {
+      await replaceDocument(this.container, { ...place, id: placeId(place.waitlistId), pk: place.userId, type: 'place' }, place.userId, etag);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Frees the customer's place in a line, unless it already belongs to a newer party. */
+  async removePlace(userId: string, waitlistId: string, waiteeId: string): Promise<void> {
+    const held = await this.place(userId, waitlistId);
+    if (held?.value.waiteeId !== waiteeId) return;
+    await deleteDocument(this.container, placeId(waitlistId), userId, held.etag).catch(() => undefined);
   }
 
   async places(userId: string): Promise<Place[]> {
