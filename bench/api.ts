@@ -1,4 +1,5 @@
 import { startLocalStack } from '../local/stack.js';
+import { demoOwner } from './owner.js';
 import { fmt, percentile, throughput, timeEach } from './stats.js';
 
 const partiesInLine = 50;
@@ -14,15 +15,7 @@ const concurrency = 8;
 export async function benchApi(): Promise<void> {
   const stack = await startLocalStack({ port: 0, passwordHashCost: 10 });
   try {
-    const demo = stack.demo;
-    if (demo === null) throw new Error('demo data missing');
-    const token = await fetch(`${stack.apiUrl}/v1/auth/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ grant_type: 'password', email: demo.ownerEmail, password: demo.ownerPassword }),
-    }).then(async (r) => ((await r.json()) as { access_token: string }).access_token);
-    const path = `${stack.apiUrl}/v1/restaurants/${demo.restaurantId}/waitlists/${demo.waitlistId}/waitees`;
-    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    const { headers, waiteesUrl: path, waitlistId } = await demoOwner(stack);
     for (let i = 0; i < partiesInLine; i++) {
       const added = await fetch(path, { method: 'POST', headers, body: JSON.stringify({ name: `Party ${i}`, partySize: 1 + (i % 6), phone: '+14155550123' }) });
       if (added.status !== 201) throw new Error(`seeding failed: ${added.status}`);
@@ -32,7 +25,7 @@ export async function benchApi(): Promise<void> {
       if (response.status !== 200) throw new Error(`GET waitees: ${response.status}`);
       await response.arrayBuffer();
     };
-    const direct = () => stack.services.waitees.page(demo.waitlistId, null, { limit: pageSize, continuationToken: null });
+    const direct = () => stack.services.waitees.page(waitlistId, null, { limit: pageSize, continuationToken: null });
 
     await timeEach(30, viaApi);
     await timeEach(30, direct);

@@ -5,6 +5,7 @@ import { sweep } from '../src/application/notifications.js';
 import { startServiceBusEmulator } from '../local/servicebus/index.js';
 import type { Waitee } from '../src/domain/model.js';
 import { startLocalStack, type LocalStack } from '../local/stack.js';
+import { demoOwner } from './owner.js';
 import { fmt, percentile } from './stats.js';
 
 const notifyCount = 200;
@@ -20,21 +21,9 @@ async function waitFor(condition: () => boolean, timeoutMs: number): Promise<voi
   }
 }
 
-async function ownerToken(stack: LocalStack): Promise<{ headers: Record<string, string>; path: string }> {
-  const demo = stack.demo;
-  if (demo === null) throw new Error('demo data missing');
-  const response = await fetch(`${stack.apiUrl}/v1/auth/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ grant_type: 'password', email: demo.ownerEmail, password: demo.ownerPassword }),
-  });
-  const { access_token: token } = (await response.json()) as { access_token: string };
-  return { headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, path: `${stack.apiUrl}/v1/restaurants/${demo.restaurantId}/waitlists/${demo.waitlistId}/waitees` };
-}
-
 /** POST notify → the text in the SMS emulator's outbox, through outbox record, Service Bus and consumer. */
 async function benchNotifyLatency(stack: LocalStack): Promise<void> {
-  const { headers, path } = await ownerToken(stack);
+  const { headers, waiteesUrl: path } = await demoOwner(stack);
   const samples: number[] = [];
   for (let i = 0; i < notifyCount; i++) {
     const phone = `+1415${String(5_000_000 + i).padStart(7, '0')}`;
@@ -95,7 +84,7 @@ async function benchSweep(): Promise<void> {
 async function benchConsumer(): Promise<void> {
   const stack = await startLocalStack({ port: 0, timers: false, seed: true, passwordHashCost: 10 });
   try {
-    const { headers, path } = await ownerToken(stack);
+    const { headers, waiteesUrl: path } = await demoOwner(stack);
     const before = stack.sms.outbox().length;
     const parties: string[] = [];
     for (let i = 0; i < consumerCount; i++) {

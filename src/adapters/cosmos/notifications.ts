@@ -57,32 +57,22 @@ export class NotificationStore {
   }
 
   /**
-   * Notifications due and not yet handed to Service Bus, oldest first. The one cross-partition
-   * query of the app: it runs in the producer, not on a request path, and its cost follows the
-   * number of due records (a range filter on the indexed status and dueAt), not the data size.
+   * Notifications due and not yet handed to Service Bus. With the query below, the one
+   * cross-partition read of the app: it runs in the producer, not on a request path, and its cost
+   * follows the number of due records (a range filter on indexed properties), not the data size.
    */
   async dueForEnqueue(now: Date, limit: number): Promise<Versioned<Notification>[]> {
-    const iterator = this.container.items.query<Record<string, unknown>>(
-      {
-        query: 'SELECT * FROM c WHERE c.type = "notification" AND c.status = "pending" AND c.dueAt <= @now',
-        parameters: [{ name: '@now', value: now.toISOString() }],
-      },
-      { maxItemCount: limit },
-    );
-    const { resources } = await iterator.fetchNext();
-    return resources.map((resource) => versioned<Notification>(resource, typeof resource._etag === 'string' ? resource._etag : undefined));
+    return this.dueAcrossPartitions<Notification>('SELECT * FROM c WHERE c.type = "notification" AND c.status = "pending" AND c.dueAt <= @now', now, limit);
   }
 
-  /** Parties whose paging timer (re-page, then no-show) has come due. Same cost argument as above. */
+  /** Parties whose paging timer (re-page, then no-show) has come due. */
   async waiteesWithTimerDue(now: Date, limit: number): Promise<Versioned<Waitee>[]> {
-    const iterator = this.container.items.query<Record<string, unknown>>(
-      {
-        query: 'SELECT * FROM c WHERE c.type = "waitee" AND c.pagingDueAt <= @now',
-        parameters: [{ name: '@now', value: now.toISOString() }],
-      },
-      { maxItemCount: limit },
-    );
+    return this.dueAcrossPartitions<Waitee>('SELECT * FROM c WHERE c.type = "waitee" AND c.pagingDueAt <= @now', now, limit);
+  }
+
+  private async dueAcrossPartitions<T>(query: string, now: Date, limit: number): Promise<Versioned<T>[]> {
+    const iterator = this.container.items.query<Record<string, unknown>>({ query, parameters: [{ name: '@now', value: now.toISOString() }] }, { maxItemCount: limit });
     const { resources } = await iterator.fetchNext();
-    return resources.map((resource) => versioned<Waitee>(resource, typeof resource._etag === 'string' ? resource._etag : undefined));
+    return resources.map((resource) => versioned<T>(resource, typeof resource._etag === 'string' ? resource._etag : undefined));
   }
 }
