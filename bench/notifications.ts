@@ -11,6 +11,11 @@ import { fmt, percentile } from './stats.js';
 const notifyCount = 200;
 const dueCount = 100;
 const consumerCount = 500;
+/**
+ * The embedded emulator has no indexes: its query time grows faster than linearly (20,000 stored
+ * parties: about 5 s for one page), so 100,000 does not finish here. BENCH_SWEEP_SIZES overrides.
+ */
+const sweepSizes = (process.env.BENCH_SWEEP_SIZES ?? '1000,10000').split(',').map(Number);
 const quiet = () => undefined;
 
 async function waitFor(condition: () => boolean, timeoutMs: number): Promise<void> {
@@ -49,7 +54,7 @@ function storedWaitee(waitlistId: string, restaurantId: string, pagingDueAt: str
 /** The producer's sweep with the same number of due parties among few or many stored ones. */
 async function benchSweep(): Promise<void> {
   const results: { stored: number; ms: number }[] = [];
-  for (const stored of [1_000, 100_000]) {
+  for (const stored of sweepSizes) {
     const stack = await startLocalStack({ port: 0, timers: false, seed: true, passwordHashCost: 10 });
     try {
       const demo = stack.demo;
@@ -76,7 +81,7 @@ async function benchSweep(): Promise<void> {
   const [small, large] = results;
   if (small === undefined || large === undefined) return;
   console.log(
-    `producer sweep, ${dueCount} due   among ${small.stored}: ${fmt(small.ms, 0)} ms   among ${large.stored}: ${fmt(large.ms, 0)} ms   ratio ${fmt(large.ms / small.ms, 2)}x (data grew ${large.stored / small.stored}x)`,
+    `producer sweep, ${dueCount} due   among ${small.stored}: ${fmt(small.ms, 0)} ms   among ${large.stored}: ${fmt(large.ms, 0)} ms   ratio ${fmt(large.ms / small.ms, 2)}x (data grew ${large.stored / small.stored}x; the emulator scans, Cosmos DB serves these filters from its range index)`,
   );
 }
 
