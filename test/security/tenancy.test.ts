@@ -126,6 +126,7 @@ const cases: Readonly<Record<string, Case>> = {
   [`POST ${wt}/seat`]: denied('POST'),
   [`POST ${wt}/no-show`]: denied('POST'),
   [`POST ${wt}/cancel`]: denied('POST'),
+  [`GET ${wt}/notifications`]: denied('GET'),
 };
 
 describe('tenancy: every protected route against restaurant A', () => {

@@ -89,11 +89,17 @@ function parse<S extends Schema | undefined>(schema: S, value: unknown, where: '
   return result.data as Infer<S>;
 }
 
-async function readBody(request: HttpRequest, acceptsForm: boolean): Promise<unknown> {
+/** The body as text, refused with 413 past the limit; routes that take no body are held to it too. */
+async function boundedText(request: HttpRequest): Promise<string> {
   const declaredLength = Number(request.headers.get('content-length') ?? '0');
   if (declaredLength > maxBodyBytes) throw new EdgeProblem('payload-too-large', `The body must be at most ${maxBodyBytes} bytes.`, { limit: maxBodyBytes });
   const text = await request.text();
   if (Buffer.byteLength(text) > maxBodyBytes) throw new EdgeProblem('payload-too-large', `The body must be at most ${maxBodyBytes} bytes.`, { limit: maxBodyBytes });
+  return text;
+}
+
+async function readBody(request: HttpRequest, acceptsForm: boolean): Promise<unknown> {
+  const text = await boundedText(request);
   if (text.trim() === '') return undefined;
   const contentType = (request.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
   if (acceptsForm && contentType === 'application/x-www-form-urlencoded') return Object.fromEntries(new URLSearchParams(text));
@@ -141,6 +147,7 @@ export function endpoint<PS extends Schema | undefined = undefined, QS extends S
       const caller = spec.auth === 'user' ? await authenticate(request, s) : null;
       const params = parse(spec.params as PS, request.params, 'path');
       const query = parse(spec.query as QS, Object.fromEntries(request.query), 'query');
+      if (spec.body === undefined) await boundedText(request);
       const rawBody = spec.body === undefined ? undefined : await readBody(request, spec.acceptsForm === true);
       if (spec.body !== undefined && rawBody === undefined) {
         throw new EdgeProblem('validation-failed', 'The request needs a JSON body.', { errors: [{ pointer: '/', where: 'body', message: 'is required' }] });
