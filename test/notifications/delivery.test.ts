@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consume, sweep } from '../../src/application/notifications.js';
 import { actOnWaitee } from '../../src/application/waitees.js';
 import { NotificationQueue } from '../../src/adapters/servicebus/notification-queue.js';
-import { SmsGateway } from '../../src/adapters/sms/sms-gateway.js';
+import { SmsGateway, type SmsOutcome } from '../../src/adapters/sms/sms-gateway.js';
 import type { Services } from '../../src/application/services.js';
 import {
   act,
@@ -158,7 +158,7 @@ describe('the consumer crashing', () => {
 
     /** The real gateway (real SmsClient, real HTTP), but the worker dies as soon as the send returns. */
     class DyingGateway extends SmsGateway {
-      override async send(input: Parameters<SmsGateway['send']>[0]) {
+      override async send(input: Parameters<SmsGateway['send']>[0]): Promise<SmsOutcome> {
         await super.send(input);
         throw new Error('worker died after the provider accepted the text');
       }

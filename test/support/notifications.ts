@@ -79,7 +79,7 @@ export async function addParty(venue: Venue, party: { name: string; phone: strin
 
 /** Staff move a party (notify, seat, no-show, cancel) through the HTTP API. */
 export async function act(venue: Venue, waiteeId: string, action: 'notify' | 'seat' | 'no-show' | 'cancel'): Promise<Json> {
-  const moved = await venue.owner.api.post<Json>(`${venue.waitlistPath}/waitees/${waiteeId}/${action}`);
+  const moved = await venue.owner.api.post(`${venue.waitlistPath}/waitees/${waiteeId}/${action}`);
   if (moved.status !== 200) throw new Error(`${action} failed: ${moved.status} ${JSON.stringify(moved.body)}`);
   return moved.body;
 }
@@ -114,7 +114,7 @@ export async function writePending(s: Services, waitlistId: string, waiteeId: st
   return notification;
 }
 
-/** Distinct valid E.164 numbers (US 415-555-xxxx), `offset` keeping test files apart. */
+/** Distinct valid E.164 numbers (US +1 415 555 xxxx); callers pick disjoint ranges of n. */
 export const phoneNumber = (n: number) => `+1415555${String(n % 10_000).padStart(4, '0')}`;
 
 /** A log sink that keeps lines for assertions instead of printing them. */
