@@ -1,4 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { DomainError } from '../domain/errors.js';
 import { estimateWaitMinutes, recordSeating } from '../domain/estimate.js';
 import type { Membership, Place, Versioned, Waitee, Waitlist } from '../domain/model.js';
@@ -12,7 +13,10 @@ import type { Services } from './services.js';
 import { waiteeView, type WaiteeView } from './views.js';
 
 export const maxPartiesInLine = 500;
-const maxConcurrencyRetries = 5;
+const maxConcurrencyRetries = 20;
+
+/** A short random pause, growing with each lost race, so parallel writers of one document spread out instead of colliding again. */
+const backOff = (attempt: number) => sleep(Math.random() * 5 * 2 ** Math.min(attempt, 5));
 
 /** Whether the caller runs this line (staff/owner) or is a customer; anything else is not-found. */
 async function roleIn(s: Services, caller: Caller, restaurantId: string): Promise<Membership | null> {
@@ -224,19 +228,23 @@ export async function actOnWaitee(
     const kind = waitee.value.status === 'notified' ? 're-page' : 'table-ready';
     const notification = action === 'notify' ? await composeNotification(s, kind, next, waitlist.value, null) : null;
     const outbox = notification === null ? [] : [notification];
+    let etag: string;
     try {
-      const etag = await s.notifications.saveWithWaitee(next, ifMatch ?? waitee.etag, outbox);
-      await enqueueNow(s, outbox, log);
-      const updatedWaitlist = status === 'seated' ? await recordSeatingOn(s, waitlist, next) : waitlist.value;
-      if (!isActive(status)) {
-        if (next.customerId !== null) await s.users.removePlace(next.customerId, next.waitlistId, next.id);
-        await announceGettingClose(s, updatedWaitlist, log);
-      }
-      return await presentOne(s, updatedWaitlist, { value: next, etag });
+      etag = await s.notifications.saveWithWaitee(next, ifMatch ?? waitee.etag, outbox);
     } catch (error) {
+      // Only a lost race on the party itself is retried: once it is saved, the move is done.
       const stale = error instanceof DomainError && error.kind === 'precondition-failed';
       if (!stale || ifMatch !== undefined || attempt >= maxConcurrencyRetries) throw error;
+      await backOff(attempt);
+      continue;
     }
+    await enqueueNow(s, outbox, log);
+    const updatedWaitlist = status === 'seated' ? await recordSeatingOn(s, waitlist, next) : waitlist.value;
+    if (!isActive(status)) {
+      if (next.customerId !== null) await s.users.removePlace(next.customerId, next.waitlistId, next.id);
+      await announceGettingClose(s, updatedWaitlist, log);
+    }
+    return await presentOne(s, updatedWaitlist, { value: next, etag });
   }
 }
 
@@ -252,6 +260,7 @@ async function recordSeatingOn(s: Services, waitlist: Versioned<Waitlist>, seate
       return (await s.restaurants.replaceWaitlist({ ...current.value, recentSeatings: recordSeating(current.value.recentSeatings, seating) }, current.etag)).value;
     } catch (error) {
       if (!(error instanceof DomainError && error.kind === 'precondition-failed')) throw error;
+      await backOff(attempt);
       const fresh = await s.restaurants.waitlist(current.value.restaurantId, current.value.id);
       if (fresh === null) return current.value;
       current = fresh;
