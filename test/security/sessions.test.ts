@@ -204,6 +204,26 @@ describe('sign-in throttling', () => {
     40_000,
   );
 
+  it(
+    'counts guesses sent in parallel: of 30 at once at most 10 get a password check, the rest and the next get 429',
+    async () => {
+      const user = await newUser(api());
+      const answers = await Promise.all(Array.from({ length: 30 }, (_, i) => attempt(i % 2 === 0 ? user.email : user.email.toUpperCase(), `${wrongPassword}-${i}`)));
+      const checked = answers.filter((a) => a.response.status === 400);
+      expect(checked.length, answers.map((a) => a.response.status).join(',')).toBeGreaterThan(0);
+      expect(checked.length, answers.map((a) => a.response.status).join(',')).toBeLessThanOrEqual(10);
+      for (const { response } of checked) expectInvalidGrant(response);
+      for (const { response } of answers.filter((a) => a.response.status !== 400)) {
+        expectProblem(response, 429, 'too-many-attempts');
+        expect(Number(response.headers.get('retry-after'))).toBeGreaterThan(0);
+      }
+      const next = await attempt(user.email, user.password);
+      expectProblem(next.response, 429, 'too-many-attempts');
+      expect((await stack().services.users.loginAttempts(user.email.toLowerCase()))?.value.failures).toBeGreaterThanOrEqual(10);
+    },
+    30_000,
+  );
+
   it('forgets earlier failures after a successful sign-in', async () => {
     const user = await newUser(api());
     for (let i = 0; i < 3; i++) expectInvalidGrant((await attempt(user.email, wrongPassword)).response);

@@ -1,7 +1,7 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DomainError } from '../../domain/errors.js';
-import { delayBeforeAnswerMs, noAttempts, recordFailure, retryAfterSeconds } from '../../domain/login-throttle.js';
+import { delayBeforeAnswerMs, noAttempts, recordFailure, retryAfterSeconds, type LoginAttempts } from '../../domain/login-throttle.js';
 import type { User } from '../../domain/model.js';
 import type { Services } from '../services.js';
 import { decoyHash, enforcePasswordPolicy, hashPassword, verifyPassword } from './passwords.js';
@@ -61,31 +61,44 @@ let decoy: Promise<string> | undefined;
 /** Resource owner password grant, throttled per address whether or not an account exists. */
 export async function passwordGrant(s: Services, input: { email: string; password: string }): Promise<TokenResponse> {
   const emailLower = normalizeEmail(input.email);
-  const now = s.now();
-  const attempts = await s.users.loginAttempts(emailLower);
-  const wait = attempts === null ? 0 : retryAfterSeconds(attempts.value, now);
-  if (wait > 0) {
-    throw new DomainError('too-many-attempts', `Too many failed sign-ins for this address. Try again in ${Math.ceil(wait / 60)} minute(s).`, { retryAfterSeconds: wait });
-  }
-  if (attempts !== null) await sleep(delayBeforeAnswerMs(attempts.value));
+  const counted = await countAttempt(s, emailLower);
+  await sleep(delayBeforeAnswerMs({ ...counted, failures: counted.failures - 1 }));
 
   const userId = await s.users.userIdForEmail(emailLower);
   const user = userId === null ? null : (await s.users.get(userId))?.value ?? null;
   decoy ??= decoyHash(s.config.passwordHashCost);
   const valid = await verifyPassword(input.password, user?.passwordHash ?? (await decoy));
-  if (!valid || user === null) {
-    await recordFailedAttempt(s, emailLower);
-    throw badCredentials();
-  }
-  if (attempts !== null && attempts.value.failures > 0) await s.users.saveLoginAttempts(emailLower, noAttempts(now), attempts.etag);
+  if (!valid || user === null) throw badCredentials();
+  await clearAttempts(s, emailLower);
   return startSession(s, user.id);
 }
 
-async function recordFailedAttempt(s: Services, emailLower: string): Promise<void> {
+const tooManyAttempts = (wait: number) =>
+  new DomainError('too-many-attempts', `Too many failed sign-ins for this address. Try again in ${Math.ceil(wait / 60)} minute(s).`, { retryAfterSeconds: wait });
+
+/**
+ * Records the attempt as a failure before the password is checked (a correct one clears the
+ * record), so guesses sent in parallel cannot all be checked before the first failure is counted.
+ * Returns the record including this attempt. An attempt that cannot be counted is refused.
+ */
+async function countAttempt(s: Services, emailLower: string): Promise<LoginAttempts> {
+  for (let attempt = 0; attempt < 10; attempt++) {
+    const now = s.now();
+    const current = await s.users.loginAttempts(emailLower);
+    const wait = current === null ? 0 : retryAfterSeconds(current.value, now);
+    if (wait > 0) throw tooManyAttempts(wait);
+    const next = recordFailure(current?.value ?? noAttempts(now), now);
+    if (await s.users.saveLoginAttempts(emailLower, next, current?.etag ?? null)) return next;
+    await sleep(Math.random() * 10 * 2 ** Math.min(attempt, 4));
+  }
+  throw tooManyAttempts(1);
+}
+
+async function clearAttempts(s: Services, emailLower: string): Promise<void> {
   for (let attempt = 0; attempt < 5; attempt++) {
     const current = await s.users.loginAttempts(emailLower);
-    const next = recordFailure(current?.value ?? noAttempts(s.now()), s.now());
-    if (await s.users.saveLoginAttempts(emailLower, next, current?.etag ?? null)) return;
+    if (current === null || current.value.failures === 0) return;
+    if (await s.users.saveLoginAttempts(emailLower, noAttempts(s.now()), current.etag)) return;
   }
 }
 
