@@ -1,4 +1,5 @@
 import hostJson from '../host.json' with { type: 'json' };
+import { notificationsMaxDeliveryCount } from '../src/application/notifications.js';
 import { resetServices, services, type Services } from '../src/application/services.js';
 import { createCosmosClient, ensureDatabase } from '../src/adapters/cosmos/client.js';
 import { functions } from '../src/functions/catalog.js';
@@ -38,7 +39,7 @@ export interface LocalStackOptions {
 }
 
 /** The queue as infra/ declares it (docs/deploy.md): the code relies on these properties. */
-export const notificationsQueue = { maxDeliveryCount: 10, duplicateDetectionWindowMs: 10 * 60_000, deadLetterOnExpiration: true, defaultTtlMs: 24 * 3_600_000 } as const;
+export const notificationsQueue = { maxDeliveryCount: notificationsMaxDeliveryCount, duplicateDetectionWindowMs: 10 * 60_000, deadLetterOnExpiration: true, defaultTtlMs: 24 * 3_600_000 } as const;
 
 /**
  * The whole product on loopback: embedded Cosmos DB, Service Bus and ACS SMS emulators, the app

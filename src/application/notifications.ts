@@ -160,6 +160,9 @@ async function advancePaging(s: Services, party: Versioned<Waitee>, log: Log): P
   }
 }
 
+/** The notifications queue's max delivery count (infra/app/messaging.bicep and the local emulator use it). */
+export const notificationsMaxDeliveryCount = 10;
+
 export type ConsumeResult = 'sent' | 'rejected' | 'already-done' | 'missing';
 
 /**
@@ -168,7 +171,12 @@ export type ConsumeResult = 'sent' | 'rejected' | 'already-done' | 'missing';
  * drops it. Transient provider failures throw so Service Bus redelivers (and dead-letters after
  * the queue's max delivery count); a rejected number is recorded and not retried.
  */
-export async function consume(s: Services, message: { notificationId: string; waitlistId: string }, log: Log): Promise<ConsumeResult> {
+export async function consume(
+  s: Services,
+  message: { notificationId: string; waitlistId: string },
+  log: Log,
+  delivery: { readonly count: number } = { count: 1 },
+): Promise<ConsumeResult> {
   const found = await s.notifications.get(message.waitlistId, message.notificationId);
   if (found === null) {
     log(`notification ${message.notificationId} not found; nothing to send`);
@@ -192,8 +200,13 @@ export async function consume(s: Services, message: { notificationId: string; wa
     return 'rejected';
   } catch (error) {
     if (error instanceof TransientSmsError) {
-      await s.notifications.replace({ ...claimed.value, status: 'enqueued', lastError: error.message }, claimed.etag).catch(() => undefined);
-      log(`sms ${record.kind} to ${maskPhone(record.to)} will be retried: ${error.message}`);
+      // On the last delivery Service Bus dead-letters the message; the record says so for staff.
+      const givingUp = delivery.count >= notificationsMaxDeliveryCount;
+      const update: Notification = givingUp
+        ? { ...claimed.value, status: 'failed', failedAt: s.now().toISOString(), lastError: `gave up after ${delivery.count} deliveries: ${error.message}` }
+        : { ...claimed.value, status: 'enqueued', lastError: error.message };
+      await s.notifications.replace(update, claimed.etag).catch(() => undefined);
+      log(`sms ${record.kind} to ${maskPhone(record.to)} ${givingUp ? 'given up' : 'will be retried'}: ${error.message}`);
     }
     throw error;
   }

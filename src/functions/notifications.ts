@@ -46,7 +46,8 @@ export const notificationConsumer: ServiceBusQueueFunction = {
       // Retrying cannot fix a malformed message: throwing lets it reach the dead-letter queue.
       throw new Error(`message ${String(context.triggerMetadata?.messageId)} is not a notification message`);
     }
-    await consume(await services(), body, logTo(context));
+    const deliveryCount = context.triggerMetadata?.deliveryCount;
+    await consume(await services(), body, logTo(context), { count: typeof deliveryCount === 'number' ? deliveryCount : 1 });
   },
 };
 

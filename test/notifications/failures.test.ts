@@ -122,9 +122,10 @@ describe('the provider failing transiently', () => {
     expect(stored.attempts).toBe(notificationsQueue.maxDeliveryCount);
     expect(stored.lastError).toContain('HTTP 429');
     expect(stored.sentAt).toBeNull();
-    // Not sent. Today the record stays `enqueued` (the consumer cannot tell its last delivery from the
-    // others), so staff see the error but not that the product gave up; marking it `failed` would be better.
-    expect(stored.status).not.toBe('sent');
+    // The last delivery marks the record failed, so staff see that the product gave up and why.
+    expect(stored.status).toBe('failed');
+    expect(stored.lastError).toContain(`gave up after ${notificationsQueue.maxDeliveryCount} deliveries`);
+    expect(stored.failedAt).not.toBeNull();
   });
 });
 

@@ -74,7 +74,7 @@ export async function passwordGrant(s: Services, input: { email: string; passwor
 }
 
 const tooManyAttempts = (wait: number) =>
-  new DomainError('too-many-attempts', `Too many failed sign-ins for this address. Try again in ${Math.ceil(wait / 60)} minute(s).`, { retryAfterSeconds: wait });
+  new DomainError('too-many-attempts', `Too many failed sign-ins for this address. Try again in ${wait < 60 ? `${wait} second(s)` : `${Math.ceil(wait / 60)} minute(s)`}.`, { retryAfterSeconds: wait });
 
 /**
  * Records the attempt as a failure before the password is checked (a correct one clears the

@@ -62,6 +62,8 @@ export class AccessTokens {
     try {
       const { payload } = await jwtVerify(token, verifyKeys, {
         algorithms: [accessTokenAlgorithm],
+        // RFC 9068: only access tokens are accepted as access tokens.
+        typ: 'at+jwt',
         issuer: this.settings.issuer,
         audience: this.settings.audience,
         requiredClaims: ['sub', 'jti', 'exp', 'nbf'],
