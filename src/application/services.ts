@@ -1,3 +1,4 @@
+import type { TokenCredential } from '@azure/core-auth';
 import type { Config } from '../config.js';
 import { loadConfig } from '../config.js';
 import { NotificationStore } from '../adapters/cosmos/notifications.js';
@@ -33,12 +34,17 @@ export interface Services {
  * import time (see `npm run bench`).
  */
 export async function createServices(config: Config): Promise<Services> {
-  const [{ containersOf, createCosmosClient }, { NotificationQueue }, { SmsGateway }] = await Promise.all([
+  const [{ containersOf, createCosmosClient }, { NotificationQueue }, { SmsGateway }, { DefaultAzureCredential }] = await Promise.all([
     import('../adapters/cosmos/client.js'),
     import('../adapters/servicebus/notification-queue.js'),
     import('../adapters/sms/sms-gateway.js'),
+    import('@azure/identity'),
   ]);
-  const cosmos = createCosmosClient(config.cosmos);
+  // One credential for every Azure service, so its token cache and identity endpoint calls are shared.
+  const { managedIdentityClientId } = config.cosmos;
+  let credential: TokenCredential | undefined;
+  const azureCredential = () => (credential ??= new DefaultAzureCredential(managedIdentityClientId === undefined ? {} : { managedIdentityClientId }));
+  const cosmos = createCosmosClient(config.cosmos, config.cosmos.key === undefined ? azureCredential() : undefined);
   const containers = containersOf(cosmos.database(config.cosmos.database));
   let queue: NotificationQueue | undefined;
   let sms: SmsGateway | undefined;
@@ -51,8 +57,8 @@ export async function createServices(config: Config): Promise<Services> {
     statusLinks: new StatusLinkStore(containers.statusLinks),
     notifications: new NotificationStore(containers.waitees),
     accessTokens: new AccessTokens(config.jwt),
-    notificationQueue: () => (queue ??= new NotificationQueue(config.serviceBus, config.cosmos.managedIdentityClientId)),
-    sms: () => (sms ??= new SmsGateway(config.sms, config.cosmos.managedIdentityClientId)),
+    notificationQueue: () => (queue ??= new NotificationQueue(config.serviceBus, config.serviceBus.emulatorConnectionString === undefined ? azureCredential() : undefined)),
+    sms: () => (sms ??= new SmsGateway(config.sms, config.sms.emulatorConnectionString === undefined ? azureCredential() : undefined)),
     now: () => new Date(),
     close: async () => {
       await queue?.close();
@@ -68,10 +74,14 @@ let current: Promise<Services> | undefined;
  * then, and at start by the local host, which calls this eagerly).
  */
 export function services(): Promise<Services> {
-  current ??= (async () => createServices(loadConfig()))();
-  current.catch(() => {
-    current = undefined;
-  });
+  if (current === undefined) {
+    const creating = (async () => createServices(loadConfig()))();
+    // A failed start (a bad setting) is not kept: the next request reports it again.
+    creating.catch(() => {
+      if (current === creating) current = undefined;
+    });
+    current = creating;
+  }
   return current;
 }
 

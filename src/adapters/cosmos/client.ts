@@ -1,6 +1,6 @@
 import { Agent } from 'node:https';
 import { CosmosClient, type Container, type Database } from '@azure/cosmos';
-import { DefaultAzureCredential } from '@azure/identity';
+import type { TokenCredential } from '@azure/core-auth';
 import type { Config } from '../../config.js';
 
 /**
@@ -28,7 +28,8 @@ export const containerDefinitions = [
 export type ContainerName = (typeof containerDefinitions)[number]['id'];
 export type Containers = Readonly<Record<ContainerName, Container>>;
 
-export function createCosmosClient(config: Config['cosmos']): CosmosClient {
+/** A key (loopback emulator only) or, in Azure, the app's managed-identity credential. */
+export function createCosmosClient(config: Config['cosmos'], credential?: TokenCredential): CosmosClient {
   if (config.key !== undefined) {
     // Only reachable for a loopback emulator (config validation); its certificate is self-signed.
     return new CosmosClient({
@@ -38,9 +39,7 @@ export function createCosmosClient(config: Config['cosmos']): CosmosClient {
       connectionPolicy: { enableEndpointDiscovery: false },
     });
   }
-  const credential = new DefaultAzureCredential(
-    config.managedIdentityClientId === undefined ? {} : { managedIdentityClientId: config.managedIdentityClientId },
-  );
+  if (credential === undefined) throw new Error('Cosmos DB needs a key (local emulator) or a credential');
   return new CosmosClient({ endpoint: config.endpoint, aadCredentials: credential });
 }
 

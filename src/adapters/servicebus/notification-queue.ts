@@ -1,30 +1,25 @@
-import { DefaultAzureCredential } from '@azure/identity';
+import type { TokenCredential } from '@azure/core-auth';
 import { ServiceBusClient, type ServiceBusSender } from '@azure/service-bus';
 import type { Config } from '../../config.js';
 import type { NotificationMessage } from './message.js';
-
 
 /** The one Service Bus adapter: sends notifications, with the record's id as the messageId. */
 export class NotificationQueue {
   private readonly client: ServiceBusClient;
   private sender: ServiceBusSender | undefined;
+  private readonly queue: string;
 
-  constructor(
-    settings: Config['serviceBus'],
-    managedIdentityClientId: string | undefined,
-  ) {
+  /** An emulator connection string locally; in Azure the namespace with the app's managed-identity credential. */
+  constructor(settings: Config['serviceBus'], credential: TokenCredential | undefined) {
     if (settings.emulatorConnectionString !== undefined) {
       this.client = new ServiceBusClient(settings.emulatorConnectionString);
-    } else if (settings.fullyQualifiedNamespace !== undefined) {
-      const credential = new DefaultAzureCredential(managedIdentityClientId === undefined ? {} : { managedIdentityClientId });
+    } else if (settings.fullyQualifiedNamespace !== undefined && credential !== undefined) {
       this.client = new ServiceBusClient(settings.fullyQualifiedNamespace, credential);
     } else {
-      throw new Error('No Service Bus namespace configured');
+      throw new Error('Service Bus needs an emulator connection string or a namespace and a credential');
     }
     this.queue = settings.queue;
   }
-
-  private readonly queue: string;
 
   /**
    * Sends in as few batches as fit. The messageId is the notification id: Service Bus duplicate

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { SmsClient, type SmsSendResult } from '@azure/communication-sms';
-import { DefaultAzureCredential } from '@azure/identity';
+import type { TokenCredential } from '@azure/core-auth';
 import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 import type { Config } from '../../config.js';
 import { TransientSmsError } from './errors.js';
@@ -54,19 +54,19 @@ const isPermanentRecipientFailure = (result: SmsSendResult) => result.httpStatus
 export class SmsGateway {
   private readonly client: SmsClient;
 
+  /** An emulator connection string locally; in Azure the endpoint with the app's managed-identity credential. */
   constructor(
     private readonly settings: Config['sms'],
-    managedIdentityClientId: string | undefined,
+    credential: TokenCredential | undefined,
   ) {
     const options = { additionalPolicies: [{ policy: repeatabilityPolicy, position: 'perCall' as const }], retryOptions: { maxRetries: 2 } };
     if (settings.emulatorConnectionString !== undefined) {
       // Only reachable for a loopback emulator (config validation), which serves plain http.
       this.client = new SmsClient(settings.emulatorConnectionString, { ...options, allowInsecureConnection: true });
-    } else if (settings.endpoint !== undefined) {
-      const credential = new DefaultAzureCredential(managedIdentityClientId === undefined ? {} : { managedIdentityClientId });
+    } else if (settings.endpoint !== undefined && credential !== undefined) {
       this.client = new SmsClient(settings.endpoint, credential, options);
     } else {
-      throw new Error('No Azure Communication Services endpoint configured');
+      throw new Error('ACS needs an emulator connection string or an endpoint and a credential');
     }
   }
 
