@@ -1,5 +1,5 @@
-import type { AddressInfo } from 'node:net';
 import { createHttpsServer } from '@vercel/cosmosdb-server';
+import { closeServer, listenOnLoopback } from './loopback.js';
 
 export interface CosmosEmulator {
   readonly endpoint: string;
@@ -15,20 +15,10 @@ export interface CosmosEmulator {
  */
 export async function startCosmosEmulator(port = 0): Promise<CosmosEmulator> {
   const server = createHttpsServer({ keepAlive: true });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', resolve);
-  });
-  const { port: actualPort } = server.address() as AddressInfo;
+  const actualPort = await listenOnLoopback(server, port);
   return {
     endpoint: `https://127.0.0.1:${actualPort}`,
     key: 'local-emulator-key',
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => {
-          resolve();
-        });
-      }),
+    close: () => closeServer(server),
   };
 }

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import azureFunctions, { type HttpResponseInit } from '@azure/functions';
 import type { HttpFunction } from '../../src/functions/catalog-types.js';
 import { dispatch } from '../../src/functions/http/dispatch.js';
 import { problemResponse } from '../../src/functions/http/problem.js';
+import { closeServer, listenOnLoopback } from '../loopback.js';
 
 // @azure/functions is CommonJS and its classes are not visible to Node's named-export detection.
 const { HttpRequest, HttpResponse, InvocationContext } = azureFunctions;
@@ -140,20 +140,6 @@ export async function startHttpHost(options: {
     });
   });
   server.keepAliveTimeout = 30_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, '127.0.0.1', resolve);
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    port,
-    baseUrl: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => {
-          resolve();
-        });
-      }),
-  };
+  const port = await listenOnLoopback(server, options.port);
+  return { port, baseUrl: `http://127.0.0.1:${port}`, close: () => closeServer(server) };
 }

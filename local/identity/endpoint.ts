@@ -14,6 +14,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { closeServer, listenOnLoopback } from '../loopback.js';
 
 /** Fixed ids so local data (owners, role checks, logs) stay stable across restarts. */
 export const localTenantId = '00000000-0000-4000-a000-00000000000a';
@@ -136,24 +137,12 @@ export async function startIdentityEndpoint(options: IdentityEndpointOptions = {
     sendJson(response, 200, { access_token: accessToken, expires_on: String(expiresOn), resource, token_type: 'Bearer', client_id: clientId ?? localClientId });
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('the identity endpoint is not listening on a TCP port');
+  const port = await listenOnLoopback(server, options.port ?? 0);
 
   return {
-    endpoint: `http://127.0.0.1:${address.port}/msi/token`,
+    endpoint: `http://127.0.0.1:${port}/msi/token`,
     header: secret,
     requests: () => [...requests],
-    close: () => new Promise<void>((resolve, reject) => {
-      server.close((error) => { if (error) reject(error); else resolve(); });
-      // The SDK keeps sockets alive; without this close() would wait for them to time out.
-      server.closeAllConnections();
-    }),
+    close: () => closeServer(server),
   };
 }

@@ -15,6 +15,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { z } from 'zod';
 import { authenticate } from './auth.js';
+import { closeServer, listenOnLoopback } from '../loopback.js';
 import type { AuthScheme } from './auth.js';
 
 export interface SentSms {
@@ -272,16 +273,7 @@ export async function startSmsEmulator(options: SmsEmulatorOptions = {}): Promis
   };
 
   const server: Server = options.https ? createHttpsServer({ key: options.https.key, cert: options.https.cert }, listener) : createHttpServer(listener);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('the SMS emulator is not listening on a TCP port');
-  const { port } = address;
+  const port = await listenOnLoopback(server, options.port ?? 0);
   const endpoint = `${options.https ? 'https' : 'http'}://127.0.0.1:${port}`;
 
   return {
@@ -295,10 +287,6 @@ export async function startSmsEmulator(options: SmsEmulatorOptions = {}): Promis
       for (let i = 0; i < count; i++) pendingFailures.push({ status, retryAfterSeconds });
     },
     failPermanently: (phoneE164, kind = 'invalid-number') => { permanentFailures.set(phoneE164, kind); },
-    close: () => new Promise<void>((resolve, reject) => {
-      server.close((error) => { if (error) reject(error); else resolve(); });
-      // The SDK keeps sockets alive; without this close() would wait for them to time out.
-      server.closeAllConnections();
-    }),
+    close: () => closeServer(server),
   };
 }
