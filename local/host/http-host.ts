@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import azureFunctions, { type HttpResponseInit } from '@azure/functions';
+import type { HttpResponseInit } from '@azure/functions';
 import type { HttpFunction } from '../../src/functions/catalog-types.js';
 import { dispatch } from '../../src/functions/http/dispatch.js';
 import { problemResponse } from '../../src/functions/http/problem.js';
 import { closeServer, listenOnLoopback } from '../loopback.js';
+import { describeError, HttpRequest, HttpResponse, invocationContext } from './invocation.js';
 
-// @azure/functions is CommonJS and its classes are not visible to Node's named-export detection.
-const { HttpRequest, HttpResponse, InvocationContext } = azureFunctions;
 
 /** A local route outside the function catalog (developer pages such as /dev/sms). */
 export interface DevRoute {
@@ -121,20 +120,14 @@ export async function startHttpHost(options: {
         params: matched.params,
         ...(body.length > 0 ? { body: { bytes: body } } : {}),
       });
-      const context = new InvocationContext({
-        invocationId,
-        functionName: matched.route.fn.name,
-        logHandler: (level, ...args) => {
-          log(`[${matched.route.fn.name}] ${level}: ${args.map((a) => (a instanceof Error ? a.stack ?? a.message : String(a))).join(' ')}`);
-        },
-      });
+      const context = invocationContext({ invocationId, functionName: matched.route.fn.name, log });
       const handler = dispatchers.get(matched.route.fn);
       if (handler === undefined) throw new Error('route without dispatcher');
       const result = await handler(httpRequest, context);
       await send(response, result instanceof HttpResponse ? { status: result.status, headers: result.headers, body: Buffer.from(await result.arrayBuffer()) } : result);
       log(`${request.method ?? 'GET'} ${url.pathname} → ${response.statusCode} (${(performance.now() - started).toFixed(1)} ms)`);
     })().catch((error: unknown) => {
-      log(`local host failure: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+      log(`local host failure: ${describeError(error)}`);
       if (!response.headersSent) response.writeHead(500, { 'content-type': 'text/plain' });
       response.end('local host failure');
     });

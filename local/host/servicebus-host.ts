@@ -1,8 +1,7 @@
-import azureFunctions from '@azure/functions';
 import { ServiceBusClient, type ServiceBusReceivedMessage, type ServiceBusReceiver } from '@azure/service-bus';
 import type { ServiceBusQueueFunction } from '../../src/functions/catalog-types.js';
+import { invocationContext } from './invocation.js';
 
-const { InvocationContext } = azureFunctions;
 
 export interface ServiceBusTriggerOptions {
   readonly connectionString: string;
@@ -89,13 +88,7 @@ export function startServiceBusTriggers(functions: readonly ServiceBusQueueFunct
     receiver.subscribe(
       {
         processMessage: async (message) => {
-          const context = new InvocationContext({
-            functionName: fn.name,
-            triggerMetadata: triggerMetadata(message),
-            logHandler: (level, ...args) => {
-              options.log(`[${fn.name}] ${level}: ${args.map((a) => (a instanceof Error ? a.message : String(a))).join(' ')}`);
-            },
-          });
+          const context = invocationContext({ functionName: fn.name, log: options.log, triggerMetadata: triggerMetadata(message) });
           const stopRenewing = keepLocked(receiver, message);
           try {
             await fn.handler(bodyForHandler(message), context);

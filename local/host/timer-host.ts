@@ -1,9 +1,8 @@
-import { randomUUID } from 'node:crypto';
-import azureFunctions, { type Timer } from '@azure/functions';
+import type { Timer } from '@azure/functions';
 import { Cron } from 'croner';
 import type { TimerFunction } from '../../src/functions/catalog-types.js';
+import { describeError, invocationContext } from './invocation.js';
 
-const { InvocationContext } = azureFunctions;
 
 /** Runs timer functions on their NCRONTAB schedules the way the Functions host does (UTC, six fields). */
 export function startTimers(functions: readonly TimerFunction[], log: (line: string) => void): { stop(): void } {
@@ -15,17 +14,11 @@ export function startTimers(functions: readonly TimerFunction[], log: (line: str
       const next = self.nextRun() ?? now;
       const timer: Timer = { isPastDue: false, schedule: { adjustForDST: false }, scheduleStatus: { last: (last ?? now).toISOString(), next: next.toISOString(), lastUpdated: now.toISOString() } };
       last = now;
-      const context = new InvocationContext({
-        invocationId: randomUUID(),
-        functionName: fn.name,
-        logHandler: (level, ...args) => {
-          log(`[${fn.name}] ${level}: ${args.map((a) => (a instanceof Error ? a.stack ?? a.message : String(a))).join(' ')}`);
-        },
-      });
+      const context = invocationContext({ functionName: fn.name, log });
       try {
         await fn.handler(timer, context);
       } catch (error) {
-        log(`[${fn.name}] failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+        log(`[${fn.name}] failed: ${describeError(error)}`);
       }
     });
     return job;
