@@ -4,6 +4,7 @@ import { createCosmosClient } from '../src/adapters/cosmos/client.js';
 import { composeNotification, sweep } from '../src/application/notifications.js';
 import { startServiceBusEmulator } from '../local/servicebus/index.js';
 import type { Waitee } from '../src/domain/model.js';
+import { joinLine } from '../src/domain/waitee.js';
 import { startLocalStack, type LocalStack } from '../local/stack.js';
 import { demoOwner } from './owner.js';
 import { fmt, percentile } from './stats.js';
@@ -42,13 +43,13 @@ async function benchNotifyLatency(stack: LocalStack): Promise<void> {
   console.log(`notify → SMS outbox (${notifyCount} notifications)   p50 ${fmt(percentile(samples, 50), 1)} ms   p99 ${fmt(percentile(samples, 99), 1)} ms`);
 }
 
-function storedWaitee(waitlistId: string, restaurantId: string, pagingDueAt: string | null): Waitee & { type: string } {
+function storedWaitee(waitlistId: string, restaurantId: string, pagingDueAt: string | null): Waitee {
   const now = new Date().toISOString();
-  return {
-    id: randomUUID(), waitlistId, restaurantId, name: 'Stored', phone: '+14155550123', partySize: 2, notes: null, status: pagingDueAt === null ? 'waiting' : 'notified',
-    source: 'staff', customerId: null, statusToken: randomUUID(), joinedAt: now, notifiedAt: pagingDueAt === null ? null : now, seatedAt: null, endedAt: null,
-    updatedAt: now, pagingDueAt, pagingStage: pagingDueAt === null ? null : 're-page', gettingCloseSent: true, type: 'waitee',
-  };
+  const party = joinLine({
+    id: randomUUID(), waitlistId, restaurantId, name: 'Stored', phone: '+14155550123', partySize: 2, notes: null,
+    source: 'staff', customerId: null, statusToken: randomUUID(), joinedAt: now,
+  });
+  return pagingDueAt === null ? { ...party, gettingCloseSent: true } : { ...party, status: 'notified', notifiedAt: now, pagingDueAt, pagingStage: 're-page', gettingCloseSent: true };
 }
 
 /** The producer's sweep with the same number of due parties among few or many stored ones. */
@@ -66,7 +67,7 @@ async function benchSweep(): Promise<void> {
         Array.from({ length: 32 }, async () => {
           while (next < stored) {
             const i = next++;
-            await container.items.create(storedWaitee(i < dueCount ? demo.waitlistId : `bench-${i % 200}`, demo.restaurantId, i < dueCount ? past : null));
+            await container.items.create({ ...storedWaitee(i < dueCount ? demo.waitlistId : `bench-${i % 200}`, demo.restaurantId, i < dueCount ? past : null), type: 'waitee' });
           }
         }),
       );

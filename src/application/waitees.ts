@@ -5,7 +5,7 @@ import { estimateWaitMinutes, recordSeating } from '../domain/estimate.js';
 import type { Membership, Place, Versioned, Waitee, Waitlist } from '../domain/model.js';
 import { pagingPlan } from '../domain/notification.js';
 import { can } from '../domain/roles.js';
-import { isActive, nextStatus, positionsInLine, type WaiteeAction, type WaiteeStatus } from '../domain/waitee.js';
+import { isActive, joinLine, nextStatus, positionsInLine, type WaiteeAction, type WaiteeStatus } from '../domain/waitee.js';
 import { waitlistOf, type Caller } from './access.js';
 import { announceGettingClose, composeNotification, enqueueNow, statusUrlOf } from './notifications.js';
 import { setProperties } from './patch.js';
@@ -93,7 +93,7 @@ export async function addWaitee(s: Services, caller: Caller, restaurantId: strin
   const now = s.now().toISOString();
   if (staff === null) await claimPlaceInLine(s, { userId: caller.userId, restaurantId, waitlistId, waiteeId: id, joinedAt: now });
   const statusToken = randomBytes(12).toString('base64url');
-  const waitee: Waitee = {
+  const waitee = joinLine({
     id,
     waitlistId,
     restaurantId,
@@ -101,19 +101,11 @@ export async function addWaitee(s: Services, caller: Caller, restaurantId: strin
     phone,
     partySize: party.partySize,
     notes: party.notes ?? null,
-    status: 'waiting',
     source: staff === null ? 'customer' : 'staff',
     customerId: staff === null ? caller.userId : null,
     statusToken,
     joinedAt: now,
-    notifiedAt: null,
-    seatedAt: null,
-    endedAt: null,
-    updatedAt: now,
-    pagingDueAt: null,
-    pagingStage: null,
-    gettingCloseSent: false,
-  };
+  });
   // Indexes first, the party last: a crash in between leaves an index pointing at nothing (ignored
   // on read), never a party nobody can find.
   await s.statusLinks.create({ id: statusToken, restaurantId, waitlistId, waiteeId: id });

@@ -1,4 +1,5 @@
 import { DomainError } from './errors.js';
+import type { Waitee } from './model.js';
 
 export const waiteeStatuses = ['waiting', 'notified', 'seated', 'no_show', 'cancelled'] as const;
 export type WaiteeStatus = (typeof waiteeStatuses)[number];
@@ -53,4 +54,22 @@ export interface LinePlace {
 export function positionsInLine(active: readonly LinePlace[]): Map<string, number> {
   const ordered = [...active].sort((a, b) => (a.joinedAt === b.joinedAt ? a.id.localeCompare(b.id) : a.joinedAt.localeCompare(b.joinedAt)));
   return new Map(ordered.map((place, index) => [place.id, index + 1]));
+}
+
+/** What a party brings to the line; everything else starts empty. */
+export type NewParty = Pick<Waitee, 'id' | 'waitlistId' | 'restaurantId' | 'name' | 'phone' | 'partySize' | 'notes' | 'source' | 'customerId' | 'statusToken' | 'joinedAt'>;
+
+/** A party joining the line: waiting, nothing sent and nothing planned yet. */
+export function joinLine(party: NewParty): Waitee {
+  return {
+    ...party,
+    status: 'waiting',
+    notifiedAt: null,
+    seatedAt: null,
+    endedAt: null,
+    updatedAt: party.joinedAt,
+    pagingDueAt: null,
+    pagingStage: null,
+    gettingCloseSent: false,
+  };
 }

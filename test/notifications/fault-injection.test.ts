@@ -6,6 +6,7 @@ import { sweep } from '../../src/application/notifications.js';
 import type { Services } from '../../src/application/services.js';
 import type { Waitee } from '../../src/domain/model.js';
 import type { Notification } from '../../src/domain/notification.js';
+import { joinLine } from '../../src/domain/waitee.js';
 import { act, memoryLog, phoneNumber, queueName, useNotificationStack, waitForQueueIdle } from '../support/notifications.js';
 import { Api, newVenue, type Venue } from '../support/stack.js';
 
@@ -69,8 +70,7 @@ const injectedNote = /^injected failure/;
 
 /** A party as staff would add it, written through the store (the HTTP add is covered elsewhere and costs 20× more here). */
 function partyFor(venue: Venue, phone: string): Waitee {
-  const now = new Date().toISOString();
-  return {
+  return joinLine({
     id: randomUUID(),
     waitlistId: venue.waitlistId,
     restaurantId: venue.restaurantId,
@@ -78,19 +78,11 @@ function partyFor(venue: Venue, phone: string): Waitee {
     phone,
     partySize: 2,
     notes: null,
-    status: 'waiting',
     source: 'staff',
     customerId: null,
     statusToken: randomBytes(12).toString('base64url'),
-    joinedAt: now,
-    notifiedAt: null,
-    seatedAt: null,
-    endedAt: null,
-    updatedAt: now,
-    pagingDueAt: null,
-    pagingStage: null,
-    gettingCloseSent: false,
-  };
+    joinedAt: new Date().toISOString(),
+  });
 }
 
 /** Every notification record, in one query (the test's own read; the product never lists them all). */
