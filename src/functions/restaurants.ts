@@ -14,7 +14,7 @@ export const restaurantFunctions: readonly HttpFunction[] = [
         body: createRestaurantBody,
         handle: async ({ caller, body, services }) => {
           const restaurant = await createRestaurant(services, caller, body);
-          return { status: 201, body: restaurant, etag: restaurant.etag, location: `/api/v1/restaurants/${restaurant.id}` };
+          return { status: 201, body: restaurant, location: `/api/v1/restaurants/${restaurant.id}` };
         },
       }),
       GET: endpoint({
@@ -33,7 +33,7 @@ export const restaurantFunctions: readonly HttpFunction[] = [
         params: restaurantParams,
         handle: async ({ caller, params, services }) => {
           const restaurant = await getRestaurant(services, caller, params.restaurantId);
-          return { status: 200, body: restaurant, etag: restaurant.etag };
+          return { status: 200, body: restaurant };
         },
       }),
       PATCH: endpoint({
@@ -42,7 +42,7 @@ export const restaurantFunctions: readonly HttpFunction[] = [
         body: updateRestaurantBody,
         handle: async ({ caller, params, body, ifMatch, services }) => {
           const restaurant = await updateRestaurant(services, caller, params.restaurantId, body, ifMatch);
-          return { status: 200, body: restaurant, etag: restaurant.etag };
+          return { status: 200, body: restaurant };
         },
       }),
     },

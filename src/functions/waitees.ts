@@ -21,7 +21,6 @@ export const waiteeFunctions: readonly HttpFunction[] = [
           return {
             status: replayed ? 200 : 201,
             body: view,
-            etag: view.etag,
             location: `/api/${waiteeRoute.replace('{restaurantId}', params.restaurantId).replace('{waitlistId}', params.waitlistId)}/${view.id}`,
           };
         },
@@ -51,7 +50,7 @@ export const waiteeFunctions: readonly HttpFunction[] = [
         params: waiteeParams,
         handle: async ({ caller, params, services }) => {
           const waitee = await getWaitee(services, caller, params.restaurantId, params.waitlistId, params.waiteeId);
-          return { status: 200, body: waitee, etag: waitee.etag };
+          return { status: 200, body: waitee };
         },
       }),
       PATCH: endpoint({
@@ -60,7 +59,7 @@ export const waiteeFunctions: readonly HttpFunction[] = [
         body: updateWaiteeBody,
         handle: async ({ caller, params, body, ifMatch, services }) => {
           const waitee = await updateWaitee(services, caller, params, body, ifMatch);
-          return { status: 200, body: waitee, etag: waitee.etag };
+          return { status: 200, body: waitee };
         },
       }),
       DELETE: endpoint({
@@ -84,7 +83,7 @@ export const waiteeFunctions: readonly HttpFunction[] = [
           params: waiteeParams,
           handle: async ({ caller, params, ifMatch, services, log }) => {
             const waitee = await actOnWaitee(services, caller, params, action, ifMatch, log);
-            return { status: 200, body: waitee, etag: waitee.etag };
+            return { status: 200, body: waitee };
           },
         }),
       },

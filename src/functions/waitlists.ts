@@ -15,7 +15,7 @@ export const waitlistFunctions: readonly HttpFunction[] = [
         body: createWaitlistBody,
         handle: async ({ caller, params, body, services }) => {
           const waitlist = await createWaitlist(services, caller, params.restaurantId, body);
-          return { status: 201, body: waitlist, etag: waitlist.etag, location: `/api/v1/restaurants/${params.restaurantId}/waitlists/${waitlist.id}` };
+          return { status: 201, body: waitlist, location: `/api/v1/restaurants/${params.restaurantId}/waitlists/${waitlist.id}` };
         },
       }),
       GET: endpoint({
@@ -35,7 +35,7 @@ export const waitlistFunctions: readonly HttpFunction[] = [
         params: waitlistParams,
         handle: async ({ caller, params, services }) => {
           const waitlist = await getWaitlist(services, caller, params.restaurantId, params.waitlistId);
-          return { status: 200, body: waitlist, ...('etag' in waitlist ? { etag: waitlist.etag } : {}) };
+          return { status: 200, body: waitlist };
         },
       }),
       PATCH: endpoint({
@@ -44,7 +44,7 @@ export const waitlistFunctions: readonly HttpFunction[] = [
         body: updateWaitlistBody,
         handle: async ({ caller, params, body, ifMatch, services }) => {
           const waitlist = await updateWaitlist(services, caller, params.restaurantId, params.waitlistId, body, ifMatch);
-          return { status: 200, body: waitlist, etag: waitlist.etag };
+          return { status: 200, body: waitlist };
         },
       }),
       DELETE: endpoint({

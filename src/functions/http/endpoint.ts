@@ -13,7 +13,6 @@ type Infer<S> = S extends z.ZodType ? z.output<S> : undefined;
 export interface Reply {
   readonly status: number;
   readonly body?: unknown;
-  readonly etag?: string;
   readonly location?: string;
   readonly headers?: Readonly<Record<string, string>>;
 }
@@ -123,9 +122,16 @@ async function authenticate(request: HttpRequest, s: Services): Promise<Caller> 
   return { userId: claims.userId };
 }
 
+/** A single resource carries its version as `etag`; the ETag header repeats it for If-Match. */
+function etagOf(body: unknown): string | undefined {
+  if (typeof body !== 'object' || body === null || !('etag' in body)) return undefined;
+  return typeof body.etag === 'string' ? body.etag : undefined;
+}
+
 function success(reply: Reply, correlationId: string): HttpResponseInit {
   const headers: Record<string, string> = { 'x-correlation-id': correlationId, ...reply.headers };
-  if (reply.etag !== undefined) headers.etag = reply.etag;
+  const etag = etagOf(reply.body);
+  if (etag !== undefined) headers.etag = etag;
   if (reply.location !== undefined) headers.location = reply.location;
   if (reply.body === undefined) return { status: reply.status, headers };
   return { status: reply.status, headers: { 'content-type': 'application/json', ...headers }, jsonBody: reply.body };
