@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { SmsClient, type SmsSendResult } from '@azure/communication-sms';
 import type { TokenCredential } from '@azure/core-auth';
 import type { PipelinePolicy } from '@azure/core-rest-pipeline';
@@ -14,7 +13,7 @@ const firstSentHeader = 'x-waitlist-first-sent';
 
 /**
  * ACS drops a repeated send with the same repeatabilityRequestId, but SmsClient makes a new one on
- * every call. This policy puts ours (derived from the notification id) into the body before the
+ * every call. This policy puts ours (the notification id, a UUID as ACS requires) into the body before the
  * request is signed, so a resend after a crash cannot text anyone twice.
  */
 const repeatabilityPolicy: PipelinePolicy = {
@@ -35,12 +34,6 @@ const repeatabilityPolicy: PipelinePolicy = {
     return next(request);
   },
 };
-
-/** A stable UUID for a notification, as ACS requires for repeatabilityRequestId. */
-function repeatabilityId(key: string): string {
-  const hex = createHash('sha256').update(key).digest('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
-}
 
 function statusOf(error: unknown): number | undefined {
   if (typeof error !== 'object' || error === null || !('statusCode' in error)) return undefined;
@@ -79,7 +72,7 @@ export class SmsGateway {
           enableDeliveryReport: true,
           tag: input.notificationId,
           requestOptions: {
-            customHeaders: { [repeatabilityHeader]: repeatabilityId(input.notificationId), [firstSentHeader]: new Date(input.firstAttemptAt).toUTCString() },
+            customHeaders: { [repeatabilityHeader]: input.notificationId, [firstSentHeader]: new Date(input.firstAttemptAt).toUTCString() },
           },
         },
       );
