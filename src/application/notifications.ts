@@ -66,12 +66,17 @@ export async function enqueueNow(s: Services, notifications: readonly Notificati
     log(`enqueue deferred to the producer sweep: ${error instanceof Error ? error.message : String(error)}`);
     return;
   }
-  await Promise.all(notifications.map((n) => markEnqueued(s, n.waitlistId, n.id)));
+  await Promise.all(
+    notifications.map(async (n) => {
+      const current = await s.notifications.get(n.waitlistId, n.id);
+      if (current !== null) await markEnqueued(s, current);
+    }),
+  );
 }
 
-async function markEnqueued(s: Services, waitlistId: string, notificationId: string): Promise<void> {
-  const current = await s.notifications.get(waitlistId, notificationId);
-  if (current?.value.status !== 'pending') return;
+/** pending → enqueued, if the record is still the version read. */
+async function markEnqueued(s: Services, current: Versioned<Notification>): Promise<void> {
+  if (current.value.status !== 'pending') return;
   try {
     await s.notifications.replace({ ...current.value, status: 'enqueued', enqueuedAt: s.now().toISOString() }, current.etag);
   } catch (error) {
@@ -126,7 +131,7 @@ export async function sweep(s: Services, log: Log): Promise<SweepResult> {
   const due = await s.notifications.dueForEnqueue(now, sweepBatchSize);
   if (due.length > 0) {
     await s.notificationQueue().send(due.map((n) => ({ notificationId: n.value.id, waitlistId: n.value.waitlistId })));
-    await Promise.all(due.map((n) => markEnqueued(s, n.value.waitlistId, n.value.id)));
+    await Promise.all(due.map((n) => markEnqueued(s, n)));
   }
   return { enqueued: due.length, rePaged, markedNoShow };
 }
