@@ -47,7 +47,7 @@ async function presentOne(s: Services, waitlist: Waitlist, waitee: Versioned<Wai
   return view;
 }
 
-export interface NewParty {
+export interface PartyRequest {
   readonly name?: string | undefined;
   readonly phone?: string | null | undefined;
   readonly partySize: number;
@@ -65,7 +65,7 @@ function waiteeIdFor(waitlistId: string, callerId: string, idempotencyKey: strin
  * Staff add a walk-in party; any other signed-in user joins as themselves (once per line, only
  * while the waitlist is open).
  */
-export async function addWaitee(s: Services, caller: Caller, restaurantId: string, waitlistId: string, party: NewParty, idempotencyKey: string | undefined) {
+export async function addWaitee(s: Services, caller: Caller, restaurantId: string, waitlistId: string, party: PartyRequest, idempotencyKey: string | undefined) {
   const staff = await roleIn(s, caller, restaurantId);
   const waitlist = await waitlistOf(s, restaurantId, waitlistId);
   const id = waiteeIdFor(waitlistId, caller.userId, idempotencyKey);
