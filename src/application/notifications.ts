@@ -4,7 +4,7 @@ import { DomainError } from '../domain/errors.js';
 import { estimateWaitMinutes } from '../domain/estimate.js';
 import { defaultTemplates, render, type MessageKind } from '../domain/messages.js';
 import type { Versioned, Waitee, Waitlist } from '../domain/model.js';
-import { gettingClosePosition, maskPhone, pagingPlan, type Notification } from '../domain/notification.js';
+import { enqueueWork, gettingClosePosition, isSettled, maskPhone, pagingPlan, type DueWork, type Notification } from '../domain/notification.js';
 import { nextStatus, positionsInLine } from '../domain/waitee.js';
 import type { Caller } from './access.js';
 import { memberWith, waitlistOf } from './access.js';
@@ -74,15 +74,21 @@ export async function enqueueNow(s: Services, notifications: readonly Notificati
   );
 }
 
-/** pending → enqueued, if the record is still the version read. */
+/**
+ * pending → enqueued, if the record is still the version read; then its due-index entry has done
+ * its job. A crash in between leaves the entry, and the next sweep finds the record no longer
+ * pending and drops it.
+ */
 async function markEnqueued(s: Services, current: Versioned<Notification>): Promise<void> {
-  if (current.value.status !== 'pending') return;
-  try {
-    await s.notifications.replace({ ...current.value, status: 'enqueued', enqueuedAt: s.now().toISOString() }, current.etag);
-  } catch (error) {
-    // Someone else moved it on (the consumer or a sweep): their state is newer than ours.
-    if (!(error instanceof DomainError && error.kind === 'precondition-failed')) throw error;
+  if (current.value.status === 'pending') {
+    try {
+      await s.notifications.replace({ ...current.value, status: 'enqueued', enqueuedAt: s.now().toISOString() }, current.etag);
+    } catch (error) {
+      // Someone else moved it on (the consumer or a sweep): their state is newer than ours.
+      if (!(error instanceof DomainError && error.kind === 'precondition-failed')) throw error;
+    }
   }
+  await s.dueWork.done(enqueueWork(current.value));
 }
 
 /**
@@ -116,27 +122,51 @@ export const sweepBatchSize = 500;
 
 /**
  * The timer-triggered producer: sends what is due and not yet on the queue, then pages again or
- * marks no-show the notified parties whose grace period ran out. Each step reads only due records,
- * and every write is conditional, so overlapping sweeps neither lose nor double anything.
+ * marks no-show the notified parties whose grace period ran out. It reads only the due-index
+ * (DueWork), then point-reads what each entry names, so its cost follows the work due; every
+ * write is conditional, so overlapping sweeps neither lose nor double anything.
  */
 export async function sweep(s: Services, log: Log): Promise<SweepResult> {
   const now = s.now();
+  const due = await s.dueWork.due(now, sweepBatchSize);
   let rePaged = 0;
   let markedNoShow = 0;
-  for (const party of await s.notifications.waiteesWithTimerDue(now, sweepBatchSize)) {
-    const outcome = await advancePaging(s, party, log);
+  for (const entry of due.filter((e) => e.work === 'paging')) {
+    const outcome = await pagingDue(s, entry, now, log);
     if (outcome === 're-paged') rePaged++;
     if (outcome === 'no-show') markedNoShow++;
   }
-  const due = await s.notifications.dueForEnqueue(now, sweepBatchSize);
-  if (due.length > 0) {
-    await s.notificationQueue().send(due.map((n) => ({ notificationId: n.value.id, waitlistId: n.value.waitlistId })));
-    await Promise.all(due.map((n) => markEnqueued(s, n)));
+  const pending: Versioned<Notification>[] = [];
+  await Promise.all(
+    due
+      .filter((e) => e.work === 'enqueue')
+      .map(async (entry) => {
+        const record = await s.notifications.get(entry.waitlistId, entry.targetId);
+        if (record?.value.status === 'pending') pending.push(record);
+        else if (record !== null || isSettled(entry, now)) await s.dueWork.done(entry);
+      }),
+  );
+  if (pending.length > 0) {
+    await s.notificationQueue().send(pending.map((n) => ({ notificationId: n.value.id, waitlistId: n.value.waitlistId })));
+    await Promise.all(pending.map((n) => markEnqueued(s, n)));
   }
-  return { enqueued: due.length, rePaged, markedNoShow };
+  return { enqueued: pending.length, rePaged, markedNoShow };
 }
 
-async function advancePaging(s: Services, party: Versioned<Waitee>, log: Log): Promise<'re-paged' | 'no-show' | 'nothing'> {
+/** A paging entry is acted on only if the party's timer still says what the entry says. */
+async function pagingDue(s: Services, entry: DueWork, now: Date, log: Log): Promise<'re-paged' | 'no-show' | 'nothing'> {
+  const party = await s.waitees.get(entry.waitlistId, entry.targetId);
+  if (party === null || party.value.pagingDueAt !== entry.dueAt) {
+    if (isSettled(entry, now)) await s.dueWork.done(entry);
+    return 'nothing';
+  }
+  const outcome = await advancePaging(s, party, log);
+  // A party that staff changed meanwhile keeps its entry: the next sweep reads it again.
+  if (outcome !== 'raced') await s.dueWork.done(entry);
+  return outcome === 'raced' ? 'nothing' : outcome;
+}
+
+async function advancePaging(s: Services, party: Versioned<Waitee>, log: Log): Promise<'re-paged' | 'no-show' | 'nothing' | 'raced'> {
   const waitee = party.value;
   const waitlist = await s.restaurants.waitlist(waitee.restaurantId, waitee.waitlistId);
   const stop = { ...waitee, pagingDueAt: null, pagingStage: null };
@@ -160,7 +190,7 @@ async function advancePaging(s: Services, party: Versioned<Waitee>, log: Log): P
     return 'no-show';
   } catch (error) {
     // Staff acted on the party meanwhile; their change wins and the next sweep sees the new state.
-    if (error instanceof DomainError && error.kind === 'precondition-failed') return 'nothing';
+    if (error instanceof DomainError && error.kind === 'precondition-failed') return 'raced';
     throw error;
   }
 }

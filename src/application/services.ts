@@ -1,6 +1,7 @@
 import type { TokenCredential } from '@azure/core-auth';
 import type { Config } from '../config.js';
 import { loadConfig } from '../config.js';
+import { DueWorkStore } from '../adapters/cosmos/due-work.js';
 import { NotificationStore } from '../adapters/cosmos/notifications.js';
 import { RestaurantStore } from '../adapters/cosmos/restaurants.js';
 import { RefreshTokenStore, StatusLinkStore } from '../adapters/cosmos/tokens.js';
@@ -19,6 +20,7 @@ export interface Services {
   readonly refreshTokens: RefreshTokenStore;
   readonly statusLinks: StatusLinkStore;
   readonly notifications: NotificationStore;
+  readonly dueWork: DueWorkStore;
   readonly accessTokens: AccessTokens;
   /** Opened on first use: requests that send nothing never connect to Service Bus or ACS. */
   readonly notificationQueue: () => NotificationQueue;
@@ -46,6 +48,7 @@ export async function createServices(config: Config): Promise<Services> {
   const azureCredential = () => (credential ??= new DefaultAzureCredential(managedIdentityClientId === undefined ? {} : { managedIdentityClientId }));
   const cosmos = createCosmosClient(config.cosmos, config.cosmos.key === undefined ? azureCredential() : undefined);
   const containers = containersOf(cosmos.database(config.cosmos.database));
+  const dueWork = new DueWorkStore(containers.dueWork);
   let queue: NotificationQueue | undefined;
   let sms: SmsGateway | undefined;
   return {
@@ -55,7 +58,8 @@ export async function createServices(config: Config): Promise<Services> {
     waitees: new WaiteeStore(containers.waitees),
     refreshTokens: new RefreshTokenStore(containers.refreshTokens),
     statusLinks: new StatusLinkStore(containers.statusLinks),
-    notifications: new NotificationStore(containers.waitees),
+    notifications: new NotificationStore(containers.waitees, dueWork),
+    dueWork,
     accessTokens: new AccessTokens(config.jwt),
     notificationQueue: () => (queue ??= new NotificationQueue(config.serviceBus, config.serviceBus.emulatorConnectionString === undefined ? azureCredential() : undefined)),
     sms: () => (sms ??= new SmsGateway(config.sms, config.sms.emulatorConnectionString === undefined ? azureCredential() : undefined)),

@@ -191,9 +191,27 @@ describe('producer sweeps', () => {
     const parties = await Promise.all(Array.from({ length: 8 }, (_, i) => addParty(venue, { name: `Swept ${i}`, phone: nextPhone() })));
     const records = await Promise.all(parties.map((p) => writePending(s, venue.waitlistId, p.id)));
 
-    const results = await Promise.all([sweep(s, quiet.log), sweep(s, quiet.log)]);
-    // Both sweeps saw the records due (each enqueues them), duplicate detection kept one message each.
-    expect(results.every((r) => r.enqueued >= records.length)).toBe(true);
+    // Neither sweep may send until both have read the records as pending: the worst overlap.
+    const queue = new NotificationQueue(s.config.serviceBus, undefined);
+    const send = queue.send.bind(queue);
+    let sending = 0;
+    let releaseBoth: () => void = () => undefined;
+    const bothRead = new Promise<void>((resolve) => {
+      releaseBoth = resolve;
+    });
+    queue.send = async (messages) => {
+      if (++sending === 2) releaseBoth();
+      await bothRead;
+      await send(messages);
+    };
+    const overlapping: Services = { ...s, notificationQueue: () => queue };
+    try {
+      const results = await Promise.all([sweep(overlapping, quiet.log), sweep(overlapping, quiet.log)]);
+      // Both sweeps enqueued every record; duplicate detection kept one message each.
+      expect(results.map((r) => r.enqueued)).toEqual([records.length, records.length]);
+    } finally {
+      await queue.close();
+    }
 
     expect(await waitForQueueIdle(stack())).toBe(true);
     for (const record of records) {

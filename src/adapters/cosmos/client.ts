@@ -16,6 +16,8 @@ import type { Config } from '../../config.js';
  *   waitlists.
  * - waitees (/waitlistId): the parties of one waitlist; the line is a single-partition query.
  * - statusLinks (/id): the public status token → where the party is.
+ * - dueWork (/waitlistId): the producer's due-index, only outstanding work (domain DueWork); the
+ *   timer's sweep is the app's one cross-partition query, over this small container.
  */
 export const containerDefinitions = [
   { id: 'users', partitionKey: '/pk' },
@@ -23,6 +25,7 @@ export const containerDefinitions = [
   { id: 'restaurants', partitionKey: '/restaurantId' },
   { id: 'waitees', partitionKey: '/waitlistId', excludedPaths: ['/notes/?'] },
   { id: 'statusLinks', partitionKey: '/id' },
+  { id: 'dueWork', partitionKey: '/waitlistId' },
 ] as const;
 
 export type ContainerName = (typeof containerDefinitions)[number]['id'];

@@ -1,21 +1,29 @@
+import { randomUUID } from 'node:crypto';
 import type { Container, OperationInput } from '@azure/cosmos';
 import { DomainError } from '../../domain/errors.js';
 import type { Versioned, Waitee } from '../../domain/model.js';
-import type { Notification } from '../../domain/notification.js';
-import { queryAll, readDocument, replaceDocument, versioned } from './documents.js';
+import { dueWorkFor, type Notification } from '../../domain/notification.js';
+import { queryAll, readDocument, replaceDocument } from './documents.js';
+import type { DueWorkStore } from './due-work.js';
 
 /**
  * Notification records (the outbox) live beside their party in the waitees container, so the
  * party's change and the record are written in one transactional batch of one partition.
  */
 export class NotificationStore {
-  constructor(private readonly container: Container) {}
+  constructor(
+    private readonly container: Container,
+    private readonly dueWork: DueWorkStore,
+  ) {}
 
   /**
    * Replaces the party (if its ETag still matches) and creates the notifications, all or nothing.
-   * Returns the party's new ETag.
+   * The producer's due-index entries for them are written first, so none can be missed. Returns
+   * the party's new ETag.
    */
   async saveWithWaitee(waitee: Waitee, etag: string, notifications: readonly Notification[]): Promise<string> {
+    const planned = dueWorkFor(waitee, notifications, randomUUID());
+    await this.dueWork.plan(planned);
     // The batch's partition key also rides on each operation: Cosmos DB accepts it, and the local
     // emulator reads it only from there.
     const partitionKey = waitee.waitlistId;
@@ -23,12 +31,18 @@ export class NotificationStore {
       { operationType: 'Replace', id: waitee.id, ifMatch: etag, partitionKey, resourceBody: { ...waitee, type: 'waitee' } },
       ...notifications.map((n): OperationInput => ({ operationType: 'Create', partitionKey, resourceBody: { ...n, type: 'notification' } })),
     ];
+    // A throw here (a timeout, say) may come after the batch committed, so the entries stay.
     const response = await this.container.items.batch(operations, partitionKey);
     const results = response.result ?? [];
     const failed = results.find((r) => r.statusCode >= 400 && r.statusCode !== 424);
-    if (failed?.statusCode === 412) throw new DomainError('precondition-failed', 'The party changed since you read it (ETag mismatch). Read it again and retry.');
-    if (failed?.statusCode === 404) throw new DomainError('not-found', 'Party not found in this waitlist.');
-    if (failed !== undefined) throw new Error(`outbox batch failed with ${String(failed.statusCode)}`);
+    if (failed !== undefined) {
+      // The batch answered that it applied nothing, so its entries name nothing: taken back, and
+      // one that cannot be is dropped by the sweep later (DueWork).
+      await this.dueWork.cancel(planned).catch(() => undefined);
+      if (failed.statusCode === 412) throw new DomainError('precondition-failed', 'The party changed since you read it (ETag mismatch). Read it again and retry.');
+      if (failed.statusCode === 404) throw new DomainError('not-found', 'Party not found in this waitlist.');
+      throw new Error(`outbox batch failed with ${String(failed.statusCode)}`);
+    }
     const newEtag = results[0]?.eTag;
     if (newEtag === undefined) throw new Error('outbox batch returned no ETag');
     return newEtag;
@@ -54,25 +68,5 @@ export class NotificationStore {
       waitlistId,
     );
     return found.map((n) => n.value).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
-  }
-
-  /**
-   * Notifications due and not yet handed to Service Bus. With the query below, the one
-   * cross-partition read of the app: it runs in the producer, not on a request path, and its cost
-   * follows the number of due records (a range filter on indexed properties), not the data size.
-   */
-  async dueForEnqueue(now: Date, limit: number): Promise<Versioned<Notification>[]> {
-    return this.dueAcrossPartitions<Notification>('SELECT * FROM c WHERE c.type = "notification" AND c.status = "pending" AND c.dueAt <= @now', now, limit);
-  }
-
-  /** Parties whose paging timer (re-page, then no-show) has come due. */
-  async waiteesWithTimerDue(now: Date, limit: number): Promise<Versioned<Waitee>[]> {
-    return this.dueAcrossPartitions<Waitee>('SELECT * FROM c WHERE c.type = "waitee" AND c.pagingDueAt <= @now', now, limit);
-  }
-
-  private async dueAcrossPartitions<T>(query: string, now: Date, limit: number): Promise<Versioned<T>[]> {
-    const iterator = this.container.items.query<Record<string, unknown>>({ query, parameters: [{ name: '@now', value: now.toISOString() }] }, { maxItemCount: limit });
-    const { resources } = await iterator.fetchNext();
-    return resources.map((resource) => versioned<T>(resource, typeof resource._etag === 'string' ? resource._etag : undefined));
   }
 }
