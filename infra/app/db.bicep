@@ -53,6 +53,14 @@ var containers = [
     excludedPaths: []
     defaultTtl: null
   }
+  {
+    // The producer's due-index: only outstanding work, read by the timer's one cross-partition
+    // query on dueAt. No TTL: an entry must never vanish before the sweep has handled it.
+    name: 'dueWork'
+    partitionKey: '/waitlistId'
+    excludedPaths: []
+    defaultTtl: null
+  }
 ]
 
 resource account 'Microsoft.DocumentDB/databaseAccounts@2024-11-15' = {
@@ -88,7 +96,7 @@ resource database 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases@2024-11-15
     resource: {
       id: databaseName
     }
-    // Shared autoscale throughput: five small containers would waste five minimums if provisioned apart.
+    // Shared autoscale throughput: six small containers would waste six minimums if provisioned apart.
     options: throughputMode == 'Autoscale' ? { autoscaleSettings: { maxThroughput: autoscaleMaxThroughput } } : {}
   }
 }

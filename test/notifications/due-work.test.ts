@@ -1,0 +1,115 @@
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { containersOf, createCosmosClient } from '../../src/adapters/cosmos/client.js';
+import { sweep } from '../../src/application/notifications.js';
+import type { Services } from '../../src/application/services.js';
+import { dueWorkSettleMs, enqueueWork, type DueWork } from '../../src/domain/notification.js';
+import { act, addParty, memoryLog, phoneNumber, recordsOf, smsFor, useNotificationStack, waitForQueueIdle, waiteeOf } from '../support/notifications.js';
+import { Api, newVenue, type Venue } from '../support/stack.js';
+
+/**
+ * The producer's due-index (DueWork in src/domain/notification.ts): every committed record and
+ * paging timer has an entry, written before its save; entries go once done, and an entry naming
+ * nothing goes only when no save could still fill it. The sweep reads nothing else.
+ */
+
+const stack = useNotificationStack({ lockDurationMs: 1000, timers: false });
+const api = () => new Api(stack().apiUrl);
+const quiet = memoryLog();
+const gracePeriodMinutes = 10;
+
+let phones = 0;
+const nextPhone = () => phoneNumber(5000 + phones++);
+
+const at = (time: number): Services => ({ ...stack().services, now: () => new Date(time) });
+
+/** The entries stored for a waitlist, read straight from Cosmos with a separate client. */
+async function entriesOf(waitlistId: string): Promise<DueWork[]> {
+  const s = stack().services;
+  const { dueWork } = containersOf(createCosmosClient(s.config.cosmos).database(s.config.cosmos.database));
+  const { resources } = await dueWork.items
+    .query<DueWork>({ query: 'SELECT c.id, c.waitlistId, c.work, c.targetId, c.dueAt FROM c WHERE c.waitlistId = @w', parameters: [{ name: '@w', value: waitlistId }] })
+    .fetchAll();
+  return resources;
+}
+
+async function notifiedParty(venue: Venue) {
+  const party = await addParty(venue, { name: 'Due', phone: nextPhone() });
+  await act(venue, party.id, 'notify');
+  const stored = await waiteeOf(stack().services, venue.waitlistId, party.id);
+  expect(await waitForQueueIdle(stack())).toBe(true);
+  return { id: party.id, notifiedAt: Date.parse(stored.value.notifiedAt ?? ''), pagingDueAt: stored.value.pagingDueAt ?? '' };
+}
+
+describe('the due-index', () => {
+  it('holds only outstanding work: the paging timer of a notified party, nothing once it is seated and the timer has passed', async () => {
+    const venue = await newVenue(api(), { gracePeriodMinutes });
+    const party = await notifiedParty(venue);
+    // The text went out at once, so its entry is gone; the re-page timer waits.
+    expect(await entriesOf(venue.waitlistId)).toEqual([expect.objectContaining({ work: 'paging', targetId: party.id, dueAt: party.pagingDueAt })]);
+
+    await act(venue, party.id, 'seat');
+    const rePageAt = Date.parse(party.pagingDueAt);
+    expect(await sweep(at(rePageAt + 1000), quiet.log)).toEqual({ enqueued: 0, rePaged: 0, markedNoShow: 0 });
+    expect(await entriesOf(venue.waitlistId)).toHaveLength(1);
+    expect(await sweep(at(rePageAt + dueWorkSettleMs + 1000), quiet.log)).toEqual({ enqueued: 0, rePaged: 0, markedNoShow: 0 });
+    expect(await entriesOf(venue.waitlistId)).toEqual([]);
+  });
+
+  it('a save refused for a stale ETag takes its entries back', async () => {
+    const venue = await newVenue(api(), { gracePeriodMinutes });
+    const party = await addParty(venue, { name: 'Stale', phone: nextPhone() });
+    const path = `${venue.waitlistPath}/waitees/${party.id}`;
+    const read = await venue.owner.api.get(path);
+    await venue.owner.api.patch(path, { partySize: 3 });
+
+    const refused = await venue.owner.api.post(`${path}/notify`, undefined, { 'if-match': read.headers.get('etag') ?? '' });
+    expect(refused.status).toBe(412);
+    expect(await entriesOf(venue.waitlistId)).toEqual([]);
+    expect(await recordsOf(stack().services, venue.waitlistId, party.id)).toEqual([]);
+  });
+
+  it('keeps an entry whose save has not landed while it still could, then drops it', async () => {
+    const venue = await newVenue(api(), { gracePeriodMinutes });
+    const now = Date.now();
+    // A notify that crashed after writing its entry and before its batch.
+    const orphan = enqueueWork({ id: randomUUID(), waitlistId: venue.waitlistId, dueAt: new Date(now).toISOString() });
+    await stack().services.dueWork.plan([orphan]);
+
+    expect((await sweep(at(now + 1000), quiet.log)).enqueued).toBe(0);
+    expect(await entriesOf(venue.waitlistId)).toEqual([orphan]);
+    expect((await sweep(at(now + dueWorkSettleMs + 1000), quiet.log)).enqueued).toBe(0);
+    expect(await entriesOf(venue.waitlistId)).toEqual([]);
+  });
+
+  it('a party staff change while the sweep pages it keeps its timer, and the next sweep pages it once', async () => {
+    const venue = await newVenue(api(), { gracePeriodMinutes });
+    const party = await notifiedParty(venue);
+    const s = stack().services;
+    const path = `${venue.waitlistPath}/waitees/${party.id}`;
+    // Staff edit the party right after the sweep read it, so the sweep's save meets a new ETag.
+    const racingWaitees = new Proxy(s.waitees, {
+      get(target, property, receiver) {
+        if (property !== 'get') return Reflect.get(target, property, receiver) as unknown;
+        return async (waitlistId: string, waiteeId: string) => {
+          const read = await target.get(waitlistId, waiteeId);
+          await venue.owner.api.patch(path, { partySize: 4 });
+          return read;
+        };
+      },
+    });
+    const rePageAt = Date.parse(party.pagingDueAt) + 1000;
+    expect((await sweep({ ...at(rePageAt), waitees: racingWaitees }, quiet.log)).rePaged).toBe(0);
+    expect(await entriesOf(venue.waitlistId)).toHaveLength(1);
+
+    expect((await sweep(at(rePageAt), quiet.log)).rePaged).toBe(1);
+    expect(await waitForQueueIdle(stack())).toBe(true);
+    const texts = await recordsOf(s, venue.waitlistId, party.id);
+    expect(texts.map((t) => t.kind)).toEqual(['table-ready', 're-page']);
+    for (const text of texts) expect(smsFor(stack(), text.id)).toHaveLength(1);
+    // What is left is the no-show timer the re-page set.
+    const stored = await waiteeOf(s, venue.waitlistId, party.id);
+    expect(stored.value).toMatchObject({ partySize: 4, pagingStage: 'no-show' });
+    expect(await entriesOf(venue.waitlistId)).toEqual([expect.objectContaining({ work: 'paging', dueAt: stored.value.pagingDueAt })]);
+  });
+});
