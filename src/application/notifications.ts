@@ -129,22 +129,22 @@ export const sweepBatchSize = 500;
 export async function sweep(s: Services, log: Log): Promise<SweepResult> {
   const now = s.now();
   const due = await s.dueWork.due(now, sweepBatchSize);
+  const of = (work: DueWork['work']) => due.filter((entry) => entry.work === work);
   let rePaged = 0;
   let markedNoShow = 0;
-  for (const entry of due.filter((e) => e.work === 'paging')) {
+  for (const entry of of('paging')) {
     const outcome = await pagingDue(s, entry, now, log);
     if (outcome === 're-paged') rePaged++;
     if (outcome === 'no-show') markedNoShow++;
   }
+  await lineDue(s, of('line'), log);
   const pending: Versioned<Notification>[] = [];
   await Promise.all(
-    due
-      .filter((e) => e.work === 'enqueue')
-      .map(async (entry) => {
-        const record = await s.notifications.get(entry.waitlistId, entry.targetId);
-        if (record?.value.status === 'pending') pending.push(record);
-        else if (record !== null || isSettled(entry, now)) await s.dueWork.done(entry);
-      }),
+    of('enqueue').map(async (entry) => {
+      const record = await s.notifications.get(entry.waitlistId, entry.targetId);
+      if (record?.value.status === 'pending') pending.push(record);
+      else if (record !== null || isSettled(entry, now)) await s.dueWork.done(entry);
+    }),
   );
   if (pending.length > 0) {
     await s.notificationQueue().send(pending.map((n) => ({ notificationId: n.value.id, waitlistId: n.value.waitlistId })));
@@ -164,6 +164,16 @@ async function pagingDue(s: Services, entry: DueWork, now: Date, log: Log): Prom
   // A party that staff changed meanwhile keeps its entry: the next sweep reads it again.
   if (outcome !== 'raced') await s.dueWork.done(entry);
   return outcome === 'raced' ? 'nothing' : outcome;
+}
+
+/** Lines that got shorter: whoever is near the front now and was not told yet is told, once per line. */
+async function lineDue(s: Services, entries: readonly DueWork[], log: Log): Promise<void> {
+  const lines = new Map(entries.map((entry) => [entry.waitlistId, entry.restaurantId]));
+  for (const [waitlistId, restaurantId] of lines) {
+    const waitlist = await s.restaurants.waitlist(restaurantId, waitlistId);
+    if (waitlist !== null) await announceGettingClose(s, waitlist.value, log);
+  }
+  await Promise.all(entries.map((entry) => s.dueWork.done(entry)));
 }
 
 async function advancePaging(s: Services, party: Versioned<Waitee>, log: Log): Promise<'re-paged' | 'no-show' | 'nothing' | 'raced'> {

@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { DomainError } from '../domain/errors.js';
 import { estimateWaitMinutes, recordSeating } from '../domain/estimate.js';
 import type { Membership, Place, Versioned, Waitee, Waitlist } from '../domain/model.js';
-import { pagingPlan } from '../domain/notification.js';
+import { lineWork, pagingPlan } from '../domain/notification.js';
 import { can } from '../domain/roles.js';
 import { isActive, joinLine, nextStatus, positionsInLine, type WaiteeAction, type WaiteeStatus } from '../domain/waitee.js';
 import { waitlistOf, type Caller } from './access.js';
@@ -183,7 +183,15 @@ export async function deleteWaitee(
 ) {
   const { staff, waitee, waitlist } = await visibleWaitee(s, caller, ids.restaurantId, ids.waitlistId, ids.waiteeId);
   if (staff === null) throw staffOnly();
-  await s.waitees.delete(ids.waitlistId, ids.waiteeId, ifMatch ?? waitee.etag);
+  // Removing a party in line owes the parties behind a text, as leaving it does (DueWork).
+  const owed = isActive(waitee.value.status) ? [lineWork(waitlist.value, s.now().toISOString(), randomUUID())] : [];
+  await s.dueWork.plan(owed);
+  try {
+    await s.waitees.delete(ids.waitlistId, ids.waiteeId, ifMatch ?? waitee.etag);
+  } catch (error) {
+    if (error instanceof DomainError) await s.dueWork.cancel(owed).catch(() => undefined);
+    throw error;
+  }
   if (waitee.value.customerId !== null) await s.users.removePlace(waitee.value.customerId, ids.waitlistId, ids.waiteeId);
   if (isActive(waitee.value.status)) await announceGettingClose(s, waitlist.value, log);
 }

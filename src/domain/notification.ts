@@ -1,5 +1,6 @@
 import type { MessageKind } from './messages.js';
 import type { Waitee } from './model.js';
+import { isActive } from './waitee.js';
 
 /**
  * A text the product sends, recorded in the same partition as its party and in the same batch as
@@ -54,8 +55,8 @@ export function pagingPlan(notifiedAt: string, gracePeriodMinutes: number): Pagi
 export const gettingClosePosition = 2;
 
 /**
- * One thing the producer must do at a time: hand a pending record to Service Bus, or move a
- * notified party's paging timer on. The sweep reads these instead of the parties and records, so
+ * One thing the producer must do at a time: hand a pending record to Service Bus, move a notified
+ * party's paging timer on, or make sure the parties near the front of a shorter line were told. The sweep reads these instead of the parties and records, so
  * its cost follows the work that is due, not the data stored (principle 6) on any engine.
  *
  * An entry is written before the change that needs it (they live in different partitions, so one
@@ -66,8 +67,9 @@ export const gettingClosePosition = 2;
 export interface DueWork {
   readonly id: string;
   readonly waitlistId: string;
-  readonly work: 'enqueue' | 'paging';
-  /** The notification id (enqueue) or the party id (paging). */
+  readonly restaurantId: string;
+  readonly work: 'enqueue' | 'paging' | 'line';
+  /** The notification id (enqueue), the party id (paging) or the waitlist id (line). */
   readonly targetId: string;
   readonly dueAt: string;
 }
@@ -75,23 +77,38 @@ export interface DueWork {
 /** No write is in flight longer than this (Cosmos DB requests time out within seconds). */
 export const dueWorkSettleMs = 5 * 60_000;
 
-export function enqueueWork(notification: Pick<Notification, 'id' | 'waitlistId' | 'dueAt'>): DueWork {
-  return { id: `enqueue:${notification.id}`, waitlistId: notification.waitlistId, work: 'enqueue', targetId: notification.id, dueAt: notification.dueAt };
+export function enqueueWork(notification: Pick<Notification, 'id' | 'waitlistId' | 'restaurantId' | 'dueAt'>): DueWork {
+  const { id, waitlistId, restaurantId, dueAt } = notification;
+  return { id: `enqueue:${id}`, waitlistId, restaurantId, work: 'enqueue', targetId: id, dueAt };
 }
+
+/**
+ * A party left the line: the parties now near the front are owed a "getting close" text. The
+ * request that made the change tells them at once; this entry is the backstop for a process that
+ * stopped before it could, due once that request is surely over (telling the line is idempotent).
+ */
+export function lineWork(waitlist: { readonly id: string; readonly restaurantId: string }, changedAt: string, saveId: string): DueWork {
+  const dueAt = new Date(Date.parse(changedAt) + dueWorkSettleMs).toISOString();
+  return { id: `line:${waitlist.id}:${saveId}`, waitlistId: waitlist.id, restaurantId: waitlist.restaurantId, work: 'line', targetId: waitlist.id, dueAt };
+}
+
+type SavedParty = Pick<Waitee, 'id' | 'waitlistId' | 'restaurantId' | 'pagingDueAt' | 'status' | 'updatedAt'>;
 
 /**
  * A timer's entry is named by the save that sets it (`saveId`), never shared: a save that fails can
  * take back exactly its own entries, and a later timer never replaces an earlier one.
  */
-export function pagingWork(waitee: Pick<Waitee, 'id' | 'waitlistId' | 'pagingDueAt'>, saveId: string): DueWork | null {
-  if (waitee.pagingDueAt === null || waitee.pagingDueAt === undefined) return null;
-  return { id: `paging:${waitee.id}:${saveId}`, waitlistId: waitee.waitlistId, work: 'paging', targetId: waitee.id, dueAt: waitee.pagingDueAt };
+export function pagingWork(waitee: Pick<Waitee, 'id' | 'waitlistId' | 'restaurantId' | 'pagingDueAt'>, saveId: string): DueWork | null {
+  const { id, waitlistId, restaurantId, pagingDueAt } = waitee;
+  if (pagingDueAt === null || pagingDueAt === undefined) return null;
+  return { id: `paging:${id}:${saveId}`, waitlistId, restaurantId, work: 'paging', targetId: id, dueAt: pagingDueAt };
 }
 
 /** The entries a party's save with these new records needs, written before the save. */
-export function dueWorkFor(waitee: Pick<Waitee, 'id' | 'waitlistId' | 'pagingDueAt'>, notifications: readonly Notification[], saveId: string): DueWork[] {
+export function dueWorkFor(waitee: SavedParty, notifications: readonly Notification[], saveId: string): DueWork[] {
   const paging = pagingWork(waitee, saveId);
-  return [...notifications.map(enqueueWork), ...(paging === null ? [] : [paging])];
+  const left = isActive(waitee.status) ? null : lineWork({ id: waitee.waitlistId, restaurantId: waitee.restaurantId }, waitee.updatedAt, saveId);
+  return [...notifications.map(enqueueWork), ...[paging, left].filter((entry) => entry !== null)];
 }
 
 /**

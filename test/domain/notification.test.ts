@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dueWorkFor, dueWorkSettleMs, enqueueWork, isSettled, maskPhone, pagingPlan, pagingWork, type Notification } from '../../src/domain/notification.js';
+import { dueWorkFor, dueWorkSettleMs, enqueueWork, isSettled, lineWork, maskPhone, pagingPlan, pagingWork, type Notification } from '../../src/domain/notification.js';
 
 const record = (id: string, dueAt: string): Notification => ({
   id,
@@ -22,24 +22,32 @@ const record = (id: string, dueAt: string): Notification => ({
 });
 
 describe('the producer’s due-index entries', () => {
-  const notified = { id: 'w-1', waitlistId: 'wl-1', pagingDueAt: '2026-11-21T19:10:00.000Z' };
+  const notified = { id: 'w-1', waitlistId: 'wl-1', restaurantId: 'r-1', pagingDueAt: '2026-11-21T19:10:00.000Z', status: 'notified', updatedAt: '2026-11-21T19:00:00.000Z' } as const;
 
   it('names one entry per new record, found again from the record alone, and one for the paging timer', () => {
     const entries = dueWorkFor(notified, [record('n-1', '2026-11-21T19:00:00.000Z')], 'save-1');
     expect(entries).toEqual([
-      { id: 'enqueue:n-1', waitlistId: 'wl-1', work: 'enqueue', targetId: 'n-1', dueAt: '2026-11-21T19:00:00.000Z' },
-      { id: 'paging:w-1:save-1', waitlistId: 'wl-1', work: 'paging', targetId: 'w-1', dueAt: '2026-11-21T19:10:00.000Z' },
+      { id: 'enqueue:n-1', waitlistId: 'wl-1', restaurantId: 'r-1', work: 'enqueue', targetId: 'n-1', dueAt: '2026-11-21T19:00:00.000Z' },
+      { id: 'paging:w-1:save-1', waitlistId: 'wl-1', restaurantId: 'r-1', work: 'paging', targetId: 'w-1', dueAt: '2026-11-21T19:10:00.000Z' },
     ]);
     expect(enqueueWork(record('n-1', '2026-11-21T19:00:00.000Z'))).toEqual(entries[0]);
   });
 
   it('needs nothing for a save that creates no record and sets no timer', () => {
     expect(dueWorkFor({ ...notified, pagingDueAt: null }, [], 'save-1')).toEqual([]);
-    expect(pagingWork({ id: 'w-1', waitlistId: 'wl-1' }, 'save-1')).toBeNull();
+    expect(pagingWork({ id: 'w-1', waitlistId: 'wl-1', restaurantId: 'r-1' }, 'save-1')).toBeNull();
   });
 
   it('gives two saves of the same timer two entries, so one save taking its entry back never removes the other’s', () => {
     expect(pagingWork(notified, 'save-a')?.id).not.toBe(pagingWork(notified, 'save-b')?.id);
+  });
+
+  it('owes the line a backstop when a party leaves it, due once the request that told them is surely over', () => {
+    const seated = { ...notified, status: 'seated', pagingDueAt: null } as const;
+    expect(dueWorkFor(seated, [], 'save-1')).toEqual([
+      { id: 'line:wl-1:save-1', waitlistId: 'wl-1', restaurantId: 'r-1', work: 'line', targetId: 'wl-1', dueAt: new Date(Date.parse(notified.updatedAt) + dueWorkSettleMs).toISOString() },
+    ]);
+    expect(lineWork({ id: 'wl-1', restaurantId: 'r-1' }, notified.updatedAt, 'save-2').id).toBe('line:wl-1:save-2');
   });
 
   it('drops an entry naming nothing only once no write that would fill it can still be in flight', () => {

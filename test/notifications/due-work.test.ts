@@ -28,7 +28,7 @@ async function entriesOf(waitlistId: string): Promise<DueWork[]> {
   const s = stack().services;
   const { dueWork } = containersOf(createCosmosClient(s.config.cosmos).database(s.config.cosmos.database));
   const { resources } = await dueWork.items
-    .query<DueWork>({ query: 'SELECT c.id, c.waitlistId, c.work, c.targetId, c.dueAt FROM c WHERE c.waitlistId = @w', parameters: [{ name: '@w', value: waitlistId }] })
+    .query<DueWork>({ query: 'SELECT c.id, c.waitlistId, c.restaurantId, c.work, c.targetId, c.dueAt FROM c WHERE c.waitlistId = @w', parameters: [{ name: '@w', value: waitlistId }] })
     .fetchAll();
   return resources;
 }
@@ -73,7 +73,7 @@ describe('the due-index', () => {
     const venue = await newVenue(api(), { gracePeriodMinutes });
     const now = Date.now();
     // A notify that crashed after writing its entry and before its batch.
-    const orphan = enqueueWork({ id: randomUUID(), waitlistId: venue.waitlistId, dueAt: new Date(now).toISOString() });
+    const orphan = enqueueWork({ id: randomUUID(), waitlistId: venue.waitlistId, restaurantId: venue.restaurantId, dueAt: new Date(now).toISOString() });
     await stack().services.dueWork.plan([orphan]);
 
     expect((await sweep(at(now + 1000), quiet.log)).enqueued).toBe(0);
@@ -111,5 +111,32 @@ describe('the due-index', () => {
     const stored = await waiteeOf(s, venue.waitlistId, party.id);
     expect(stored.value).toMatchObject({ partySize: 4, pagingStage: 'no-show' });
     expect(await entriesOf(venue.waitlistId)).toEqual([expect.objectContaining({ work: 'paging', dueAt: stored.value.pagingDueAt })]);
+  });
+
+  it('a party leaving the line in a process that stops before telling the parties behind: the sweep tells them', async () => {
+    const venue = await newVenue(api(), { gracePeriodMinutes });
+    const s = stack().services;
+    const leaving = await addParty(venue, { name: 'Leaving', phone: nextPhone() });
+    const parties = [];
+    for (const name of ['Second', 'Third', 'Fourth']) parties.push(await addParty(venue, { name, phone: nextPhone() }));
+    const [second, third, fourth] = parties;
+    expect(await waitForQueueIdle(stack())).toBe(true);
+    const textsBefore = await Promise.all(parties.map(async (p) => (await recordsOf(s, venue.waitlistId, p.id)).length));
+    expect(textsBefore).toEqual([0, 0, 0]);
+
+    // What seating does up to its save, then the process is gone before it tells the line.
+    const stored = await waiteeOf(s, venue.waitlistId, leaving.id);
+    const now = new Date().toISOString();
+    await s.notifications.saveWithWaitee({ ...stored.value, status: 'seated', seatedAt: now, endedAt: now, updatedAt: now }, stored.etag, []);
+    expect(await sweep(s, quiet.log)).toEqual({ enqueued: 0, rePaged: 0, markedNoShow: 0 });
+    expect(await entriesOf(venue.waitlistId)).toEqual([expect.objectContaining({ work: 'line' })]);
+
+    await sweep(at(Date.parse(now) + dueWorkSettleMs + 1000), quiet.log);
+    expect(await waitForQueueIdle(stack())).toBe(true);
+    const kinds = async (id: string) => (await recordsOf(s, venue.waitlistId, id)).map((r) => r.kind);
+    expect(await kinds(second?.id ?? '')).toEqual(['getting-close']);
+    expect(await kinds(third?.id ?? '')).toEqual(['getting-close']);
+    expect(await kinds(fourth?.id ?? '')).toEqual([]);
+    expect(await entriesOf(venue.waitlistId)).toEqual([]);
   });
 });
