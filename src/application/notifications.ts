@@ -58,20 +58,15 @@ export async function composeNotification(s: Services, kind: MessageKind, waitee
  * Hands freshly written outbox records to Service Bus right away. A failure here loses nothing:
  * the records stay pending and the producer's next sweep sends them.
  */
-export async function enqueueNow(s: Services, notifications: readonly Notification[], log: Log): Promise<void> {
-  if (notifications.length === 0) return;
+export async function enqueueNow(s: Services, stored: readonly Versioned<Notification>[], log: Log): Promise<void> {
+  if (stored.length === 0) return;
   try {
-    await s.notificationQueue().send(notifications.map((n) => ({ notificationId: n.id, waitlistId: n.waitlistId })));
+    await s.notificationQueue().send(stored.map(({ value: n }) => ({ notificationId: n.id, waitlistId: n.waitlistId })));
   } catch (error) {
     log(`enqueue deferred to the producer sweep: ${error instanceof Error ? error.message : String(error)}`);
     return;
   }
-  await Promise.all(
-    notifications.map(async (n) => {
-      const current = await s.notifications.get(n.waitlistId, n.id);
-      if (current !== null) await markEnqueued(s, current);
-    }),
-  );
+  await Promise.all(stored.map((n) => markEnqueued(s, n)));
 }
 
 /**
@@ -102,8 +97,8 @@ export async function announceGettingClose(s: Services, waitlist: Waitlist, log:
   for (const party of due) {
     const notification = await composeNotification(s, 'getting-close', party.value, waitlist, positions.get(party.value.id) ?? null);
     try {
-      await s.notifications.saveWithWaitee({ ...party.value, gettingCloseSent: true }, party.etag, notification === null ? [] : [notification]);
-      if (notification !== null) await enqueueNow(s, [notification], log);
+      const saved = await s.notifications.saveWithWaitee({ ...party.value, gettingCloseSent: true }, party.etag, notification === null ? [] : [notification]);
+      await enqueueNow(s, saved.notifications, log);
     } catch (error) {
       // A party that changed meanwhile is looked at again after the next change of the line.
       if (!(error instanceof DomainError && error.kind === 'precondition-failed')) throw error;
@@ -188,8 +183,8 @@ async function advancePaging(s: Services, party: Versioned<Waitee>, log: Log): P
     if (waitee.pagingStage === 're-page') {
       const notification = await composeNotification(s, 're-page', waitee, waitlist.value, null);
       const plan = pagingPlan(waitee.notifiedAt ?? waitee.updatedAt, waitlist.value.gracePeriodMinutes);
-      await s.notifications.saveWithWaitee({ ...waitee, pagingDueAt: plan.noShowAt, pagingStage: 'no-show' }, party.etag, notification === null ? [] : [notification]);
-      if (notification !== null) await enqueueNow(s, [notification], log);
+      const saved = await s.notifications.saveWithWaitee({ ...waitee, pagingDueAt: plan.noShowAt, pagingStage: 'no-show' }, party.etag, notification === null ? [] : [notification]);
+      await enqueueNow(s, saved.notifications, log);
       return 're-paged';
     }
     const now = s.now().toISOString();
@@ -222,17 +217,11 @@ export async function consume(
   log: Log,
   delivery: { readonly count: number } = { count: 1 },
 ): Promise<ConsumeResult> {
-  const found = await s.notifications.get(message.waitlistId, message.notificationId);
-  if (found === null) {
-    log(`notification ${message.notificationId} not found; nothing to send`);
-    return 'missing';
-  }
-  const record = found.value;
-  if (record.status === 'sent' || record.status === 'failed') return 'already-done';
-  // A record left in `sending` by a crashed consumer is sent again: the repeatability id makes ACS
-  // drop the copy if the first call got through. The ETag claim keeps two live consumers apart.
-  const firstAttemptAt = record.sendingSince ?? s.now().toISOString();
-  const claimed = await s.notifications.replace({ ...record, status: 'sending', sendingSince: firstAttemptAt, attempts: record.attempts + 1 }, found.etag);
+  const found = await claim(s, message);
+  if (found === 'missing') log(`notification ${message.notificationId} not found; nothing to send`);
+  if (typeof found === 'string') return found;
+  const { record, claimed } = found;
+  const firstAttemptAt = claimed.value.sendingSince ?? s.now().toISOString();
   try {
     const outcome = await s.sms().send({ to: record.to, message: record.message, notificationId: record.id, firstAttemptAt });
     if (outcome.kind === 'sent') {
@@ -255,6 +244,34 @@ export async function consume(
     }
     throw error;
   }
+}
+
+/**
+ * Marks the record `sending` with its ETag. A record left in `sending` by a crashed consumer is
+ * claimed again: the repeatability id makes ACS drop the copy if the first call got through. The
+ * producer marking the record enqueued meanwhile is no conflict (read again); another live
+ * consumer's claim is, and throws, so Service Bus redelivers later.
+ */
+async function claim(
+  s: Services,
+  message: { notificationId: string; waitlistId: string },
+): Promise<{ record: Notification; claimed: Versioned<Notification> } | 'missing' | 'already-done'> {
+  let conflict: unknown;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const found = await s.notifications.get(message.waitlistId, message.notificationId);
+    if (found === null) return 'missing';
+    const record = found.value;
+    if (record.status === 'sent' || record.status === 'failed') return 'already-done';
+    if (conflict !== undefined && record.status === 'sending') break;
+    try {
+      const sendingSince = record.sendingSince ?? s.now().toISOString();
+      return { record, claimed: await s.notifications.replace({ ...record, status: 'sending', sendingSince, attempts: record.attempts + 1 }, found.etag) };
+    } catch (error) {
+      if (!(error instanceof DomainError && error.kind === 'precondition-failed') || record.status === 'sending') throw error;
+      conflict = error;
+    }
+  }
+  throw conflict;
 }
 
 /** What was sent to a party, when, and how it went: for the line's staff. */

@@ -1,5 +1,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { SavedWithWaitee } from '../adapters/cosmos/notifications.js';
 import { DomainError } from '../domain/errors.js';
 import { estimateWaitMinutes, recordSeating } from '../domain/estimate.js';
 import type { Membership, Place, Versioned, Waitee, Waitlist } from '../domain/model.js';
@@ -228,9 +229,9 @@ export async function actOnWaitee(
     const kind = waitee.value.status === 'notified' ? 're-page' : 'table-ready';
     const notification = action === 'notify' ? await composeNotification(s, kind, next, waitlist.value, null) : null;
     const outbox = notification === null ? [] : [notification];
-    let etag: string;
+    let saved: SavedWithWaitee;
     try {
-      etag = await s.notifications.saveWithWaitee(next, ifMatch ?? waitee.etag, outbox);
+      saved = await s.notifications.saveWithWaitee(next, ifMatch ?? waitee.etag, outbox);
     } catch (error) {
       // Only a lost race on the party itself is retried: once it is saved, the move is done.
       const stale = error instanceof DomainError && error.kind === 'precondition-failed';
@@ -238,13 +239,13 @@ export async function actOnWaitee(
       await backOff(attempt);
       continue;
     }
-    await enqueueNow(s, outbox, log);
+    await enqueueNow(s, saved.notifications, log);
     const updatedWaitlist = status === 'seated' ? await recordSeatingOn(s, waitlist, next) : waitlist.value;
     if (!isActive(status)) {
       if (next.customerId !== null) await s.users.removePlace(next.customerId, next.waitlistId, next.id);
       await announceGettingClose(s, updatedWaitlist, log);
     }
-    return await presentOne(s, updatedWaitlist, { value: next, etag });
+    return await presentOne(s, updatedWaitlist, { value: next, etag: saved.etag });
   }
 }
 

@@ -6,6 +6,12 @@ import { dueWorkFor, type Notification } from '../../domain/notification.js';
 import { queryAll, readDocument, replaceDocument } from './documents.js';
 import type { DueWorkStore } from './due-work.js';
 
+/** The party's new ETag and the records as stored, so they can be marked enqueued without a read. */
+export interface SavedWithWaitee {
+  readonly etag: string;
+  readonly notifications: readonly Versioned<Notification>[];
+}
+
 /**
  * Notification records (the outbox) live beside their party in the waitees container, so the
  * party's change and the record are written in one transactional batch of one partition.
@@ -18,10 +24,9 @@ export class NotificationStore {
 
   /**
    * Replaces the party (if its ETag still matches) and creates the notifications, all or nothing.
-   * The producer's due-index entries for them are written first, so none can be missed. Returns
-   * the party's new ETag.
+   * The producer's due-index entries for them are written first, so none can be missed.
    */
-  async saveWithWaitee(waitee: Waitee, etag: string, notifications: readonly Notification[]): Promise<string> {
+  async saveWithWaitee(waitee: Waitee, etag: string, notifications: readonly Notification[]): Promise<SavedWithWaitee> {
     const planned = dueWorkFor(waitee, notifications, randomUUID());
     await this.dueWork.plan(planned);
     // The batch's partition key also rides on each operation: Cosmos DB accepts it, and the local
@@ -43,9 +48,12 @@ export class NotificationStore {
       if (failed.statusCode === 404) throw new DomainError('not-found', 'Party not found in this waitlist.');
       throw new Error(`outbox batch failed with ${String(failed.statusCode)}`);
     }
-    const newEtag = results[0]?.eTag;
-    if (newEtag === undefined) throw new Error('outbox batch returned no ETag');
-    return newEtag;
+    const etags = results.map((r) => r.eTag);
+    const [waiteeEtag, ...notificationEtags] = etags;
+    if (waiteeEtag === undefined || notificationEtags.length !== notifications.length || notificationEtags.includes(undefined)) {
+      throw new Error('outbox batch returned no ETag');
+    }
+    return { etag: waiteeEtag, notifications: notifications.map((value, i) => ({ value, etag: notificationEtags[i] ?? '' })) };
   }
 
   async get(waitlistId: string, notificationId: string): Promise<Versioned<Notification> | null> {
