@@ -4,7 +4,7 @@ import { DomainError } from '../domain/errors.js';
 import { estimateWaitMinutes } from '../domain/estimate.js';
 import { defaultTemplates, render, type MessageKind } from '../domain/messages.js';
 import type { Versioned, Waitee, Waitlist } from '../domain/model.js';
-import { enqueueWork, gettingClosePosition, isSettled, maskPhone, pagingPlan, type DueWork, type Notification } from '../domain/notification.js';
+import { enqueueWork, gettingClosePosition, canDropUnfilled, maskPhone, pagingPlan, type DueWork, type Notification } from '../domain/notification.js';
 import { nextStatus, positionsInLine } from '../domain/waitee.js';
 import type { Caller } from './access.js';
 import { memberWith, waitlistOf } from './access.js';
@@ -138,7 +138,7 @@ export async function sweep(s: Services, log: Log): Promise<SweepResult> {
     of('enqueue').map(async (entry) => {
       const record = await s.notifications.get(entry.waitlistId, entry.targetId);
       if (record?.value.status === 'pending') pending.push(record);
-      else if (record !== null || isSettled(entry, now)) await s.dueWork.done(entry);
+      else if (record !== null || canDropUnfilled(entry, now)) await s.dueWork.done(entry);
     }),
   );
   if (pending.length > 0) {
@@ -152,7 +152,7 @@ export async function sweep(s: Services, log: Log): Promise<SweepResult> {
 async function pagingDue(s: Services, entry: DueWork, now: Date, log: Log): Promise<'re-paged' | 'no-show' | 'nothing'> {
   const party = await s.waitees.get(entry.waitlistId, entry.targetId);
   if (party === null || party.value.pagingDueAt !== entry.dueAt) {
-    if (isSettled(entry, now)) await s.dueWork.done(entry);
+    if (canDropUnfilled(entry, now)) await s.dueWork.done(entry);
     return 'nothing';
   }
   const outcome = await advancePaging(s, party, log);

@@ -115,6 +115,6 @@ export function dueWorkFor(waitee: SavedParty, notifications: readonly Notificat
  * Whether an entry whose record or timer is not (or no longer) there can go: only once no write
  * that would put it there can still be in flight.
  */
-export function isSettled(work: DueWork, now: Date): boolean {
+export function canDropUnfilled(work: DueWork, now: Date): boolean {
   return now.getTime() - Date.parse(work.dueAt) > dueWorkSettleMs;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dueWorkFor, dueWorkSettleMs, enqueueWork, isSettled, lineWork, maskPhone, pagingPlan, pagingWork, type Notification } from '../../src/domain/notification.js';
+import { dueWorkFor, dueWorkSettleMs, enqueueWork, canDropUnfilled, lineWork, maskPhone, pagingPlan, pagingWork, type Notification } from '../../src/domain/notification.js';
 
 const record = (id: string, dueAt: string): Notification => ({
   id,
@@ -53,9 +53,9 @@ describe('the producer’s due-index entries', () => {
   it('drops an entry naming nothing only once no write that would fill it can still be in flight', () => {
     const entry = enqueueWork(record('n-1', '2026-11-21T19:00:00.000Z'));
     const due = Date.parse(entry.dueAt);
-    expect(isSettled(entry, new Date(due))).toBe(false);
-    expect(isSettled(entry, new Date(due + dueWorkSettleMs))).toBe(false);
-    expect(isSettled(entry, new Date(due + dueWorkSettleMs + 1))).toBe(true);
+    expect(canDropUnfilled(entry, new Date(due))).toBe(false);
+    expect(canDropUnfilled(entry, new Date(due + dueWorkSettleMs))).toBe(false);
+    expect(canDropUnfilled(entry, new Date(due + dueWorkSettleMs + 1))).toBe(true);
   });
 });
 
