@@ -47,6 +47,7 @@ export async function composeNotification(s: Services, kind: MessageKind, waitee
     enqueuedAt: null,
     sendingSince: null,
     sentAt: null,
+    deliveredAt: null,
     providerMessageId: null,
     attempts: 0,
     lastError: null,
