@@ -4,10 +4,11 @@ import { DomainError } from '../domain/errors.js';
 import { estimateWaitMinutes } from '../domain/estimate.js';
 import { defaultTemplates, render, type MessageKind } from '../domain/messages.js';
 import type { Versioned, Waitee, Waitlist } from '../domain/model.js';
-import { gettingClosePosition, maskPhone, pagingPlan, type Notification } from '../domain/notification.js';
+import { gettingClosePosition, isSettled, maskPhone, pagingPlan, smsTagOf, type Notification } from '../domain/notification.js';
 import { nextStatus, positionsInLine } from '../domain/waitee.js';
 import type { Caller } from './access.js';
 import { memberWith, waitlistOf } from './access.js';
+import { recordSendAfterConflict } from './delivery-reports.js';
 import type { Services } from './services.js';
 
 type Log = (message: string) => void;
@@ -172,7 +173,7 @@ export const notificationsMaxDeliveryCount = 10;
 export type ConsumeResult = 'sent' | 'rejected' | 'already-done' | 'missing';
 
 /**
- * The Service Bus–triggered consumer. Idempotent: a record already sent or failed is acknowledged
+ * The Service Bus–triggered consumer. Idempotent: a record already sent, delivered or failed is acknowledged
  * without a text; a resend after a crash carries the same ACS repeatability id, so the provider
  * drops it. Transient provider failures throw so Service Bus redelivers (and dead-letters after
  * the queue's max delivery count); a rejected number is recorded and not retried.
@@ -189,15 +190,20 @@ export async function consume(
     return 'missing';
   }
   const record = found.value;
-  if (record.status === 'sent' || record.status === 'failed') return 'already-done';
+  if (isSettled(record.status)) return 'already-done';
   // A record left in `sending` by a crashed consumer is sent again: the repeatability id makes ACS
   // drop the copy if the first call got through. The ETag claim keeps two live consumers apart.
   const firstAttemptAt = record.sendingSince ?? s.now().toISOString();
   const claimed = await s.notifications.replace({ ...record, status: 'sending', sendingSince: firstAttemptAt, attempts: record.attempts + 1 }, found.etag);
   try {
-    const outcome = await s.sms().send({ to: record.to, message: record.message, notificationId: record.id, firstAttemptAt });
+    const outcome = await s.sms().send({ to: record.to, message: record.message, notificationId: record.id, tag: smsTagOf(record), firstAttemptAt });
     if (outcome.kind === 'sent') {
-      await s.notifications.replace({ ...claimed.value, status: 'sent', sentAt: s.now().toISOString(), providerMessageId: outcome.providerMessageId, lastError: null }, claimed.etag);
+      const send = { sentAt: s.now().toISOString(), providerMessageId: outcome.providerMessageId };
+      await s.notifications.replace({ ...claimed.value, status: 'sent', ...send, lastError: null }, claimed.etag).catch(async (error: unknown) => {
+        // The delivery report overtook this write (or another consumer finished first): keep its outcome.
+        if (!(error instanceof DomainError && error.kind === 'precondition-failed')) throw error;
+        await recordSendAfterConflict(s, record, send);
+      });
       log(`sms ${record.kind} to ${maskPhone(record.to)} sent (${outcome.providerMessageId})`);
       return 'sent';
     }
@@ -233,6 +239,8 @@ export async function notificationsOf(s: Services, caller: Caller, ids: { restau
     status: n.status,
     createdAt: n.createdAt,
     sentAt: n.sentAt,
+    // Records sent before delivery reports existed have no deliveredAt.
+    deliveredAt: n.deliveredAt ?? null,
     failedAt: n.failedAt,
     attempts: n.attempts,
     providerMessageId: n.providerMessageId,
