@@ -8,12 +8,12 @@ import type { Versioned, Waitee } from '../../src/domain/model.js';
 import { parseSmsTag, type Notification } from '../../src/domain/notification.js';
 import type { Json, Venue } from './stack.js';
 
-export type NotificationStackOptions = Pick<LocalStackOptions, 'lockDurationMs' | 'timers' | 'crashBeforeComplete' | 'log'>;
+export type NotificationStackOptions = Pick<LocalStackOptions, 'lockDurationMs' | 'timers' | 'crashBeforeComplete' | 'deliveryReportDelayMs' | 'log'>;
 
 /**
  * The local stack for notification tests: like useLocalStack, with the queue's lock duration, the
- * timers and the consumer's crash injection under the test's control, and no demo data (so every
- * SMS in the outbox belongs to the test that caused it).
+ * timers, the consumer's crash injection and the emulator's delivery reports under the test's
+ * control, and no demo data (so every SMS in the outbox belongs to the test that caused it).
  */
 export function useNotificationStack(options: NotificationStackOptions = {}): () => LocalStack {
   let stack: LocalStack | undefined;
