@@ -86,7 +86,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
     stops.push(() => http.close());
     if (options.deliveryReportDelayMs !== undefined) {
-      // What the Event Grid subscription in infra/app/delivery-reports.bicep does in Azure.
+      // What the Event Grid subscription in infra/delivery-reports.bicep does in Azure.
       sms.reportDeliveriesTo({ endpointUrl: `${http.baseUrl}${eventGridWebhookPath}?functionName=${smsDeliveryReports.name}`, delayMs: options.deliveryReportDelayMs });
     }
 

@@ -33,7 +33,7 @@ const deliveryReportEvent = z.object({
 
 /**
  * ACS publishes a delivery report for every text sent with delivery reports on; the Event Grid
- * subscription (infra/app/delivery-reports.bicep) delivers only this event type. Returning
+ * subscription (infra/delivery-reports.bicep) delivers only this event type. Returning
  * acknowledges the event; throwing makes Event Grid retry it, so only a failure worth retrying throws.
  */
 export const smsDeliveryReports: EventGridFunction = {
