@@ -109,6 +109,7 @@ var names = {
   functionApp: 'func-${resourceToken}'
   apim: 'apim-${resourceToken}'
   staticWebApp: 'stapp-${resourceToken}'
+  smsEventsTopic: 'evgt-${resourceToken}'
 }
 
 // The public face of the API is the gateway: the issuer, the discovery document and the status
@@ -271,6 +272,18 @@ module api 'app/api.bicep' = {
   }
 }
 
+// The event subscription to these events is infra/delivery-reports.bicep, deployed after the code.
+module deliveryReports 'app/delivery-reports.bicep' = {
+  name: 'delivery-reports'
+  scope: rg
+  params: {
+    name: names.smsEventsTopic
+    communicationName: sms.outputs.name
+    deadLetterStorageName: api.outputs.hostStorageName
+    tags: tags
+  }
+}
+
 module gatewayApi 'app/gateway-api.bicep' = {
   name: 'gateway-api'
   scope: rg
@@ -293,3 +306,7 @@ output STATIC_WEB_APP_NAME string = web.outputs.name
 output AZURE_KEY_VAULT_NAME string = secrets.outputs.name
 output APIM_NAME string = gateway.outputs.name
 output JWT_ISSUER string = jwtIssuer
+// Parameters of infra/delivery-reports.bicep, deployed once the function code is.
+output SMS_EVENTS_TOPIC_NAME string = deliveryReports.outputs.systemTopicName
+output DEAD_LETTER_STORAGE_NAME string = api.outputs.hostStorageName
+output DEAD_LETTER_CONTAINER string = deliveryReports.outputs.deadLetterContainerName

@@ -3,8 +3,10 @@ import { notificationsMaxDeliveryCount } from '../src/application/notifications.
 import { resetServices, services, type Services } from '../src/application/services.js';
 import { createCosmosClient, ensureDatabase } from '../src/adapters/cosmos/client.js';
 import { functions } from '../src/functions/catalog.js';
-import type { HttpFunction, ServiceBusQueueFunction, TimerFunction } from '../src/functions/catalog-types.js';
+import type { EventGridFunction, HttpFunction, ServiceBusQueueFunction, TimerFunction } from '../src/functions/catalog-types.js';
+import { smsDeliveryReports } from '../src/functions/delivery-reports.js';
 import { startCosmosEmulator, type CosmosEmulator } from './cosmos.js';
+import { eventGridWebhook, eventGridWebhookPath } from './host/eventgrid-host.js';
 import { startHttpHost } from './host/http-host.js';
 import { startServiceBusTriggers } from './host/servicebus-host.js';
 import { startTimers } from './host/timer-host.js';
@@ -35,6 +37,11 @@ export interface LocalStackOptions {
   readonly timers?: boolean;
   /** See ServiceBusTriggerOptions.crashBeforeComplete. */
   readonly crashBeforeComplete?: () => boolean;
+  /**
+   * The SMS emulator reports each text's delivery this long after accepting it, through the host's
+   * Event Grid webhook (npm start: 1 s). Absent: no reports, so a text the consumer sent stays `sent`.
+   */
+  readonly deliveryReportDelayMs?: number;
   readonly log?: (line: string) => void;
 }
 
@@ -68,10 +75,20 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       functions: functions.filter((f): f is HttpFunction => f.kind === 'http'),
       port: options.port ?? 7071,
       routePrefix: hostJson.extensions.http.routePrefix,
-      devRoutes: [{ path: '/dev/sms', handle: () => ({ status: 200, jsonBody: sms.outbox() }) }],
+      hostRoutes: [
+        eventGridWebhook(
+          functions.filter((f): f is EventGridFunction => f.kind === 'eventGrid'),
+          log,
+        ),
+        { path: '/dev/sms', handle: () => ({ status: 200, jsonBody: sms.outbox() }) },
+      ],
       log,
     });
     stops.push(() => http.close());
+    if (options.deliveryReportDelayMs !== undefined) {
+      // What the Event Grid subscription in infra/delivery-reports.bicep does in Azure.
+      sms.reportDeliveriesTo({ endpointUrl: `${http.baseUrl}${eventGridWebhookPath}?functionName=${smsDeliveryReports.name}`, delayMs: options.deliveryReportDelayMs });
+    }
 
     const settings = await localAppSettings({
       cosmosEndpoint: cosmos.endpoint,

@@ -4,7 +4,7 @@ import { startLocalStack } from './stack.js';
 /** `npm start`: the product on 127.0.0.1 with its embedded local stack; Ctrl-C stops it cleanly. */
 async function main(): Promise<void> {
   const port = Number(process.env.PORT ?? 7071);
-  const stack = await startLocalStack({ port, log: (line) => {
+  const stack = await startLocalStack({ port, deliveryReportDelayMs: 1000, log: (line) => {
       console.log(line);
     },
   });
@@ -17,7 +17,7 @@ Waitlist is running on ${stack.baseUrl}
   SMS outbox     ${stack.baseUrl}/dev/sms (texts the app sent, as JSON)
   Cosmos DB      ${stack.cosmos.endpoint} (embedded, in memory: data is gone when this stops)
   Service Bus    ${stack.serviceBus.connectionString.split(';')[0] ?? ''} (emulator)
-  ACS SMS        ${stack.sms.endpoint} (emulator)
+  ACS SMS        ${stack.sms.endpoint} (emulator; delivery reports reach ${stack.baseUrl}/runtime/webhooks/eventgrid after 1 s)
 ${demo === null ? '' : `
 Demo data
   owner          ${demo.ownerEmail} / ${demo.ownerPassword}

@@ -14,5 +14,8 @@ for (const fn of functions) {
     case 'serviceBusQueue':
       app.serviceBusQueue(fn.name, { queueName: fn.queueName, connection: fn.connection, handler: fn.handler });
       break;
+    case 'eventGrid':
+      app.eventGrid(fn.name, { handler: fn.handler });
+      break;
   }
 }

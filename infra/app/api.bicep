@@ -41,6 +41,32 @@ param uploadsContainer string
 // Flex Consumption pulls the app package from this container with the app's identity.
 var deploymentContainerName = 'app-package'
 
+// Only the gateway reaches the HTTP functions. Every HTTP function is anonymous at the Functions
+// level and checks the JWT itself, so these rules, not a function key, are what stop callers from
+// skipping the gateway's JWT validation, rate limits and quotas.
+var gatewayRules = [
+  for (ip, i) in gatewayPublicIpAddresses: {
+    name: 'apim-gateway-${i}'
+    description: 'API Management gateway'
+    action: 'Allow'
+    priority: 100 + i
+    ipAddress: '${ip}/32'
+  }
+]
+
+// Event Grid delivers SMS delivery reports to /runtime/webhooks/eventgrid. The service tag admits
+// Event Grid on behalf of any tenant, on every path; that stays closed because the webhook wants
+// the Event Grid extension's system key, and Event Grid sends nothing to a webhook URL that has not
+// answered its validation handshake, which the HTTP functions never do.
+var eventGridRule = {
+  name: 'event-grid'
+  description: 'Event Grid deliveries (SMS delivery reports)'
+  action: 'Allow'
+  priority: 300
+  ipAddress: 'AzureEventGrid'
+  tag: 'ServiceTag'
+}
+
 resource hostStorage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   name: hostStorageName
   location: location
@@ -127,19 +153,8 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
       scmMinTlsVersion: '1.2'
       ftpsState: 'Disabled'
       http20Enabled: true
-      // Only the gateway reaches the functions. Every HTTP function is anonymous at the Functions
-      // level and checks the JWT itself, so this rule, not a function key, is what stops callers
-      // from skipping the gateway's JWT validation, rate limits and quotas.
       ipSecurityRestrictionsDefaultAction: 'Deny'
-      ipSecurityRestrictions: [
-        for (ip, i) in gatewayPublicIpAddresses: {
-          name: 'apim-gateway-${i}'
-          description: 'API Management gateway'
-          action: 'Allow'
-          priority: 100 + i
-          ipAddress: '${ip}/32'
-        }
-      ]
+      ipSecurityRestrictions: concat(gatewayRules, [eventGridRule])
       // Deployments go to the SCM site with Entra ID (basic publishing credentials are off below),
       // from runners whose addresses are not known in advance.
       scmIpSecurityRestrictionsUseMain: false
@@ -233,3 +248,4 @@ resource functionLogs 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview'
 
 output name string = functionApp.name
 output defaultHostName string = functionApp.properties.defaultHostName
+output hostStorageName string = hostStorage.name

@@ -30,4 +30,5 @@ resource smsSender 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   }
 }
 
+output name string = communication.name
 output endpoint string = 'https://${communication.properties.hostName}'

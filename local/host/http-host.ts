@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { HttpResponseInit } from '@azure/functions';
 import type { HttpFunction } from '../../src/functions/catalog-types.js';
 import { dispatch } from '../../src/functions/http/dispatch.js';
@@ -7,11 +7,22 @@ import { problemResponse } from '../../src/functions/http/problem.js';
 import { closeServer, listenOnLoopback } from '../loopback.js';
 import { describeError, HttpRequest, HttpResponse, invocationContext } from './invocation.js';
 
+/** A request to a host route, its body read. */
+export interface HostRequest {
+  readonly method: string;
+  readonly url: URL;
+  readonly headers: IncomingHttpHeaders;
+  readonly body: Buffer;
+}
 
-/** A local route outside the function catalog (developer pages such as /dev/sms). */
-export interface DevRoute {
+/**
+ * A route the host serves outside the function catalog and the `api/` prefix: the runtime's own
+ * webhooks (`/runtime/webhooks/eventgrid`) and developer pages (`/dev/sms`). Paths match
+ * case-insensitively, as the Functions host's do.
+ */
+export interface HostRoute {
   readonly path: string;
-  readonly handle: () => HttpResponseInit | Promise<HttpResponseInit>;
+  readonly handle: (request: HostRequest) => HttpResponseInit | Promise<HttpResponseInit>;
 }
 
 interface CompiledRoute {
@@ -78,7 +89,7 @@ export async function startHttpHost(options: {
   readonly functions: readonly HttpFunction[];
   readonly port: number;
   readonly routePrefix: string;
-  readonly devRoutes?: readonly DevRoute[];
+  readonly hostRoutes?: readonly HostRoute[];
   readonly log?: (line: string) => void;
 }): Promise<LocalHttpHost> {
   const routes = options.functions.map(compile).sort((a, b) => b.literalSegments - a.literalSegments);
@@ -89,9 +100,11 @@ export async function startHttpHost(options: {
     void (async () => {
       const started = performance.now();
       const url = new URL(request.url ?? '/', `http://${request.headers.host ?? '127.0.0.1'}`);
-      const devRoute = options.devRoutes?.find((r) => r.path === url.pathname);
-      if (devRoute !== undefined) {
-        await send(response, await devRoute.handle());
+      const hostRoute = options.hostRoutes?.find((r) => r.path.toLowerCase() === url.pathname.toLowerCase());
+      if (hostRoute !== undefined) {
+        const body = await readRequestBody(request);
+        await send(response, await hostRoute.handle({ method: request.method ?? 'GET', url, headers: request.headers, body }));
+        log(`${request.method ?? 'GET'} ${url.pathname} → ${response.statusCode} (${(performance.now() - started).toFixed(1)} ms)`);
         return;
       }
       const prefix = `/${options.routePrefix}/`;

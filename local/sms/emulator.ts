@@ -7,13 +7,16 @@
  * shapes of the 2021-03-07 REST spec (azure-rest-api-specs, Sms/stable/2021-03-07): 202 with one
  * result per recipient, failures per recipient inside the 202, `{ error: { code, message } }` for
  * whole-request errors. Accepted messages go to an in-memory outbox that a developer reads on the
- * console or as JSON; nothing is delivered anywhere.
+ * console or as JSON; nothing is delivered anywhere. When told where (`reportDeliveriesTo`), it
+ * publishes a `Microsoft.Communication.SMSDeliveryReportReceived` event for each accepted text sent
+ * with delivery reports on, POSTed as an Event Grid subscription delivers it.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer as createHttpServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { z } from 'zod';
+import { smsSegments } from '../../src/domain/messages.js';
 import { authenticate } from './auth.js';
 import { closeServer, listenOnLoopback } from '../loopback.js';
 import type { AuthScheme } from './auth.js';
@@ -58,6 +61,46 @@ export interface SmsEmulatorOptions {
   readonly log?: (line: string) => void;
 }
 
+/** Where delivery reports go: an Event Grid subscription's webhook endpoint. */
+export interface DeliveryReportSink {
+  /** e.g. the local host's `/runtime/webhooks/eventgrid?functionName=…`. */
+  readonly endpointUrl: string;
+  /** From accepting a text to reporting on it; default 500 ms. */
+  readonly delayMs?: number;
+}
+
+export const smsDeliveryReportEventType = 'Microsoft.Communication.SMSDeliveryReportReceived';
+
+/**
+ * The event ACS publishes, in the Event Grid schema. The data's keys are PascalCase as in the ACS
+ * samples (`Tag` is PascalCase even in the Event Grid reference, which shows the others camelCase).
+ */
+export interface SmsDeliveryReportEvent {
+  readonly id: string;
+  readonly topic: string;
+  readonly subject: string;
+  readonly eventType: typeof smsDeliveryReportEventType;
+  readonly eventTime: string;
+  readonly data: {
+    readonly MessageId: string;
+    readonly From: string;
+    readonly To: string;
+    readonly DeliveryStatus: 'Delivered' | 'Failed';
+    readonly DeliveryStatusDetails: string;
+    readonly ReceivedTimestamp: string;
+    readonly DeliveryAttempts: readonly { readonly Timestamp: string; readonly SegmentsSucceeded: number; readonly SegmentsFailed: number }[];
+    readonly Tag?: string;
+  };
+  readonly dataVersion: string;
+  readonly metadataVersion: string;
+}
+
+/** A report the emulator published, and the subscriber's HTTP status (`unreachable` when the POST itself failed). */
+export interface PublishedDeliveryReport {
+  readonly event: SmsDeliveryReportEvent;
+  readonly status: number | 'unreachable';
+}
+
 export interface SmsEmulator {
   /** e.g. http://127.0.0.1:PORT (no trailing slash), for `new SmsClient(endpoint, credential)`. */
   readonly endpoint: string;
@@ -71,6 +114,12 @@ export interface SmsEmulator {
   failNext(count: number, status: TransientFailureStatus, retryAfterSeconds?: number): void;
   /** Sends to this number get a per-recipient failure inside the 202 and never reach the outbox. */
   failPermanently(phoneE164: string, kind?: PermanentFailureKind): void;
+  /** Publish a delivery report for every text accepted from now on with delivery reports on; null stops. */
+  reportDeliveriesTo(sink: DeliveryReportSink | null): void;
+  /** Texts to this number are accepted, then reported `Failed` with these details (a handset off or out of reach). */
+  failDelivery(phoneE164: string, details?: string): void;
+  /** The delivery reports published so far, oldest first. */
+  deliveryReports(): readonly PublishedDeliveryReport[];
   close(): Promise<void>;
 }
 
@@ -153,6 +202,35 @@ function sendJson(response: ServerResponse, status: number, body: unknown, heade
   response.end(text);
 }
 
+/** The emulator's stand-in for the Communication Services resource id, the `topic` of its events. */
+const emulatorTopic = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/local/providers/Microsoft.Communication/CommunicationServices/sms-emulator';
+const defaultDeliveryFailure = 'Message could not be delivered: the handset is unreachable.';
+
+function deliveryReportOf(sent: SentSms, failure: string | undefined): SmsDeliveryReportEvent {
+  const now = new Date().toISOString();
+  const { segments } = smsSegments(sent.message);
+  return {
+    // As in Microsoft's examples: the event id is the message id, the subject the sending number.
+    id: sent.messageId,
+    topic: emulatorTopic,
+    subject: `/phonenumber/${sent.from.replace(/^\+/, '')}`,
+    eventType: smsDeliveryReportEventType,
+    eventTime: now,
+    data: {
+      MessageId: sent.messageId,
+      From: sent.from,
+      To: sent.to,
+      DeliveryStatus: failure === undefined ? 'Delivered' : 'Failed',
+      DeliveryStatusDetails: failure ?? 'No error.',
+      ReceivedTimestamp: now,
+      DeliveryAttempts: [{ Timestamp: sent.receivedAt, SegmentsSucceeded: failure === undefined ? segments : 0, SegmentsFailed: failure === undefined ? 0 : segments }],
+      ...(sent.tag === undefined ? {} : { Tag: sent.tag }),
+    },
+    dataVersion: '1.0',
+    metadataVersion: '1',
+  };
+}
+
 function outgoingMessageId(now: Date): string {
   const stamp = now.toISOString().replace(/[-:T]/g, '').slice(0, 14);
   return `Outgoing_${stamp}${randomUUID()}`;
@@ -168,6 +246,43 @@ export async function startSmsEmulator(options: SmsEmulatorOptions = {}): Promis
   const permanentFailures = new Map<string, PermanentFailureKind>();
   // ACS keeps the first answer per repeatabilityRequestId and replays it instead of sending again.
   const repeatable = new Map<string, SendResult>();
+  const deliveryFailures = new Map<string, string>();
+  const published: PublishedDeliveryReport[] = [];
+  let reportSink: DeliveryReportSink | null = null;
+  const reportTimers = new Set<NodeJS.Timeout>();
+  const reportsInFlight = new Set<Promise<void>>();
+  const closing = new AbortController();
+
+  /** POSTs the event the way Event Grid delivers to a webhook; a subscriber that fails is logged, never fatal. */
+  const publish = async (sink: DeliveryReportSink, event: SmsDeliveryReportEvent): Promise<void> => {
+    let status: number | 'unreachable';
+    try {
+      const response = await fetch(sink.endpointUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'aeg-event-type': 'Notification', 'aeg-subscription-name': 'SMS-EMULATOR', 'aeg-delivery-count': '0', 'aeg-data-version': event.dataVersion, 'aeg-metadata-version': event.metadataVersion },
+        body: JSON.stringify([event]),
+        signal: closing.signal,
+      });
+      await response.arrayBuffer();
+      status = response.status;
+    } catch (error) {
+      status = 'unreachable';
+      if (!closing.signal.aborted) log(`[acs-sms] delivery report ${event.id} not delivered: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    published.push({ event, status });
+    if (typeof status === 'number' && status >= 300) log(`[acs-sms] delivery report ${event.id} for ${maskPhone(event.data.To)}: subscriber answered ${status}`);
+  };
+
+  const scheduleDeliveryReport = (sent: SentSms): void => {
+    const sink = reportSink;
+    if (sink === null || !sent.enableDeliveryReport) return;
+    const timer = setTimeout(() => {
+      reportTimers.delete(timer);
+      const posting = publish(sink, deliveryReportOf(sent, deliveryFailures.get(sent.to))).finally(() => reportsInFlight.delete(posting));
+      reportsInFlight.add(posting);
+    }, sink.delayMs ?? 500);
+    reportTimers.add(timer);
+  };
 
   const handleSend = (body: Buffer, auth: AuthScheme): SendResult[] => {
     let json: unknown;
@@ -208,14 +323,16 @@ export async function startSmsEmulator(options: SmsEmulatorOptions = {}): Promis
       } else {
         const now = new Date();
         const messageId = outgoingMessageId(now);
-        outbox.push({
+        const sent: SentSms = {
           messageId, to, from: request.from, message: request.message,
           ...(tag === undefined ? {} : { tag }),
           enableDeliveryReport, receivedAt: now.toISOString(),
           ...(requestId === undefined ? {} : { repeatabilityRequestId: requestId }),
           ...(firstSent === undefined ? {} : { repeatabilityFirstSent: firstSent }),
           auth,
-        });
+        };
+        outbox.push(sent);
+        scheduleDeliveryReport(sent);
         log(`[acs-sms] to ${maskPhone(to)} from ${maskPhone(request.from)}${tag === undefined ? '' : ` tag=${tag}`}: ${JSON.stringify(request.message)}`);
         result = { to, messageId, httpStatusCode: 202, ...repeatability, successful: true };
       }
@@ -287,6 +404,14 @@ export async function startSmsEmulator(options: SmsEmulatorOptions = {}): Promis
       for (let i = 0; i < count; i++) pendingFailures.push({ status, retryAfterSeconds });
     },
     failPermanently: (phoneE164, kind = 'invalid-number') => { permanentFailures.set(phoneE164, kind); },
-    close: () => closeServer(server),
+    reportDeliveriesTo: (sink) => { reportSink = sink; },
+    failDelivery: (phoneE164, details = defaultDeliveryFailure) => { deliveryFailures.set(phoneE164, details); },
+    deliveryReports: () => [...published],
+    close: async () => {
+      for (const timer of reportTimers) clearTimeout(timer);
+      closing.abort();
+      await Promise.all(reportsInFlight);
+      await closeServer(server);
+    },
   };
 }

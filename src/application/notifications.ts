@@ -4,10 +4,11 @@ import { DomainError } from '../domain/errors.js';
 import { estimateWaitMinutes } from '../domain/estimate.js';
 import { defaultTemplates, render, type MessageKind } from '../domain/messages.js';
 import type { Versioned, Waitee, Waitlist } from '../domain/model.js';
-import { enqueueWork, gettingClosePosition, canDropUnfilled, maskPhone, pagingPlan, type DueWork, type Notification } from '../domain/notification.js';
+import { canDropUnfilled, enqueueWork, gettingClosePosition, isSettled, maskPhone, pagingPlan, smsTagOf, type DueWork, type Notification } from '../domain/notification.js';
 import { nextStatus, positionsInLine } from '../domain/waitee.js';
 import type { Caller } from './access.js';
 import { memberWith, waitlistOf } from './access.js';
+import { recordSendAfterConflict } from './delivery-reports.js';
 import type { Services } from './services.js';
 
 type Log = (message: string) => void;
@@ -47,6 +48,7 @@ export async function composeNotification(s: Services, kind: MessageKind, waitee
     enqueuedAt: null,
     sendingSince: null,
     sentAt: null,
+    deliveredAt: null,
     providerMessageId: null,
     attempts: 0,
     lastError: null,
@@ -206,7 +208,7 @@ export const notificationsMaxDeliveryCount = 10;
 export type ConsumeResult = 'sent' | 'rejected' | 'already-done' | 'missing';
 
 /**
- * The Service Bus–triggered consumer. Idempotent: a record already sent or failed is acknowledged
+ * The Service Bus–triggered consumer. Idempotent: a record already sent, delivered or failed is acknowledged
  * without a text; a resend after a crash carries the same ACS repeatability id, so the provider
  * drops it. Transient provider failures throw so Service Bus redelivers (and dead-letters after
  * the queue's max delivery count); a rejected number is recorded and not retried.
@@ -223,9 +225,14 @@ export async function consume(
   const { record, claimed } = found;
   const firstAttemptAt = claimed.value.sendingSince ?? s.now().toISOString();
   try {
-    const outcome = await s.sms().send({ to: record.to, message: record.message, notificationId: record.id, firstAttemptAt });
+    const outcome = await s.sms().send({ to: record.to, message: record.message, notificationId: record.id, tag: smsTagOf(record), firstAttemptAt });
     if (outcome.kind === 'sent') {
-      await s.notifications.replace({ ...claimed.value, status: 'sent', sentAt: s.now().toISOString(), providerMessageId: outcome.providerMessageId, lastError: null }, claimed.etag);
+      const send = { sentAt: s.now().toISOString(), providerMessageId: outcome.providerMessageId };
+      await s.notifications.replace({ ...claimed.value, status: 'sent', ...send, lastError: null }, claimed.etag).catch(async (error: unknown) => {
+        // The delivery report overtook this write (or another consumer finished first): keep its outcome.
+        if (!(error instanceof DomainError && error.kind === 'precondition-failed')) throw error;
+        await recordSendAfterConflict(s, record, send);
+      });
       log(`sms ${record.kind} to ${maskPhone(record.to)} sent (${outcome.providerMessageId})`);
       return 'sent';
     }
@@ -261,7 +268,7 @@ async function claim(
     const found = await s.notifications.get(message.waitlistId, message.notificationId);
     if (found === null) return 'missing';
     const record = found.value;
-    if (record.status === 'sent' || record.status === 'failed') return 'already-done';
+    if (isSettled(record.status)) return 'already-done';
     if (conflict !== undefined && record.status === 'sending') break;
     try {
       const sendingSince = record.sendingSince ?? s.now().toISOString();
@@ -289,6 +296,8 @@ export async function notificationsOf(s: Services, caller: Caller, ids: { restau
     status: n.status,
     createdAt: n.createdAt,
     sentAt: n.sentAt,
+    // Records sent before delivery reports existed have no deliveredAt.
+    deliveredAt: n.deliveredAt ?? null,
     failedAt: n.failedAt,
     attempts: n.attempts,
     providerMessageId: n.providerMessageId,

@@ -1,4 +1,4 @@
-import type { HttpHandler, ServiceBusQueueHandler, TimerHandler } from '@azure/functions';
+import type { EventGridHandler, HttpHandler, ServiceBusQueueHandler, TimerHandler } from '@azure/functions';
 
 export const httpMethods = ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'] as const;
 export type HttpMethod = (typeof httpMethods)[number];
@@ -29,4 +29,14 @@ export interface ServiceBusQueueFunction {
   readonly handler: ServiceBusQueueHandler;
 }
 
-export type FunctionDefinition = HttpFunction | TimerFunction | ServiceBusQueueFunction;
+/**
+ * Triggered by Event Grid, which the host receives at `POST /runtime/webhooks/eventgrid?functionName={name}`
+ * (Event Grid schema, one invocation per event).
+ */
+export interface EventGridFunction {
+  readonly kind: 'eventGrid';
+  readonly name: string;
+  readonly handler: EventGridHandler;
+}
+
+export type FunctionDefinition = HttpFunction | TimerFunction | ServiceBusQueueFunction | EventGridFunction;

@@ -1,5 +1,6 @@
 import { authFunctions } from './auth.js';
 import type { FunctionDefinition } from './catalog-types.js';
+import { smsDeliveryReports } from './delivery-reports.js';
 import { meFunctions } from './me.js';
 import { notificationConsumer, notificationHttpFunctions, notificationProducer } from './notifications.js';
 import { openApiFunctions } from './openapi.js';
@@ -21,4 +22,5 @@ export const functions: readonly FunctionDefinition[] = [
   ...openApiFunctions,
   notificationProducer,
   notificationConsumer,
+  smsDeliveryReports,
 ];

@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it, type TestContext } from 'vitest';
 import { containerDefinitions } from '../../src/adapters/cosmos/client.js';
 import { settingsReference } from '../../src/config.js';
+import { smsDeliveryReportEventType, smsDeliveryReports } from '../../src/functions/delivery-reports.js';
 import { entries, isObject, type Json, type JsonObject, modules, obj, parameterName, repoRoot, resources, run, str, strings, type Resource } from './arm.js';
 
 const requireBicep = process.env.WAITLIST_REQUIRE_BICEP === '1';
@@ -25,6 +26,8 @@ const diagnosticPattern = /\(\d+,\d+\) : (Error|Warning) /;
 
 interface Compiled {
   readonly main: JsonObject;
+  /** infra/delivery-reports.bicep, the entry point deployed after the function code. */
+  readonly deliveryReports: JsonObject;
   readonly parameterFiles: Readonly<Record<string, JsonObject>>;
   /** Bicep's output per command, which must hold no diagnostic. */
   readonly outputs: ReadonlyMap<string, string>;
@@ -80,6 +83,7 @@ beforeAll(async () => {
     const commands: [string, string[]][] = [];
     for (const file of await bicepFiles(infra)) commands.push([`lint ${file.slice(infra.length + 1)}`, ['lint', file]]);
     commands.push(['build main.bicep', ['build', join(infra, 'main.bicep'), '--outfile', join(work, 'out', 'main.json')]]);
+    commands.push(['build delivery-reports.bicep', ['build', join(infra, 'delivery-reports.bicep'), '--outfile', join(work, 'out', 'delivery-reports.json')]]);
     const parameterFiles = (await readdir(infra)).filter((name) => name.endsWith('.bicepparam')).sort();
     for (const name of parameterFiles) {
       commands.push([`build-params ${name}`, ['build-params', join(infra, name), '--outfile', join(work, 'out', `${name}.json`)]]);
@@ -100,6 +104,7 @@ beforeAll(async () => {
     const readJson = async (path: string): Promise<JsonObject> => obj(JSON.parse(await readFile(path, 'utf8')) as Json, path);
     compiled = {
       main: await readJson(join(work, 'out', 'main.json')),
+      deliveryReports: await readJson(join(work, 'out', 'delivery-reports.json')),
       parameterFiles: Object.fromEntries(await Promise.all(parameterFiles.map(async (name) => [name, await readJson(join(work, 'out', `${name}.json`))] as const))),
       outputs,
       openApiStubbed,
@@ -195,18 +200,22 @@ describe('keyless and encrypted in transit', () => {
     for (const policy of policies) expect(policy.properties.allow).toBe(false);
   });
 
-  it('admits only the API Management gateway on the function app', (ctx) => {
+  it('admits only the API Management gateway and Event Grid on the function app', (ctx) => {
     const { main } = built(ctx);
     const [site] = byType(resources(main), 'Microsoft.Web/sites');
     const siteConfig = obj(site?.properties.siteConfig, 'siteConfig');
     expect(siteConfig.ipSecurityRestrictionsDefaultAction).toBe('Deny');
-    // A property loop compiles to a `copy` block over the gateway's addresses.
-    const copies = Array.isArray(siteConfig.copy) ? siteConfig.copy.filter(isObject) : [];
-    const rules = copies.find((c) => c.name === 'ipSecurityRestrictions');
-    expect(rules, 'ipSecurityRestrictions loop').toBeDefined();
+    expect(text(siteConfig.ipSecurityRestrictions)).toMatch(/^\[concat\(variables\('gatewayRules'\), .*variables\('eventGridRule'\).*\)\]$/);
+    // A variable loop compiles to a `copy` block over the gateway's addresses.
+    const variables = obj(modules(main).get('api')?.template.variables, 'api variables');
+    const copies = Array.isArray(variables.copy) ? variables.copy.filter(isObject) : [];
+    const rules = copies.find((c) => c.name === 'gatewayRules');
+    expect(rules, 'gatewayRules loop').toBeDefined();
     expect(JSON.stringify(rules?.count)).toContain('gatewayPublicIpAddresses');
     expect(obj(rules?.input, 'rule')).toMatchObject({ action: 'Allow' });
     expect(text(modules(main).get('api')?.parameters.gatewayPublicIpAddresses)).toMatch(/'gateway'.*outputs\.publicIpAddresses\.value/);
+    // Event Grid's deliveries to /runtime/webhooks/eventgrid come from its service tag.
+    expect(variables.eventGridRule).toMatchObject({ action: 'Allow', ipAddress: 'AzureEventGrid', tag: 'ServiceTag' });
   });
 
   it('offers the API over HTTPS only and turns off old TLS on the gateway', (ctx) => {
@@ -236,7 +245,7 @@ describe('role assignments', () => {
   } as const;
 
   // Which principal may hold which role, and in which module (so at which resource's scope).
-  const allowed: Readonly<Record<'app' | 'deployer', readonly string[]>> = {
+  const allowed: Readonly<Record<'app' | 'deployer' | 'smsEventsTopic', readonly string[]>> = {
     app: [
       `api:${role.blobDataOwner}`,
       `uploads:${role.blobDataContributor}`,
@@ -250,9 +259,12 @@ describe('role assignments', () => {
       `db:${role.cosmosDataContributor}`,
     ],
     deployer: [`keyvault:${role.keyVaultSecretsOfficer}`],
+    // The Event Grid system topic's own identity dead-letters SMS events, into one container.
+    smsEventsTopic: [`delivery-reports:${role.blobDataContributor}`],
   };
 
   function principalOf(main: JsonObject, resource: Resource): string {
+    if (resource.module === 'delivery-reports' && /^\[reference\(.*'full'\)\.identity\.principalId\]$/.test(text(resource.properties.principalId))) return 'smsEventsTopic';
     const param = parameterName(resource.properties.principalId);
     expect(param, `${resource.module} ${resource.type} principalId must be a module parameter`).toBeDefined();
     const passed = modules(main).get(resource.module)?.parameters[param ?? ''];
@@ -265,14 +277,14 @@ describe('role assignments', () => {
     const { main } = built(ctx);
     const all = resources(main);
     const assignments = [...byType(all, 'Microsoft.Authorization/roleAssignments'), ...byType(all, 'Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments')];
-    expect(assignments.length).toBe(allowed.app.length + allowed.deployer.length);
+    expect(assignments.length).toBe(Object.values(allowed).flat().length);
     const granted: string[] = [];
     for (const assignment of assignments) {
       const definition = str(assignment.properties.roleDefinitionId, 'roleDefinitionId');
       const guid = [...definition.matchAll(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g)].at(-1)?.[0];
       const principal = principalOf(main, assignment);
       const entry = `${assignment.module}:${text(guid)}`;
-      expect(principal === 'app' || principal === 'deployer' ? allowed[principal] : [], `${principal} may not hold ${entry}`).toContain(entry);
+      expect(principal in allowed ? allowed[principal as keyof typeof allowed] : [], `${principal} may not hold ${entry}`).toContain(entry);
       if (assignment.type === 'Microsoft.Authorization/roleAssignments') {
         expect(typeof assignment.body.scope, `${entry} must be scoped to a resource, not the resource group`).toBe('string');
         expect(assignment.properties.principalType).toBeDefined();
@@ -419,6 +431,50 @@ describe('data services match what the code expects', () => {
         },
       }),
     ]);
+  });
+});
+
+describe('SMS delivery reports', () => {
+  it('puts an Event Grid system topic on the Communication Services resource, with its own identity', (ctx) => {
+    const { main } = built(ctx);
+    const topics = byType(resources(main), 'Microsoft.EventGrid/systemTopics');
+    expect(topics.map((t) => t.module)).toEqual(['delivery-reports']);
+    const [topic] = topics;
+    expect(topic?.body).toMatchObject({ location: 'global', identity: { type: 'SystemAssigned' } });
+    expect(topic?.properties.topicType).toBe('Microsoft.Communication.CommunicationServices');
+    expect(text(topic?.properties.source)).toContain('Microsoft.Communication/communicationServices');
+    expect(text(modules(main).get('delivery-reports')?.parameters.communicationName)).toMatch(/'sms'.*outputs\.name\.value/);
+  });
+
+  it('declares no event subscription in main.bicep, which runs before the function exists', (ctx) => {
+    const { main } = built(ctx);
+    expect(JSON.stringify(main)).not.toContain('eventSubscriptions');
+  });
+
+  it('subscribes the sms-delivery-report function to delivery reports only, with retries and dead-lettering by identity', (ctx) => {
+    const { deliveryReports } = built(ctx);
+    const subscriptions = byType(resources(deliveryReports), 'Microsoft.EventGrid/systemTopics/eventSubscriptions');
+    expect(subscriptions).toHaveLength(1);
+    const [subscription] = subscriptions;
+    const parameters = obj(deliveryReports.parameters, 'parameters');
+    expect(obj(parameters.functionName, 'functionName').defaultValue).toBe(smsDeliveryReports.name);
+    const destination = obj(subscription?.properties.destination, 'destination');
+    expect(destination.endpointType).toBe('AzureFunction');
+    expect(text(obj(destination.properties, 'destination properties').resourceId)).toMatch(/\/functions\/.*parameters\('functionName'\)/);
+    expect(subscription?.properties).toMatchObject({
+      eventDeliverySchema: 'EventGridSchema',
+      filter: { includedEventTypes: [smsDeliveryReportEventType] },
+      retryPolicy: { maxDeliveryAttempts: 30, eventTimeToLiveInMinutes: 1440 },
+      deadLetterWithResourceIdentity: { identity: { type: 'SystemAssigned' }, deadLetterDestination: { endpointType: 'StorageBlob' } },
+    });
+  });
+
+  it('takes its parameters from outputs of main.bicep', (ctx) => {
+    const { main, deliveryReports } = built(ctx);
+    const outputs = Object.keys(obj(main.outputs, 'outputs'));
+    expect(outputs).toEqual(expect.arrayContaining(['AZURE_RESOURCE_GROUP', 'FUNCTION_APP_NAME', 'SMS_EVENTS_TOPIC_NAME', 'DEAD_LETTER_STORAGE_NAME', 'DEAD_LETTER_CONTAINER']));
+    const required = Object.entries(obj(deliveryReports.parameters, 'parameters')).filter(([, p]) => isObject(p) && p.defaultValue === undefined);
+    expect(required.map(([name]) => name).sort()).toEqual(['deadLetterContainerName', 'deadLetterStorageName', 'functionAppName', 'systemTopicName']);
   });
 });
 

@@ -1,11 +1,12 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
-import { request } from 'node:http';
+import { createServer, request, type IncomingHttpHeaders, type Server } from 'node:http';
 import { SmsClient } from '@azure/communication-sms';
 import type { SmsClientOptions } from '@azure/communication-sms';
 import { isRestError } from '@azure/core-rest-pipeline';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { closeServer, listenOnLoopback } from '../../local/loopback.js';
 import { maskPhone, outboxJson, startSmsEmulator } from '../../local/sms/emulator.js';
-import type { SmsEmulator } from '../../local/sms/emulator.js';
+import type { SmsDeliveryReportEvent, SmsEmulator } from '../../local/sms/emulator.js';
 import { createLocalTls } from '../../local/tls.js';
 import type { LocalTls } from '../../local/tls.js';
 
@@ -233,6 +234,139 @@ describe('ACS SMS emulator over http with HMAC (real SmsClient)', () => {
       expect(emulator.requests().map((r) => r.status)).toEqual([503, 503, 503, 503]);
       expect(emulator.outbox()).toEqual([]);
     });
+  });
+});
+
+/** An Event Grid subscriber on loopback that keeps what it is sent and answers with `status`. */
+async function startSubscriber(): Promise<{ url: string; received: { headers: IncomingHttpHeaders; events: SmsDeliveryReportEvent[] }[]; status: number; close(): Promise<void> }> {
+  const subscriber = {
+    url: '',
+    received: [] as { headers: IncomingHttpHeaders; events: SmsDeliveryReportEvent[] }[],
+    status: 202,
+    close: () => closeServer(server),
+  };
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      subscriber.received.push({ headers: req.headers, events: JSON.parse(Buffer.concat(chunks).toString('utf8')) as SmsDeliveryReportEvent[] });
+      res.writeHead(subscriber.status).end();
+    });
+  });
+  subscriber.url = `http://127.0.0.1:${await listenOnLoopback(server, 0)}/runtime/webhooks/eventgrid?functionName=sms-delivery-report`;
+  return subscriber;
+}
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 100));
+
+describe('ACS SMS emulator delivery reports (Event Grid webhook delivery)', () => {
+  let emulator: SmsEmulator;
+  let subscriber: Awaited<ReturnType<typeof startSubscriber>>;
+  let lines: string[];
+  const client = () => new SmsClient(emulator.connectionString, { allowInsecureConnection: true });
+  const reported = async (count: number) => {
+    for (let i = 0; i < 100 && emulator.deliveryReports().length < count; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    return emulator.deliveryReports();
+  };
+
+  beforeEach(async () => {
+    lines = [];
+    emulator = await startSmsEmulator({ log: (line) => lines.push(line) });
+    subscriber = await startSubscriber();
+    emulator.reportDeliveriesTo({ endpointUrl: subscriber.url, delayMs: 10 });
+  });
+  afterEach(async () => {
+    await emulator.close();
+    await subscriber.close();
+  });
+
+  it('POSTs a SMSDeliveryReportReceived event in the Event Grid schema, echoing the tag', async () => {
+    const [result] = await client().send({ from, to: [alice], message: 'Your table is ready' }, { enableDeliveryReport: true, tag: 'waitlist/notification' });
+    const [published] = await reported(1);
+
+    expect(published?.status).toBe(202);
+    expect(subscriber.received).toHaveLength(1);
+    const [delivery] = subscriber.received;
+    expect(delivery?.headers).toMatchObject({ 'content-type': 'application/json', 'aeg-event-type': 'Notification', 'aeg-data-version': '1.0', 'aeg-metadata-version': '1' });
+    expect(delivery?.events).toEqual([published?.event]);
+    const sent = emulator.outbox()[0];
+    const event = published?.event;
+    expect(event?.topic).toMatch(/^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Communication\/CommunicationServices\/[^/]+$/);
+    expect(Date.parse(event?.eventTime ?? '')).toBeGreaterThanOrEqual(Date.parse(sent?.receivedAt ?? ''));
+    expect(event).toEqual({
+      id: result?.messageId,
+      topic: event?.topic,
+      subject: '/phonenumber/18005550100',
+      eventType: 'Microsoft.Communication.SMSDeliveryReportReceived',
+      eventTime: event?.eventTime,
+      data: {
+        MessageId: result?.messageId,
+        From: from,
+        To: alice,
+        DeliveryStatus: 'Delivered',
+        DeliveryStatusDetails: 'No error.',
+        ReceivedTimestamp: event?.eventTime,
+        DeliveryAttempts: [{ Timestamp: sent?.receivedAt, SegmentsSucceeded: 1, SegmentsFailed: 0 }],
+        Tag: 'waitlist/notification',
+      },
+      dataVersion: '1.0',
+      metadataVersion: '1',
+    });
+  });
+
+  it('reports Failed, with the details given, for a number told to fail delivery; the text is still accepted', async () => {
+    emulator.failDelivery(bob, 'Handset switched off.');
+    emulator.failDelivery(carol);
+    const results = await client().send({ from, to: [alice, bob, carol], message: 'x'.repeat(200) }, { enableDeliveryReport: true });
+    expect(results.every((r) => r.successful)).toBe(true);
+    expect(emulator.outbox()).toHaveLength(3);
+
+    const byNumber = new Map((await reported(3)).map((r) => [r.event.data.To, r.event.data]));
+    expect(byNumber.get(alice)).toMatchObject({ DeliveryStatus: 'Delivered', DeliveryAttempts: [{ SegmentsSucceeded: 2, SegmentsFailed: 0 }] });
+    expect(byNumber.get(bob)).toMatchObject({ DeliveryStatus: 'Failed', DeliveryStatusDetails: 'Handset switched off.', DeliveryAttempts: [{ SegmentsSucceeded: 0, SegmentsFailed: 2 }] });
+    expect(byNumber.get(carol)?.DeliveryStatus).toBe('Failed');
+    expect(byNumber.get(carol)?.DeliveryStatusDetails).toContain('unreachable');
+    expect(byNumber.get(bob)).not.toHaveProperty('Tag');
+  });
+
+  it('reports nothing for texts without delivery reports, refused texts, or replays of a repeatability id', async () => {
+    emulator.failPermanently(bob);
+    await client().send({ from, to: [alice], message: 'no report asked' });
+    await client().send({ from, to: [bob], message: 'refused' }, { enableDeliveryReport: true });
+    const sendTwice = new SmsClient(emulator.connectionString, {
+      allowInsecureConnection: true,
+      additionalPolicies: [{ position: 'perRetry', policy: { name: 'send-twice', sendRequest: async (req, next) => { await next(req); return next(req); } } }],
+    });
+    await sendTwice.send({ from, to: [carol], message: 'once' }, { enableDeliveryReport: true });
+
+    await settle();
+    expect(emulator.deliveryReports().map((r) => r.event.data.To)).toEqual([carol]);
+  });
+
+  it('stops reporting when told, and a pending report dies with the emulator', async () => {
+    emulator.reportDeliveriesTo(null);
+    await client().send({ from, to: [alice], message: 'unreported' }, { enableDeliveryReport: true });
+    emulator.reportDeliveriesTo({ endpointUrl: subscriber.url, delayMs: 60_000 });
+    await client().send({ from, to: [bob], message: 'reported too late' }, { enableDeliveryReport: true });
+    await settle();
+    await emulator.close();
+    emulator = await startSmsEmulator({ log: () => undefined });
+
+    expect(subscriber.received).toEqual([]);
+  });
+
+  it('logs a subscriber that fails or cannot be reached, and keeps serving', async () => {
+    subscriber.status = 500;
+    await client().send({ from, to: [alice], message: 'first' }, { enableDeliveryReport: true });
+    await reported(1);
+    emulator.reportDeliveriesTo({ endpointUrl: 'http://127.0.0.1:9/unreachable', delayMs: 0 });
+    await client().send({ from, to: [bob], message: 'second' }, { enableDeliveryReport: true });
+
+    expect((await reported(2)).map((r) => r.status)).toEqual([500, 'unreachable']);
+    expect(lines.some((line) => line.includes('subscriber answered 500') && line.includes('+1******4567'))).toBe(true);
+    expect(lines.some((line) => /delivery report Outgoing_\S+ not delivered/.test(line))).toBe(true);
+    const [after] = await client().send({ from, to: [carol], message: 'still serving' });
+    expect(after?.successful).toBe(true);
   });
 });
 

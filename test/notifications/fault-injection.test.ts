@@ -5,7 +5,7 @@ import { containersOf, createCosmosClient } from '../../src/adapters/cosmos/clie
 import { sweep } from '../../src/application/notifications.js';
 import type { Services } from '../../src/application/services.js';
 import type { Waitee } from '../../src/domain/model.js';
-import type { Notification } from '../../src/domain/notification.js';
+import { parseSmsTag, type Notification } from '../../src/domain/notification.js';
 import { joinLine } from '../../src/domain/waitee.js';
 import { act, memoryLog, phoneNumber, queueName, useNotificationStack, waitForQueueIdle } from '../support/notifications.js';
 import { Api, newVenue, type Venue } from '../support/stack.js';
@@ -173,15 +173,18 @@ describe('fault injection', () => {
     expect(notSent.map((r) => `${r.id} ${r.status} ${r.lastError ?? ''}`), context).toEqual([]);
 
     const outbox = sms.outbox().slice(outboxBefore);
-    const byTag = new Map<string, typeof outbox>();
-    for (const text of outbox) byTag.set(text.tag ?? '', [...(byTag.get(text.tag ?? '') ?? []), text]);
-    const twice = [...byTag.entries()].filter(([, texts]) => texts.length > 1).map(([tag]) => tag);
+    const byNotification = new Map<string, typeof outbox>();
+    for (const text of outbox) {
+      const id = parseSmsTag(text.tag)?.notificationId ?? '';
+      byNotification.set(id, [...(byNotification.get(id) ?? []), text]);
+    }
+    const twice = [...byNotification.entries()].filter(([, texts]) => texts.length > 1).map(([id]) => id);
     expect(twice, `sent twice (${context})`).toEqual([]);
-    const missing = records.filter((r) => !byTag.has(r.id)).map((r) => r.id);
+    const missing = records.filter((r) => !byNotification.has(r.id)).map((r) => r.id);
     expect(missing, `never sent (${context})`).toEqual([]);
     expect(outbox, context).toHaveLength(records.length);
     for (const record of records) {
-      const [text] = byTag.get(record.id) ?? [];
+      const [text] = byNotification.get(record.id) ?? [];
       expect(text?.to).toBe(record.to);
       expect(text?.messageId).toBe(record.providerMessageId);
     }

@@ -5,15 +5,15 @@ import { composeNotification } from '../../src/application/notifications.js';
 import type { Services } from '../../src/application/services.js';
 import type { MessageKind } from '../../src/domain/messages.js';
 import type { Versioned, Waitee } from '../../src/domain/model.js';
-import type { Notification } from '../../src/domain/notification.js';
+import { parseSmsTag, type Notification } from '../../src/domain/notification.js';
 import type { Json, Venue } from './stack.js';
 
-export type NotificationStackOptions = Pick<LocalStackOptions, 'lockDurationMs' | 'timers' | 'crashBeforeComplete' | 'log'>;
+export type NotificationStackOptions = Pick<LocalStackOptions, 'lockDurationMs' | 'timers' | 'crashBeforeComplete' | 'deliveryReportDelayMs' | 'log'>;
 
 /**
  * The local stack for notification tests: like useLocalStack, with the queue's lock duration, the
- * timers and the consumer's crash injection under the test's control, and no demo data (so every
- * SMS in the outbox belongs to the test that caused it).
+ * timers, the consumer's crash injection and the emulator's delivery reports under the test's
+ * control, and no demo data (so every SMS in the outbox belongs to the test that caused it).
  */
 export function useNotificationStack(options: NotificationStackOptions = {}): () => LocalStack {
   let stack: LocalStack | undefined;
@@ -63,9 +63,9 @@ export async function waitForQueueIdle(stack: LocalStack, timeoutMs = 15_000, qu
   return false;
 }
 
-/** The texts the provider accepted for a notification: the SMS tag is the notification id. */
+/** The texts the provider accepted for a notification: the SMS tag carries the notification id. */
 export function smsFor(stack: LocalStack, notificationId: string): SentSms[] {
-  return stack.sms.outbox().filter((m) => m.tag === notificationId);
+  return stack.sms.outbox().filter((m) => parseSmsTag(m.tag)?.notificationId === notificationId);
 }
 
 /** Provider requests so far (every HTTP call the SmsClient made, retries included). */

@@ -43,7 +43,7 @@ function statusOf(error: unknown): number | undefined {
 /** A failure that is the number's fault (invalid, opted out) is final; everything else is worth retrying. */
 const isPermanentRecipientFailure = (result: SmsSendResult) => result.httpStatusCode >= 400 && result.httpStatusCode < 500 && result.httpStatusCode !== 429;
 
-/** The one ACS adapter: sends one text with delivery reports on and the notification id as tag. */
+/** The one ACS adapter: sends one text with delivery reports on; ACS echoes the tag in the report. */
 export class SmsGateway {
   private readonly client: SmsClient;
 
@@ -63,14 +63,14 @@ export class SmsGateway {
     }
   }
 
-  async send(input: { to: string; message: string; notificationId: string; firstAttemptAt: string }): Promise<SmsOutcome> {
+  async send(input: { to: string; message: string; notificationId: string; tag: string; firstAttemptAt: string }): Promise<SmsOutcome> {
     let results: SmsSendResult[];
     try {
       results = await this.client.send(
         { from: this.settings.from, to: [input.to], message: input.message },
         {
           enableDeliveryReport: true,
-          tag: input.notificationId,
+          tag: input.tag,
           requestOptions: {
             customHeaders: { [repeatabilityHeader]: input.notificationId, [firstSentHeader]: new Date(input.firstAttemptAt).toUTCString() },
           },

@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import { recordDeliveryReport } from '../application/delivery-reports.js';
+import { services } from '../application/services.js';
+import type { EventGridFunction } from './catalog-types.js';
+
+export const smsDeliveryReportEventType = 'Microsoft.Communication.SMSDeliveryReportReceived';
+
+/**
+ * Microsoft's own examples spell the report's fields both ways: camelCase in the Event Grid schema
+ * (`messageId`, `deliveryStatus`), PascalCase from ACS (`MessageId`, `Tag`). Both are read.
+ */
+function withCamelCaseKeys(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+  return Object.fromEntries(Object.entries(value).map(([key, field]) => [`${key.charAt(0).toLowerCase()}${key.slice(1)}`, field]));
+}
+
+const timestamp = z.iso.datetime({ offset: true });
+
+const deliveryReportEvent = z.object({
+  id: z.string(),
+  eventTime: timestamp,
+  data: z.preprocess(
+    withCamelCaseKeys,
+    z.object({
+      messageId: z.string().min(1),
+      deliveryStatus: z.string().min(1),
+      deliveryStatusDetails: z.string().optional(),
+      receivedTimestamp: timestamp.optional(),
+      tag: z.string().optional(),
+    }),
+  ),
+});
+
+/**
+ * ACS publishes a delivery report for every text sent with delivery reports on; the Event Grid
+ * subscription (infra/delivery-reports.bicep) delivers only this event type. Returning
+ * acknowledges the event; throwing makes Event Grid retry it, so only a failure worth retrying throws.
+ */
+export const smsDeliveryReports: EventGridFunction = {
+  kind: 'eventGrid',
+  name: 'sms-delivery-report',
+  handler: async (event, context) => {
+    if (event.eventType !== smsDeliveryReportEventType) {
+      context.warn(`event ${event.id} ignored: ${event.eventType} is not ${smsDeliveryReportEventType}`);
+      return;
+    }
+    const parsed = deliveryReportEvent.safeParse(event);
+    if (!parsed.success) {
+      context.warn(`delivery report ${event.id} ignored, malformed:\n${z.prettifyError(parsed.error)}`);
+      return;
+    }
+    const { data, eventTime } = parsed.data;
+    const report = {
+      providerMessageId: data.messageId,
+      deliveryStatus: data.deliveryStatus,
+      deliveryStatusDetails: data.deliveryStatusDetails ?? null,
+      receivedAt: new Date(data.receivedTimestamp ?? eventTime).toISOString(),
+      tag: data.tag,
+    };
+    await recordDeliveryReport(await services(), report, (message) => {
+      context.log(message);
+    });
+  },
+};
