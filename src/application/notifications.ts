@@ -114,7 +114,7 @@ export interface SweepResult {
   readonly markedNoShow: number;
 }
 
-/** Records per sweep; a backlog larger than this drains over the following minutes. */
+/** Due-index entries per sweep; a backlog larger than this drains over the following minutes. */
 export const sweepBatchSize = 500;
 
 /**
