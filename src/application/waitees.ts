@@ -186,13 +186,7 @@ export async function deleteWaitee(
   if (staff === null) throw staffOnly();
   // Removing a party in line owes the parties behind a text, as leaving it does (DueWork).
   const owed = isActive(waitee.value.status) ? [lineWork(waitlist.value, s.now().toISOString(), randomUUID())] : [];
-  await s.dueWork.plan(owed);
-  try {
-    await s.waitees.delete(ids.waitlistId, ids.waiteeId, ifMatch ?? waitee.etag);
-  } catch (error) {
-    if (error instanceof DomainError) await s.dueWork.cancel(owed).catch(() => undefined);
-    throw error;
-  }
+  await s.dueWork.before(owed, () => s.waitees.delete(ids.waitlistId, ids.waiteeId, ifMatch ?? waitee.etag));
   if (waitee.value.customerId !== null) await s.users.removePlace(waitee.value.customerId, ids.waitlistId, ids.waiteeId);
   if (isActive(waitee.value.status)) await announceGettingClose(s, waitlist.value, log);
 }

@@ -1,4 +1,5 @@
 import type { Container } from '@azure/cosmos';
+import { DomainError } from '../../domain/errors.js';
 import type { DueWork } from '../../domain/notification.js';
 import { deleteDocument, upsertDocument, versioned } from './documents.js';
 
@@ -24,9 +25,19 @@ export class DueWorkStore {
     return resources.map((resource) => versioned<DueWork>(resource, typeof resource._etag === 'string' ? resource._etag : undefined).value);
   }
 
-  /** Takes back entries whose change was not saved. */
-  async cancel(entries: readonly DueWork[]): Promise<void> {
-    await Promise.all(entries.map((entry) => this.done(entry)));
+  /**
+   * Writes the entries a save needs, then the save. A save refused with a DomainError (412, 404)
+   * applied nothing, so its entries are taken back; any other failure may have come after the
+   * write landed, so they stay, and one naming nothing is dropped by the sweep later (DueWork).
+   */
+  async before<T>(entries: readonly DueWork[], save: () => Promise<T>): Promise<T> {
+    await this.plan(entries);
+    try {
+      return await save();
+    } catch (error) {
+      if (error instanceof DomainError) await Promise.all(entries.map((entry) => this.done(entry))).catch(() => undefined);
+      throw error;
+    }
   }
 
   async done(entry: DueWork): Promise<void> {

@@ -27,8 +27,10 @@ export class NotificationStore {
    * The producer's due-index entries for them are written first, so none can be missed.
    */
   async saveWithWaitee(waitee: Waitee, etag: string, notifications: readonly Notification[]): Promise<SavedWithWaitee> {
-    const planned = dueWorkFor(waitee, notifications, randomUUID());
-    await this.dueWork.plan(planned);
+    return this.dueWork.before(dueWorkFor(waitee, notifications, randomUUID()), () => this.batch(waitee, etag, notifications));
+  }
+
+  private async batch(waitee: Waitee, etag: string, notifications: readonly Notification[]): Promise<SavedWithWaitee> {
     // The batch's partition key also rides on each operation: Cosmos DB accepts it, and the local
     // emulator reads it only from there.
     const partitionKey = waitee.waitlistId;
@@ -36,23 +38,15 @@ export class NotificationStore {
       { operationType: 'Replace', id: waitee.id, ifMatch: etag, partitionKey, resourceBody: { ...waitee, type: 'waitee' } },
       ...notifications.map((n): OperationInput => ({ operationType: 'Create', partitionKey, resourceBody: { ...n, type: 'notification' } })),
     ];
-    // A throw here (a timeout, say) may come after the batch committed, so the entries stay.
     const response = await this.container.items.batch(operations, partitionKey);
     const results = response.result ?? [];
     const failed = results.find((r) => r.statusCode >= 400 && r.statusCode !== 424);
-    if (failed !== undefined) {
-      // The batch answered that it applied nothing, so its entries name nothing: taken back, and
-      // one that cannot be is dropped by the sweep later (DueWork).
-      await this.dueWork.cancel(planned).catch(() => undefined);
-      if (failed.statusCode === 412) throw new DomainError('precondition-failed', 'The party changed since you read it (ETag mismatch). Read it again and retry.');
-      if (failed.statusCode === 404) throw new DomainError('not-found', 'Party not found in this waitlist.');
-      throw new Error(`outbox batch failed with ${String(failed.statusCode)}`);
-    }
-    const etags = results.map((r) => r.eTag);
+    if (failed?.statusCode === 412) throw new DomainError('precondition-failed', 'The party changed since you read it (ETag mismatch). Read it again and retry.');
+    if (failed?.statusCode === 404) throw new DomainError('not-found', 'Party not found in this waitlist.');
+    if (failed !== undefined) throw new Error(`outbox batch failed with ${String(failed.statusCode)}`);
+    const etags = results.map((r) => r.eTag).filter((stamp) => stamp !== undefined);
     const [waiteeEtag, ...notificationEtags] = etags;
-    if (waiteeEtag === undefined || notificationEtags.length !== notifications.length || notificationEtags.includes(undefined)) {
-      throw new Error('outbox batch returned no ETag');
-    }
+    if (waiteeEtag === undefined || etags.length !== operations.length) throw new Error('outbox batch returned no ETag');
     return { etag: waiteeEtag, notifications: notifications.map((value, i) => ({ value, etag: notificationEtags[i] ?? '' })) };
   }
 
