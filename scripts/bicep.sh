@@ -1,26 +1,37 @@
 #!/usr/bin/env bash
-# Runs the Bicep CLI with the given arguments, installing it first when it is missing.
+# Runs the pinned Bicep CLI with the given arguments, installing it first when it is missing.
 #
 # Bicep has no npm or Debian package, but Microsoft publishes the self-contained CLI on NuGet
 # (Azure.Bicep.CommandLine.<rid>), and the .NET SDK can restore it. The restore goes into a
 # throwaway project and a cache outside the repository, so nothing lands in the work tree and a
 # second run costs one `test -x`.
 #
-#   BICEP_VERSION   NuGet version to install (default: the newest the feed offers)
+# The version is pinned: each Bicep release adds linter rules and API versions to its type data and
+# changes how it prints compiled expressions, so an unpinned compiler turns a green build red (or
+# quietly lets a new rule pass) without a change in this repository. To move to a newer Bicep:
+#   1. find it on the feed: `grep Azure.Bicep.CommandLine.linux-x64 <package list>`, or nuget.org;
+#   2. set pinned_version below (CI's Bicep cache is keyed on this file, so it follows);
+#   3. run `BICEP_VERSION=<new> bash scripts/bicep.sh --version`, then `npx vitest run test/infra`,
+#      and fix what the new linter finds (infra/bicepconfig.json turns every core rule to error).
+#
+#   BICEP_VERSION   NuGet version to install instead of the pinned one (to try a newer release)
 #   BICEP_CACHE     install location (default: ${XDG_CACHE_HOME:-$HOME/.cache}/waitlist/bicep)
 set -euo pipefail
 
-# A Bicep already on the machine (GitHub's hosted runners ship one, `az bicep install` puts one in
-# ~/.azure/bin) is used as is, unless a specific version was asked for.
-if [[ -z "${BICEP_VERSION:-}" ]]; then
-  if command -v bicep >/dev/null 2>&1; then exec bicep "$@"; fi
-  if [[ -x "$HOME/.azure/bin/bicep" ]]; then exec "$HOME/.azure/bin/bicep" "$@"; fi
-fi
+pinned_version=0.49.2
+version="${BICEP_VERSION:-$pinned_version}"
 
-version="${BICEP_VERSION:-*}"
+# A Bicep already on the machine (GitHub's hosted runners ship one, `az bicep install` puts one in
+# ~/.azure/bin) is used only when it is exactly that version.
+for candidate in "$(command -v bicep 2>/dev/null || true)" "$HOME/.azure/bin/bicep"; do
+  if [[ -n "$candidate" && -x "$candidate" ]] && [[ "$("$candidate" --version 2>/dev/null)" == "Bicep CLI version $version "* ]]; then
+    exec "$candidate" "$@"
+  fi
+done
+
 cache="${BICEP_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/waitlist/bicep}"
 # The version is part of the path so that asking for another version never reuses a stale binary.
-bin="$cache/${BICEP_VERSION:-latest}/bicep"
+bin="$cache/$version/bicep"
 
 if [[ ! -x "$bin" ]]; then
   case "$(uname -s)-$(uname -m)" in
@@ -31,7 +42,7 @@ if [[ ! -x "$bin" ]]; then
     *) echo "bicep.sh: no Bicep CLI package for $(uname -s)-$(uname -m)" >&2; exit 1 ;;
   esac
   if ! command -v dotnet >/dev/null 2>&1; then
-    echo "bicep.sh: bicep is not on PATH and the .NET SDK (dotnet) is missing, so it cannot be restored from NuGet" >&2
+    echo "bicep.sh: Bicep $version is not installed and the .NET SDK (dotnet) is missing, so it cannot be restored from NuGet" >&2
     exit 1
   fi
   mkdir -p "$cache"

@@ -6,6 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { resolve, type Scope } from './arm-expressions.js';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
@@ -33,6 +34,8 @@ export interface Resource {
   readonly name: string;
   readonly body: JsonObject;
   readonly properties: JsonObject;
+  /** Where the resource's expressions are evaluated (see `resolved`). */
+  readonly scope: Scope;
 }
 
 export interface Module {
@@ -40,6 +43,7 @@ export interface Module {
   readonly template: JsonObject;
   /** Parameter values the parent passes, as ARM expressions or literals. */
   readonly parameters: Record<string, Json>;
+  readonly scope: Scope;
 }
 
 function resourceList(template: JsonObject): JsonObject[] {
@@ -51,7 +55,7 @@ function resourceList(template: JsonObject): JsonObject[] {
 
 export function modules(main: JsonObject): Map<string, Module> {
   const found = new Map<string, Module>();
-  const visit = (template: JsonObject, prefix: string): void => {
+  const visit = (template: JsonObject, prefix: string, parent: Scope): void => {
     for (const resource of resourceList(template)) {
       if (resource.type !== 'Microsoft.Resources/deployments') continue;
       const properties = obj(resource.properties, 'deployment properties');
@@ -60,18 +64,19 @@ export function modules(main: JsonObject): Map<string, Module> {
         Object.entries(isObject(properties.parameters) ? properties.parameters : {}).map(([key, value]) => [key, obj(value, key).value ?? null]),
       );
       const template = obj(properties.template, `${name} template`);
-      found.set(name, { name, template, parameters });
-      visit(template, `${name}/`);
+      const scope: Scope = { template, passed: parameters, parent };
+      found.set(name, { name, template, parameters, scope });
+      visit(template, `${name}/`, scope);
     }
   };
-  visit(main, '');
+  visit(main, '', { template: main });
   return found;
 }
 
 export function resources(main: JsonObject): Resource[] {
   const all: Resource[] = [];
-  const collect = (module: string, template: JsonObject): void => {
-    for (const body of resourceList(template)) {
+  const collect = (module: string, scope: Scope): void => {
+    for (const body of resourceList(scope.template)) {
       if (body.type === 'Microsoft.Resources/deployments') continue;
       all.push({
         module,
@@ -79,12 +84,22 @@ export function resources(main: JsonObject): Resource[] {
         name: str(body.name, 'resource name'),
         body,
         properties: isObject(body.properties) ? body.properties : {},
+        scope,
       });
     }
   };
-  collect('', main);
-  for (const module of modules(main).values()) collect(module.name, module.template);
+  collect('', { template: main });
+  for (const module of modules(main).values()) collect(module.name, module.scope);
   return all;
+}
+
+/**
+ * A value of a compiled template with its compile-time expressions evaluated where it stands:
+ * variables, parameters (a module's from what its parent passes), format, concat. What only Azure
+ * knows stays an expression, so `resolved(queue, queue.body.name)` reads `<parameters('namespaceName')>/notifications`.
+ */
+export function resolved(where: { readonly scope: Scope }, value: Json | undefined): Json {
+  return resolve(value, where.scope);
 }
 
 /** The name of the parameter an expression is exactly, e.g. `[parameters('x')]` → `x`. */
