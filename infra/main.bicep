@@ -291,8 +291,10 @@ module gatewayApi 'app/gateway-api.bicep' = {
     apimName: gateway.outputs.name
     productNames: gateway.outputs.productNames
     backendUrl: 'https://${api.outputs.defaultHostName}/api'
-    // loadJsonContent allows a document eight times larger than loadTextContent does.
-    openApiDocument: loadJsonContent('../openapi/openapi.json')
+    // The OpenAPI 3.0.3 rendition of openapi/openapi.json (`npm run openapi:apim`; git-ignored): APIM's
+    // 3.1 import rejects type arrays and info.summary. loadJsonContent allows a document eight times
+    // larger than loadTextContent does.
+    openApiDocument: loadJsonContent('../openapi/openapi.apim.json')
   }
 }
 
