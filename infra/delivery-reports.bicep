@@ -20,19 +20,19 @@ param deadLetterContainerName string
 @description('The Event Grid-triggered function, as named in src/functions/delivery-reports.ts.')
 param functionName string = 'sms-delivery-report'
 
-resource smsEvents 'Microsoft.EventGrid/systemTopics@2022-06-15' existing = {
+resource smsEvents 'Microsoft.EventGrid/systemTopics@2025-02-15' existing = {
   name: systemTopicName
 }
 
-resource functionApp 'Microsoft.Web/sites@2024-04-01' existing = {
+resource functionApp 'Microsoft.Web/sites@2025-03-01' existing = {
   name: functionAppName
 }
 
-resource deadLetterStorage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
+resource deadLetterStorage 'Microsoft.Storage/storageAccounts@2026-09-01' existing = {
   name: deadLetterStorageName
 }
 
-resource smsDeliveryReports 'Microsoft.EventGrid/systemTopics/eventSubscriptions@2022-06-15' = {
+resource smsDeliveryReports 'Microsoft.EventGrid/systemTopics/eventSubscriptions@2025-02-15' = {
   parent: smsEvents
   name: 'sms-delivery-reports'
   properties: {

@@ -118,12 +118,15 @@ var gatewayUrl = 'https://${names.apim}.azure-api.net'
 var jwtIssuer = '${gatewayUrl}/api'
 var statusPageBaseUrl = '${gatewayUrl}/api/v1/status/'
 
-resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
+resource rg 'Microsoft.Resources/resourceGroups@2025-04-01' = {
   name: names.resourceGroup
   location: location
   tags: tags
 }
 
+// Modules take other resources by name (compile-time values, so what-if can predict every resource
+// id) rather than from module outputs, and say what they wait for with dependsOn: the modules that
+// grant the app's identity a role read it by name, so they wait for the identity module.
 module identity 'app/identity.bicep' = {
   name: 'identity'
   scope: rg
@@ -142,8 +145,9 @@ module monitoring 'app/monitoring.bicep' = {
     appInsightsName: names.appInsights
     location: location
     tags: tags
-    appPrincipalId: identity.outputs.principalId
+    appIdentityName: names.identity
   }
+  dependsOn: [identity]
 }
 
 module web 'app/web.bicep' = {
@@ -166,8 +170,9 @@ module db 'app/db.bicep' = {
     tags: tags
     throughputMode: cosmosThroughputMode
     autoscaleMaxThroughput: cosmosAutoscaleMaxThroughput
-    appPrincipalId: identity.outputs.principalId
+    appIdentityName: names.identity
   }
+  dependsOn: [identity]
 }
 
 module messaging 'app/messaging.bicep' = {
@@ -177,8 +182,9 @@ module messaging 'app/messaging.bicep' = {
     namespaceName: names.serviceBus
     location: location
     tags: tags
-    appPrincipalId: identity.outputs.principalId
+    appIdentityName: names.identity
   }
+  dependsOn: [identity]
 }
 
 module uploads 'app/uploads.bicep' = {
@@ -189,8 +195,9 @@ module uploads 'app/uploads.bicep' = {
     location: location
     tags: tags
     spaOrigin: web.outputs.origin
-    appPrincipalId: identity.outputs.principalId
+    appIdentityName: names.identity
   }
+  dependsOn: [identity]
 }
 
 module sms 'app/sms.bicep' = {
@@ -200,8 +207,9 @@ module sms 'app/sms.bicep' = {
     name: names.communication
     dataLocation: communicationDataLocation
     tags: tags
-    appPrincipalId: identity.outputs.principalId
+    appIdentityName: names.identity
   }
+  dependsOn: [identity]
 }
 
 module secrets 'app/keyvault.bicep' = {
@@ -213,10 +221,11 @@ module secrets 'app/keyvault.bicep' = {
     tags: tags
     purgeProtection: keyVaultPurgeProtection
     logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsWorkspaceId
-    appPrincipalId: identity.outputs.principalId
+    appIdentityName: names.identity
     deployerPrincipalId: deployerPrincipalId
     deployerPrincipalType: deployerPrincipalType
   }
+  dependsOn: [identity]
 }
 
 module gateway 'app/gateway.bicep' = {
@@ -248,10 +257,10 @@ module api 'app/api.bicep' = {
     tags: tags
     identityId: identity.outputs.id
     identityClientId: identity.outputs.clientId
-    appPrincipalId: identity.outputs.principalId
+    appIdentityName: names.identity
     maximumInstanceCount: functionMaximumInstanceCount
     instanceMemoryMB: functionInstanceMemoryMB
-    appInsightsName: monitoring.outputs.appInsightsName
+    appInsightsName: names.appInsights
     logAnalyticsWorkspaceId: monitoring.outputs.logAnalyticsWorkspaceId
     gatewayPublicIpAddresses: gateway.outputs.publicIpAddresses
     cosmosEndpoint: db.outputs.endpoint
@@ -278,23 +287,24 @@ module deliveryReports 'app/delivery-reports.bicep' = {
   scope: rg
   params: {
     name: names.smsEventsTopic
-    communicationName: sms.outputs.name
-    deadLetterStorageName: api.outputs.hostStorageName
+    communicationName: names.communication
+    deadLetterStorageName: names.hostStorage
     tags: tags
   }
+  dependsOn: [sms, api]
 }
 
 module gatewayApi 'app/gateway-api.bicep' = {
   name: 'gateway-api'
   scope: rg
   params: {
-    apimName: gateway.outputs.name
+    apimName: names.apim
     productNames: gateway.outputs.productNames
     backendUrl: 'https://${api.outputs.defaultHostName}/api'
     // The OpenAPI 3.0.3 rendition of openapi/openapi.json (`npm run openapi:apim`; git-ignored): APIM's
     // 3.1 import rejects type arrays and info.summary. loadJsonContent allows a document eight times
-    // larger than loadTextContent does.
-    openApiDocument: loadJsonContent('../openapi/openapi.apim.json')
+    // larger than loadTextContent does; the module takes it back as text, which is what APIM imports.
+    openApiDocument: string(loadJsonContent('../openapi/openapi.apim.json'))
   }
 }
 

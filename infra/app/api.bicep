@@ -1,15 +1,18 @@
 // The function app on the Flex Consumption plan, its host storage and its settings. Every
 // connection is made with the user-assigned identity; the only secret (the JWT signing keys) is a
 // Key Vault reference. Inbound traffic is accepted from the API Management gateway only.
+import { resourceTags } from 'types.bicep'
+
 param functionAppName string
 param planName string
 param hostStorageName string
 param location string
-param tags object
+param tags resourceTags
 
 param identityId string
 param identityClientId string
-param appPrincipalId string
+@description('Name of the function app\'s user-assigned identity, which the role assignments here are for.')
+param appIdentityName string
 
 param maximumInstanceCount int
 param instanceMemoryMB int
@@ -17,7 +20,7 @@ param appInsightsName string
 param logAnalyticsWorkspaceId string
 
 @description('Public IP addresses of the API Management gateway, the only callers the site admits.')
-param gatewayPublicIpAddresses array
+param gatewayPublicIpAddresses string[]
 
 param cosmosEndpoint string
 param cosmosDatabase string
@@ -67,7 +70,11 @@ var eventGridRule = {
   tag: 'ServiceTag'
 }
 
-resource hostStorage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
+resource appIdentity 'Microsoft.ManagedIdentity/userAssignedIdentities@2024-11-30' existing = {
+  name: appIdentityName
+}
+
+resource hostStorage 'Microsoft.Storage/storageAccounts@2026-09-01' = {
   name: hostStorageName
   location: location
   tags: tags
@@ -87,12 +94,12 @@ resource hostStorage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   }
 }
 
-resource hostBlobService 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01' = {
+resource hostBlobService 'Microsoft.Storage/storageAccounts/blobServices@2026-09-01' = {
   parent: hostStorage
   name: 'default'
 }
 
-resource deploymentContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
+resource deploymentContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2026-09-01' = {
   parent: hostBlobService
   name: deploymentContainerName
   properties: {
@@ -104,12 +111,12 @@ resource deploymentContainer 'Microsoft.Storage/storageAccounts/blobServices/con
 // Storage Blob Data Owner as the role for an identity-based AzureWebJobsStorage. No queue or table
 // role: the app has neither queue- nor table-backed triggers.
 resource hostBlobOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(hostStorage.id, appPrincipalId, 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b')
+  name: guid(hostStorage.id, appIdentity.id, 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b')
   scope: hostStorage
   properties: {
     description: 'Storage Blob Data Owner on the host storage account: Functions host state, timer leases and the deployment package.'
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b')
-    principalId: appPrincipalId
+    principalId: appIdentity.properties.principalId
     principalType: 'ServicePrincipal'
   }
 }
@@ -118,7 +125,7 @@ resource appInsights 'Microsoft.Insights/components@2020-02-02' existing = {
   name: appInsightsName
 }
 
-resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
+resource plan 'Microsoft.Web/serverfarms@2025-03-01' = {
   name: planName
   location: location
   tags: tags
@@ -132,7 +139,7 @@ resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   }
 }
 
-resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
+resource functionApp 'Microsoft.Web/sites@2025-03-01' = {
   name: functionAppName
   location: location
   tags: union(tags, { 'azd-service-name': 'api' })
@@ -216,7 +223,7 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
   }
 }
 
-resource ftpCredentials 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
+resource ftpCredentials 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2025-03-01' = {
   parent: functionApp
   name: 'ftp'
   properties: {
@@ -224,7 +231,7 @@ resource ftpCredentials 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@
   }
 }
 
-resource scmCredentials 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
+resource scmCredentials 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2025-03-01' = {
   parent: functionApp
   name: 'scm'
   properties: {
@@ -232,6 +239,9 @@ resource scmCredentials 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@
   }
 }
 
+// 2021-05-01-preview is the newest diagnosticSettings version and the only one with this shape
+// (categoryGroup, a named setting); the one GA version, 2016-09-01, is the legacy per-service form.
+#disable-next-line use-recent-api-versions
 resource functionLogs 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
   name: 'functions-to-log-analytics'
   scope: functionApp

@@ -1,15 +1,18 @@
 // Cosmos DB for NoSQL: the account, the `waitlist` database and the containers with the partition
 // keys the repositories query by. Keys are disabled; the app identity gets the built-in Data
 // Contributor role on this account only.
+import { resourceTags } from 'types.bicep'
+
 param accountName string
 param location string
-param tags object
+param tags resourceTags
 
 @allowed(['Serverless', 'Autoscale'])
 param throughputMode string
 
 param autoscaleMaxThroughput int
-param appPrincipalId string
+@description('Name of the function app\'s user-assigned identity, which the role assignments here are for.')
+param appIdentityName string
 
 var databaseName = 'waitlist'
 
@@ -63,7 +66,11 @@ var containers = [
   }
 ]
 
-resource account 'Microsoft.DocumentDB/databaseAccounts@2024-11-15' = {
+resource appIdentity 'Microsoft.ManagedIdentity/userAssignedIdentities@2024-11-30' existing = {
+  name: appIdentityName
+}
+
+resource account 'Microsoft.DocumentDB/databaseAccounts@2026-03-15' = {
   name: accountName
   location: location
   tags: tags
@@ -89,7 +96,7 @@ resource account 'Microsoft.DocumentDB/databaseAccounts@2024-11-15' = {
   }
 }
 
-resource database 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases@2024-11-15' = {
+resource database 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases@2026-03-15' = {
   parent: account
   name: databaseName
   properties: {
@@ -101,7 +108,7 @@ resource database 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases@2024-11-15
   }
 }
 
-resource sqlContainers 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2024-11-15' = [
+resource sqlContainers 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2026-03-15' = [
   for container in containers: {
     parent: database
     name: container.name
@@ -131,12 +138,12 @@ resource sqlContainers 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/conta
 
 // Cosmos DB data-plane roles live in the account, not in Azure RBAC.
 // 00000000-0000-0000-0000-000000000002 is the built-in "Cosmos DB Built-in Data Contributor".
-resource dataContributor 'Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments@2024-11-15' = {
+resource dataContributor 'Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments@2026-03-15' = {
   parent: account
-  name: guid(account.id, appPrincipalId, '00000000-0000-0000-0000-000000000002')
+  name: guid(account.id, appIdentity.id, '00000000-0000-0000-0000-000000000002')
   properties: {
     roleDefinitionId: '${account.id}/sqlRoleDefinitions/00000000-0000-0000-0000-000000000002'
-    principalId: appPrincipalId
+    principalId: appIdentity.properties.principalId
     scope: account.id
   }
 }

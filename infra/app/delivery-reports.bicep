@@ -3,9 +3,11 @@
 // on the Communication Services resource, and a container for the events Event Grid gives up on.
 // The event subscription that delivers to the function needs the deployed function and lives in
 // infra/delivery-reports.bicep, deployed after the code (docs/deploy.md).
+import { resourceTags } from 'types.bicep'
+
 param name string
 param communicationName string
-param tags object
+param tags resourceTags
 
 @description('Storage account (the function host\'s) that receives the events Event Grid could not deliver.')
 param deadLetterStorageName string
@@ -16,16 +18,16 @@ resource communication 'Microsoft.Communication/communicationServices@2025-05-01
   name: communicationName
 }
 
-resource deadLetterStorage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
+resource deadLetterStorage 'Microsoft.Storage/storageAccounts@2026-09-01' existing = {
   name: deadLetterStorageName
 }
 
-resource deadLetterBlobs 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01' existing = {
+resource deadLetterBlobs 'Microsoft.Storage/storageAccounts/blobServices@2026-09-01' existing = {
   parent: deadLetterStorage
   name: 'default'
 }
 
-resource deadLetters 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
+resource deadLetters 'Microsoft.Storage/storageAccounts/blobServices/containers@2026-09-01' = {
   parent: deadLetterBlobs
   name: deadLetterContainerName
   properties: {
@@ -35,7 +37,7 @@ resource deadLetters 'Microsoft.Storage/storageAccounts/blobServices/containers@
 
 // A system topic lives where its source does, and Communication Services resources are global.
 // A source has at most one system topic: one created by hand in the portal must be removed first.
-resource smsEvents 'Microsoft.EventGrid/systemTopics@2022-06-15' = {
+resource smsEvents 'Microsoft.EventGrid/systemTopics@2025-02-15' = {
   name: name
   location: 'global'
   tags: tags

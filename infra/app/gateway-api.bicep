@@ -2,10 +2,10 @@
 // the function app, guarded by the policy in apim/policies/api.xml, offered in both products.
 param apimName string
 param backendUrl string
-param productNames array
+param productNames string[]
 
-@description('The OpenAPI 3.x document (openapi/openapi.json). Its paths are relative to the /api route prefix.')
-param openApiDocument object
+@description('The OpenAPI 3.0 document as JSON text (the rendition of openapi/openapi.json). Its paths are relative to the /api route prefix.')
+param openApiDocument string
 
 resource apim 'Microsoft.ApiManagement/service@2024-05-01' existing = {
   name: apimName
@@ -39,7 +39,7 @@ resource api 'Microsoft.ApiManagement/service/apis@2024-05-01' = {
     // link, by JWT validators); api.xml demands a subscription on every other route.
     subscriptionRequired: false
     format: 'openapi+json'
-    value: string(openApiDocument)
+    value: openApiDocument
     serviceUrl: backendUrl
   }
 }

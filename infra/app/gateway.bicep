@@ -2,9 +2,11 @@
 // function app (the service, named values, products); gateway-api.bicep adds the API once the
 // backend exists. The split breaks the cycle "backend admits only the gateway's IPs" versus
 // "gateway forwards to the backend's host name".
+import { resourceTags } from 'types.bicep'
+
 param name string
 param location string
-param tags object
+param tags resourceTags
 
 @allowed(['Developer', 'Basic', 'Standard', 'Premium'])
 param sku string
@@ -137,6 +139,9 @@ resource staffSpaSubscription 'Microsoft.ApiManagement/service/subscriptions@202
   }
 }
 
+// 2021-05-01-preview is the newest diagnosticSettings version and the only one with this shape
+// (categoryGroup, a named setting); the one GA version, 2016-09-01, is the legacy per-service form.
+#disable-next-line use-recent-api-versions
 resource gatewayLogs 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
   name: 'gateway-to-log-analytics'
   scope: apim
@@ -158,5 +163,5 @@ resource gatewayLogs 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' 
 }
 
 output name string = apim.name
-output publicIpAddresses array = apim.properties.publicIPAddresses
-output productNames array = [clientApps.name, staffSpa.name]
+output publicIpAddresses string[] = apim.properties.publicIPAddresses
+output productNames string[] = [clientApps.name, staffSpa.name]

@@ -1,11 +1,14 @@
 // Key Vault holds the one secret of the system: the ES256 private keys that sign access tokens.
 // The app reads it through a Key Vault reference app setting; nothing else can read it.
+import { resourceTags } from 'types.bicep'
+
 param name string
 param location string
-param tags object
+param tags resourceTags
 param purgeProtection bool
 param logAnalyticsWorkspaceId string
-param appPrincipalId string
+@description('Name of the function app\'s user-assigned identity, which the role assignments here are for.')
+param appIdentityName string
 param deployerPrincipalId string
 
 @allowed(['User', 'ServicePrincipal'])
@@ -15,7 +18,11 @@ param deployerPrincipalType string
 // and a declared secret would overwrite the real key with a placeholder on every deployment.
 var jwtSecretName = 'jwt-signing-keys'
 
-resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
+resource appIdentity 'Microsoft.ManagedIdentity/userAssignedIdentities@2024-11-30' existing = {
+  name: appIdentityName
+}
+
+resource vault 'Microsoft.KeyVault/vaults@2026-05-15' = {
   name: name
   location: location
   tags: tags
@@ -35,12 +42,12 @@ resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
 }
 
 resource secretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(vault.id, appPrincipalId, '4633458b-17de-408a-b874-0445c86b69e6')
+  name: guid(vault.id, appIdentity.id, '4633458b-17de-408a-b874-0445c86b69e6')
   scope: vault
   properties: {
     description: 'Key Vault Secrets User: resolve the JWT_SIGNING_KEYS Key Vault reference.'
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '4633458b-17de-408a-b874-0445c86b69e6')
-    principalId: appPrincipalId
+    principalId: appIdentity.properties.principalId
     principalType: 'ServicePrincipal'
   }
 }
@@ -56,6 +63,9 @@ resource secretsOfficer 'Microsoft.Authorization/roleAssignments@2022-04-01' = i
   }
 }
 
+// 2021-05-01-preview is the newest diagnosticSettings version and the only one with this shape
+// (categoryGroup, a named setting); the one GA version, 2016-09-01, is the legacy per-service form.
+#disable-next-line use-recent-api-versions
 resource audit 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
   name: 'audit-to-log-analytics'
   scope: vault

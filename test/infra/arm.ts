@@ -77,7 +77,8 @@ export function resources(main: JsonObject): Resource[] {
   const all: Resource[] = [];
   const collect = (module: string, scope: Scope): void => {
     for (const body of resourceList(scope.template)) {
-      if (body.type === 'Microsoft.Resources/deployments') continue;
+      // `existing` references (languageVersion 2.0 keeps them) are read, never deployed.
+      if (body.type === 'Microsoft.Resources/deployments' || body.existing === true) continue;
       all.push({
         module,
         type: str(body.type, 'resource type'),

@@ -8,10 +8,11 @@
  * Where Bicep cannot be installed (no NuGet source carrying it), the checks are skipped with a
  * warning, unless WAITLIST_REQUIRE_BICEP=1 (set in CI), which turns that into a failure.
  */
-import { access, cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it, type TestContext } from 'vitest';
+import { writeApimOpenApi } from '../../scripts/openapi-apim.js';
 import { containerDefinitions } from '../../src/adapters/cosmos/client.js';
 import { settingsReference } from '../../src/config.js';
 import { smsDeliveryReportEventType, smsDeliveryReports } from '../../src/functions/delivery-reports.js';
@@ -31,17 +32,11 @@ interface Compiled {
   readonly parameterFiles: Readonly<Record<string, JsonObject>>;
   /** Bicep's output per command, which must hold no diagnostic. */
   readonly outputs: ReadonlyMap<string, string>;
-  readonly openApiStubbed: boolean;
+  /** Bicep files `bicep format` would change. */
+  readonly unformatted: readonly string[];
 }
 
 let compiled: Compiled | undefined;
-
-async function exists(path: string): Promise<boolean> {
-  return access(path).then(
-    () => true,
-    () => false,
-  );
-}
 
 async function bicepFiles(dir: string): Promise<string[]> {
   const found: string[] = [];
@@ -62,26 +57,19 @@ beforeAll(async () => {
     return;
   }
 
-  // Built from a copy so no ARM JSON lands in the repository, and so a missing OpenAPI document
-  // (owned by the API work) can be stood in for without touching openapi/.
+  // Built from a copy so no ARM JSON lands in the repository. APIM imports the 3.0 rendition of the
+  // contract, made here as `npm run openapi:apim` makes it before a deployment.
   const work = await mkdtemp(join(tmpdir(), 'waitlist-bicep-'));
   try {
     await cp(join(repoRoot, 'infra'), join(work, 'infra'), { recursive: true });
     await mkdir(join(work, 'openapi'));
     await mkdir(join(work, 'out'));
-    const openApi = join(repoRoot, 'openapi', 'openapi.json');
-    const openApiStubbed = !(await exists(openApi));
-    if (openApiStubbed) {
-      console.warn('openapi/openapi.json does not exist yet: building with a stub document (deployments need the real one).');
-      await writeFile(join(work, 'openapi', 'openapi.json'), JSON.stringify({ openapi: '3.1.0', info: { title: 'Waitlist', version: '0.0.0' }, paths: {} }));
-    } else {
-      await cp(openApi, join(work, 'openapi', 'openapi.json'));
-    }
+    await writeApimOpenApi(join(repoRoot, 'openapi', 'openapi.json'), join(work, 'openapi', 'openapi.apim.json'));
 
     const infra = join(work, 'infra');
     const env = { ...process.env, AZURE_ENV_NAME: 'ci', AZURE_LOCATION: 'westeurope' };
     const commands: [string, string[]][] = [];
-    for (const file of await bicepFiles(infra)) commands.push([`lint ${file.slice(infra.length + 1)}`, ['lint', file]]);
+    commands.push(['lint **/*.bicep', ['lint', '--pattern', `${infra}/**/*.bicep`]]);
     commands.push(['build main.bicep', ['build', join(infra, 'main.bicep'), '--outfile', join(work, 'out', 'main.json')]]);
     commands.push(['build delivery-reports.bicep', ['build', join(infra, 'delivery-reports.bicep'), '--outfile', join(work, 'out', 'delivery-reports.json')]]);
     const parameterFiles = (await readdir(infra)).filter((name) => name.endsWith('.bicepparam')).sort();
@@ -101,13 +89,22 @@ beforeAll(async () => {
       });
     }
 
+    // The formatter decides layout: format the copy, then list the files it changed.
+    const format = await run('bash', [bicepScript, 'format', '--pattern', `${infra}/**/*.bicep`], { env });
+    if (format.code !== 0) throw new Error(`bicep format failed:\n${format.output}`);
+    const unformatted: string[] = [];
+    for (const file of await bicepFiles(infra)) {
+      const name = file.slice(work.length + 1);
+      if ((await readFile(file, 'utf8')) !== (await readFile(join(repoRoot, name), 'utf8'))) unformatted.push(name);
+    }
+
     const readJson = async (path: string): Promise<JsonObject> => obj(JSON.parse(await readFile(path, 'utf8')) as Json, path);
     compiled = {
       main: await readJson(join(work, 'out', 'main.json')),
       deliveryReports: await readJson(join(work, 'out', 'delivery-reports.json')),
       parameterFiles: Object.fromEntries(await Promise.all(parameterFiles.map(async (name) => [name, await readJson(join(work, 'out', `${name}.json`))] as const))),
       outputs,
-      openApiStubbed,
+      unformatted,
     };
   } finally {
     await rm(work, { recursive: true, force: true });
@@ -127,11 +124,32 @@ const byType = (all: readonly Resource[], type: string): Resource[] => all.filte
 describe('bicep build and lint', () => {
   it('builds and lints every entry point with zero errors and zero warnings', (ctx) => {
     const { outputs } = built(ctx);
-    expect(outputs.size).toBeGreaterThan(10);
+    expect([...outputs.keys()]).toEqual(
+      expect.arrayContaining(['lint **/*.bicep', 'build main.bicep', 'build delivery-reports.bicep', 'build-params main.dev.bicepparam', 'build-params main.prod.bicepparam']),
+    );
     for (const [label, output] of outputs) {
       expect(output.startsWith('exit '), `${label} failed:\n${output}`).toBe(false);
       const diagnostics = output.split('\n').filter((line) => diagnosticPattern.test(line));
       expect(diagnostics, `${label} reported diagnostics`).toEqual([]);
+    }
+  });
+
+  it('lays every file out as bicep format does', (ctx) => {
+    expect(built(ctx).unformatted, 'run: bash scripts/bicep.sh format --pattern "infra/**/*.bicep"').toEqual([]);
+  });
+
+  it('turns every core analyzer rule to error, and silences a finding only with a reason beside it', async () => {
+    const config = obj(JSON.parse(await readFile(join(repoRoot, 'infra', 'bicepconfig.json'), 'utf8')) as Json, 'bicepconfig.json');
+    const rules = obj(obj(obj(config.analyzers, 'analyzers').core, 'core').rules, 'rules');
+    // No registry modules, so there is no module version to keep recent.
+    const off = ['use-recent-module-versions'];
+    expect(Object.keys(rules)).toEqual(expect.arrayContaining(['use-recent-api-versions', 'use-user-defined-types', 'what-if-short-circuiting', 'no-unused-params', ...off]));
+    for (const [rule, setting] of Object.entries(rules)) expect(obj(setting, rule).level, rule).toBe(off.includes(rule) ? 'off' : 'error');
+    for (const file of await bicepFiles(join(repoRoot, 'infra'))) {
+      const lines = (await readFile(file, 'utf8')).split('\n');
+      lines.forEach((line, i) => {
+        if (line.trimStart().startsWith('#disable')) expect(lines[i - 1]?.trimStart().startsWith('//'), `${file}:${i + 1} needs a comment saying why`).toBe(true);
+      });
     }
   });
 
@@ -263,14 +281,23 @@ describe('role assignments', () => {
     smsEventsTopic: [`delivery-reports:${role.blobDataContributor}`],
   };
 
+  /** The user-assigned identity a principalId reads, as `reference('<symbol>').principalId` of an existing resource. */
+  function identityNameBehind(resource: Resource): Json | undefined {
+    const symbol = /^\[reference\('(\w+)'\)\.principalId\]$/.exec(text(resource.properties.principalId))?.[1];
+    const declared = isObject(resource.scope.template.resources) ? resource.scope.template.resources[symbol ?? ''] : undefined;
+    if (!isObject(declared) || declared.type !== 'Microsoft.ManagedIdentity/userAssignedIdentities') return undefined;
+    return resolved(resource, declared.name);
+  }
+
   function principalOf(main: JsonObject, resource: Resource): string {
     if (resource.module === 'delivery-reports' && /^\[reference\(.*'full'\)\.identity\.principalId\]$/.test(text(resource.properties.principalId))) return 'smsEventsTopic';
+    const identity = modules(main).get('identity');
+    const appIdentityName = identity === undefined ? undefined : resolved(identity, "[parameters('name')]");
+    if (appIdentityName !== undefined && identityNameBehind(resource) === appIdentityName) return 'app';
     const param = parameterName(resource.properties.principalId);
-    expect(param, `${resource.module} ${resource.type} principalId must be a module parameter`).toBeDefined();
     const passed = modules(main).get(resource.module)?.parameters[param ?? ''];
-    if (typeof passed === 'string' && /'identity'.*\.outputs\.principalId\.value\]$/.test(passed)) return 'app';
     if (passed === "[parameters('deployerPrincipalId')]") return 'deployer';
-    return `unknown (${text(passed)})`;
+    return `unknown (${text(resource.properties.principalId)} = ${text(passed)})`;
   }
 
   it('grants each principal only the roles on its allow-list, each at a resource scope', (ctx) => {
@@ -445,7 +472,9 @@ describe('SMS delivery reports', () => {
     expect(topic?.body).toMatchObject({ location: 'global', identity: { type: 'SystemAssigned' } });
     expect(topic?.properties.topicType).toBe('Microsoft.Communication.CommunicationServices');
     expect(text(topic?.properties.source)).toContain('Microsoft.Communication/communicationServices');
-    expect(text(modules(main).get('delivery-reports')?.parameters.communicationName)).toMatch(/'sms'.*outputs\.name\.value/);
+    const deliveryReports = modules(main).get('delivery-reports');
+    const sms = modules(main).get('sms');
+    expect(deliveryReports && resolved(deliveryReports, "[parameters('communicationName')]")).toBe(sms && resolved(sms, "[parameters('name')]"));
   });
 
   it('declares no event subscription in main.bicep, which runs before the function exists', (ctx) => {
