@@ -158,7 +158,6 @@ resource functionApp 'Microsoft.Web/sites@2025-03-01' = {
     siteConfig: {
       minTlsVersion: '1.2'
       scmMinTlsVersion: '1.2'
-      ftpsState: 'Disabled'
       http20Enabled: true
       ipSecurityRestrictionsDefaultAction: 'Deny'
       ipSecurityRestrictions: concat(gatewayRules, [eventGridRule])
@@ -226,6 +225,9 @@ resource functionApp 'Microsoft.Web/sites@2025-03-01' = {
 resource ftpCredentials 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2025-03-01' = {
   parent: functionApp
   name: 'ftp'
+  // Missing from the type data, but ARM refuses the policy without it (Azure/bicep-types-az#1526).
+  #disable-next-line BCP187
+  location: location
   properties: {
     allow: false
   }
@@ -234,6 +236,9 @@ resource ftpCredentials 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@
 resource scmCredentials 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2025-03-01' = {
   parent: functionApp
   name: 'scm'
+  // As for ftpCredentials.
+  #disable-next-line BCP187
+  location: location
   properties: {
     allow: false
   }

@@ -115,7 +115,7 @@ resource staffSpa 'Microsoft.ApiManagement/service/products@2024-05-01' = {
     subscriptionRequired: true
     approvalRequired: true
     subscriptionsLimit: 1
-    state: 'notPublished'
+    state: 'published'
   }
 }
 

