@@ -1,7 +1,7 @@
 // Azure Communication Services sends the "your table is ready" SMS. Access keys are disabled; the
 // app authenticates with its identity. The sender number is bought in the portal or with the
 // phone numbers SDK (numbers cannot be declared in Bicep) and passed in as a parameter.
-import { resourceTags } from 'types.bicep'
+import { resourceTags, smsSenderRoleName } from 'types.bicep'
 
 param name string
 param dataLocation string
@@ -24,15 +24,14 @@ resource communication 'Microsoft.Communication/communicationServices@2025-05-01
   }
 }
 
-// Communication Services has no data-plane role for SMS; Microsoft's documented role for
-// Entra-authenticated SmsClient calls is Contributor. It is scoped to this one resource, so the
-// identity can manage nothing else.
+// The custom role of infra/roles.bicep (read and write on a Communication Services resource, the
+// narrowest rights its SMS data plane accepts from Entra ID callers), on this one resource only.
 resource smsSender 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(communication.id, appIdentity.id, 'b24988ac-6180-42a0-ab88-20f7382dd24c')
+  name: guid(communication.id, appIdentity.id, smsSenderRoleName(subscription().id))
   scope: communication
   properties: {
-    description: 'Contributor on the Communication Services resource only: send SMS with Entra ID.'
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', 'b24988ac-6180-42a0-ab88-20f7382dd24c')
+    description: 'Waitlist SMS Sender on this Communication Services resource only: send SMS with Entra ID.'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', smsSenderRoleName(subscription().id))
     principalId: appIdentity.properties.principalId
     principalType: 'ServicePrincipal'
   }

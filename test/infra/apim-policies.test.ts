@@ -106,10 +106,10 @@ describe('rate limit and quota counters', () => {
       const policies = await parse(file);
       for (const limit of [...find(policies, 'rate-limit-by-key'), ...find(policies, 'quota-by-key')]) {
         const key = limit['@counter-key'];
-        expect(typeof key, `${file}: counter-key`).toBe('string');
+        if (typeof key !== 'string') throw new Error(`${file}: a by-key limit without a counter-key`);
         // The first "<scope>:" literal the key is built on, e.g. @("auth:" + context.Request.IpAddress).
-        const prefix = /"([a-z-]+):"\s*\+/.exec(String(key))?.[1];
-        expect(prefix, `${file}: counter-key ${String(key)} must start with a "<scope>:" literal`).toBeDefined();
+        const prefix = /"([a-z-]+):"\s*\+/.exec(key)?.[1];
+        expect(prefix, `${file}: counter-key ${key} must start with a "<scope>:" literal`).toBeDefined();
         prefixes.push(String(prefix));
       }
     }

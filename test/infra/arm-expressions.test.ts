@@ -41,6 +41,9 @@ describe('ARM expression resolver', () => {
     expect(resolve("[concat('it''s ', 'one', string(2))]", main)).toBe("it's one2");
     expect(resolve("[concat(variables('rules'), createArray())]", main)).toBe("[concat(variables('rules'), createArray())]");
     expect(resolve('[[not an expression]', main)).toBe('[not an expression]');
+    expect(resolve("[subscriptionResourceId('Microsoft.Authorization/roleDefinitions', __bicep.roleName(subscription().id))]", main)).toBe(
+      "[subscriptionResourceId('Microsoft.Authorization/roleDefinitions', __bicep.roleName(subscription().id))]",
+    );
     expect(resolve({ list: ["[variables('names').apim]", 1, true] }, main)).toEqual({ list: ['apim-fixed', 1, true] });
   });
 });

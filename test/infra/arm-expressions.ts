@@ -34,7 +34,7 @@ const isRecord = (value: Value | undefined): value is JsonObject => typeof value
 
 function tokenize(source: string): string[] {
   const tokens: string[] = [];
-  const pattern = /\s*('(?:[^']|'')*'|-?\d+(?:\.\d+)?|[A-Za-z_$][\w$]*|[(),.[\]])/y;
+  const pattern = /\s*('(?:[^']|'')*'|-?\d+(?:\.\d+)?|[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+(?=\s*\()|[A-Za-z_$][\w$]*|[(),.[\]])/y;
   let match: RegExpExecArray | null;
   while (pattern.lastIndex < source.length && (match = pattern.exec(source)) !== null) tokens.push(String(match[1]));
   if (pattern.lastIndex < source.trimEnd().length) throw new Error(`cannot read ARM expression ${source}`);
@@ -52,6 +52,7 @@ function parse(source: string): Node {
     const token = next();
     if (token.startsWith("'")) return { kind: 'literal', value: token.slice(1, -1).replaceAll("''", "'") };
     if (/^-?\d/.test(token)) return { kind: 'literal', value: Number(token) };
+    // A user-defined function is called by its namespace, `__bicep.name(…)`: kept opaque.
     expect('(');
     const args: Node[] = [];
     while (tokens[at] !== ')') {

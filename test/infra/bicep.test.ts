@@ -29,6 +29,8 @@ interface Compiled {
   readonly main: JsonObject;
   /** infra/delivery-reports.bicep, the entry point deployed after the function code. */
   readonly deliveryReports: JsonObject;
+  /** infra/roles.bicep, the custom roles set up once per subscription. */
+  readonly roles: JsonObject;
   readonly parameterFiles: Readonly<Record<string, JsonObject>>;
   /** Bicep's output per command, which must hold no diagnostic. */
   readonly outputs: ReadonlyMap<string, string>;
@@ -71,6 +73,7 @@ beforeAll(async () => {
     const commands: [string, string[]][] = [];
     commands.push(['lint **/*.bicep', ['lint', '--pattern', `${infra}/**/*.bicep`]]);
     commands.push(['build main.bicep', ['build', join(infra, 'main.bicep'), '--outfile', join(work, 'out', 'main.json')]]);
+    commands.push(['build roles.bicep', ['build', join(infra, 'roles.bicep'), '--outfile', join(work, 'out', 'roles.json')]]);
     commands.push(['build delivery-reports.bicep', ['build', join(infra, 'delivery-reports.bicep'), '--outfile', join(work, 'out', 'delivery-reports.json')]]);
     const parameterFiles = (await readdir(infra)).filter((name) => name.endsWith('.bicepparam')).sort();
     for (const name of parameterFiles) {
@@ -102,6 +105,7 @@ beforeAll(async () => {
     compiled = {
       main: await readJson(join(work, 'out', 'main.json')),
       deliveryReports: await readJson(join(work, 'out', 'delivery-reports.json')),
+      roles: await readJson(join(work, 'out', 'roles.json')),
       parameterFiles: Object.fromEntries(await Promise.all(parameterFiles.map(async (name) => [name, await readJson(join(work, 'out', `${name}.json`))] as const))),
       outputs,
       unformatted,
@@ -125,7 +129,7 @@ describe('bicep build and lint', () => {
   it('builds and lints every entry point with zero errors and zero warnings', (ctx) => {
     const { outputs } = built(ctx);
     expect([...outputs.keys()]).toEqual(
-      expect.arrayContaining(['lint **/*.bicep', 'build main.bicep', 'build delivery-reports.bicep', 'build-params main.dev.bicepparam', 'build-params main.prod.bicepparam']),
+      expect.arrayContaining(['lint **/*.bicep', 'build main.bicep', 'build roles.bicep', 'build delivery-reports.bicep', 'build-params main.dev.bicepparam', 'build-params main.prod.bicepparam']),
     );
     for (const [label, output] of outputs) {
       expect(output.startsWith('exit '), `${label} failed:\n${output}`).toBe(false);
@@ -288,7 +292,8 @@ describe('role assignments', () => {
     keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6',
     keyVaultSecretsOfficer: 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7',
     metricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb',
-    contributor: 'b24988ac-6180-42a0-ab88-20f7382dd24c',
+    // The custom role of infra/roles.bicep, named by a function both templates share.
+    smsSender: '__bicep.smsSenderRoleName(subscription().id)',
     cosmosDataContributor: '00000000-0000-0000-0000-000000000002',
   } as const;
 
@@ -302,8 +307,8 @@ describe('role assignments', () => {
       `messaging:${role.serviceBusReceiver}`,
       `keyvault:${role.keyVaultSecretsUser}`,
       `monitoring:${role.metricsPublisher}`,
-      // Communication Services has no SMS data role; Contributor is limited to that one resource.
-      `sms:${role.contributor}`,
+      // Communication Services has no SMS data role; read and write on that one resource, not Contributor.
+      `sms:${role.smsSender}`,
       `db:${role.cosmosDataContributor}`,
     ],
     deployer: [`keyvault:${role.keyVaultSecretsOfficer}`],
@@ -338,7 +343,7 @@ describe('role assignments', () => {
     const granted: string[] = [];
     for (const assignment of assignments) {
       const definition = str(assignment.properties.roleDefinitionId, 'roleDefinitionId');
-      const guid = [...definition.matchAll(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g)].at(-1)?.[0];
+      const guid = definition.includes(role.smsSender) ? role.smsSender : [...definition.matchAll(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g)].at(-1)?.[0];
       const principal = principalOf(main, assignment);
       const entry = `${assignment.module}:${text(guid)}`;
       expect(principal in allowed ? allowed[principal as keyof typeof allowed] : [], `${principal} may not hold ${entry}`).toContain(entry);
@@ -351,6 +356,37 @@ describe('role assignments', () => {
       granted.push(`${principal}:${entry}`);
     }
     expect(new Set(granted).size).toBe(granted.length);
+  });
+});
+
+describe('the SMS sender role', () => {
+  it('allows read and write on Communication Services and nothing else, defined apart from main.bicep', (ctx) => {
+    const { main, roles } = built(ctx);
+    const definitions = byType(resources(roles), 'Microsoft.Authorization/roleDefinitions');
+    expect(definitions).toHaveLength(1);
+    const [definition] = definitions;
+    expect(definition?.name).toBe('[__bicep.smsSenderRoleName(subscription().id)]');
+    expect(definition?.properties).toMatchObject({
+      type: 'CustomRole',
+      permissions: [
+        {
+          actions: ['Microsoft.Communication/CommunicationServices/Read', 'Microsoft.Communication/CommunicationServices/Write'],
+          notActions: [],
+          dataActions: [],
+          notDataActions: [],
+        },
+      ],
+      assignableScopes: ['[subscription().id]'],
+    });
+    // The deploying identity may assign roles but never define one.
+    expect(byType(resources(main), 'Microsoft.Authorization/roleDefinitions')).toEqual([]);
+    const nameFunction = (template: JsonObject | undefined): Json | undefined => {
+      const namespaces = Array.isArray(template?.functions) ? template.functions.filter(isObject) : [];
+      const members = namespaces.map((namespace) => obj(namespace.members, 'members').smsSenderRoleName).filter(isObject);
+      return members[0]?.output;
+    };
+    expect(nameFunction(roles)).toEqual({ type: 'string', value: "[guid(parameters('subscriptionId'), 'waitlist-sms-sender')]" });
+    expect(nameFunction(modules(main).get('sms')?.template)).toEqual(nameFunction(roles));
   });
 });
 
