@@ -2,23 +2,16 @@
  * The OpenAPI 3.0.3 rendition API Management imports (scripts/openapi-apim.ts): valid 3.0, free of
  * the 3.1 forms APIM's import rejects, and the same API as openapi/openapi.json.
  */
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toApimOpenApi, writeApimOpenApi, type JsonObject } from '../../scripts/openapi-apim.js';
+import { redoclyLint } from '../support/redocly.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const cli = fileURLToPath(new URL('../../node_modules/@redocly/cli/bin/cli.js', import.meta.url));
 const contract = join(root, 'openapi', 'openapi.json');
-
-interface LintReport {
-  readonly totals: { readonly errors: number; readonly warnings: number; readonly ignored: number };
-  readonly problems: readonly { readonly ruleId: string; readonly severity: string; readonly message: string; readonly location: readonly { readonly pointer: string }[] }[];
-}
 
 interface Document {
   readonly openapi: string;
@@ -67,20 +60,9 @@ describe('the OpenAPI rendition for API Management', () => {
   });
 
   it('passes redocly lint as OpenAPI 3.0 (recommended rules, redocly.yaml) with no errors or warnings', async () => {
-    const run = promisify(execFile);
-    const result = await run(process.execPath, [cli, 'lint', target, '--config', 'redocly.yaml', '--format', 'json'], {
-      cwd: root,
-      env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true', NO_COLOR: '1' },
-      maxBuffer: 16 * 1024 * 1024,
-    }).catch((error: unknown) => {
-      // A lint error exits non-zero; the report on stdout still says why.
-      const failed = error as { stdout?: string; stderr?: string };
-      return { stdout: failed.stdout ?? '', stderr: failed.stderr ?? '' };
-    });
-    const report = JSON.parse(result.stdout) as LintReport;
-    const problems = report.problems.map((p) => `${p.severity} ${p.ruleId} at ${p.location.map((l) => l.pointer).join(', ')}: ${p.message}`);
+    const { problems, totals } = await redoclyLint(target);
     expect(problems).toEqual([]);
-    expect(report.totals).toEqual({ errors: 0, warnings: 0, ignored: 0 });
+    expect(totals).toEqual({ errors: 0, warnings: 0, ignored: 0 });
   }, 60_000);
 
   it('lists the same operations and component schemas as the contract', () => {

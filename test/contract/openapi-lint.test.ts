@@ -1,29 +1,8 @@
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { expect, it } from 'vitest';
-
-const root = fileURLToPath(new URL('../../', import.meta.url));
-const cli = fileURLToPath(new URL('../../node_modules/@redocly/cli/bin/cli.js', import.meta.url));
-
-interface LintReport {
-  readonly totals: { readonly errors: number; readonly warnings: number; readonly ignored: number };
-  readonly problems: readonly { readonly ruleId: string; readonly severity: string; readonly message: string; readonly location: readonly { readonly pointer: string }[] }[];
-}
+import { redoclyLint } from '../support/redocly.js';
 
 it('passes redocly lint (recommended rules, redocly.yaml) with no errors or warnings', async () => {
-  const run = promisify(execFile);
-  const result = await run(process.execPath, [cli, 'lint', 'openapi/openapi.json', '--config', 'redocly.yaml', '--format', 'json'], {
-    cwd: root,
-    env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true', NO_COLOR: '1' },
-    maxBuffer: 16 * 1024 * 1024,
-  }).catch((error: unknown) => {
-    // A lint error exits non-zero; the report on stdout still says why.
-    const failed = error as { stdout?: string; stderr?: string };
-    return { stdout: failed.stdout ?? '', stderr: failed.stderr ?? '' };
-  });
-  const report = JSON.parse(result.stdout) as LintReport;
-  const problems = report.problems.map((p) => `${p.severity} ${p.ruleId} at ${p.location.map((l) => l.pointer).join(', ')}: ${p.message}`);
+  const { problems, totals } = await redoclyLint('openapi/openapi.json');
   expect(problems).toEqual([]);
-  expect(report.totals).toEqual({ errors: 0, warnings: 0, ignored: 0 });
+  expect(totals).toEqual({ errors: 0, warnings: 0, ignored: 0 });
 }, 60_000);
