@@ -23,7 +23,14 @@ export default tseslint.config(
   {
     files: ['src/domain/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['@azure/*', 'node:*', '../adapters/*', '../functions/*'], message: 'src/domain is pure: no Azure SDKs, no I/O.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['@azure/*', 'node:*', '../adapters/*', '../functions/*'], message: 'src/domain is pure: no Azure SDKs, no I/O.' },
+          ],
+        },
+      ],
     },
   },
 );

@@ -17,7 +17,11 @@ export async function benchApi(): Promise<void> {
   try {
     const { headers, waiteesUrl: path, waitlistId } = await demoOwner(stack);
     for (let i = 0; i < partiesInLine; i++) {
-      const added = await fetch(path, { method: 'POST', headers, body: JSON.stringify({ name: `Party ${i}`, partySize: 1 + (i % 6), phone: '+14155550123' }) });
+      const added = await fetch(path, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ name: `Party ${i}`, partySize: 1 + (i % 6), phone: '+14155550123' }),
+      });
       if (added.status !== 201) throw new Error(`seeding failed: ${added.status}`);
     }
     const viaApi = async () => {
@@ -36,7 +40,9 @@ export async function benchApi(): Promise<void> {
 
     const line = (label: string, times: number[], rps: number) =>
       `${label.padEnd(26)} p50 ${fmt(percentile(times, 50), 2).padStart(7)} ms   p99 ${fmt(percentile(times, 99), 2).padStart(7)} ms   ${fmt(rps, 0).padStart(6)} req/s`;
-    console.log(`GET waitees (${partiesInLine} parties, page of ${pageSize}; ${sequentialRequests} sequential, ${throughputRequests} at concurrency ${concurrency})`);
+    console.log(
+      `GET waitees (${partiesInLine} parties, page of ${pageSize}; ${sequentialRequests} sequential, ${throughputRequests} at concurrency ${concurrency})`,
+    );
     console.log(line('  API via local host', apiTimes, apiRps));
     console.log(line('  direct SDK query', sdkTimes, sdkRps));
     console.log(

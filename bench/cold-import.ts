@@ -22,5 +22,7 @@ export function benchColdImport(): void {
   }
   const baseMedian = median(baseline);
   const appMedian = median(app);
-  console.log(`cold import   node -e 0: ${fmt(baseMedian)} ms   function app: ${fmt(appMedian)} ms   ratio ${fmt(appMedian / baseMedian, 2)}x   (+${fmt(appMedian - baseMedian)} ms, median of ${runs} fresh processes each)`);
+  console.log(
+    `cold import   node -e 0: ${fmt(baseMedian)} ms   function app: ${fmt(appMedian)} ms   ratio ${fmt(appMedian / baseMedian, 2)}x   (+${fmt(appMedian - baseMedian)} ms, median of ${runs} fresh processes each)`,
+  );
 }

@@ -16,7 +16,9 @@ const consumerCount = 500;
 /** Stored parties for the sweep's two runs; BENCH_SWEEP_SIZES overrides (two numbers). */
 const sweepSizes = (process.env.BENCH_SWEEP_SIZES ?? '1000,100000').split(',').map(Number);
 if (sweepSizes.length !== 2 || sweepSizes.some((n) => !Number.isInteger(n) || n < dueCount)) {
-  throw new Error(`BENCH_SWEEP_SIZES must be two whole numbers of stored parties, each at least ${dueCount} (the due ones among them), e.g. 1000,100000`);
+  throw new Error(
+    `BENCH_SWEEP_SIZES must be two whole numbers of stored parties, each at least ${dueCount} (the due ones among them), e.g. 1000,100000`,
+  );
 }
 const quiet = () => undefined;
 
@@ -34,23 +36,38 @@ async function benchNotifyLatency(stack: LocalStack): Promise<void> {
   const samples: number[] = [];
   for (let i = 0; i < notifyCount; i++) {
     const phone = `+1415${String(5_000_000 + i).padStart(7, '0')}`;
-    const party = (await (await fetch(path, { method: 'POST', headers, body: JSON.stringify({ name: `P${i}`, phone, partySize: 2 }) })).json()) as { id: string };
+    const party = (await (
+      await fetch(path, { method: 'POST', headers, body: JSON.stringify({ name: `P${i}`, phone, partySize: 2 }) })
+    ).json()) as { id: string };
     const started = performance.now();
     await fetch(`${path}/${party.id}/notify`, { method: 'POST', headers });
     await waitFor(() => stack.sms.outbox().some((m) => m.to === phone), 10_000);
     samples.push(performance.now() - started);
     await fetch(`${path}/${party.id}/seat`, { method: 'POST', headers });
   }
-  console.log(`notify → SMS outbox (${notifyCount} notifications)   p50 ${fmt(percentile(samples, 50), 1)} ms   p99 ${fmt(percentile(samples, 99), 1)} ms`);
+  console.log(
+    `notify → SMS outbox (${notifyCount} notifications)   p50 ${fmt(percentile(samples, 50), 1)} ms   p99 ${fmt(percentile(samples, 99), 1)} ms`,
+  );
 }
 
 function storedWaitee(waitlistId: string, restaurantId: string, pagingDueAt: string | null): Waitee {
   const now = new Date().toISOString();
   const party = joinLine({
-    id: randomUUID(), waitlistId, restaurantId, name: 'Stored', phone: '+14155550123', partySize: 2, notes: null,
-    source: 'staff', customerId: null, statusToken: randomUUID(), joinedAt: now,
+    id: randomUUID(),
+    waitlistId,
+    restaurantId,
+    name: 'Stored',
+    phone: '+14155550123',
+    partySize: 2,
+    notes: null,
+    source: 'staff',
+    customerId: null,
+    statusToken: randomUUID(),
+    joinedAt: now,
   });
-  return pagingDueAt === null ? { ...party, gettingCloseSent: true } : { ...party, status: 'notified', notifiedAt: now, pagingDueAt, pagingStage: 're-page', gettingCloseSent: true };
+  return pagingDueAt === null
+    ? { ...party, gettingCloseSent: true }
+    : { ...party, status: 'notified', notifiedAt: now, pagingDueAt, pagingStage: 're-page', gettingCloseSent: true };
 }
 
 /** The producer's sweep with the same number of due parties among few or many stored ones. */
@@ -61,7 +78,9 @@ async function benchSweep(): Promise<void> {
     try {
       const demo = stack.demo;
       if (demo === null) throw new Error('demo data missing');
-      const container = createCosmosClient(stack.services.config.cosmos).database(stack.services.config.cosmos.database).container('waitees');
+      const container = createCosmosClient(stack.services.config.cosmos)
+        .database(stack.services.config.cosmos.database)
+        .container('waitees');
       const past = new Date(Date.now() - 60_000).toISOString();
       const due = Array.from({ length: dueCount }, () => storedWaitee(demo.waitlistId, demo.restaurantId, past));
       let next = 0;

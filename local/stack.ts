@@ -46,7 +46,12 @@ export interface LocalStackOptions {
 }
 
 /** The queue as infra/ declares it (docs/deploy.md): the code relies on these properties. */
-export const notificationsQueue = { maxDeliveryCount: notificationsMaxDeliveryCount, duplicateDetectionWindowMs: 10 * 60_000, deadLetterOnExpiration: true, defaultTtlMs: 24 * 3_600_000 } as const;
+export const notificationsQueue = {
+  maxDeliveryCount: notificationsMaxDeliveryCount,
+  duplicateDetectionWindowMs: 10 * 60_000,
+  deadLetterOnExpiration: true,
+  defaultTtlMs: 24 * 3_600_000,
+} as const;
 
 /**
  * The whole product on loopback: embedded Cosmos DB, Service Bus and ACS SMS emulators, the app
@@ -63,7 +68,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const cosmos = await startCosmosEmulator();
     stops.push(() => cosmos.close());
     const queueName = process.env.NOTIFICATIONS_QUEUE ?? 'notifications';
-    const serviceBus = await startServiceBusEmulator({ queues: [{ name: queueName, ...notificationsQueue, lockDurationMs: options.lockDurationMs ?? 60_000 }] });
+    const serviceBus = await startServiceBusEmulator({
+      queues: [{ name: queueName, ...notificationsQueue, lockDurationMs: options.lockDurationMs ?? 60_000 }],
+    });
     stops.push(() => serviceBus.close());
     const sms = await startSmsEmulator({
       log: (line) => {
@@ -87,7 +94,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     stops.push(() => http.close());
     if (options.deliveryReportDelayMs !== undefined) {
       // What the Event Grid subscription in infra/delivery-reports.bicep does in Azure.
-      sms.reportDeliveriesTo({ endpointUrl: `${http.baseUrl}${eventGridWebhookPath}?functionName=${smsDeliveryReports.name}`, delayMs: options.deliveryReportDelayMs });
+      sms.reportDeliveriesTo({
+        endpointUrl: `${http.baseUrl}${eventGridWebhookPath}?functionName=${smsDeliveryReports.name}`,
+        delayMs: options.deliveryReportDelayMs,
+      });
     }
 
     const settings = await localAppSettings({

@@ -4,7 +4,10 @@ import { startLocalStack } from './stack.js';
 /** `npm start`: the product on 127.0.0.1 with its embedded local stack; Ctrl-C stops it cleanly. */
 async function main(): Promise<void> {
   const port = Number(process.env.PORT ?? 7071);
-  const stack = await startLocalStack({ port, deliveryReportDelayMs: 1000, log: (line) => {
+  const stack = await startLocalStack({
+    port,
+    deliveryReportDelayMs: 1000,
+    log: (line) => {
       console.log(line);
     },
   });
@@ -18,12 +21,16 @@ Waitlist is running on ${stack.baseUrl}
   Cosmos DB      ${stack.cosmos.endpoint} (embedded, in memory: data is gone when this stops)
   Service Bus    ${stack.serviceBus.connectionString.split(';')[0] ?? ''} (emulator)
   ACS SMS        ${stack.sms.endpoint} (emulator; delivery reports reach ${stack.baseUrl}/runtime/webhooks/eventgrid after 1 s)
-${demo === null ? '' : `
+${
+  demo === null
+    ? ''
+    : `
 Demo data
   owner          ${demo.ownerEmail} / ${demo.ownerPassword}
   restaurant     ${demo.restaurantId}
   waitlist       ${demo.waitlistId}
-`}
+`
+}
 Press Ctrl-C to stop.`);
   let stopping = false;
   const stop = (signal: string) => {
@@ -48,7 +55,8 @@ Press Ctrl-C to stop.`);
 
 main().catch((error: unknown) => {
   if (error instanceof ConfigError) console.error(error.message);
-  else if (error instanceof Error && 'code' in error && error.code === 'EADDRINUSE') console.error(`Port ${process.env.PORT ?? 7071} is in use. Stop the other process or set PORT.`);
+  else if (error instanceof Error && 'code' in error && error.code === 'EADDRINUSE')
+    console.error(`Port ${process.env.PORT ?? 7071} is in use. Stop the other process or set PORT.`);
   else console.error(error);
   process.exit(1);
 });

@@ -66,19 +66,44 @@ export async function createLocalTls(options: LocalTlsOptions = {}): Promise<Loc
   // P-256 keys: generated in milliseconds, unlike RSA, and accepted by Node's TLS stack.
   await openssl(['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', path('ca.key')]);
   await openssl([
-    'req', '-x509', '-new', '-key', path('ca.key'), '-sha256', '-days', days,
-    '-subj', '/CN=Waitlist local development CA',
-    '-addext', 'basicConstraints = critical, CA:TRUE, pathlen:0',
-    '-addext', 'keyUsage = critical, keyCertSign, cRLSign',
-    '-out', path('ca.pem'),
+    'req',
+    '-x509',
+    '-new',
+    '-key',
+    path('ca.key'),
+    '-sha256',
+    '-days',
+    days,
+    '-subj',
+    '/CN=Waitlist local development CA',
+    '-addext',
+    'basicConstraints = critical, CA:TRUE, pathlen:0',
+    '-addext',
+    'keyUsage = critical, keyCertSign, cRLSign',
+    '-out',
+    path('ca.pem'),
   ]);
   await openssl(['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', path('server.key')]);
   await openssl(['req', '-new', '-key', path('server.key'), '-subj', '/CN=localhost', '-out', path('server.csr')]);
   await writeFile(path('server.ext'), serverExtensions);
   await openssl([
-    'x509', '-req', '-in', path('server.csr'), '-CA', path('ca.pem'), '-CAkey', path('ca.key'),
-    '-set_serial', `0x${randomBytes(16).toString('hex')}`, '-sha256', '-days', days,
-    '-extfile', path('server.ext'), '-out', path('server.pem'),
+    'x509',
+    '-req',
+    '-in',
+    path('server.csr'),
+    '-CA',
+    path('ca.pem'),
+    '-CAkey',
+    path('ca.key'),
+    '-set_serial',
+    `0x${randomBytes(16).toString('hex')}`,
+    '-sha256',
+    '-days',
+    days,
+    '-extfile',
+    path('server.ext'),
+    '-out',
+    path('server.pem'),
   ]);
 
   const caCert = await readFile(path('ca.pem'), 'utf8');

@@ -24,7 +24,10 @@ function walkSchema(schema: Json | undefined, pointer: string, visit: (schema: J
   }
   for (const key of ['allOf', 'anyOf', 'oneOf']) {
     const list = schema[key];
-    if (Array.isArray(list)) list.forEach((item, index) => { walkSchema(item, `${pointer}/${key}/${index}`, visit); });
+    if (Array.isArray(list))
+      list.forEach((item, index) => {
+        walkSchema(item, `${pointer}/${key}/${index}`, visit);
+      });
   }
   const properties = schema.properties;
   if (isObject(properties)) {
@@ -44,7 +47,9 @@ function walkSchemas(document: Json, visit: (schema: JsonObject, pointer: string
   }
   const findSchemaKeys = (node: Json, pointer: string): void => {
     if (Array.isArray(node)) {
-      node.forEach((item, index) => { findSchemaKeys(item, `${pointer}/${index}`); });
+      node.forEach((item, index) => {
+        findSchemaKeys(item, `${pointer}/${index}`);
+      });
     } else if (isObject(node)) {
       for (const [key, value] of Object.entries(node)) {
         if (key === 'schema') walkSchema(value, `${pointer}/schema`, visit);
@@ -78,7 +83,10 @@ function finishDownConversion(document: JsonObject): void {
     }
     // JSON Schema 2020-12 made these numbers; 3.0 has boolean flags on minimum/maximum, and APIM
     // rejects the numeric form. The converter leaves them as they are.
-    for (const [exclusive, bound] of [['exclusiveMinimum', 'minimum'], ['exclusiveMaximum', 'maximum']] as const) {
+    for (const [exclusive, bound] of [
+      ['exclusiveMinimum', 'minimum'],
+      ['exclusiveMaximum', 'maximum'],
+    ] as const) {
       const limit = schema[exclusive];
       const inclusive = schema[bound];
       if (typeof limit !== 'number') continue;

@@ -17,23 +17,129 @@ export interface SettingReference {
 }
 
 export const settingsReference: readonly SettingReference[] = [
-  { name: 'COSMOS_ENDPOINT', required: true, where: 'both', example: 'https://127.0.0.1:8081', description: 'Cosmos DB (NoSQL) account endpoint.' },
-  { name: 'COSMOS_DATABASE', required: false, where: 'both', example: 'waitlist', description: 'Cosmos DB database name (default `waitlist`).' },
-  { name: 'COSMOS_KEY', required: false, where: 'local', example: 'local-emulator-key', description: 'Account key, accepted only for an emulator on a loopback address. In Azure the app authenticates with its managed identity and local auth is disabled.' },
-  { name: 'AZURE_CLIENT_ID', required: false, where: 'azure', example: '00000000-0000-0000-0000-000000000000', description: 'Client id of the user-assigned managed identity used by `DefaultAzureCredential`.' },
-  { name: 'JWT_ISSUER', required: true, where: 'both', example: 'http://127.0.0.1:7071/api', description: 'The `iss` of access tokens; also the base of `/.well-known/openid-configuration`.' },
-  { name: 'JWT_AUDIENCE', required: true, where: 'both', example: 'api://waitlist', description: 'The `aud` of access tokens; APIM validate-jwt checks the same value.' },
-  { name: 'JWT_SIGNING_KEYS', required: true, where: 'both', example: '[{"kty":"EC","crv":"P-256","kid":"…","d":"…","x":"…","y":"…"}]', description: 'JSON array of ES256 private JWKs, each with a `kid`. The first signs; all are published in the JWKS (rotation). In Azure a Key Vault reference.' },
-  { name: 'ACCESS_TOKEN_TTL_SECONDS', required: false, where: 'both', example: '900', description: 'Access token lifetime in seconds (default 900).' },
-  { name: 'REFRESH_TOKEN_TTL_DAYS', required: false, where: 'both', example: '30', description: 'Refresh token family lifetime in days (default 30).' },
-  { name: 'PASSWORD_HASH_COST', required: false, where: 'both', example: '16', description: 'scrypt cost as log2(N) for new password hashes (default 16; 10–20). Existing hashes keep their own cost.' },
-  { name: 'STATUS_PAGE_BASE_URL', required: true, where: 'both', example: 'http://127.0.0.1:7071/api/v1/status/', description: 'Public base URL of the per-party status link sent by SMS; the token is appended.' },
-  { name: 'ServiceBusConnection__fullyQualifiedNamespace', required: false, where: 'azure', example: 'sb-waitlist-dev.servicebus.windows.net', description: 'Service Bus namespace, reached with the managed identity (the queue trigger reads the same setting).' },
-  { name: 'ServiceBusConnection', required: false, where: 'local', example: 'Endpoint=sb://127.0.0.1:5672;SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=SAS_KEY_VALUE;UseDevelopmentEmulator=true', description: 'Connection string, accepted only for the local emulator (UseDevelopmentEmulator=true). One of this or the namespace is required.' },
-  { name: 'NOTIFICATIONS_QUEUE', required: false, where: 'both', example: 'notifications', description: 'Service Bus queue of notifications to send (default `notifications`).' },
-  { name: 'ACS_ENDPOINT', required: false, where: 'azure', example: 'https://acs-waitlist-dev.communication.azure.com', description: 'Azure Communication Services endpoint, reached with the managed identity.' },
-  { name: 'ACS_CONNECTION_STRING', required: false, where: 'local', example: 'endpoint=http://127.0.0.1:7072/;accesskey=…', description: 'HMAC connection string, accepted only for a loopback SMS emulator. One of this or ACS_ENDPOINT is required.' },
-  { name: 'SMS_FROM_NUMBER', required: true, where: 'both', example: '+18005550100', description: 'The E.164 number (or alphanumeric sender id) texts are sent from.' },
+  {
+    name: 'COSMOS_ENDPOINT',
+    required: true,
+    where: 'both',
+    example: 'https://127.0.0.1:8081',
+    description: 'Cosmos DB (NoSQL) account endpoint.',
+  },
+  {
+    name: 'COSMOS_DATABASE',
+    required: false,
+    where: 'both',
+    example: 'waitlist',
+    description: 'Cosmos DB database name (default `waitlist`).',
+  },
+  {
+    name: 'COSMOS_KEY',
+    required: false,
+    where: 'local',
+    example: 'local-emulator-key',
+    description:
+      'Account key, accepted only for an emulator on a loopback address. In Azure the app authenticates with its managed identity and local auth is disabled.',
+  },
+  {
+    name: 'AZURE_CLIENT_ID',
+    required: false,
+    where: 'azure',
+    example: '00000000-0000-0000-0000-000000000000',
+    description: 'Client id of the user-assigned managed identity used by `DefaultAzureCredential`.',
+  },
+  {
+    name: 'JWT_ISSUER',
+    required: true,
+    where: 'both',
+    example: 'http://127.0.0.1:7071/api',
+    description: 'The `iss` of access tokens; also the base of `/.well-known/openid-configuration`.',
+  },
+  {
+    name: 'JWT_AUDIENCE',
+    required: true,
+    where: 'both',
+    example: 'api://waitlist',
+    description: 'The `aud` of access tokens; APIM validate-jwt checks the same value.',
+  },
+  {
+    name: 'JWT_SIGNING_KEYS',
+    required: true,
+    where: 'both',
+    example: '[{"kty":"EC","crv":"P-256","kid":"…","d":"…","x":"…","y":"…"}]',
+    description:
+      'JSON array of ES256 private JWKs, each with a `kid`. The first signs; all are published in the JWKS (rotation). In Azure a Key Vault reference.',
+  },
+  {
+    name: 'ACCESS_TOKEN_TTL_SECONDS',
+    required: false,
+    where: 'both',
+    example: '900',
+    description: 'Access token lifetime in seconds (default 900).',
+  },
+  {
+    name: 'REFRESH_TOKEN_TTL_DAYS',
+    required: false,
+    where: 'both',
+    example: '30',
+    description: 'Refresh token family lifetime in days (default 30).',
+  },
+  {
+    name: 'PASSWORD_HASH_COST',
+    required: false,
+    where: 'both',
+    example: '16',
+    description: 'scrypt cost as log2(N) for new password hashes (default 16; 10–20). Existing hashes keep their own cost.',
+  },
+  {
+    name: 'STATUS_PAGE_BASE_URL',
+    required: true,
+    where: 'both',
+    example: 'http://127.0.0.1:7071/api/v1/status/',
+    description: 'Public base URL of the per-party status link sent by SMS; the token is appended.',
+  },
+  {
+    name: 'ServiceBusConnection__fullyQualifiedNamespace',
+    required: false,
+    where: 'azure',
+    example: 'sb-waitlist-dev.servicebus.windows.net',
+    description: 'Service Bus namespace, reached with the managed identity (the queue trigger reads the same setting).',
+  },
+  {
+    name: 'ServiceBusConnection',
+    required: false,
+    where: 'local',
+    example:
+      'Endpoint=sb://127.0.0.1:5672;SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=SAS_KEY_VALUE;UseDevelopmentEmulator=true',
+    description:
+      'Connection string, accepted only for the local emulator (UseDevelopmentEmulator=true). One of this or the namespace is required.',
+  },
+  {
+    name: 'NOTIFICATIONS_QUEUE',
+    required: false,
+    where: 'both',
+    example: 'notifications',
+    description: 'Service Bus queue of notifications to send (default `notifications`).',
+  },
+  {
+    name: 'ACS_ENDPOINT',
+    required: false,
+    where: 'azure',
+    example: 'https://acs-waitlist-dev.communication.azure.com',
+    description: 'Azure Communication Services endpoint, reached with the managed identity.',
+  },
+  {
+    name: 'ACS_CONNECTION_STRING',
+    required: false,
+    where: 'local',
+    example: 'endpoint=http://127.0.0.1:7072/;accesskey=…',
+    description: 'HMAC connection string, accepted only for a loopback SMS emulator. One of this or ACS_ENDPOINT is required.',
+  },
+  {
+    name: 'SMS_FROM_NUMBER',
+    required: true,
+    where: 'both',
+    example: '+18005550100',
+    description: 'The E.164 number (or alphanumeric sender id) texts are sent from.',
+  },
 ] as const;
 
 const loopbackHosts = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
@@ -52,7 +158,11 @@ const urlSetting = z.url({ protocol: /^https?$/ });
 const settingsSchema = z
   .object({
     COSMOS_ENDPOINT: urlSetting,
-    COSMOS_DATABASE: z.string().regex(/^[A-Za-z0-9_-]{1,255}$/).optional().transform((v) => v ?? 'waitlist'),
+    COSMOS_DATABASE: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,255}$/)
+      .optional()
+      .transform((v) => v ?? 'waitlist'),
     COSMOS_KEY: z.string().min(1).optional(),
     AZURE_CLIENT_ID: z.uuid().optional(),
     JWT_ISSUER: urlSetting,
@@ -62,25 +172,55 @@ const settingsSchema = z
     REFRESH_TOKEN_TTL_DAYS: intSetting(1, 365, 30),
     PASSWORD_HASH_COST: intSetting(10, 20, 16),
     STATUS_PAGE_BASE_URL: urlSetting,
-    ServiceBusConnection__fullyQualifiedNamespace: z.string().regex(/^[A-Za-z0-9.-]+$/, 'must be a host name such as sb-name.servicebus.windows.net').optional(),
-    ServiceBusConnection: z.string().includes('UseDevelopmentEmulator=true', { error: 'is accepted only for the local emulator (UseDevelopmentEmulator=true); in Azure set ServiceBusConnection__fullyQualifiedNamespace' }).optional(),
-    NOTIFICATIONS_QUEUE: z.string().regex(/^[A-Za-z0-9._-]{1,260}$/).optional().transform((v) => v ?? 'notifications'),
+    ServiceBusConnection__fullyQualifiedNamespace: z
+      .string()
+      .regex(/^[A-Za-z0-9.-]+$/, 'must be a host name such as sb-name.servicebus.windows.net')
+      .optional(),
+    ServiceBusConnection: z
+      .string()
+      .includes('UseDevelopmentEmulator=true', {
+        error:
+          'is accepted only for the local emulator (UseDevelopmentEmulator=true); in Azure set ServiceBusConnection__fullyQualifiedNamespace',
+      })
+      .optional(),
+    NOTIFICATIONS_QUEUE: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]{1,260}$/)
+      .optional()
+      .transform((v) => v ?? 'notifications'),
     ACS_ENDPOINT: z.url({ protocol: /^https$/ }).optional(),
-    ACS_CONNECTION_STRING: z.string().regex(/^endpoint=https?:\/\/(127\.0\.0\.1|localhost)[:/]/i, 'is accepted only for a loopback SMS emulator; in Azure set ACS_ENDPOINT').optional(),
-    SMS_FROM_NUMBER: z.string().regex(/^(\+[1-9]\d{6,14}|[A-Za-z][A-Za-z0-9 ]{0,10})$/, 'must be an E.164 number or an alphanumeric sender id'),
+    ACS_CONNECTION_STRING: z
+      .string()
+      .regex(
+        /^endpoint=https?:\/\/(127\.0\.0\.1|localhost)[:/]/i,
+        'is accepted only for a loopback SMS emulator; in Azure set ACS_ENDPOINT',
+      )
+      .optional(),
+    SMS_FROM_NUMBER: z
+      .string()
+      .regex(/^(\+[1-9]\d{6,14}|[A-Za-z][A-Za-z0-9 ]{0,10})$/, 'must be an E.164 number or an alphanumeric sender id'),
   })
   .superRefine((settings, ctx) => {
     if ((settings.ServiceBusConnection === undefined) === (settings.ServiceBusConnection__fullyQualifiedNamespace === undefined)) {
-      ctx.addIssue({ code: 'custom', path: ['ServiceBusConnection__fullyQualifiedNamespace'], message: 'or ServiceBusConnection (local emulator only): set exactly one' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ServiceBusConnection__fullyQualifiedNamespace'],
+        message: 'or ServiceBusConnection (local emulator only): set exactly one',
+      });
     }
     if ((settings.ACS_ENDPOINT === undefined) === (settings.ACS_CONNECTION_STRING === undefined)) {
       ctx.addIssue({ code: 'custom', path: ['ACS_ENDPOINT'], message: 'or ACS_CONNECTION_STRING (local emulator only): set exactly one' });
     }
-    if (settings.COSMOS_KEY !== undefined && URL.canParse(settings.COSMOS_ENDPOINT) && !loopbackHosts.has(new URL(settings.COSMOS_ENDPOINT).hostname)) {
+    if (
+      settings.COSMOS_KEY !== undefined &&
+      URL.canParse(settings.COSMOS_ENDPOINT) &&
+      !loopbackHosts.has(new URL(settings.COSMOS_ENDPOINT).hostname)
+    ) {
       ctx.addIssue({
         code: 'custom',
         path: ['COSMOS_KEY'],
-        message: 'is only accepted for a local emulator (COSMOS_ENDPOINT on a loopback address); in Azure remove it and grant the managed identity a Cosmos DB data role',
+        message:
+          'is only accepted for a local emulator (COSMOS_ENDPOINT on a loopback address); in Azure remove it and grant the managed identity a Cosmos DB data role',
       });
     }
   });
@@ -193,7 +333,11 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     },
     passwordHashCost: s.PASSWORD_HASH_COST,
     statusPageBaseUrl: s.STATUS_PAGE_BASE_URL,
-    serviceBus: { queue: s.NOTIFICATIONS_QUEUE, fullyQualifiedNamespace: s.ServiceBusConnection__fullyQualifiedNamespace, emulatorConnectionString: s.ServiceBusConnection },
+    serviceBus: {
+      queue: s.NOTIFICATIONS_QUEUE,
+      fullyQualifiedNamespace: s.ServiceBusConnection__fullyQualifiedNamespace,
+      emulatorConnectionString: s.ServiceBusConnection,
+    },
     sms: { endpoint: s.ACS_ENDPOINT, emulatorConnectionString: s.ACS_CONNECTION_STRING, from: s.SMS_FROM_NUMBER },
   };
 }

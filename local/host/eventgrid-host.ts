@@ -48,7 +48,10 @@ export function eventGridWebhook(functions: readonly EventGridFunction[], log: (
       const functionName = request.url.searchParams.get('functionName') ?? '';
       const fn = byName.get(functionName.toLowerCase());
       if (fn === undefined) {
-        return problem('not-found', `No Event Grid function named ${JSON.stringify(functionName)}; this host has ${[...byName.values()].map((f) => f.name).join(', ') || 'none'}.`);
+        return problem(
+          'not-found',
+          `No Event Grid function named ${JSON.stringify(functionName)}; this host has ${[...byName.values()].map((f) => f.name).join(', ') || 'none'}.`,
+        );
       }
 
       let body: unknown;
@@ -62,7 +65,8 @@ export function eventGridWebhook(functions: readonly EventGridFunction[], log: (
       switch (eventType.toLowerCase()) {
         case 'subscriptionvalidation': {
           const handshake = validationHandshake.safeParse(body);
-          if (!handshake.success) return problem('validation-failed', 'A SubscriptionValidation request carries [{ data: { validationCode } }].');
+          if (!handshake.success)
+            return problem('validation-failed', 'A SubscriptionValidation request carries [{ data: { validationCode } }].');
           log(`[event grid] handshake with ${fn.name}`);
           return { status: 200, jsonBody: { validationResponse: handshake.data[0].data.validationCode } };
         }
@@ -74,8 +78,12 @@ export function eventGridWebhook(functions: readonly EventGridFunction[], log: (
           return problem('validation-failed', 'The aeg-event-type header must be Notification, SubscriptionValidation or Unsubscribe.');
       }
 
-      const events = z.array(eventGridEvent).min(1).safeParse(Array.isArray(body) ? body : [body]);
-      if (!events.success) return problem('validation-failed', `The body is not Event Grid schema events:\n${z.prettifyError(events.error)}`);
+      const events = z
+        .array(eventGridEvent)
+        .min(1)
+        .safeParse(Array.isArray(body) ? body : [body]);
+      if (!events.success)
+        return problem('validation-failed', `The body is not Event Grid schema events:\n${z.prettifyError(events.error)}`);
 
       const outcomes = await Promise.allSettled(
         events.data.map(async (event: EventGridEvent) => {
@@ -84,7 +92,11 @@ export function eventGridWebhook(functions: readonly EventGridFunction[], log: (
       );
       const failures = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
       for (const failure of failures) log(`[${fn.name}] invocation failed: ${describeError(failure.reason)}`);
-      if (failures.length > 0) return problem('internal', `${failures.length} of ${outcomes.length} invocations of ${fn.name} failed; Event Grid would deliver the events again.`);
+      if (failures.length > 0)
+        return problem(
+          'internal',
+          `${failures.length} of ${outcomes.length} invocations of ${fn.name} failed; Event Grid would deliver the events again.`,
+        );
       return { status: 202 };
     },
   };

@@ -119,12 +119,20 @@ export async function startHttpHost(options: {
         }
       }
       if (matched === undefined) {
-        await send(response, problemResponse('not-found', { detail: `No API route matches ${url.pathname}.`, correlationId: invocationId, instance: url.pathname }));
+        await send(
+          response,
+          problemResponse('not-found', {
+            detail: `No API route matches ${url.pathname}.`,
+            correlationId: invocationId,
+            instance: url.pathname,
+          }),
+        );
         return;
       }
       const body = await readRequestBody(request);
       const headers: Record<string, string> = {};
-      for (const [name, value] of Object.entries(request.headers)) if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+      for (const [name, value] of Object.entries(request.headers))
+        if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
       const httpRequest = new HttpRequest({
         method: request.method ?? 'GET',
         url: url.toString(),
@@ -137,7 +145,12 @@ export async function startHttpHost(options: {
       const handler = dispatchers.get(matched.route.fn);
       if (handler === undefined) throw new Error('route without dispatcher');
       const result = await handler(httpRequest, context);
-      await send(response, result instanceof HttpResponse ? { status: result.status, headers: result.headers, body: Buffer.from(await result.arrayBuffer()) } : result);
+      await send(
+        response,
+        result instanceof HttpResponse
+          ? { status: result.status, headers: result.headers, body: Buffer.from(await result.arrayBuffer()) }
+          : result,
+      );
       log(`${request.method ?? 'GET'} ${url.pathname} → ${response.statusCode} (${(performance.now() - started).toFixed(1)} ms)`);
     })().catch((error: unknown) => {
       log(`local host failure: ${describeError(error)}`);

@@ -2,7 +2,6 @@ import { ServiceBusClient, type ServiceBusReceivedMessage, type ServiceBusReceiv
 import type { ServiceBusQueueFunction } from '../../src/functions/catalog-types.js';
 import { invocationContext } from './invocation.js';
 
-
 export interface ServiceBusTriggerOptions {
   readonly connectionString: string;
   /** Resolves `%SETTING%` binding expressions in queue names, as the host does from app settings. */
@@ -65,7 +64,12 @@ function keepLocked(receiver: ServiceBusReceiver, message: ServiceBusReceivedMes
     if (Date.now() + renewIn >= deadline) return;
     timer = setTimeout(() => {
       // A lost lock (settled meanwhile, or expired) ends the renewals; the settle call reports it.
-      receiver.renewMessageLock(message).then((until) => { renewBefore(until.getTime()); }, () => undefined);
+      receiver.renewMessageLock(message).then(
+        (until) => {
+          renewBefore(until.getTime());
+        },
+        () => undefined,
+      );
     }, renewIn);
   };
   renewBefore(message.lockedUntilUtc?.getTime() ?? Date.now());
@@ -79,7 +83,10 @@ function keepLocked(receiver: ServiceBusReceiver, message: ServiceBusReceivedMes
  * Feeds Service Bus queue functions from a (local) namespace the way the Functions host does:
  * peek-lock, complete on success, abandon on throw; the queue dead-letters after its max delivery count.
  */
-export function startServiceBusTriggers(functions: readonly ServiceBusQueueFunction[], options: ServiceBusTriggerOptions): { stop(): Promise<void> } {
+export function startServiceBusTriggers(
+  functions: readonly ServiceBusQueueFunction[],
+  options: ServiceBusTriggerOptions,
+): { stop(): Promise<void> } {
   const client = new ServiceBusClient(options.connectionString);
   const receivers: ServiceBusReceiver[] = [];
   for (const fn of functions) {
@@ -94,7 +101,9 @@ export function startServiceBusTriggers(functions: readonly ServiceBusQueueFunct
             await fn.handler(bodyForHandler(message), context);
           } catch (error) {
             stopRenewing();
-            options.log(`[${fn.name}] delivery ${String(message.deliveryCount)} of ${String(message.messageId)} failed: ${error instanceof Error ? error.message : String(error)}`);
+            options.log(
+              `[${fn.name}] delivery ${String(message.deliveryCount)} of ${String(message.messageId)} failed: ${error instanceof Error ? error.message : String(error)}`,
+            );
             await receiver.abandonMessage(message);
             return;
           }

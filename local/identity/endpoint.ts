@@ -98,7 +98,11 @@ function sendJson(response: ServerResponse, status: number, body: unknown): void
 export async function startIdentityEndpoint(options: IdentityEndpointOptions = {}): Promise<IdentityEndpoint> {
   const secret = options.header ?? randomUUID();
   const tokenFor = options.tokenFor ?? ((resource: string, clientId?: string) => localAccessToken(resource, clientId));
-  const log = options.log ?? ((line: string) => { console.log(line); });
+  const log =
+    options.log ??
+    ((line: string) => {
+      console.log(line);
+    });
   const requests: IdentityRequestRecord[] = [];
 
   const refuse = (response: ServerResponse, status: number, code: string, message: string): void => {
@@ -131,10 +135,22 @@ export async function startIdentityEndpoint(options: IdentityEndpointOptions = {
     const clientId = url.searchParams.get('client_id') ?? undefined;
     const accessToken = tokenFor(resource, clientId);
     const expiresOn = expiryOf(accessToken) ?? Math.floor(Date.now() / 1000) + tokenLifetimeSeconds;
-    requests.push({ receivedAt: new Date().toISOString(), status: 200, resource, ...(clientId === undefined ? {} : { clientId }), accessToken });
+    requests.push({
+      receivedAt: new Date().toISOString(),
+      status: 200,
+      resource,
+      ...(clientId === undefined ? {} : { clientId }),
+      accessToken,
+    });
     log(`[identity] token for ${resource} (${clientId === undefined ? 'system-assigned' : `client_id ${clientId}`})`);
     // App Service sends expires_on as a string of epoch seconds; msal-node accepts it as such.
-    sendJson(response, 200, { access_token: accessToken, expires_on: String(expiresOn), resource, token_type: 'Bearer', client_id: clientId ?? localClientId });
+    sendJson(response, 200, {
+      access_token: accessToken,
+      expires_on: String(expiresOn),
+      resource,
+      token_type: 'Bearer',
+      client_id: clientId ?? localClientId,
+    });
   });
 
   const port = await listenOnLoopback(server, options.port ?? 0);

@@ -92,7 +92,10 @@ export function forgetDelivery(delivery: Delivery): void {
 }
 
 /** An outcome as rhea encodes it in a disposition, e.g. the final state we settle a delivery with. */
-export function outcome(kind: OutcomeKind, fields: { error?: AmqpError; delivery_failed?: boolean; undeliverable_here?: boolean } = {}): unknown {
+export function outcome(
+  kind: OutcomeKind,
+  fields: { error?: AmqpError; delivery_failed?: boolean; undeliverable_here?: boolean } = {},
+): unknown {
   const factory: unknown = rhea.message;
   if (!isRecord(factory) || typeof factory[kind] !== 'function') fail(`message.${kind}`);
   return (factory as unknown as OutcomeFactory)[kind](fields).described();

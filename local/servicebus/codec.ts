@@ -32,7 +32,9 @@ export function messagesOfTransfer(message: unknown, format: number | undefined)
 
 /** The AMQP encoding of a stored message as the broker hands it out: header and annotations stamped. */
 export function encodeStored(message: StoredMessage, lockedUntilUtc: number | undefined): Buffer {
-  const annotations: Record<string, unknown> = isRecord(message.fields.message_annotations) ? { ...message.fields.message_annotations } : {};
+  const annotations: Record<string, unknown> = isRecord(message.fields.message_annotations)
+    ? { ...message.fields.message_annotations }
+    : {};
   annotations['x-opt-sequence-number'] = rhea.types.wrap_long(message.sequenceNumber);
   annotations['x-opt-enqueued-time'] = rhea.types.wrap_timestamp(message.enqueuedTimeUtc);
   annotations['x-opt-message-state'] = rhea.types.wrap_int(stateCodes[message.state]);

@@ -53,7 +53,12 @@ function settleAll(tokens: string[], settle: (token: string) => SettleResult): M
   for (const token of tokens) {
     const result = settle(token);
     if (result === 'lock-lost') return lockLost;
-    if (result === 'not-allowed') return { statusCode: 400, statusDescription: 'A message in a dead-letter queue cannot be dead-lettered.', errorCondition: 'amqp:not-allowed' };
+    if (result === 'not-allowed')
+      return {
+        statusCode: 400,
+        statusDescription: 'A message in a dead-letter queue cannot be dead-lettered.',
+        errorCondition: 'amqp:not-allowed',
+      };
   }
   return ok();
 }
@@ -73,7 +78,8 @@ export function handleManagement(store: Store, operation: unknown, requestBody: 
       return ok({ expirations });
     }
     case 'com.microsoft:schedule-message': {
-      if (store.subQueue !== 'active') return { statusCode: 400, statusDescription: 'Cannot schedule into a dead-letter queue.', errorCondition: 'amqp:not-allowed' };
+      if (store.subQueue !== 'active')
+        return { statusCode: 400, statusDescription: 'Cannot schedule into a dead-letter queue.', errorCondition: 'amqp:not-allowed' };
       const sequenceNumbers: number[] = [];
       for (const entry of listOf(body.messages)) {
         const encoded = isRecord(entry) ? entry.message : undefined;
@@ -103,9 +109,17 @@ export function handleManagement(store: Store, operation: unknown, requestBody: 
       const messages: unknown[] = [];
       for (const n of sequenceNumbers) {
         const message = store.takeDeferred(n, mode);
-        if (!message) return { statusCode: 404, statusDescription: `Deferred message ${n} not found.`, errorCondition: 'com.microsoft:message-not-found' };
+        if (!message)
+          return {
+            statusCode: 404,
+            statusDescription: `Deferred message ${n} not found.`,
+            errorCondition: 'com.microsoft:message-not-found',
+          };
         const token = message.lock?.token ?? randomUUID();
-        messages.push({ 'lock-token': rhea.types.wrap_uuid(uuidBytes(token)), message: encodeStored(message, message.lock?.lockedUntilUtc) });
+        messages.push({
+          'lock-token': rhea.types.wrap_uuid(uuidBytes(token)),
+          message: encodeStored(message, message.lock?.lockedUntilUtc),
+        });
       }
       return ok({ messages });
     }
@@ -129,6 +143,10 @@ export function handleManagement(store: Store, operation: unknown, requestBody: 
       }
     }
     default:
-      return { statusCode: 501, statusDescription: `Operation ${String(operation)} is not supported by the emulator.`, errorCondition: 'amqp:not-implemented' };
+      return {
+        statusCode: 501,
+        statusDescription: `Operation ${String(operation)} is not supported by the emulator.`,
+        errorCondition: 'amqp:not-implemented',
+      };
   }
 }

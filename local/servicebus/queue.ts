@@ -161,7 +161,12 @@ export class Store {
     return 'ok';
   }
 
-  deadLetter(token: string, reason: string | undefined, description: string | undefined, propertiesToModify: Record<string, unknown> = {}): SettleResult {
+  deadLetter(
+    token: string,
+    reason: string | undefined,
+    description: string | undefined,
+    propertiesToModify: Record<string, unknown> = {},
+  ): SettleResult {
     if (this.subQueue === 'deadLetter') return this.locks.has(token) ? 'not-allowed' : 'lock-lost';
     const message = this.unlock(token);
     if (!message) return 'lock-lost';
@@ -224,16 +229,19 @@ export class Store {
 
   private armLockTimer(message: StoredMessage, lock: Lock): void {
     clearTimeout(message.timer);
-    message.timer = setTimeout(() => {
-      if (message.lock !== lock) return;
-      const remaining = lock.lockedUntilUtc - this.queue.now();
-      if (remaining > 0) {
-        this.armLockTimer(message, lock);
-        return;
-      }
-      this.unlock(lock.token);
-      this.countFailedDelivery(message);
-    }, Math.min(Math.max(lock.lockedUntilUtc - this.queue.now(), 0), maxTimerDelayMs));
+    message.timer = setTimeout(
+      () => {
+        if (message.lock !== lock) return;
+        const remaining = lock.lockedUntilUtc - this.queue.now();
+        if (remaining > 0) {
+          this.armLockTimer(message, lock);
+          return;
+        }
+        this.unlock(lock.token);
+        this.countFailedDelivery(message);
+      },
+      Math.min(Math.max(lock.lockedUntilUtc - this.queue.now(), 0), maxTimerDelayMs),
+    );
   }
 
   private unlock(token: string): StoredMessage | undefined {
@@ -257,7 +265,12 @@ export class Store {
     }
   }
 
-  private moveToDeadLetter(message: StoredMessage, reason: string | undefined, description: string | undefined, propertiesToModify: Record<string, unknown>): void {
+  private moveToDeadLetter(
+    message: StoredMessage,
+    reason: string | undefined,
+    description: string | undefined,
+    propertiesToModify: Record<string, unknown>,
+  ): void {
     clearTimeout(message.timer);
     this.messages.delete(message.sequenceNumber);
     const applicationProperties = { ...message.applicationProperties, ...propertiesToModify };
@@ -291,17 +304,20 @@ export class Store {
 
   private armSchedule(message: StoredMessage): void {
     const due = message.scheduledEnqueueTimeUtc ?? 0;
-    message.timer = setTimeout(() => {
-      if (due > this.queue.now()) {
-        this.armSchedule(message);
-        return;
-      }
-      message.timer = undefined;
-      message.state = 'active';
-      message.enqueuedTimeUtc = this.queue.now();
-      if (message.expiresAtUtc !== undefined) message.expiresAtUtc = message.enqueuedTimeUtc + ttlOf(message.fields, this.queue.options);
-      this.makeAvailable(message);
-    }, Math.min(Math.max(due - this.queue.now(), 0), maxTimerDelayMs));
+    message.timer = setTimeout(
+      () => {
+        if (due > this.queue.now()) {
+          this.armSchedule(message);
+          return;
+        }
+        message.timer = undefined;
+        message.state = 'active';
+        message.enqueuedTimeUtc = this.queue.now();
+        if (message.expiresAtUtc !== undefined) message.expiresAtUtc = message.enqueuedTimeUtc + ttlOf(message.fields, this.queue.options);
+        this.makeAvailable(message);
+      },
+      Math.min(Math.max(due - this.queue.now(), 0), maxTimerDelayMs),
+    );
   }
 
   /** Dead-letter queues never expire messages; locked ones expire after their lock ends. */

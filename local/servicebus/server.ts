@@ -105,7 +105,10 @@ export async function startServiceBusEmulator(options: ServiceBusEmulatorOptions
   let port = 0;
 
   for (const queue of queues.values()) {
-    for (const store of [queue.activeStore, queue.deadLetterStore]) store.onAvailable(() => { pump(store); });
+    for (const store of [queue.activeStore, queue.deadLetterStore])
+      store.onAvailable(() => {
+        pump(store);
+      });
   }
 
   function resolveEntity(address: string | undefined): Store | undefined {
@@ -251,7 +254,11 @@ export async function startServiceBusEmulator(options: ServiceBusEmulatorOptions
         outcome('rejected', {
           error:
             result === 'lock-lost'
-              ? { condition: 'com.microsoft:message-lock-lost', description: 'The lock supplied is invalid. Either the lock expired, or the message has already been removed from the queue.' }
+              ? {
+                  condition: 'com.microsoft:message-lock-lost',
+                  description:
+                    'The lock supplied is invalid. Either the lock expired, or the message has already been removed from the queue.',
+                }
               : { condition: 'amqp:not-allowed', description: 'A message in a dead-letter queue cannot be dead-lettered.' },
         }),
       );
@@ -489,9 +496,22 @@ export async function startServiceBusEmulator(options: ServiceBusEmulatorOptions
     messages: (name, subQueue = 'active') => snapshot(queueNamed(name).store(subQueue)),
     close() {
       closing ??= (async () => {
-        const stopped = new Promise<void>((resolve) => server.close(() => { resolve(); }));
+        const stopped = new Promise<void>((resolve) =>
+          server.close(() => {
+            resolve();
+          }),
+        );
         for (const connection of connections.keys()) if (!connection.is_closed()) connection.close();
-        const socketsClosed = Promise.all([...sockets].map((socket) => new Promise<void>((resolve) => socket.once('close', () => { resolve(); }))));
+        const socketsClosed = Promise.all(
+          [...sockets].map(
+            (socket) =>
+              new Promise<void>((resolve) =>
+                socket.once('close', () => {
+                  resolve();
+                }),
+              ),
+          ),
+        );
         // Peers normally answer the close frame at once; one that does not is cut off.
         const grace = new Promise<void>((resolve) => setTimeout(resolve, 500).unref());
         await Promise.race([socketsClosed, grace]);

@@ -38,7 +38,8 @@ export function authenticate(request: SignedRequest, policy: AuthPolicy): AuthOu
       : { ok: false, reason: 'Bearer token refused by acceptBearer' };
   }
   const match = hmacPattern.exec(authorization);
-  if (!match?.[1] || !match[2]) return { ok: false, reason: 'Authorization is neither "HMAC-SHA256 SignedHeaders=…&Signature=…" nor "Bearer …"' };
+  if (!match?.[1] || !match[2])
+    return { ok: false, reason: 'Authorization is neither "HMAC-SHA256 SignedHeaders=…&Signature=…" nor "Bearer …"' };
   return verifyHmac(request, match[1].toLowerCase().split(';'), match[2], policy);
 }
 

@@ -88,7 +88,11 @@ export interface SmsDeliveryReportEvent {
     readonly DeliveryStatus: 'Delivered' | 'Failed';
     readonly DeliveryStatusDetails: string;
     readonly ReceivedTimestamp: string;
-    readonly DeliveryAttempts: readonly { readonly Timestamp: string; readonly SegmentsSucceeded: number; readonly SegmentsFailed: number }[];
+    readonly DeliveryAttempts: readonly {
+      readonly Timestamp: string;
+      readonly SegmentsSucceeded: number;
+      readonly SegmentsFailed: number;
+    }[];
     readonly Tag?: string;
   };
   readonly dataVersion: string;
@@ -131,7 +135,8 @@ export function outboxJson(outbox: readonly SentSms[]): string {
 /** Keeps the leading digit (country hint) and the last four; logs get pasted into chats and issues. */
 export function maskPhone(phone: string): string {
   const match = /^(\+?\d)(\d*)(\d{4})$/.exec(phone);
-  if (!match?.[1] || match[2] === undefined || !match[3]) return phone.length > 4 ? `${'*'.repeat(phone.length - 4)}${phone.slice(-4)}` : '****';
+  if (!match?.[1] || match[2] === undefined || !match[3])
+    return phone.length > 4 ? `${'*'.repeat(phone.length - 4)}${phone.slice(-4)}` : '****';
   return `${match[1]}${'*'.repeat(match[2].length)}${match[3]}`;
 }
 
@@ -160,7 +165,8 @@ const maxBodyBytes = 1024 * 1024;
 
 // Error messages are the service's own where the spec's example shows them.
 const invalidNumberMessage = 'Invalid To phone number format.';
-const invalidFirstSentMessage = 'Request sent with Invalid DateTime value for repeatability-first-sent. Expected is DateTime ,RFC1123 pattern.';
+const invalidFirstSentMessage =
+  'Request sent with Invalid DateTime value for repeatability-first-sent. Expected is DateTime ,RFC1123 pattern.';
 const permanentFailureMessages: Record<PermanentFailureKind, string> = {
   'invalid-number': invalidNumberMessage,
   // The real service accepts a send to an opted-out number and reports it later in the delivery
@@ -174,7 +180,11 @@ const transientFailures: Record<TransientFailureStatus, { code: string; message:
 };
 
 class HttpError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -198,12 +208,17 @@ function readBody(request: IncomingMessage): Promise<Buffer> {
 
 function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
-  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(text)), ...headers });
+  response.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': String(Buffer.byteLength(text)),
+    ...headers,
+  });
   response.end(text);
 }
 
 /** The emulator's stand-in for the Communication Services resource id, the `topic` of its events. */
-const emulatorTopic = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/local/providers/Microsoft.Communication/CommunicationServices/sms-emulator';
+const emulatorTopic =
+  '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/local/providers/Microsoft.Communication/CommunicationServices/sms-emulator';
 const defaultDeliveryFailure = 'Message could not be delivered: the handset is unreachable.';
 
 function deliveryReportOf(sent: SentSms, failure: string | undefined): SmsDeliveryReportEvent {
@@ -223,7 +238,13 @@ function deliveryReportOf(sent: SentSms, failure: string | undefined): SmsDelive
       DeliveryStatus: failure === undefined ? 'Delivered' : 'Failed',
       DeliveryStatusDetails: failure ?? 'No error.',
       ReceivedTimestamp: now,
-      DeliveryAttempts: [{ Timestamp: sent.receivedAt, SegmentsSucceeded: failure === undefined ? segments : 0, SegmentsFailed: failure === undefined ? 0 : segments }],
+      DeliveryAttempts: [
+        {
+          Timestamp: sent.receivedAt,
+          SegmentsSucceeded: failure === undefined ? segments : 0,
+          SegmentsFailed: failure === undefined ? 0 : segments,
+        },
+      ],
       ...(sent.tag === undefined ? {} : { Tag: sent.tag }),
     },
     dataVersion: '1.0',
@@ -239,7 +260,11 @@ function outgoingMessageId(now: Date): string {
 export async function startSmsEmulator(options: SmsEmulatorOptions = {}): Promise<SmsEmulator> {
   const accessKey = options.accessKey ?? randomBytes(64).toString('base64');
   const keyBytes = Buffer.from(accessKey, 'base64');
-  const log = options.log ?? ((line: string) => { console.log(line); });
+  const log =
+    options.log ??
+    ((line: string) => {
+      console.log(line);
+    });
   const outbox: SentSms[] = [];
   const requests: SmsRequestRecord[] = [];
   const pendingFailures: { status: TransientFailureStatus; retryAfterSeconds: number | undefined }[] = [];
@@ -259,7 +284,14 @@ export async function startSmsEmulator(options: SmsEmulatorOptions = {}): Promis
     try {
       const response = await fetch(sink.endpointUrl, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'aeg-event-type': 'Notification', 'aeg-subscription-name': 'SMS-EMULATOR', 'aeg-delivery-count': '0', 'aeg-data-version': event.dataVersion, 'aeg-metadata-version': event.metadataVersion },
+        headers: {
+          'content-type': 'application/json',
+          'aeg-event-type': 'Notification',
+          'aeg-subscription-name': 'SMS-EMULATOR',
+          'aeg-delivery-count': '0',
+          'aeg-data-version': event.dataVersion,
+          'aeg-metadata-version': event.metadataVersion,
+        },
         body: JSON.stringify([event]),
         signal: closing.signal,
       });
@@ -267,10 +299,12 @@ export async function startSmsEmulator(options: SmsEmulatorOptions = {}): Promis
       status = response.status;
     } catch (error) {
       status = 'unreachable';
-      if (!closing.signal.aborted) log(`[acs-sms] delivery report ${event.id} not delivered: ${error instanceof Error ? error.message : String(error)}`);
+      if (!closing.signal.aborted)
+        log(`[acs-sms] delivery report ${event.id} not delivered: ${error instanceof Error ? error.message : String(error)}`);
     }
     published.push({ event, status });
-    if (typeof status === 'number' && status >= 300) log(`[acs-sms] delivery report ${event.id} for ${maskPhone(event.data.To)}: subscriber answered ${status}`);
+    if (typeof status === 'number' && status >= 300)
+      log(`[acs-sms] delivery report ${event.id} for ${maskPhone(event.data.To)}: subscriber answered ${status}`);
   };
 
   const scheduleDeliveryReport = (sent: SentSms): void => {
@@ -324,16 +358,22 @@ export async function startSmsEmulator(options: SmsEmulatorOptions = {}): Promis
         const now = new Date();
         const messageId = outgoingMessageId(now);
         const sent: SentSms = {
-          messageId, to, from: request.from, message: request.message,
+          messageId,
+          to,
+          from: request.from,
+          message: request.message,
           ...(tag === undefined ? {} : { tag }),
-          enableDeliveryReport, receivedAt: now.toISOString(),
+          enableDeliveryReport,
+          receivedAt: now.toISOString(),
           ...(requestId === undefined ? {} : { repeatabilityRequestId: requestId }),
           ...(firstSent === undefined ? {} : { repeatabilityFirstSent: firstSent }),
           auth,
         };
         outbox.push(sent);
         scheduleDeliveryReport(sent);
-        log(`[acs-sms] to ${maskPhone(to)} from ${maskPhone(request.from)}${tag === undefined ? '' : ` tag=${tag}`}: ${JSON.stringify(request.message)}`);
+        log(
+          `[acs-sms] to ${maskPhone(to)} from ${maskPhone(request.from)}${tag === undefined ? '' : ` tag=${tag}`}: ${JSON.stringify(request.message)}`,
+        );
         result = { to, messageId, httpStatusCode: 202, ...repeatability, successful: true };
       }
       if (requestId !== undefined) repeatable.set(requestId, result);
@@ -341,7 +381,10 @@ export async function startSmsEmulator(options: SmsEmulatorOptions = {}): Promis
     });
   };
 
-  const handle = async (request: IncomingMessage, response: ServerResponse): Promise<{ status: number; auth?: AuthScheme; note?: string }> => {
+  const handle = async (
+    request: IncomingMessage,
+    response: ServerResponse,
+  ): Promise<{ status: number; auth?: AuthScheme; note?: string }> => {
     const target = request.url ?? '/';
     const url = new URL(target, 'http://emulator');
     if (url.pathname !== '/sms' || request.method !== 'POST') {
@@ -350,22 +393,36 @@ export async function startSmsEmulator(options: SmsEmulatorOptions = {}): Promis
       return { status: 404 };
     }
     const body = await readBody(request);
-    const auth = authenticate({ method: request.method, pathAndQuery: target, headers: request.headers, body }, {
-      accessKey: keyBytes, acceptBearer: options.acceptBearer, now: Date.now,
-    });
+    const auth = authenticate(
+      { method: request.method, pathAndQuery: target, headers: request.headers, body },
+      {
+        accessKey: keyBytes,
+        acceptBearer: options.acceptBearer,
+        now: Date.now,
+      },
+    );
     if (!auth.ok) {
       // The real service says no more than this; the console line carries the reason.
       sendJson(response, 401, { error: { code: 'Denied', message: 'Denied by the resource provider.' } });
       return { status: 401, note: auth.reason };
     }
     if (!url.searchParams.get('api-version')) {
-      throw new HttpError(400, 'MissingApiVersionParameter', 'The api-version query parameter (?api-version=) is required for all requests.');
+      throw new HttpError(
+        400,
+        'MissingApiVersionParameter',
+        'The api-version query parameter (?api-version=) is required for all requests.',
+      );
     }
     const injected = pendingFailures.shift();
     if (injected) {
       const { code, message } = transientFailures[injected.status];
       const retryAfter = injected.retryAfterSeconds ?? (injected.status === 429 ? 1 : undefined);
-      sendJson(response, injected.status, { error: { code, message } }, retryAfter === undefined ? {} : { 'retry-after': String(retryAfter) });
+      sendJson(
+        response,
+        injected.status,
+        { error: { code, message } },
+        retryAfter === undefined ? {} : { 'retry-after': String(retryAfter) },
+      );
       return { status: injected.status, auth: auth.scheme, note: `injected failure, ${pendingFailures.length} left` };
     }
     sendJson(response, 202, { value: handleSend(body, auth.scheme) });
@@ -378,8 +435,10 @@ export async function startSmsEmulator(options: SmsEmulatorOptions = {}): Promis
     const path = request.url ?? '/';
     void handle(request, response)
       .catch((error: unknown) => {
-        const known = error instanceof HttpError ? error : new HttpError(500, 'InternalServerError', 'The emulator failed; see its console.');
-        if (!(error instanceof HttpError)) log(`[acs-sms] emulator bug: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+        const known =
+          error instanceof HttpError ? error : new HttpError(500, 'InternalServerError', 'The emulator failed; see its console.');
+        if (!(error instanceof HttpError))
+          log(`[acs-sms] emulator bug: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
         if (!response.headersSent) sendJson(response, known.status, { error: { code: known.code, message: known.message } });
         return { status: known.status, note: known.message };
       })
@@ -389,7 +448,9 @@ export async function startSmsEmulator(options: SmsEmulatorOptions = {}): Promis
       });
   };
 
-  const server: Server = options.https ? createHttpsServer({ key: options.https.key, cert: options.https.cert }, listener) : createHttpServer(listener);
+  const server: Server = options.https
+    ? createHttpsServer({ key: options.https.key, cert: options.https.cert }, listener)
+    : createHttpServer(listener);
   const port = await listenOnLoopback(server, options.port ?? 0);
   const endpoint = `${options.https ? 'https' : 'http'}://127.0.0.1:${port}`;
 
@@ -398,14 +459,22 @@ export async function startSmsEmulator(options: SmsEmulatorOptions = {}): Promis
     connectionString: `endpoint=${endpoint}/;accesskey=${accessKey}`,
     accessKey,
     outbox: () => [...outbox],
-    clearOutbox: () => { outbox.length = 0; },
+    clearOutbox: () => {
+      outbox.length = 0;
+    },
     requests: () => [...requests],
     failNext: (count, status, retryAfterSeconds) => {
       for (let i = 0; i < count; i++) pendingFailures.push({ status, retryAfterSeconds });
     },
-    failPermanently: (phoneE164, kind = 'invalid-number') => { permanentFailures.set(phoneE164, kind); },
-    reportDeliveriesTo: (sink) => { reportSink = sink; },
-    failDelivery: (phoneE164, details = defaultDeliveryFailure) => { deliveryFailures.set(phoneE164, details); },
+    failPermanently: (phoneE164, kind = 'invalid-number') => {
+      permanentFailures.set(phoneE164, kind);
+    },
+    reportDeliveriesTo: (sink) => {
+      reportSink = sink;
+    },
+    failDelivery: (phoneE164, details = defaultDeliveryFailure) => {
+      deliveryFailures.set(phoneE164, details);
+    },
     deliveryReports: () => [...published],
     close: async () => {
       for (const timer of reportTimers) clearTimeout(timer);

@@ -21,7 +21,11 @@ type Change = { readonly kind: 'missing' } | { readonly kind: 'changed' | 'uncha
  * Reads the record, applies `change` and writes the result only if nobody wrote in between (ETag);
  * after a conflict it starts again from the newer version, a bounded number of times.
  */
-async function changeNotification(s: Services, address: NotificationAddress, change: (current: Notification) => Notification | null): Promise<Change> {
+async function changeNotification(
+  s: Services,
+  address: NotificationAddress,
+  change: (current: Notification) => Notification | null,
+): Promise<Change> {
   for (let attempt = 1; attempt <= conditionalWriteAttempts; attempt++) {
     const found = await s.notifications.get(address.waitlistId, address.notificationId);
     if (found === null) return { kind: 'missing' };
@@ -44,10 +48,16 @@ export type DeliveryReportResult = 'recorded' | 'unchanged' | 'unknown-tag' | 'm
  * and in any order, so a repeated or stale report changes nothing. A report that leads to no record
  * is logged and acknowledged: Event Grid would otherwise redeliver it for a day to no avail.
  */
-export async function recordDeliveryReport(s: Services, report: DeliveryReport & { readonly tag: string | undefined }, log: Log): Promise<DeliveryReportResult> {
+export async function recordDeliveryReport(
+  s: Services,
+  report: DeliveryReport & { readonly tag: string | undefined },
+  log: Log,
+): Promise<DeliveryReportResult> {
   const address = parseSmsTag(report.tag);
   if (address === null) {
-    log(`delivery report for ${report.providerMessageId} ignored: tag ${JSON.stringify(report.tag?.slice(0, 100) ?? null)} is not one this app sends`);
+    log(
+      `delivery report for ${report.providerMessageId} ignored: tag ${JSON.stringify(report.tag?.slice(0, 100) ?? null)} is not one this app sends`,
+    );
     return 'unknown-tag';
   }
   const change = await changeNotification(s, address, (current) => withDeliveryReport(current, report));
@@ -57,7 +67,9 @@ export async function recordDeliveryReport(s: Services, report: DeliveryReport &
   }
   if (change.kind === 'unchanged') return 'unchanged';
   const { notification } = change;
-  log(`sms ${notification.kind} to ${maskPhone(notification.to)} ${notification.status}${notification.status === 'failed' ? `: ${notification.lastError ?? ''}` : ''} (${report.providerMessageId})`);
+  log(
+    `sms ${notification.kind} to ${maskPhone(notification.to)} ${notification.status}${notification.status === 'failed' ? `: ${notification.lastError ?? ''}` : ''} (${report.providerMessageId})`,
+  );
   return 'recorded';
 }
 
@@ -65,6 +77,12 @@ export async function recordDeliveryReport(s: Services, report: DeliveryReport &
  * For the consumer whose `sent` write lost to another writer, usually a delivery report that
  * overtook it: records the send on the newer version without undoing the outcome found there.
  */
-export async function recordSendAfterConflict(s: Services, notification: Notification, send: { readonly sentAt: string; readonly providerMessageId: string }): Promise<void> {
-  await changeNotification(s, { waitlistId: notification.waitlistId, notificationId: notification.id }, (current) => withSendRecorded(current, send));
+export async function recordSendAfterConflict(
+  s: Services,
+  notification: Notification,
+  send: { readonly sentAt: string; readonly providerMessageId: string },
+): Promise<void> {
+  await changeNotification(s, { waitlistId: notification.waitlistId, notificationId: notification.id }, (current) =>
+    withSendRecorded(current, send),
+  );
 }

@@ -4,7 +4,17 @@ import { DomainError } from '../domain/errors.js';
 import { estimateWaitMinutes } from '../domain/estimate.js';
 import { defaultTemplates, render, type MessageKind } from '../domain/messages.js';
 import type { Versioned, Waitee, Waitlist } from '../domain/model.js';
-import { canDropUnfilled, enqueueWork, gettingClosePosition, isSettled, maskPhone, pagingPlan, smsTagOf, type DueWork, type Notification } from '../domain/notification.js';
+import {
+  canDropUnfilled,
+  enqueueWork,
+  gettingClosePosition,
+  isSettled,
+  maskPhone,
+  pagingPlan,
+  smsTagOf,
+  type DueWork,
+  type Notification,
+} from '../domain/notification.js';
 import { nextStatus, positionsInLine } from '../domain/waitee.js';
 import type { Caller } from './access.js';
 import { memberWith, waitlistOf } from './access.js';
@@ -19,14 +29,26 @@ export function statusUrlOf(s: Services, statusToken: string): string {
 }
 
 /** The text for a party, rendered from the waitlist's template; null when the party has no phone. */
-export async function composeNotification(s: Services, kind: MessageKind, waitee: Waitee, waitlist: Waitlist, position: number | null): Promise<Notification | null> {
+export async function composeNotification(
+  s: Services,
+  kind: MessageKind,
+  waitee: Waitee,
+  waitlist: Waitlist,
+  position: number | null,
+): Promise<Notification | null> {
   if (waitee.phone === null) return null;
   const restaurant = await s.restaurants.get(waitee.restaurantId);
   const now = s.now();
   const wait =
     position === null
       ? 0
-      : estimateWaitMinutes({ partySize: waitee.partySize, joinedAt: waitee.joinedAt, now, history: waitlist.recentSeatings, defaultWaitMinutes: waitlist.defaultWaitMinutes });
+      : estimateWaitMinutes({
+          partySize: waitee.partySize,
+          joinedAt: waitee.joinedAt,
+          now,
+          history: waitlist.recentSeatings,
+          defaultWaitMinutes: waitlist.defaultWaitMinutes,
+        });
   const template = waitlist.messageTemplates?.[kind] ?? defaultTemplates[kind];
   return {
     id: randomUUID(),
@@ -95,11 +117,18 @@ async function markEnqueued(s: Services, current: Versioned<Notification>): Prom
 export async function announceGettingClose(s: Services, waitlist: Waitlist, log: Log): Promise<void> {
   const line = await s.waitees.line(waitlist.id);
   const positions = positionsInLine(line.map((w) => w.value));
-  const due = line.filter((w) => w.value.status === 'waiting' && w.value.gettingCloseSent !== true && (positions.get(w.value.id) ?? Infinity) <= gettingClosePosition);
+  const due = line.filter(
+    (w) =>
+      w.value.status === 'waiting' && w.value.gettingCloseSent !== true && (positions.get(w.value.id) ?? Infinity) <= gettingClosePosition,
+  );
   for (const party of due) {
     const notification = await composeNotification(s, 'getting-close', party.value, waitlist, positions.get(party.value.id) ?? null);
     try {
-      const saved = await s.notifications.saveWithWaitee({ ...party.value, gettingCloseSent: true }, party.etag, notification === null ? [] : [notification]);
+      const saved = await s.notifications.saveWithWaitee(
+        { ...party.value, gettingCloseSent: true },
+        party.etag,
+        notification === null ? [] : [notification],
+      );
       await enqueueNow(s, saved.notifications, log);
     } catch (error) {
       // A party that changed meanwhile is looked at again after the next change of the line.
@@ -185,12 +214,20 @@ async function advancePaging(s: Services, party: Versioned<Waitee>, log: Log): P
     if (waitee.pagingStage === 're-page') {
       const notification = await composeNotification(s, 're-page', waitee, waitlist.value, null);
       const plan = pagingPlan(waitee.notifiedAt ?? waitee.updatedAt, waitlist.value.gracePeriodMinutes);
-      const saved = await s.notifications.saveWithWaitee({ ...waitee, pagingDueAt: plan.noShowAt, pagingStage: 'no-show' }, party.etag, notification === null ? [] : [notification]);
+      const saved = await s.notifications.saveWithWaitee(
+        { ...waitee, pagingDueAt: plan.noShowAt, pagingStage: 'no-show' },
+        party.etag,
+        notification === null ? [] : [notification],
+      );
       await enqueueNow(s, saved.notifications, log);
       return 're-paged';
     }
     const now = s.now().toISOString();
-    await s.notifications.saveWithWaitee({ ...stop, status: nextStatus(waitee.status, 'no-show'), endedAt: now, updatedAt: now }, party.etag, []);
+    await s.notifications.saveWithWaitee(
+      { ...stop, status: nextStatus(waitee.status, 'no-show'), endedAt: now, updatedAt: now },
+      party.etag,
+      [],
+    );
     if (waitee.customerId !== null) await s.users.removePlace(waitee.customerId, waitee.waitlistId, waitee.id);
     log(`party ${waitee.id} marked no-show after the grace period`);
     await announceGettingClose(s, waitlist.value, log);
@@ -225,18 +262,25 @@ export async function consume(
   const { record, claimed } = found;
   const firstAttemptAt = claimed.value.sendingSince ?? s.now().toISOString();
   try {
-    const outcome = await s.sms().send({ to: record.to, message: record.message, notificationId: record.id, tag: smsTagOf(record), firstAttemptAt });
+    const outcome = await s
+      .sms()
+      .send({ to: record.to, message: record.message, notificationId: record.id, tag: smsTagOf(record), firstAttemptAt });
     if (outcome.kind === 'sent') {
       const send = { sentAt: s.now().toISOString(), providerMessageId: outcome.providerMessageId };
-      await s.notifications.replace({ ...claimed.value, status: 'sent', ...send, lastError: null }, claimed.etag).catch(async (error: unknown) => {
-        // The delivery report overtook this write (or another consumer finished first): keep its outcome.
-        if (!(error instanceof DomainError && error.kind === 'precondition-failed')) throw error;
-        await recordSendAfterConflict(s, record, send);
-      });
+      await s.notifications
+        .replace({ ...claimed.value, status: 'sent', ...send, lastError: null }, claimed.etag)
+        .catch(async (error: unknown) => {
+          // The delivery report overtook this write (or another consumer finished first): keep its outcome.
+          if (!(error instanceof DomainError && error.kind === 'precondition-failed')) throw error;
+          await recordSendAfterConflict(s, record, send);
+        });
       log(`sms ${record.kind} to ${maskPhone(record.to)} sent (${outcome.providerMessageId})`);
       return 'sent';
     }
-    await s.notifications.replace({ ...claimed.value, status: 'failed', failedAt: s.now().toISOString(), lastError: outcome.reason }, claimed.etag);
+    await s.notifications.replace(
+      { ...claimed.value, status: 'failed', failedAt: s.now().toISOString(), lastError: outcome.reason },
+      claimed.etag,
+    );
     log(`sms ${record.kind} to ${maskPhone(record.to)} rejected: ${outcome.reason}`);
     return 'rejected';
   } catch (error) {
@@ -244,7 +288,12 @@ export async function consume(
       // On the last delivery Service Bus dead-letters the message; the record says so for staff.
       const givingUp = delivery.count >= notificationsMaxDeliveryCount;
       const update: Notification = givingUp
-        ? { ...claimed.value, status: 'failed', failedAt: s.now().toISOString(), lastError: `gave up after ${delivery.count} deliveries: ${error.message}` }
+        ? {
+            ...claimed.value,
+            status: 'failed',
+            failedAt: s.now().toISOString(),
+            lastError: `gave up after ${delivery.count} deliveries: ${error.message}`,
+          }
         : { ...claimed.value, status: 'enqueued', lastError: error.message };
       await s.notifications.replace(update, claimed.etag).catch(() => undefined);
       log(`sms ${record.kind} to ${maskPhone(record.to)} ${givingUp ? 'given up' : 'will be retried'}: ${error.message}`);
@@ -272,7 +321,10 @@ async function claim(
     if (conflict !== undefined && record.status === 'sending') break;
     try {
       const sendingSince = record.sendingSince ?? s.now().toISOString();
-      return { record, claimed: await s.notifications.replace({ ...record, status: 'sending', sendingSince, attempts: record.attempts + 1 }, found.etag) };
+      return {
+        record,
+        claimed: await s.notifications.replace({ ...record, status: 'sending', sendingSince, attempts: record.attempts + 1 }, found.etag),
+      };
     } catch (error) {
       if (!(error instanceof DomainError && error.kind === 'precondition-failed') || record.status === 'sending') throw error;
       conflict = error;
@@ -286,7 +338,8 @@ export async function notificationsOf(s: Services, caller: Caller, ids: { restau
   await memberWith(s, caller, ids.restaurantId, 'run-line');
   await waitlistOf(s, ids.restaurantId, ids.waitlistId);
   const waitee = await s.waitees.get(ids.waitlistId, ids.waiteeId);
-  if (waitee === null || waitee.value.restaurantId !== ids.restaurantId) throw new DomainError('not-found', 'Party not found in this waitlist.');
+  if (waitee === null || waitee.value.restaurantId !== ids.restaurantId)
+    throw new DomainError('not-found', 'Party not found in this waitlist.');
   const records = await s.notifications.forWaitee(ids.waitlistId, ids.waiteeId);
   return records.map((n) => ({
     id: n.id,

@@ -18,11 +18,29 @@ async function signedInUser(s: Services, caller: Caller) {
 export async function createRestaurant(s: Services, caller: Caller, input: { name: string; timeZone: string; phone: string | null }) {
   const user = await signedInUser(s, caller);
   if ((await s.users.memberships(user.id)).length >= maxRestaurantsPerUser) {
-    throw new DomainError('limit-reached', `You belong to ${maxRestaurantsPerUser} restaurants already; leave one before creating another.`, { limit: maxRestaurantsPerUser });
+    throw new DomainError(
+      'limit-reached',
+      `You belong to ${maxRestaurantsPerUser} restaurants already; leave one before creating another.`,
+      { limit: maxRestaurantsPerUser },
+    );
   }
   const now = s.now().toISOString();
-  const restaurant: Restaurant = { id: randomUUID(), name: input.name, timeZone: input.timeZone, phone: input.phone, createdAt: now, createdBy: user.id };
-  const owner: Membership = { restaurantId: restaurant.id, userId: user.id, role: 'owner', email: user.email, displayName: user.displayName, addedAt: now };
+  const restaurant: Restaurant = {
+    id: randomUUID(),
+    name: input.name,
+    timeZone: input.timeZone,
+    phone: input.phone,
+    createdAt: now,
+    createdBy: user.id,
+  };
+  const owner: Membership = {
+    restaurantId: restaurant.id,
+    userId: user.id,
+    role: 'owner',
+    email: user.email,
+    displayName: user.displayName,
+    addedAt: now,
+  };
   // The membership goes first: a crash after it leaves an invisible membership, never an ownerless restaurant.
   await s.restaurants.putMember(owner);
   await s.users.putMembership(owner);
@@ -54,7 +72,10 @@ export async function updateRestaurant(
   const membership = await memberWith(s, caller, restaurantId, 'manage-settings');
   const current = await s.restaurants.get(restaurantId);
   if (current === null) throw new DomainError('not-found', 'Restaurant not found, or you are not a member of it.');
-  return restaurantView(await s.restaurants.replace({ ...current.value, ...setProperties(patch) }, ifMatch ?? current.etag), membership.role);
+  return restaurantView(
+    await s.restaurants.replace({ ...current.value, ...setProperties(patch) }, ifMatch ?? current.etag),
+    membership.role,
+  );
 }
 
 export async function addStaff(s: Services, caller: Caller, restaurantId: string, input: { email: string; role: RestaurantRole }) {
@@ -73,7 +94,9 @@ export async function addStaff(s: Services, caller: Caller, restaurantId: string
     addedAt: s.now().toISOString(),
   };
   if (!(await s.restaurants.addMember(membership))) {
-    throw new DomainError('conflict', 'This person is already a member of the restaurant. Remove them first to change their role.', { userId: user.value.id });
+    throw new DomainError('conflict', 'This person is already a member of the restaurant. Remove them first to change their role.', {
+      userId: user.value.id,
+    });
   }
   await s.users.putMembership(membership);
   return memberView(membership);

@@ -45,7 +45,8 @@ export async function createServices(config: Config): Promise<Services> {
   // One credential for every Azure service, so its token cache and identity endpoint calls are shared.
   const { managedIdentityClientId } = config.cosmos;
   let credential: TokenCredential | undefined;
-  const azureCredential = () => (credential ??= new DefaultAzureCredential(managedIdentityClientId === undefined ? {} : { managedIdentityClientId }));
+  const azureCredential = () =>
+    (credential ??= new DefaultAzureCredential(managedIdentityClientId === undefined ? {} : { managedIdentityClientId }));
   const cosmos = createCosmosClient(config.cosmos, config.cosmos.key === undefined ? azureCredential() : undefined);
   const containers = containersOf(cosmos.database(config.cosmos.database));
   const dueWork = new DueWorkStore(containers.dueWork);
@@ -61,7 +62,11 @@ export async function createServices(config: Config): Promise<Services> {
     notifications: new NotificationStore(containers.waitees, dueWork),
     dueWork,
     accessTokens: new AccessTokens(config.jwt),
-    notificationQueue: () => (queue ??= new NotificationQueue(config.serviceBus, config.serviceBus.emulatorConnectionString === undefined ? azureCredential() : undefined)),
+    notificationQueue: () =>
+      (queue ??= new NotificationQueue(
+        config.serviceBus,
+        config.serviceBus.emulatorConnectionString === undefined ? azureCredential() : undefined,
+      )),
     sms: () => (sms ??= new SmsGateway(config.sms, config.sms.emulatorConnectionString === undefined ? azureCredential() : undefined)),
     now: () => new Date(),
     close: async () => {

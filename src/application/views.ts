@@ -23,7 +23,13 @@ export const restaurantView = ({ value, etag }: Versioned<Restaurant>, role: Mem
   etag,
 });
 
-export const memberView = (m: Membership) => ({ userId: m.userId, email: m.email, displayName: m.displayName, role: m.role, addedAt: m.addedAt });
+export const memberView = (m: Membership) => ({
+  userId: m.userId,
+  email: m.email,
+  displayName: m.displayName,
+  role: m.role,
+  addedAt: m.addedAt,
+});
 
 export const waitlistView = ({ value, etag }: Versioned<Waitlist>, partiesInLine: number) => ({
   id: value.id,

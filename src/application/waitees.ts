@@ -37,7 +37,13 @@ async function present(s: Services, waitlist: Waitlist, waitees: readonly Versio
     const estimatedWaitMinutes =
       position === null
         ? null
-        : estimateWaitMinutes({ partySize: w.value.partySize, joinedAt: w.value.joinedAt, now, history: waitlist.recentSeatings, defaultWaitMinutes: waitlist.defaultWaitMinutes });
+        : estimateWaitMinutes({
+            partySize: w.value.partySize,
+            joinedAt: w.value.joinedAt,
+            now,
+            history: waitlist.recentSeatings,
+            defaultWaitMinutes: waitlist.defaultWaitMinutes,
+          });
     return waiteeView(w, { position, estimatedWaitMinutes, statusUrl: statusUrlOf(s, w.value.statusToken) });
   });
 }
@@ -66,7 +72,14 @@ function waiteeIdFor(waitlistId: string, callerId: string, idempotencyKey: strin
  * Staff add a walk-in party; any other signed-in user joins as themselves (once per line, only
  * while the waitlist is open).
  */
-export async function addWaitee(s: Services, caller: Caller, restaurantId: string, waitlistId: string, party: PartyRequest, idempotencyKey: string | undefined) {
+export async function addWaitee(
+  s: Services,
+  caller: Caller,
+  restaurantId: string,
+  waitlistId: string,
+  party: PartyRequest,
+  idempotencyKey: string | undefined,
+) {
   const staff = await roleIn(s, caller, restaurantId);
   const waitlist = await waitlistOf(s, restaurantId, waitlistId);
   const id = waiteeIdFor(waitlistId, caller.userId, idempotencyKey);
@@ -82,7 +95,8 @@ export async function addWaitee(s: Services, caller: Caller, restaurantId: strin
     name = party.name ?? user.value.displayName;
     phone = party.phone === undefined ? user.value.phone : party.phone;
   } else {
-    if (party.name === undefined) throw new DomainError('validation', 'The body /name: a party added by staff needs a name.', { field: 'name' });
+    if (party.name === undefined)
+      throw new DomainError('validation', 'The body /name: a party added by staff needs a name.', { field: 'name' });
     name = party.name;
     phone = party.phone ?? null;
   }
@@ -139,7 +153,8 @@ export async function listWaitees(
   waitlistId: string,
   options: { statuses: readonly WaiteeStatus[] | null; limit: number; continuationToken: string | null },
 ) {
-  if ((await roleIn(s, caller, restaurantId)) === null) throw new DomainError('not-found', 'Restaurant not found, or you are not a member of it.');
+  if ((await roleIn(s, caller, restaurantId)) === null)
+    throw new DomainError('not-found', 'Restaurant not found, or you are not a member of it.');
   const waitlist = await waitlistOf(s, restaurantId, waitlistId);
   const page = await s.waitees.page(waitlistId, options.statuses, options);
   return { items: await present(s, waitlist.value, page.items), continuationToken: page.continuationToken };
@@ -160,18 +175,27 @@ export async function getWaitee(s: Services, caller: Caller, restaurantId: strin
   return presentOne(s, waitlist.value, waitee);
 }
 
-const staffOnly = () => new DomainError('forbidden', 'Only the restaurant staff can change a party; you can leave the line with POST .../cancel.');
+const staffOnly = () =>
+  new DomainError('forbidden', 'Only the restaurant staff can change a party; you can leave the line with POST .../cancel.');
 
 export async function updateWaitee(
   s: Services,
   caller: Caller,
   ids: { restaurantId: string; waitlistId: string; waiteeId: string },
-  patch: { name?: string | undefined; phone?: string | null | undefined; partySize?: number | undefined; notes?: string | null | undefined },
+  patch: {
+    name?: string | undefined;
+    phone?: string | null | undefined;
+    partySize?: number | undefined;
+    notes?: string | null | undefined;
+  },
   ifMatch: string | undefined,
 ) {
   const { staff, waitee, waitlist } = await visibleWaitee(s, caller, ids.restaurantId, ids.waitlistId, ids.waiteeId);
   if (staff === null) throw staffOnly();
-  const saved = await s.waitees.replace({ ...waitee.value, ...setProperties(patch), updatedAt: s.now().toISOString() }, ifMatch ?? waitee.etag);
+  const saved = await s.waitees.replace(
+    { ...waitee.value, ...setProperties(patch), updatedAt: s.now().toISOString() },
+    ifMatch ?? waitee.etag,
+  );
   return presentOne(s, waitlist.value, saved);
 }
 
@@ -252,7 +276,12 @@ async function recordSeatingOn(s: Services, waitlist: Versioned<Waitlist>, seate
   let current = waitlist;
   for (let attempt = 0; attempt < maxConcurrencyRetries; attempt++) {
     try {
-      return (await s.restaurants.replaceWaitlist({ ...current.value, recentSeatings: recordSeating(current.value.recentSeatings, seating) }, current.etag)).value;
+      return (
+        await s.restaurants.replaceWaitlist(
+          { ...current.value, recentSeatings: recordSeating(current.value.recentSeatings, seating) },
+          current.etag,
+        )
+      ).value;
     } catch (error) {
       if (!(error instanceof DomainError && error.kind === 'precondition-failed')) throw error;
       await backOff(attempt);
@@ -269,7 +298,10 @@ export async function myPlaces(s: Services, caller: Caller) {
   const places = await s.users.places(caller.userId);
   const views = await Promise.all(
     places.map(async (place) => {
-      const [waitee, waitlist] = await Promise.all([s.waitees.get(place.waitlistId, place.waiteeId), s.restaurants.waitlist(place.restaurantId, place.waitlistId)]);
+      const [waitee, waitlist] = await Promise.all([
+        s.waitees.get(place.waitlistId, place.waiteeId),
+        s.restaurants.waitlist(place.restaurantId, place.waitlistId),
+      ]);
       if (waitee === null || waitlist === null || !isActive(waitee.value.status) || waitee.value.customerId !== caller.userId) return null;
       return presentOne(s, waitlist.value, waitee);
     }),

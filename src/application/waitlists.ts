@@ -26,7 +26,9 @@ export async function createWaitlist(s: Services, caller: Caller, restaurantId: 
   await memberWith(s, caller, restaurantId, 'manage-settings');
   checkTemplates(settings.messageTemplates);
   if ((await s.restaurants.waitlists(restaurantId)).length >= maxWaitlistsPerRestaurant) {
-    throw new DomainError('limit-reached', `A restaurant can have at most ${maxWaitlistsPerRestaurant} waitlists; delete one first.`, { limit: maxWaitlistsPerRestaurant });
+    throw new DomainError('limit-reached', `A restaurant can have at most ${maxWaitlistsPerRestaurant} waitlists; delete one first.`, {
+      limit: maxWaitlistsPerRestaurant,
+    });
   }
   const waitlist: Waitlist = { id: randomUUID(), restaurantId, ...settings, recentSeatings: [], createdAt: s.now().toISOString() };
   const created = await s.restaurants.createWaitlist(waitlist);
@@ -60,22 +62,40 @@ export async function getWaitlist(s: Services, caller: Caller, restaurantId: str
   };
 }
 
-export async function updateWaitlist(s: Services, caller: Caller, restaurantId: string, waitlistId: string, patch: Partial<WaitlistSettings>, ifMatch: string | undefined) {
+export async function updateWaitlist(
+  s: Services,
+  caller: Caller,
+  restaurantId: string,
+  waitlistId: string,
+  patch: Partial<WaitlistSettings>,
+  ifMatch: string | undefined,
+) {
   await memberWith(s, caller, restaurantId, 'manage-settings');
   checkTemplates(patch.messageTemplates);
   const current = await waitlistOf(s, restaurantId, waitlistId);
   const changes = setProperties(patch);
-  const merged = patch.messageTemplates === undefined ? changes : { ...changes, messageTemplates: { ...current.value.messageTemplates, ...setProperties(patch.messageTemplates) } };
+  const merged =
+    patch.messageTemplates === undefined
+      ? changes
+      : { ...changes, messageTemplates: { ...current.value.messageTemplates, ...setProperties(patch.messageTemplates) } };
   const saved = await s.restaurants.replaceWaitlist({ ...current.value, ...merged }, ifMatch ?? current.etag);
   return waitlistView(saved, (await s.waitees.line(waitlistId)).length);
 }
 
-export async function deleteWaitlist(s: Services, caller: Caller, restaurantId: string, waitlistId: string, ifMatch: string | undefined): Promise<void> {
+export async function deleteWaitlist(
+  s: Services,
+  caller: Caller,
+  restaurantId: string,
+  waitlistId: string,
+  ifMatch: string | undefined,
+): Promise<void> {
   await memberWith(s, caller, restaurantId, 'manage-settings');
   const current = await waitlistOf(s, restaurantId, waitlistId);
   const inLine = (await s.waitees.line(waitlistId)).length;
   if (inLine > 0) {
-    throw new DomainError('conflict', `${inLine} parties are still in this line. Seat or cancel them, or close the waitlist instead.`, { partiesInLine: inLine });
+    throw new DomainError('conflict', `${inLine} parties are still in this line. Seat or cancel them, or close the waitlist instead.`, {
+      partiesInLine: inLine,
+    });
   }
   await s.restaurants.deleteWaitlist(restaurantId, waitlistId, ifMatch ?? current.etag);
 }

@@ -40,7 +40,9 @@ export interface EstimateInput {
 export function estimateWaitMinutes(input: EstimateInput): number {
   const since = input.now.getTime() - historyWindowMs;
   const band = sizeBand(input.partySize);
-  const similar = input.history.filter((s) => sizeBand(s.partySize) === band && Date.parse(s.seatedAt) >= since).map((s) => s.waitedMinutes);
+  const similar = input.history
+    .filter((s) => sizeBand(s.partySize) === band && Date.parse(s.seatedAt) >= since)
+    .map((s) => s.waitedMinutes);
   const typical = similar.length >= minimumSamples ? median(similar) : input.defaultWaitMinutes;
   const waited = (input.now.getTime() - Date.parse(input.joinedAt)) / 60_000;
   return Math.max(0, Math.round(typical - waited));

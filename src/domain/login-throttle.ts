@@ -27,11 +27,12 @@ export function delayBeforeAnswerMs(attempts: LoginAttempts): number {
 
 export function recordFailure(attempts: LoginAttempts, now: Date): LoginAttempts {
   const windowExpired = now.getTime() - Date.parse(attempts.windowStartedAt) > throttlePolicy.windowMinutes * 60_000;
-  const current = windowExpired || retryAfterSeconds(attempts, now) === 0 && attempts.blockedUntil !== null ? noAttempts(now) : attempts;
+  const current = windowExpired || (retryAfterSeconds(attempts, now) === 0 && attempts.blockedUntil !== null) ? noAttempts(now) : attempts;
   const failures = current.failures + 1;
   return {
     failures,
     windowStartedAt: current.windowStartedAt,
-    blockedUntil: failures >= throttlePolicy.blockAfter ? new Date(now.getTime() + throttlePolicy.blockMinutes * 60_000).toISOString() : null,
+    blockedUntil:
+      failures >= throttlePolicy.blockAfter ? new Date(now.getTime() + throttlePolicy.blockMinutes * 60_000).toISOString() : null,
   };
 }

@@ -49,17 +49,27 @@ export function smsSegments(text: string): { encoding: 'GSM-7' | 'UCS-2'; units:
 
 /** Rejects unknown variables and templates that could render past `maxSegments` SMS segments. */
 export function checkTemplate(kind: MessageKind, template: string): void {
-  const unknown = [...template.matchAll(/\{(\w+)\}/g)].map((m) => m[1] ?? '').filter((name) => !(templateVariables as readonly string[]).includes(name));
+  const unknown = [...template.matchAll(/\{(\w+)\}/g)]
+    .map((m) => m[1] ?? '')
+    .filter((name) => !(templateVariables as readonly string[]).includes(name));
   if (unknown.length > 0) {
-    throw new DomainError('validation', `The ${kind} message uses unknown variables: ${unknown.map((n) => `{${n}}`).join(', ')}. Known: ${templateVariables.map((n) => `{${n}}`).join(', ')}.`, {
-      field: `messageTemplates/${kind}`,
-    });
+    throw new DomainError(
+      'validation',
+      `The ${kind} message uses unknown variables: ${unknown.map((n) => `{${n}}`).join(', ')}. Known: ${templateVariables.map((n) => `{${n}}`).join(', ')}.`,
+      {
+        field: `messageTemplates/${kind}`,
+      },
+    );
   }
   const { segments, encoding } = smsSegments(render(template, worstCaseValues));
   if (segments > maxSegments) {
-    throw new DomainError('validation', `The ${kind} message can take ${segments} SMS segments (${encoding}) with long names; keep it within ${maxSegments}.`, {
-      field: `messageTemplates/${kind}`,
-      segments,
-    });
+    throw new DomainError(
+      'validation',
+      `The ${kind} message can take ${segments} SMS segments (${encoding}) with long names; keep it within ${maxSegments}.`,
+      {
+        field: `messageTemplates/${kind}`,
+        segments,
+      },
+    );
   }
 }

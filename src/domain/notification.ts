@@ -93,8 +93,18 @@ export function withDeliveryReport(notification: Notification, report: DeliveryR
   if (outcome.kind === 'delivered') {
     return { ...notification, status: 'delivered', deliveredAt: report.receivedAt, providerMessageId, lastError: null, failedAt: null };
   }
-  const failed: Notification = { ...notification, status: 'failed', failedAt: report.receivedAt, lastError: outcome.reason, providerMessageId };
-  const unchanged = notification.status === 'failed' && notification.failedAt === failed.failedAt && notification.lastError === failed.lastError && notification.providerMessageId === providerMessageId;
+  const failed: Notification = {
+    ...notification,
+    status: 'failed',
+    failedAt: report.receivedAt,
+    lastError: outcome.reason,
+    providerMessageId,
+  };
+  const unchanged =
+    notification.status === 'failed' &&
+    notification.failedAt === failed.failedAt &&
+    notification.lastError === failed.lastError &&
+    notification.providerMessageId === providerMessageId;
   return unchanged ? null : failed;
 }
 
@@ -103,11 +113,16 @@ export function withDeliveryReport(notification: Notification, report: DeliveryR
  * report got there first, whose outcome then stays and gains what only the sender knows. Null when
  * there is nothing to add (another consumer recorded the same send).
  */
-export function withSendRecorded(notification: Notification, send: { readonly sentAt: string; readonly providerMessageId: string }): Notification | null {
+export function withSendRecorded(
+  notification: Notification,
+  send: { readonly sentAt: string; readonly providerMessageId: string },
+): Notification | null {
   const sentAt = notification.sentAt ?? send.sentAt;
   const providerMessageId = notification.providerMessageId ?? send.providerMessageId;
   if (notification.status === 'delivered' || notification.status === 'failed') {
-    return sentAt === notification.sentAt && providerMessageId === notification.providerMessageId ? null : { ...notification, sentAt, providerMessageId };
+    return sentAt === notification.sentAt && providerMessageId === notification.providerMessageId
+      ? null
+      : { ...notification, sentAt, providerMessageId };
   }
   if (notification.status === 'sent') return null;
   return { ...notification, status: 'sent', sentAt, providerMessageId, lastError: null };
@@ -171,7 +186,14 @@ export function enqueueWork(notification: Pick<Notification, 'id' | 'waitlistId'
  */
 export function lineWork(waitlist: { readonly id: string; readonly restaurantId: string }, changedAt: string, saveId: string): DueWork {
   const dueAt = new Date(Date.parse(changedAt) + dueWorkSettleMs).toISOString();
-  return { id: `line:${waitlist.id}:${saveId}`, waitlistId: waitlist.id, restaurantId: waitlist.restaurantId, work: 'line', targetId: waitlist.id, dueAt };
+  return {
+    id: `line:${waitlist.id}:${saveId}`,
+    waitlistId: waitlist.id,
+    restaurantId: waitlist.restaurantId,
+    work: 'line',
+    targetId: waitlist.id,
+    dueAt,
+  };
 }
 
 type SavedParty = Pick<Waitee, 'id' | 'waitlistId' | 'restaurantId' | 'pagingDueAt' | 'status' | 'updatedAt'>;
@@ -189,7 +211,9 @@ export function pagingWork(waitee: Pick<Waitee, 'id' | 'waitlistId' | 'restauran
 /** The entries a party's save with these new records needs, written before the save. */
 export function dueWorkFor(waitee: SavedParty, notifications: readonly Notification[], saveId: string): DueWork[] {
   const paging = pagingWork(waitee, saveId);
-  const left = isActive(waitee.status) ? null : lineWork({ id: waitee.waitlistId, restaurantId: waitee.restaurantId }, waitee.updatedAt, saveId);
+  const left = isActive(waitee.status)
+    ? null
+    : lineWork({ id: waitee.waitlistId, restaurantId: waitee.restaurantId }, waitee.updatedAt, saveId);
   return [...notifications.map(enqueueWork), ...[paging, left].filter((entry) => entry !== null)];
 }
 

@@ -15,7 +15,9 @@ export function checkPassword(password: string, isCommon: (candidate: string) =>
   const core = lower.replace(/^[\d\W_]+|[\d\W_]+$/gu, '');
   const halves = lower.length % 2 === 0 && lower.slice(0, lower.length / 2) === lower.slice(lower.length / 2);
   if (isCommon(lower) || (core.length >= 4 && isCommon(core)) || halves || new Set(lower).size < 4) {
-    throw new DomainError('validation', 'This password is too common or too easy to guess; choose a longer phrase of unrelated words.', { field: 'password' });
+    throw new DomainError('validation', 'This password is too common or too easy to guess; choose a longer phrase of unrelated words.', {
+      field: 'password',
+    });
   }
   if (personal.some((p) => p.length >= 4 && lower.includes(p.toLowerCase()))) {
     throw new DomainError('validation', 'The password must not contain your email or name.', { field: 'password' });

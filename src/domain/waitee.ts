@@ -57,7 +57,10 @@ export function positionsInLine(active: readonly LinePlace[]): Map<string, numbe
 }
 
 /** What a party brings to the line; everything else starts empty. */
-export type JoiningParty = Pick<Waitee, 'id' | 'waitlistId' | 'restaurantId' | 'name' | 'phone' | 'partySize' | 'notes' | 'source' | 'customerId' | 'statusToken' | 'joinedAt'>;
+export type JoiningParty = Pick<
+  Waitee,
+  'id' | 'waitlistId' | 'restaurantId' | 'name' | 'phone' | 'partySize' | 'notes' | 'source' | 'customerId' | 'statusToken' | 'joinedAt'
+>;
 
 /** A party joining the line: waiting, nothing sent and nothing planned yet. */
 export function joinLine(party: JoiningParty): Waitee {

@@ -34,9 +34,13 @@ export const authFunctions: readonly HttpFunction[] = [
         body: tokenBody,
         acceptsForm: true,
         handle: async ({ body, services }) => {
-          if (body.grant_type === 'refresh_token') return { status: 200, body: await refreshGrant(services, body.refresh_token), headers: noStore };
+          if (body.grant_type === 'refresh_token')
+            return { status: 200, body: await refreshGrant(services, body.refresh_token), headers: noStore };
           const email = body.email ?? body.username;
-          if (email === undefined) throw new DomainError('validation', 'The password grant needs an email (or RFC 6749 username) and a password.', { field: 'email' });
+          if (email === undefined)
+            throw new DomainError('validation', 'The password grant needs an email (or RFC 6749 username) and a password.', {
+              field: 'email',
+            });
           return { status: 200, body: await passwordGrant(services, { email, password: body.password }), headers: noStore };
         },
       }),
@@ -92,7 +96,11 @@ export const authFunctions: readonly HttpFunction[] = [
     handlers: {
       GET: endpoint({
         auth: 'public',
-        handle: async ({ services }) => ({ status: 200, headers: { 'cache-control': 'public, max-age=300' }, body: await services.accessTokens.publicKeys() }),
+        handle: async ({ services }) => ({
+          status: 200,
+          headers: { 'cache-control': 'public, max-age=300' },
+          body: await services.accessTokens.publicKeys(),
+        }),
       }),
     },
   },

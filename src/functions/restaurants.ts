@@ -1,4 +1,12 @@
-import { addStaff, createRestaurant, getRestaurant, listStaff, myRestaurants, removeStaff, updateRestaurant } from '../application/restaurants.js';
+import {
+  addStaff,
+  createRestaurant,
+  getRestaurant,
+  listStaff,
+  myRestaurants,
+  removeStaff,
+  updateRestaurant,
+} from '../application/restaurants.js';
 import type { HttpFunction } from './catalog-types.js';
 import { endpoint } from './http/endpoint.js';
 import { addStaffBody, createRestaurantBody, restaurantParams, staffParams, updateRestaurantBody } from './schemas.js';
@@ -64,7 +72,10 @@ export const restaurantFunctions: readonly HttpFunction[] = [
       GET: endpoint({
         auth: 'user',
         params: restaurantParams,
-        handle: async ({ caller, params, services }) => ({ status: 200, body: { items: await listStaff(services, caller, params.restaurantId) } }),
+        handle: async ({ caller, params, services }) => ({
+          status: 200,
+          body: { items: await listStaff(services, caller, params.restaurantId) },
+        }),
       }),
     },
   },

@@ -46,7 +46,11 @@ export const staffParams = restaurantParams.extend({ userId: id });
 export const waitlistParams = restaurantParams.extend({ waitlistId: id });
 export const waiteeParams = waitlistParams.extend({ waiteeId: id });
 
-export const createRestaurantBody = z.strictObject({ name: text(100), timeZone: timeZone.default('UTC'), phone: phone.nullable().default(null) });
+export const createRestaurantBody = z.strictObject({
+  name: text(100),
+  timeZone: timeZone.default('UTC'),
+  phone: phone.nullable().default(null),
+});
 export const updateRestaurantBody = z
   .strictObject({ name: text(100).optional(), timeZone: timeZone.optional(), phone: phone.nullable().optional() })
   .refine((patch) => Object.keys(patch).length > 0, 'must change at least one property');
@@ -54,7 +58,11 @@ export const updateRestaurantBody = z
 export const addStaffBody = z.strictObject({ email, role: z.enum(restaurantRoles).default('staff') });
 
 const template = z.string().trim().min(1).max(640, 'must be at most 640 characters');
-const messageTemplates = z.strictObject({ 'table-ready': template.optional(), 'getting-close': template.optional(), 're-page': template.optional() });
+const messageTemplates = z.strictObject({
+  'table-ready': template.optional(),
+  'getting-close': template.optional(),
+  're-page': template.optional(),
+});
 
 const minutes = (max: number) => z.number().int('must be whole minutes').min(0).max(max);
 export const createWaitlistBody = z.strictObject({
@@ -76,9 +84,19 @@ export const updateWaitlistBody = z
 
 const partySize = z.number().int('must be a whole number').min(1).max(50);
 const notes = text(500).nullable();
-export const addWaiteeBody = z.strictObject({ name: text(100).optional(), phone: phone.nullable().optional(), partySize, notes: notes.optional() });
+export const addWaiteeBody = z.strictObject({
+  name: text(100).optional(),
+  phone: phone.nullable().optional(),
+  partySize,
+  notes: notes.optional(),
+});
 export const updateWaiteeBody = z
-  .strictObject({ name: text(100).optional(), phone: phone.nullable().optional(), partySize: partySize.optional(), notes: notes.optional() })
+  .strictObject({
+    name: text(100).optional(),
+    phone: phone.nullable().optional(),
+    partySize: partySize.optional(),
+    notes: notes.optional(),
+  })
   .refine((patch) => Object.keys(patch).length > 0, 'must change at least one property');
 
 export const listWaiteesQuery = z.strictObject({

@@ -1,4 +1,13 @@
-import { actOnWaitee, addWaitee, deleteWaitee, getWaitee, listWaitees, myPlaces, publicStatus, updateWaitee } from '../application/waitees.js';
+import {
+  actOnWaitee,
+  addWaitee,
+  deleteWaitee,
+  getWaitee,
+  listWaitees,
+  myPlaces,
+  publicStatus,
+  updateWaitee,
+} from '../application/waitees.js';
 import { waiteeActions } from '../domain/waitee.js';
 import type { HttpFunction } from './catalog-types.js';
 import { endpoint } from './http/endpoint.js';
@@ -72,29 +81,30 @@ export const waiteeFunctions: readonly HttpFunction[] = [
       }),
     },
   },
-  ...waiteeActions.map(
-    (action): HttpFunction => ({
-      kind: 'http',
-      name: `waitee-${action}`,
-      route: `${waiteeRoute}/{waiteeId}/${action}`,
-      handlers: {
-        POST: endpoint({
-          auth: 'user',
-          params: waiteeParams,
-          handle: async ({ caller, params, ifMatch, services, log }) => {
-            const waitee = await actOnWaitee(services, caller, params, action, ifMatch, log);
-            return { status: 200, body: waitee };
-          },
-        }),
-      },
-    }),
-  ),
+  ...waiteeActions.map((action): HttpFunction => ({
+    kind: 'http',
+    name: `waitee-${action}`,
+    route: `${waiteeRoute}/{waiteeId}/${action}`,
+    handlers: {
+      POST: endpoint({
+        auth: 'user',
+        params: waiteeParams,
+        handle: async ({ caller, params, ifMatch, services, log }) => {
+          const waitee = await actOnWaitee(services, caller, params, action, ifMatch, log);
+          return { status: 200, body: waitee };
+        },
+      }),
+    },
+  })),
   {
     kind: 'http',
     name: 'me-waitees',
     route: 'v1/me/waitees',
     handlers: {
-      GET: endpoint({ auth: 'user', handle: async ({ caller, services }) => ({ status: 200, body: { items: await myPlaces(services, caller) } }) }),
+      GET: endpoint({
+        auth: 'user',
+        handle: async ({ caller, services }) => ({ status: 200, body: { items: await myPlaces(services, caller) } }),
+      }),
     },
   },
   {
@@ -105,7 +115,11 @@ export const waiteeFunctions: readonly HttpFunction[] = [
       GET: endpoint({
         auth: 'public',
         params: statusParams,
-        handle: async ({ params, services }) => ({ status: 200, headers: { 'cache-control': 'no-store' }, body: await publicStatus(services, params.token) }),
+        handle: async ({ params, services }) => ({
+          status: 200,
+          headers: { 'cache-control': 'no-store' },
+          body: await publicStatus(services, params.token),
+        }),
       }),
     },
   },

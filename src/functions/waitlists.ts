@@ -21,7 +21,10 @@ export const waitlistFunctions: readonly HttpFunction[] = [
       GET: endpoint({
         auth: 'user',
         params: restaurantParams,
-        handle: async ({ caller, params, services }) => ({ status: 200, body: { items: await listWaitlists(services, caller, params.restaurantId) } }),
+        handle: async ({ caller, params, services }) => ({
+          status: 200,
+          body: { items: await listWaitlists(services, caller, params.restaurantId) },
+        }),
       }),
     },
   },

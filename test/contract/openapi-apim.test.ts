@@ -24,7 +24,11 @@ const methods = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'pat
 
 function operations(document: Document): string[] {
   return Object.entries(document.paths)
-    .flatMap(([path, item]) => Object.entries(item).filter(([method]) => methods.has(method)).map(([method, operation]) => `${method.toUpperCase()} ${path} ${operation.operationId ?? '(no operationId)'}`))
+    .flatMap(([path, item]) =>
+      Object.entries(item)
+        .filter(([method]) => methods.has(method))
+        .map(([method, operation]) => `${method.toUpperCase()} ${path} ${operation.operationId ?? '(no operationId)'}`),
+    )
     .sort();
 }
 
@@ -73,13 +77,15 @@ describe('the OpenAPI rendition for API Management', () => {
   it('has none of the 3.1 forms API Management rejects', () => {
     expect(rendition.info).not.toHaveProperty('summary');
     const found = [...entries(rendition)]
-      .filter(([key, value]) =>
-        (key === 'type' && Array.isArray(value)) ||
-        key === 'const' ||
-        // Schema `examples` is an array; media type and parameter `examples` (a map) are valid 3.0.
-        (key === 'examples' && Array.isArray(value)) ||
-        ((key === 'exclusiveMinimum' || key === 'exclusiveMaximum') && typeof value === 'number') ||
-        ['$schema', 'jsonSchemaDialect', 'webhooks'].includes(key))
+      .filter(
+        ([key, value]) =>
+          (key === 'type' && Array.isArray(value)) ||
+          key === 'const' ||
+          // Schema `examples` is an array; media type and parameter `examples` (a map) are valid 3.0.
+          (key === 'examples' && Array.isArray(value)) ||
+          ((key === 'exclusiveMinimum' || key === 'exclusiveMaximum') && typeof value === 'number') ||
+          ['$schema', 'jsonSchemaDialect', 'webhooks'].includes(key),
+      )
       .map(([key, value, pointer]) => `${pointer}: ${key} ${JSON.stringify(value)}`);
     expect(found).toEqual([]);
     expect((rendition.info.license as { identifier?: unknown } | undefined)?.identifier).toBeUndefined();
@@ -87,7 +93,9 @@ describe('the OpenAPI rendition for API Management', () => {
 
   it('keeps every nullable field nullable', () => {
     const nullable = (document: Document, test: (schema: Record<string, unknown>) => boolean): string[] =>
-      [...entries(document)].filter(([, value]) => typeof value === 'object' && value !== null && test(value as Record<string, unknown>)).map(([, , pointer]) => pointer);
+      [...entries(document)]
+        .filter(([, value]) => typeof value === 'object' && value !== null && test(value as Record<string, unknown>))
+        .map(([, , pointer]) => pointer);
     const before = nullable(original, (schema) => Array.isArray(schema.type) && schema.type.includes('null'));
     expect(before.length).toBeGreaterThan(0);
     expect(nullable(rendition, (schema) => schema.nullable === true)).toEqual(before);
@@ -101,15 +109,29 @@ describe('the OpenAPI rendition for API Management', () => {
       paths: {},
       components: { schemas: { S: { type: 'object', properties } } },
     });
-    const done = toApimOpenApi(schema({ zero: { const: 0 }, no: { const: false }, above: { type: 'number', exclusiveMinimum: 5, exclusiveMaximum: 9 }, both: { minimum: 7, exclusiveMinimum: 5 } }));
+    const done = toApimOpenApi(
+      schema({
+        zero: { const: 0 },
+        no: { const: false },
+        above: { type: 'number', exclusiveMinimum: 5, exclusiveMaximum: 9 },
+        both: { minimum: 7, exclusiveMinimum: 5 },
+      }),
+    );
     expect(done).not.toHaveProperty('jsonSchemaDialect');
     expect(done.info).toEqual({ title: 'T', version: '1', description: 'Short.\n\nLong.' });
-    expect(done.components).toEqual({ schemas: { S: { type: 'object', properties: {
-      zero: { enum: [0] },
-      no: { enum: [false] },
-      above: { type: 'number', minimum: 5, exclusiveMinimum: true, maximum: 9, exclusiveMaximum: true },
-      both: { minimum: 7, exclusiveMinimum: false },
-    } } } });
+    expect(done.components).toEqual({
+      schemas: {
+        S: {
+          type: 'object',
+          properties: {
+            zero: { enum: [0] },
+            no: { enum: [false] },
+            above: { type: 'number', minimum: 5, exclusiveMinimum: true, maximum: 9, exclusiveMaximum: true },
+            both: { minimum: 7, exclusiveMinimum: false },
+          },
+        },
+      },
+    });
     expect(() => toApimOpenApi(schema({ id: { type: ['string', 'integer'] } }))).toThrow('/components/schemas/S/properties/id');
   });
 });

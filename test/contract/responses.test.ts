@@ -19,30 +19,47 @@ interface CallOptions {
   readonly headers?: Record<string, string>;
 }
 
-async function call<T = Json>(client: Api, method: string, path: string, expected: number, options: CallOptions = {}): Promise<ApiResponse<T>> {
+async function call<T = Json>(
+  client: Api,
+  method: string,
+  path: string,
+  expected: number,
+  options: CallOptions = {},
+): Promise<ApiResponse<T>> {
   const response = await client.request<T>(method, path, options);
   contract.assertResponse(method, path, response);
   expect(response.status, `${method} ${path}: ${JSON.stringify(response.body).slice(0, 500)}`).toBe(expected);
   if (response.status < 300 && options.body !== undefined) {
-    expect(contract.checkRequestBody(method, path, options.headers?.['content-type'] ?? 'application/json', options.body), `${method} ${path} request body`).toEqual([]);
+    expect(
+      contract.checkRequestBody(method, path, options.headers?.['content-type'] ?? 'application/json', options.body),
+      `${method} ${path} request body`,
+    ).toEqual([]);
   }
   return response;
 }
 
-const get = <T = Json>(client: Api, path: string, expected: number, headers?: Record<string, string>) => call<T>(client, 'GET', path, expected, headers === undefined ? {} : { headers });
+const get = <T = Json>(client: Api, path: string, expected: number, headers?: Record<string, string>) =>
+  call<T>(client, 'GET', path, expected, headers === undefined ? {} : { headers });
 const post = <T = Json>(client: Api, path: string, expected: number, body?: unknown, headers?: Record<string, string>) =>
   call<T>(client, 'POST', path, expected, { ...(body === undefined ? {} : { body }), ...(headers === undefined ? {} : { headers }) });
 const patch = <T = Json>(client: Api, path: string, expected: number, body: unknown, headers?: Record<string, string>) =>
   call<T>(client, 'PATCH', path, expected, { body, ...(headers === undefined ? {} : { headers }) });
-const del = <T = Json>(client: Api, path: string, expected: number, headers?: Record<string, string>) => call<T>(client, 'DELETE', path, expected, headers === undefined ? {} : { headers });
+const del = <T = Json>(client: Api, path: string, expected: number, headers?: Record<string, string>) =>
+  call<T>(client, 'DELETE', path, expected, headers === undefined ? {} : { headers });
 
 /** The documented request schema rejects what the server rejected as invalid. */
 function expectDocumentRejects(method: string, path: string, body: unknown): void {
-  expect(contract.checkRequestBody(method, path, 'application/json', body), `${method} ${path} ${JSON.stringify(body)} should be invalid`).not.toEqual([]);
+  expect(
+    contract.checkRequestBody(method, path, 'application/json', body),
+    `${method} ${path} ${JSON.stringify(body)} should be invalid`,
+  ).not.toEqual([]);
 }
 
 const problemType = (response: ApiResponse<Json>): unknown => response.body.type;
-const form = (fields: Record<string, string>) => ({ rawBody: new URLSearchParams(fields).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+const form = (fields: Record<string, string>) => ({
+  rawBody: new URLSearchParams(fields).toString(),
+  headers: { 'content-type': 'application/x-www-form-urlencoded' },
+});
 const unknownId = '00000000-0000-4000-8000-000000000000';
 
 async function staffOf(owner: TestUser, restaurantId: string): Promise<TestUser> {
@@ -55,17 +72,29 @@ describe('auth', () => {
   it('registers, signs in with JSON and form bodies, refreshes and signs out', async () => {
     const email = `contract-${Date.now().toString(36)}@example.test`;
     const password = 'amber-quasar-tundra-88';
-    const registered = await post(api(), '/v1/auth/register', 201, { email, password, displayName: 'Contract Tester', phone: '+14155550123' });
+    const registered = await post(api(), '/v1/auth/register', 201, {
+      email,
+      password,
+      displayName: 'Contract Tester',
+      phone: '+14155550123',
+    });
     expect(registered.headers.get('location')).toBe('/api/v1/me');
     expect(registered.body).toMatchObject({ email, phone: '+14155550123', memberships: [] });
     await post(api(), '/v1/auth/register', 409, { email: email.toUpperCase(), password, displayName: 'Again' });
 
-    const signedIn = await post<{ access_token: string; refresh_token: string }>(api(), '/v1/auth/token', 200, { grant_type: 'password', email, password });
+    const signedIn = await post<{ access_token: string; refresh_token: string }>(api(), '/v1/auth/token', 200, {
+      grant_type: 'password',
+      email,
+      password,
+    });
     expect(signedIn.headers.get('cache-control')).toBe('no-store');
     await call(api(), 'POST', '/v1/auth/token', 200, form({ grant_type: 'password', username: email, password }));
     await post(api(), '/v1/auth/token', 200, { grant_type: 'password', username: email, password });
 
-    const refreshed = await post<{ refresh_token: string }>(api(), '/v1/auth/token', 200, { grant_type: 'refresh_token', refresh_token: signedIn.body.refresh_token });
+    const refreshed = await post<{ refresh_token: string }>(api(), '/v1/auth/token', 200, {
+      grant_type: 'refresh_token',
+      refresh_token: signedIn.body.refresh_token,
+    });
     const reused = await post(api(), '/v1/auth/token', 400, { grant_type: 'refresh_token', refresh_token: signedIn.body.refresh_token });
     expect(reused.body).toMatchObject({ type: 'urn:waitlist:problem:invalid-grant', error: 'invalid_grant' });
     // Reuse revoked the family: the rotated token is dead too.
@@ -91,17 +120,30 @@ describe('auth', () => {
 
     const empty = await call(api(), 'POST', '/v1/auth/register', 400);
     expect(empty.body).toMatchObject({ type: 'urn:waitlist:problem:validation-failed', errors: [{ pointer: '/', where: 'body' }] });
-    const malformed = await call(api(), 'POST', '/v1/auth/register', 400, { rawBody: '{"email":', headers: { 'content-type': 'application/json' } });
+    const malformed = await call(api(), 'POST', '/v1/auth/register', 400, {
+      rawBody: '{"email":',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(problemType(malformed)).toBe('urn:waitlist:problem:malformed-body');
-    await call(api(), 'POST', '/v1/auth/register', 415, { rawBody: 'email=a@b.c', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
-    const tooLarge = await call(api(), 'POST', '/v1/auth/register', 413, { rawBody: JSON.stringify({ displayName: 'x'.repeat(70_000) }), headers: { 'content-type': 'application/json' } });
+    await call(api(), 'POST', '/v1/auth/register', 415, {
+      rawBody: 'email=a@b.c',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    const tooLarge = await call(api(), 'POST', '/v1/auth/register', 413, {
+      rawBody: JSON.stringify({ displayName: 'x'.repeat(70_000) }),
+      headers: { 'content-type': 'application/json' },
+    });
     expect(tooLarge.body).toMatchObject({ limit: 65_536 });
 
     await post(api(), '/v1/auth/token', 400, { grant_type: 'client_credentials' });
     const noEmail = await post(api(), '/v1/auth/token', 400, { grant_type: 'password', password: 'x' });
     expect(noEmail.body).toMatchObject({ errors: [{ pointer: '/email', where: 'body' }] });
     expectDocumentRejects('POST', '/v1/auth/token', { grant_type: 'password', password: 'x' });
-    const wrong = await post(api(), '/v1/auth/token', 400, { grant_type: 'password', email: 'nobody@example.test', password: 'wrong-password-123' });
+    const wrong = await post(api(), '/v1/auth/token', 400, {
+      grant_type: 'password',
+      email: 'nobody@example.test',
+      password: 'wrong-password-123',
+    });
     expect(problemType(wrong)).toBe('urn:waitlist:problem:invalid-grant');
     await call(api(), 'POST', '/v1/auth/token', 415, { rawBody: 'grant_type=password', headers: { 'content-type': 'text/plain' } });
     await call(api(), 'POST', '/v1/auth/token', 413, { rawBody: 'x'.repeat(70_000), headers: { 'content-type': 'application/json' } });
@@ -115,8 +157,16 @@ describe('auth', () => {
     // stands in for ten slowed-down requests, so only the HTTP contract is exercised.
     const email = 'blocked@example.test';
     const now = Date.now();
-    await stack().services.users.saveLoginAttempts(email, { failures: 10, windowStartedAt: new Date(now).toISOString(), blockedUntil: new Date(now + 15 * 60_000).toISOString() }, null);
-    const blocked = await post(api(), '/v1/auth/token', 429, { grant_type: 'password', email: email.toUpperCase(), password: 'whatever-it-is-1' });
+    await stack().services.users.saveLoginAttempts(
+      email,
+      { failures: 10, windowStartedAt: new Date(now).toISOString(), blockedUntil: new Date(now + 15 * 60_000).toISOString() },
+      null,
+    );
+    const blocked = await post(api(), '/v1/auth/token', 429, {
+      grant_type: 'password',
+      email: email.toUpperCase(),
+      password: 'whatever-it-is-1',
+    });
     const retryAfter = Number(blocked.headers.get('retry-after'));
     expect(retryAfter).toBeGreaterThan(14 * 60);
     expect(blocked.body).toMatchObject({ type: 'urn:waitlist:problem:too-many-attempts', retryAfterSeconds: retryAfter });
@@ -167,7 +217,11 @@ describe('me', () => {
 describe('restaurants and staff', () => {
   it('creates, reads, lists and changes a restaurant with ETags', async () => {
     const owner = await newUser(api());
-    const created = await post(owner.api, '/v1/restaurants', 201, { name: '  Chez Contract  ', timeZone: 'Europe/Paris', phone: '+33142685300' });
+    const created = await post(owner.api, '/v1/restaurants', 201, {
+      name: '  Chez Contract  ',
+      timeZone: 'Europe/Paris',
+      phone: '+33142685300',
+    });
     const id = String(created.body.id);
     expect(created.body).toMatchObject({ name: 'Chez Contract', myRole: 'owner' });
     expect(created.headers.get('location')).toBe(`/api/v1/restaurants/${id}`);
@@ -184,7 +238,13 @@ describe('restaurants and staff', () => {
     expect(renamed.body.etag).not.toBe(etag);
     const stale = await patch(owner.api, `/v1/restaurants/${id}`, 412, { name: 'Stale' }, { 'if-match': etag });
     expect(problemType(stale)).toBe('urn:waitlist:problem:precondition-failed');
-    await patch(owner.api, `/v1/restaurants/${id}`, 200, { timeZone: 'America/New_York' }, { 'content-type': 'application/merge-patch+json' });
+    await patch(
+      owner.api,
+      `/v1/restaurants/${id}`,
+      200,
+      { timeZone: 'America/New_York' },
+      { 'content-type': 'application/merge-patch+json' },
+    );
 
     await patch(owner.api, `/v1/restaurants/${id}`, 400, {});
     expectDocumentRejects('PATCH', `/v1/restaurants/${id}`, {});
@@ -192,7 +252,10 @@ describe('restaurants and staff', () => {
     await patch(owner.api, `/v1/restaurants/${id}`, 400, { name: 'x', ownerId: unknownId });
     expectDocumentRejects('PATCH', `/v1/restaurants/${id}`, { name: 'x', ownerId: unknownId });
     await call(owner.api, 'PATCH', `/v1/restaurants/${id}`, 415, { rawBody: 'name=x', headers: { 'content-type': 'text/plain' } });
-    await call(owner.api, 'PATCH', `/v1/restaurants/${id}`, 413, { rawBody: 'x'.repeat(70_000), headers: { 'content-type': 'application/json' } });
+    await call(owner.api, 'PATCH', `/v1/restaurants/${id}`, 413, {
+      rawBody: 'x'.repeat(70_000),
+      headers: { 'content-type': 'application/json' },
+    });
     await call(owner.api, 'POST', '/v1/restaurants', 415, { rawBody: 'name=x', headers: { 'content-type': 'text/plain' } });
     await call(owner.api, 'POST', '/v1/restaurants', 413, { rawBody: 'x'.repeat(70_000), headers: { 'content-type': 'application/json' } });
     await post(owner.api, '/v1/restaurants', 400, { name: '   ' });
@@ -270,7 +333,9 @@ describe('waitlists', () => {
       gracePeriodMinutes: 5,
       messageTemplates: { 'table-ready': 'Hi {name}, your patio table at {restaurant} is ready. {statusUrl}' },
     });
-    expect(created.body.messageTemplates).toMatchObject({ 'table-ready': 'Hi {name}, your patio table at {restaurant} is ready. {statusUrl}' });
+    expect(created.body.messageTemplates).toMatchObject({
+      'table-ready': 'Hi {name}, your patio table at {restaurant} is ready. {statusUrl}',
+    });
     const patioPath = `${base}/${String(created.body.id)}`;
     expect(created.headers.get('location')).toBe(`/api${patioPath}`);
     expect(created.headers.get('etag')).toBe(created.body.etag);
@@ -278,7 +343,10 @@ describe('waitlists', () => {
     expectDocumentRejects('POST', base, { name: 'Bad', defaultWaitMinutes: 1.5 });
     await post(venue.owner.api, base, 400, { name: 'Bad', gracePeriodMinutes: 121 });
     const unknownVariable = await post(venue.owner.api, base, 400, { name: 'Bad', messageTemplates: { 'table-ready': 'Hi {firstName}' } });
-    expect(unknownVariable.body).toMatchObject({ field: 'messageTemplates/table-ready', errors: [{ pointer: '/messageTemplates/table-ready', where: 'body' }] });
+    expect(unknownVariable.body).toMatchObject({
+      field: 'messageTemplates/table-ready',
+      errors: [{ pointer: '/messageTemplates/table-ready', where: 'body' }],
+    });
     await post(venue.owner.api, base, 400, { name: 'Bad', messageTemplates: { farewell: 'Bye {name}' } });
     expectDocumentRejects('POST', base, { name: 'Bad', messageTemplates: { farewell: 'Bye {name}' } });
     await call(venue.owner.api, 'POST', base, 415, { rawBody: 'x', headers: { 'content-type': 'text/plain' } });
@@ -293,14 +361,33 @@ describe('waitlists', () => {
     expect(member.headers.get('etag')).toBe(member.body.etag);
     const customer = await newUser(api());
     const summary = await get(customer.api, patioPath, 200);
-    expect(summary.body).toEqual({ id: created.body.id, restaurantId: venue.restaurantId, restaurantName: 'Test Diner', name: 'Patio', open: false, partiesInLine: 0 });
+    expect(summary.body).toEqual({
+      id: created.body.id,
+      restaurantId: venue.restaurantId,
+      restaurantName: 'Test Diner',
+      name: 'Patio',
+      open: false,
+      partiesInLine: 0,
+    });
     expect(summary.headers.get('etag')).toBeNull();
     await get(customer.api, `${base}/${unknownId}`, 404);
     await get(customer.api, `/v1/restaurants/${unknownId}/waitlists/${String(created.body.id)}`, 404);
     await get(customer.api, `${base}/not-a-uuid`, 400);
 
-    const opened = await patch(venue.owner.api, patioPath, 200, { open: true, messageTemplates: { 're-page': '{name}: still holding your table. {statusUrl}' } }, { 'if-match': String(member.body.etag) });
-    expect(opened.body).toMatchObject({ open: true, messageTemplates: { 're-page': '{name}: still holding your table. {statusUrl}', 'table-ready': 'Hi {name}, your patio table at {restaurant} is ready. {statusUrl}' } });
+    const opened = await patch(
+      venue.owner.api,
+      patioPath,
+      200,
+      { open: true, messageTemplates: { 're-page': '{name}: still holding your table. {statusUrl}' } },
+      { 'if-match': String(member.body.etag) },
+    );
+    expect(opened.body).toMatchObject({
+      open: true,
+      messageTemplates: {
+        're-page': '{name}: still holding your table. {statusUrl}',
+        'table-ready': 'Hi {name}, your patio table at {restaurant} is ready. {statusUrl}',
+      },
+    });
     await patch(venue.owner.api, patioPath, 412, { open: false }, { 'if-match': String(member.body.etag) });
     await patch(venue.owner.api, patioPath, 400, { open: 'yes' });
     await call(venue.owner.api, 'PATCH', patioPath, 415, { rawBody: 'x', headers: { 'content-type': 'text/plain' } });
@@ -392,7 +479,13 @@ describe('waitees', () => {
     await post(staff.api, `${adaPath}/seat`, 412, undefined, { 'if-match': String(read.body.etag) });
     await post(staff.api, `${adaPath}/no-show`, 200);
     const invalid = await post(staff.api, `${adaPath}/seat`, 409);
-    expect(invalid.body).toMatchObject({ type: 'urn:waitlist:problem:invalid-transition', status: 409, currentStatus: 'no_show', action: 'seat', allowedActions: [] });
+    expect(invalid.body).toMatchObject({
+      type: 'urn:waitlist:problem:invalid-transition',
+      status: 409,
+      currentStatus: 'no_show',
+      action: 'seat',
+      allowedActions: [],
+    });
     await post(staff.api, `${adaPath}/cancel`, 409);
 
     const gracePath = `${waitees}/${String(grace.body.id)}`;

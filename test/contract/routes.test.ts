@@ -45,7 +45,12 @@ describe('each operation documents the responses its inputs imply', () => {
 
     // Path parameters in the template are exactly the documented ones.
     const templateNames = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
-    expect(parameters.filter((p) => p.in === 'path').map((p) => p.name).sort()).toEqual(templateNames);
+    expect(
+      parameters
+        .filter((p) => p.in === 'path')
+        .map((p) => p.name)
+        .sort(),
+    ).toEqual(templateNames);
 
     expect(statuses.some((s) => s.startsWith('2'))).toBe(true);
     expect(statuses).toContain('500');

@@ -3,7 +3,11 @@ import { estimateWaitMinutes, historyLimit, recordSeating, sizeBand, type Seatin
 
 const now = new Date('2026-03-01T20:00:00.000Z');
 const minutesAgo = (m: number) => new Date(now.getTime() - m * 60_000).toISOString();
-const seating = (partySize: number, waitedMinutes: number, seatedMinutesAgo = 10): Seating => ({ partySize, waitedMinutes, seatedAt: minutesAgo(seatedMinutesAgo) });
+const seating = (partySize: number, waitedMinutes: number, seatedMinutesAgo = 10): Seating => ({
+  partySize,
+  waitedMinutes,
+  seatedAt: minutesAgo(seatedMinutesAgo),
+});
 const estimate = (partySize: number, history: Seating[], joinedMinutesAgo = 0, defaultWaitMinutes = 15) =>
   estimateWaitMinutes({ partySize, joinedAt: minutesAgo(joinedMinutesAgo), now, history, defaultWaitMinutes });
 

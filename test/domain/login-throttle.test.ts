@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { delayBeforeAnswerMs, noAttempts, recordFailure, retryAfterSeconds, throttlePolicy, type LoginAttempts } from '../../src/domain/login-throttle.js';
+import {
+  delayBeforeAnswerMs,
+  noAttempts,
+  recordFailure,
+  retryAfterSeconds,
+  throttlePolicy,
+  type LoginAttempts,
+} from '../../src/domain/login-throttle.js';
 
 const start = new Date('2026-03-01T20:00:00.000Z');
 const later = (seconds: number) => new Date(start.getTime() + seconds * 1000);

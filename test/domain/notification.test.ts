@@ -47,8 +47,18 @@ function record(overrides: Partial<Notification> = {}): Notification {
   };
 }
 
-const delivered: DeliveryReport = { providerMessageId: 'Outgoing_20300101120000aaaa', deliveryStatus: 'Delivered', deliveryStatusDetails: 'No error.', receivedAt: '2030-01-01T12:00:05.000Z' };
-const failed: DeliveryReport = { ...delivered, deliveryStatus: 'Failed', deliveryStatusDetails: 'Number is unreachable.', receivedAt: '2030-01-01T12:00:04.000Z' };
+const delivered: DeliveryReport = {
+  providerMessageId: 'Outgoing_20300101120000aaaa',
+  deliveryStatus: 'Delivered',
+  deliveryStatusDetails: 'No error.',
+  receivedAt: '2030-01-01T12:00:05.000Z',
+};
+const failed: DeliveryReport = {
+  ...delivered,
+  deliveryStatus: 'Failed',
+  deliveryStatusDetails: 'Number is unreachable.',
+  receivedAt: '2030-01-01T12:00:04.000Z',
+};
 
 describe('the SMS tag', () => {
   it('carries the partition key and the record id, and reads back', () => {
@@ -85,12 +95,21 @@ describe('delivery status mapping', () => {
   });
 
   it.each(['Failed', 'Undelivered', 'Expired', 'SomethingNew'])('treats "%s" as a failure with the details as reason', (status) => {
-    expect(deliveryOutcome({ deliveryStatus: status, deliveryStatusDetails: ' Number is blocked. ' })).toEqual({ kind: 'failed', reason: 'Number is blocked.' });
+    expect(deliveryOutcome({ deliveryStatus: status, deliveryStatusDetails: ' Number is blocked. ' })).toEqual({
+      kind: 'failed',
+      reason: 'Number is blocked.',
+    });
   });
 
   it('names the status when the report gives no details', () => {
-    expect(deliveryOutcome({ deliveryStatus: 'Expired', deliveryStatusDetails: null })).toEqual({ kind: 'failed', reason: 'delivery status Expired, no details' });
-    expect(deliveryOutcome({ deliveryStatus: 'Failed', deliveryStatusDetails: '  ' })).toEqual({ kind: 'failed', reason: 'delivery status Failed, no details' });
+    expect(deliveryOutcome({ deliveryStatus: 'Expired', deliveryStatusDetails: null })).toEqual({
+      kind: 'failed',
+      reason: 'delivery status Expired, no details',
+    });
+    expect(deliveryOutcome({ deliveryStatus: 'Failed', deliveryStatusDetails: '  ' })).toEqual({
+      kind: 'failed',
+      reason: 'delivery status Failed, no details',
+    });
   });
 });
 
@@ -100,14 +119,28 @@ describe('applying a delivery report', () => {
   });
 
   it('moves a sent text to failed with the reason and the report time', () => {
-    expect(withDeliveryReport(record(), failed)).toEqual(record({ status: 'failed', failedAt: failed.receivedAt, lastError: 'Number is unreachable.' }));
+    expect(withDeliveryReport(record(), failed)).toEqual(
+      record({ status: 'failed', failedAt: failed.receivedAt, lastError: 'Number is unreachable.' }),
+    );
   });
 
-  it.each<NotificationStatus>(['pending', 'enqueued', 'sending'])('applies to a record still %s (the report overtook the consumer) and records the provider message id', (status) => {
-    const early = record({ status, sentAt: null, providerMessageId: null });
-    expect(withDeliveryReport(early, delivered)).toEqual({ ...early, status: 'delivered', deliveredAt: delivered.receivedAt, providerMessageId: delivered.providerMessageId });
-    expect(withDeliveryReport(early, failed)).toMatchObject({ status: 'failed', providerMessageId: failed.providerMessageId, lastError: 'Number is unreachable.' });
-  });
+  it.each<NotificationStatus>(['pending', 'enqueued', 'sending'])(
+    'applies to a record still %s (the report overtook the consumer) and records the provider message id',
+    (status) => {
+      const early = record({ status, sentAt: null, providerMessageId: null });
+      expect(withDeliveryReport(early, delivered)).toEqual({
+        ...early,
+        status: 'delivered',
+        deliveredAt: delivered.receivedAt,
+        providerMessageId: delivered.providerMessageId,
+      });
+      expect(withDeliveryReport(early, failed)).toMatchObject({
+        status: 'failed',
+        providerMessageId: failed.providerMessageId,
+        lastError: 'Number is unreachable.',
+      });
+    },
+  );
 
   it('keeps the provider message id the send recorded', () => {
     expect(withDeliveryReport(record({ providerMessageId: 'Outgoing_first' }), delivered)?.providerMessageId).toBe('Outgoing_first');
@@ -123,7 +156,9 @@ describe('applying a delivery report', () => {
 
   it('lets a delivery override a reported failure, never the other way round', () => {
     const failedFirst = withDeliveryReport(record(), failed);
-    expect(failedFirst === null ? null : withDeliveryReport(failedFirst, delivered)).toEqual(record({ status: 'delivered', deliveredAt: delivered.receivedAt }));
+    expect(failedFirst === null ? null : withDeliveryReport(failedFirst, delivered)).toEqual(
+      record({ status: 'delivered', deliveredAt: delivered.receivedAt }),
+    );
     const deliveredFirst = withDeliveryReport(record(), delivered);
     expect(deliveredFirst === null ? null : withDeliveryReport(deliveredFirst, failed)).toBeNull();
   });
@@ -168,16 +203,40 @@ describe('settled statuses', () => {
   });
 });
 
-const pendingRecord = (id: string, dueAt: string) => record({ id, waitlistId: 'wl-1', restaurantId: 'r-1', status: 'pending', dueAt, createdAt: dueAt, sentAt: null, providerMessageId: null });
+const pendingRecord = (id: string, dueAt: string) =>
+  record({
+    id,
+    waitlistId: 'wl-1',
+    restaurantId: 'r-1',
+    status: 'pending',
+    dueAt,
+    createdAt: dueAt,
+    sentAt: null,
+    providerMessageId: null,
+  });
 
 describe('the producer’s due-index entries', () => {
-  const notified = { id: 'w-1', waitlistId: 'wl-1', restaurantId: 'r-1', pagingDueAt: '2026-11-21T19:10:00.000Z', status: 'notified', updatedAt: '2026-11-21T19:00:00.000Z' } as const;
+  const notified = {
+    id: 'w-1',
+    waitlistId: 'wl-1',
+    restaurantId: 'r-1',
+    pagingDueAt: '2026-11-21T19:10:00.000Z',
+    status: 'notified',
+    updatedAt: '2026-11-21T19:00:00.000Z',
+  } as const;
 
   it('names one entry per new record, found again from the record alone, and one for the paging timer', () => {
     const entries = dueWorkFor(notified, [pendingRecord('n-1', '2026-11-21T19:00:00.000Z')], 'save-1');
     expect(entries).toEqual([
       { id: 'enqueue:n-1', waitlistId: 'wl-1', restaurantId: 'r-1', work: 'enqueue', targetId: 'n-1', dueAt: '2026-11-21T19:00:00.000Z' },
-      { id: 'paging:w-1:save-1', waitlistId: 'wl-1', restaurantId: 'r-1', work: 'paging', targetId: 'w-1', dueAt: '2026-11-21T19:10:00.000Z' },
+      {
+        id: 'paging:w-1:save-1',
+        waitlistId: 'wl-1',
+        restaurantId: 'r-1',
+        work: 'paging',
+        targetId: 'w-1',
+        dueAt: '2026-11-21T19:10:00.000Z',
+      },
     ]);
     expect(enqueueWork(pendingRecord('n-1', '2026-11-21T19:00:00.000Z'))).toEqual(entries[0]);
   });
@@ -194,7 +253,14 @@ describe('the producer’s due-index entries', () => {
   it('owes the line a backstop when a party leaves it, due once the request that told them is surely over', () => {
     const seated = { ...notified, status: 'seated', pagingDueAt: null } as const;
     expect(dueWorkFor(seated, [], 'save-1')).toEqual([
-      { id: 'line:wl-1:save-1', waitlistId: 'wl-1', restaurantId: 'r-1', work: 'line', targetId: 'wl-1', dueAt: new Date(Date.parse(notified.updatedAt) + dueWorkSettleMs).toISOString() },
+      {
+        id: 'line:wl-1:save-1',
+        waitlistId: 'wl-1',
+        restaurantId: 'r-1',
+        work: 'line',
+        targetId: 'wl-1',
+        dueAt: new Date(Date.parse(notified.updatedAt) + dueWorkSettleMs).toISOString(),
+      },
     ]);
     expect(lineWork({ id: 'wl-1', restaurantId: 'r-1' }, notified.updatedAt, 'save-2').id).toBe('line:wl-1:save-2');
   });
@@ -210,7 +276,10 @@ describe('the producer’s due-index entries', () => {
 
 describe('paging plan', () => {
   it('re-pages after one grace period and marks no-show after two', () => {
-    expect(pagingPlan('2026-11-21T19:00:00.000Z', 10)).toEqual({ rePageAt: '2026-11-21T19:10:00.000Z', noShowAt: '2026-11-21T19:20:00.000Z' });
+    expect(pagingPlan('2026-11-21T19:00:00.000Z', 10)).toEqual({
+      rePageAt: '2026-11-21T19:10:00.000Z',
+      noShowAt: '2026-11-21T19:20:00.000Z',
+    });
   });
 });
 

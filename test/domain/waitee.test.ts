@@ -1,7 +1,17 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DomainError } from '../../src/domain/errors.js';
-import { activeStatuses, allowedActions, isActive, nextStatus, positionsInLine, waiteeActions, waiteeStatuses, type WaiteeAction, type WaiteeStatus } from '../../src/domain/waitee.js';
+import {
+  activeStatuses,
+  allowedActions,
+  isActive,
+  nextStatus,
+  positionsInLine,
+  waiteeActions,
+  waiteeStatuses,
+  type WaiteeAction,
+  type WaiteeStatus,
+} from '../../src/domain/waitee.js';
 
 /** The state machine as the product promises it, written out independently of the implementation. */
 const expected: Record<WaiteeStatus, Record<WaiteeAction, WaiteeStatus | null>> = {
@@ -34,15 +44,18 @@ describe('waitee state machine', () => {
     expect(nextStatus(status, action)).toBe(to);
   });
 
-  it.each(pairs.filter((p) => p.to === null))('$status refuses $action with a 409-kind error naming the allowed moves', ({ status, action }) => {
-    const error = caught(() => nextStatus(status, action));
-    expect(error.kind).toBe('invalid-transition');
-    const allowed = waiteeActions.filter((a) => expected[status][a] !== null);
-    expect(error.details).toEqual({ status, action, allowedActions: allowed });
-    expect(error.message).toContain(`"${action}"`);
-    if (allowed.length > 0) expect(error.message).toContain(`Allowed: ${allowed.join(', ')}.`);
-    else expect(error.message).toMatch(/no further moves/);
-  });
+  it.each(pairs.filter((p) => p.to === null))(
+    '$status refuses $action with a 409-kind error naming the allowed moves',
+    ({ status, action }) => {
+      const error = caught(() => nextStatus(status, action));
+      expect(error.kind).toBe('invalid-transition');
+      const allowed = waiteeActions.filter((a) => expected[status][a] !== null);
+      expect(error.details).toEqual({ status, action, allowedActions: allowed });
+      expect(error.message).toContain(`"${action}"`);
+      if (allowed.length > 0) expect(error.message).toContain(`Allowed: ${allowed.join(', ')}.`);
+      else expect(error.message).toMatch(/no further moves/);
+    },
+  );
 
   it.each([...waiteeStatuses])('lists the allowed actions of %s in a stable order', (status) => {
     expect(allowedActions(status)).toEqual(waiteeActions.filter((a) => expected[status][a] !== null));

@@ -68,7 +68,12 @@ describe('APIM policy files', () => {
     const api = await parse('api.xml');
     const [validate, ...others] = find(api, 'validate-jwt');
     expect(others).toEqual([]);
-    expect(validate).toMatchObject({ '@header-name': 'Authorization', '@require-scheme': 'Bearer', '@require-signed-tokens': 'true', '@require-expiration-time': 'true' });
+    expect(validate).toMatchObject({
+      '@header-name': 'Authorization',
+      '@require-scheme': 'Bearer',
+      '@require-signed-tokens': 'true',
+      '@require-expiration-time': 'true',
+    });
     // JWT_ISSUER is `<gateway>/api` (checked in bicep.test.ts), so this is the app's route
     // /api/.well-known/openid-configuration, reached through the gateway.
     expect(find(validate, 'openid-config').map((c) => c['@url'])).toEqual(['{{jwt-issuer}}/.well-known/openid-configuration']);
@@ -149,7 +154,8 @@ describe('the OpenAPI document API Management imports', () => {
     const openApi = await document();
     if (openApi === undefined) ctx.skip('openapi/openapi.json is not written yet');
     const routes = await anonymousRoutes();
-    const exempt = (path: string): boolean => routes.some((route) => (route.endsWith('/') ? `/api${path}`.startsWith(route) : `/api${path}` === route));
+    const exempt = (path: string): boolean =>
+      routes.some((route) => (route.endsWith('/') ? `/api${path}`.startsWith(route) : `/api${path}` === route));
     for (const [path, item] of Object.entries(isObject(openApi.paths) ? openApi.paths : {})) {
       for (const [method, operation] of Object.entries(isObject(item) ? item : {})) {
         if (!isObject(operation) || !('responses' in operation)) continue;

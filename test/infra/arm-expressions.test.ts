@@ -11,13 +11,16 @@ const main: Scope = {
     variables: {
       resourceToken: "[toLower(uniqueString(subscription().id, parameters('environmentName')))]",
       names: { serviceBus: "[format('sb-{0}', variables('resourceToken'))]", apim: 'apim-fixed' },
-      '$fxv#0': '<policies>it\'s verbatim</policies>',
+      '$fxv#0': "<policies>it's verbatim</policies>",
       rules: [{ name: 'a' }],
     },
   },
 };
 const messaging: Scope = {
-  template: { parameters: { namespaceName: { type: 'string' }, queueName: { type: 'string', defaultValue: 'notifications' } }, variables: {} },
+  template: {
+    parameters: { namespaceName: { type: 'string' }, queueName: { type: 'string', defaultValue: 'notifications' } },
+    variables: {},
+  },
   passed: { namespaceName: "[variables('names').serviceBus]" },
   parent: main,
 };

@@ -28,9 +28,11 @@ class Opaque {
 
 type Value = Json | Opaque;
 
-type Node = { kind: 'literal'; value: string | number } | { kind: 'call'; name: string; args: Node[] } | { kind: 'member'; target: Node; key: Node };
+type Node =
+  { kind: 'literal'; value: string | number } | { kind: 'call'; name: string; args: Node[] } | { kind: 'member'; target: Node; key: Node };
 
-const isRecord = (value: Value | undefined): value is JsonObject => typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Opaque);
+const isRecord = (value: Value | undefined): value is JsonObject =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Opaque);
 
 function tokenize(source: string): string[] {
   const tokens: string[] = [];
@@ -120,8 +122,7 @@ function call(node: Extract<Node, { kind: 'call' }>, scope: Scope): Value {
       return typeof first === 'string' ? parameter(first, scope) : new Opaque(print(node));
     case 'format':
       return asText(first ?? '').replace(/\{(\d+)(:[^}]*)?\}/g, (_, index: string) => asText(args[Number(index) + 1] ?? ''));
-    case 'concat':
-    {
+    case 'concat': {
       const arrays = args.filter((arg) => Array.isArray(arg));
       if (arrays.length === 0) return args.map(asText).join('');
       return arrays.length === args.length ? arrays.flat() : new Opaque(print(node));
@@ -161,7 +162,8 @@ function evaluateValue(value: Json, scope: Scope): Value {
     return value;
   }
   if (Array.isArray(value)) return value.map((item) => settle(evaluateValue(item, scope)));
-  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, settle(evaluateValue(item, scope))]));
+  if (value !== null && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, settle(evaluateValue(item, scope))]));
   return value;
 }
 

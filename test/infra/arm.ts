@@ -61,7 +61,10 @@ export function modules(main: JsonObject): Map<string, Module> {
       const properties = obj(resource.properties, 'deployment properties');
       const name = `${prefix}${str(resource.name, 'deployment name')}`;
       const parameters = Object.fromEntries(
-        Object.entries(isObject(properties.parameters) ? properties.parameters : {}).map(([key, value]) => [key, obj(value, key).value ?? null]),
+        Object.entries(isObject(properties.parameters) ? properties.parameters : {}).map(([key, value]) => [
+          key,
+          obj(value, key).value ?? null,
+        ]),
       );
       const template = obj(properties.template, `${name} template`);
       const scope: Scope = { template, passed: parameters, parent };
@@ -134,7 +137,11 @@ export interface RunResult {
 /** Runs a command without a shell; resolves with its exit code and merged output. */
 export function run(command: string, args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: options.cwd ?? repoRoot, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, {
+      cwd: options.cwd ?? repoRoot,
+      env: options.env ?? process.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -16,7 +16,22 @@ import { writeApimOpenApi } from '../../scripts/openapi-apim.js';
 import { containerDefinitions } from '../../src/adapters/cosmos/client.js';
 import { settingsReference } from '../../src/config.js';
 import { smsDeliveryReportEventType, smsDeliveryReports } from '../../src/functions/delivery-reports.js';
-import { entries, isObject, type Json, type JsonObject, modules, obj, parameterName, repoRoot, resolved, resources, run, str, strings, type Resource } from './arm.js';
+import {
+  entries,
+  isObject,
+  type Json,
+  type JsonObject,
+  modules,
+  obj,
+  parameterName,
+  repoRoot,
+  resolved,
+  resources,
+  run,
+  str,
+  strings,
+  type Resource,
+} from './arm.js';
 
 const requireBicep = process.env.WAITLIST_REQUIRE_BICEP === '1';
 const bicepScript = join(repoRoot, 'scripts', 'bicep.sh');
@@ -74,7 +89,10 @@ beforeAll(async () => {
     commands.push(['lint **/*.bicep', ['lint', '--pattern', `${infra}/**/*.bicep`]]);
     commands.push(['build main.bicep', ['build', join(infra, 'main.bicep'), '--outfile', join(work, 'out', 'main.json')]]);
     commands.push(['build roles.bicep', ['build', join(infra, 'roles.bicep'), '--outfile', join(work, 'out', 'roles.json')]]);
-    commands.push(['build delivery-reports.bicep', ['build', join(infra, 'delivery-reports.bicep'), '--outfile', join(work, 'out', 'delivery-reports.json')]]);
+    commands.push([
+      'build delivery-reports.bicep',
+      ['build', join(infra, 'delivery-reports.bicep'), '--outfile', join(work, 'out', 'delivery-reports.json')],
+    ]);
     const parameterFiles = (await readdir(infra)).filter((name) => name.endsWith('.bicepparam')).sort();
     for (const name of parameterFiles) {
       commands.push([`build-params ${name}`, ['build-params', join(infra, name), '--outfile', join(work, 'out', `${name}.json`)]]);
@@ -106,7 +124,9 @@ beforeAll(async () => {
       main: await readJson(join(work, 'out', 'main.json')),
       deliveryReports: await readJson(join(work, 'out', 'delivery-reports.json')),
       roles: await readJson(join(work, 'out', 'roles.json')),
-      parameterFiles: Object.fromEntries(await Promise.all(parameterFiles.map(async (name) => [name, await readJson(join(work, 'out', `${name}.json`))] as const))),
+      parameterFiles: Object.fromEntries(
+        await Promise.all(parameterFiles.map(async (name) => [name, await readJson(join(work, 'out', `${name}.json`))] as const)),
+      ),
       outputs,
       unformatted,
     };
@@ -129,7 +149,14 @@ describe('bicep build and lint', () => {
   it('builds and lints every entry point with zero errors and zero warnings', (ctx) => {
     const { outputs } = built(ctx);
     expect([...outputs.keys()]).toEqual(
-      expect.arrayContaining(['lint **/*.bicep', 'build main.bicep', 'build roles.bicep', 'build delivery-reports.bicep', 'build-params main.dev.bicepparam', 'build-params main.prod.bicepparam']),
+      expect.arrayContaining([
+        'lint **/*.bicep',
+        'build main.bicep',
+        'build roles.bicep',
+        'build delivery-reports.bicep',
+        'build-params main.dev.bicepparam',
+        'build-params main.prod.bicepparam',
+      ]),
     );
     for (const [label, output] of outputs) {
       expect(output.startsWith('exit '), `${label} failed:\n${output}`).toBe(false);
@@ -147,12 +174,15 @@ describe('bicep build and lint', () => {
     const rules = obj(obj(obj(config.analyzers, 'analyzers').core, 'core').rules, 'rules');
     // No registry modules, so there is no module version to keep recent.
     const off = ['use-recent-module-versions'];
-    expect(Object.keys(rules)).toEqual(expect.arrayContaining(['use-recent-api-versions', 'use-user-defined-types', 'what-if-short-circuiting', 'no-unused-params', ...off]));
+    expect(Object.keys(rules)).toEqual(
+      expect.arrayContaining(['use-recent-api-versions', 'use-user-defined-types', 'what-if-short-circuiting', 'no-unused-params', ...off]),
+    );
     for (const [rule, setting] of Object.entries(rules)) expect(obj(setting, rule).level, rule).toBe(off.includes(rule) ? 'off' : 'error');
     for (const file of await bicepFiles(join(repoRoot, 'infra'))) {
       const lines = (await readFile(file, 'utf8')).split('\n');
       lines.forEach((line, i) => {
-        if (line.trimStart().startsWith('#disable')) expect(lines[i - 1]?.trimStart().startsWith('//'), `${file}:${i + 1} needs a comment saying why`).toBe(true);
+        if (line.trimStart().startsWith('#disable'))
+          expect(lines[i - 1]?.trimStart().startsWith('//'), `${file}:${i + 1} needs a comment saying why`).toBe(true);
       });
     }
   });
@@ -173,9 +203,18 @@ describe('bicep build and lint', () => {
 
 describe('keyless and encrypted in transit', () => {
   const expectations: Record<string, Record<string, Json>> = {
-    'Microsoft.Storage/storageAccounts': { allowSharedKeyAccess: false, allowBlobPublicAccess: false, minimumTlsVersion: 'TLS1_2', supportsHttpsTrafficOnly: true },
+    'Microsoft.Storage/storageAccounts': {
+      allowSharedKeyAccess: false,
+      allowBlobPublicAccess: false,
+      minimumTlsVersion: 'TLS1_2',
+      supportsHttpsTrafficOnly: true,
+    },
     'Microsoft.Storage/storageAccounts/blobServices/containers': { publicAccess: 'None' },
-    'Microsoft.DocumentDB/databaseAccounts': { disableLocalAuth: true, disableKeyBasedMetadataWriteAccess: true, minimalTlsVersion: 'Tls12' },
+    'Microsoft.DocumentDB/databaseAccounts': {
+      disableLocalAuth: true,
+      disableKeyBasedMetadataWriteAccess: true,
+      minimalTlsVersion: 'Tls12',
+    },
     'Microsoft.ServiceBus/namespaces': { disableLocalAuth: true, minimumTlsVersion: '1.2' },
     'Microsoft.Insights/components': { DisableLocalAuth: true },
     'Microsoft.Communication/communicationServices': { disableLocalAuth: true },
@@ -229,15 +268,43 @@ describe('keyless and encrypted in transit', () => {
   // The "Flex Consumption plan deprecations" table of the Functions app-settings reference: a Flex
   // site that carries any of these is refused (microsoft/azure-pipelines-tasks#21032: ftpsState).
   const flexDeprecatedSettings = [
-    'ENABLE_ORYX_BUILD', 'FUNCTIONS_EXTENSION_VERSION', 'FUNCTIONS_WORKER_RUNTIME', 'FUNCTIONS_WORKER_RUNTIME_VERSION', 'FUNCTIONS_MAX_HTTP_CONCURRENCY',
-    'FUNCTIONS_WORKER_PROCESS_COUNT', 'FUNCTIONS_WORKER_DYNAMIC_CONCURRENCY_ENABLED', 'SCM_DO_BUILD_DURING_DEPLOYMENT', 'WEBSITE_CONTENTAZUREFILECONNECTIONSTRING',
-    'WEBSITE_CONTENTOVERVNET', 'WEBSITE_CONTENTSHARE', 'WEBSITE_DNS_SERVER', 'WEBSITE_MAX_DYNAMIC_APPLICATION_SCALE_OUT', 'WEBSITE_NODE_DEFAULT_VERSION',
-    'WEBSITE_RUN_FROM_PACKAGE', 'WEBSITE_SKIP_CONTENTSHARE_VALIDATION', 'WEBSITE_VNET_ROUTE_ALL',
+    'ENABLE_ORYX_BUILD',
+    'FUNCTIONS_EXTENSION_VERSION',
+    'FUNCTIONS_WORKER_RUNTIME',
+    'FUNCTIONS_WORKER_RUNTIME_VERSION',
+    'FUNCTIONS_MAX_HTTP_CONCURRENCY',
+    'FUNCTIONS_WORKER_PROCESS_COUNT',
+    'FUNCTIONS_WORKER_DYNAMIC_CONCURRENCY_ENABLED',
+    'SCM_DO_BUILD_DURING_DEPLOYMENT',
+    'WEBSITE_CONTENTAZUREFILECONNECTIONSTRING',
+    'WEBSITE_CONTENTOVERVNET',
+    'WEBSITE_CONTENTSHARE',
+    'WEBSITE_DNS_SERVER',
+    'WEBSITE_MAX_DYNAMIC_APPLICATION_SCALE_OUT',
+    'WEBSITE_NODE_DEFAULT_VERSION',
+    'WEBSITE_RUN_FROM_PACKAGE',
+    'WEBSITE_SKIP_CONTENTSHARE_VALIDATION',
+    'WEBSITE_VNET_ROUTE_ALL',
   ];
   const flexDeprecatedProperties = [
-    'alwaysOn', 'containerSize', 'dnsConfiguration', 'ftpsState', 'isReserved', 'IsXenon', 'javaVersion', 'LinuxFxVersion', 'netFrameworkVersion',
-    'powerShellVersion', 'functionAppScaleLimit', 'preWarmedInstanceCount', 'use32BitWorkerProcess', 'vnetBackupRestoreEnabled', 'vnetContentShareEnabled',
-    'vnetImagePullEnabled', 'vnetRouteAllEnabled', 'windowsFxVersion',
+    'alwaysOn',
+    'containerSize',
+    'dnsConfiguration',
+    'ftpsState',
+    'isReserved',
+    'IsXenon',
+    'javaVersion',
+    'LinuxFxVersion',
+    'netFrameworkVersion',
+    'powerShellVersion',
+    'functionAppScaleLimit',
+    'preWarmedInstanceCount',
+    'use32BitWorkerProcess',
+    'vnetBackupRestoreEnabled',
+    'vnetContentShareEnabled',
+    'vnetImagePullEnabled',
+    'vnetRouteAllEnabled',
+    'windowsFxVersion',
   ].map((name) => name.toLowerCase());
 
   it('sets no site property or app setting that Flex Consumption has deprecated', (ctx) => {
@@ -245,11 +312,16 @@ describe('keyless and encrypted in transit', () => {
     const [site] = byType(all, 'Microsoft.Web/sites');
     expect(text(site?.properties.serverFarmId)).toContain('Microsoft.Web/serverfarms');
     expect(byType(all, 'Microsoft.Web/serverfarms').map((plan) => obj(plan.body.sku, 'sku').tier)).toEqual(['FlexConsumption']);
-    const properties = [...entries(site?.properties ?? {})].map(([key]) => key).filter((key) => flexDeprecatedProperties.includes(key.toLowerCase()));
+    const properties = [...entries(site?.properties ?? {})]
+      .map(([key]) => key)
+      .filter((key) => flexDeprecatedProperties.includes(key.toLowerCase()));
     expect(properties, 'deprecated Flex Consumption site properties').toEqual([]);
     const settings = byType(all, 'Microsoft.Web/sites/config').flatMap((config) => Object.keys(config.properties));
     expect(settings.length).toBeGreaterThan(0);
-    expect(settings.filter((name) => flexDeprecatedSettings.includes(name)), 'deprecated Flex Consumption app settings').toEqual([]);
+    expect(
+      settings.filter((name) => flexDeprecatedSettings.includes(name)),
+      'deprecated Flex Consumption app settings',
+    ).toEqual([]);
   });
 
   it('admits only the API Management gateway and Event Grid on the function app', (ctx) => {
@@ -257,7 +329,9 @@ describe('keyless and encrypted in transit', () => {
     const [site] = byType(resources(main), 'Microsoft.Web/sites');
     const siteConfig = obj(site?.properties.siteConfig, 'siteConfig');
     expect(siteConfig.ipSecurityRestrictionsDefaultAction).toBe('Deny');
-    expect(text(siteConfig.ipSecurityRestrictions)).toMatch(/^\[concat\(variables\('gatewayRules'\), .*variables\('eventGridRule'\).*\)\]$/);
+    expect(text(siteConfig.ipSecurityRestrictions)).toMatch(
+      /^\[concat\(variables\('gatewayRules'\), .*variables\('eventGridRule'\).*\)\]$/,
+    );
     // A variable loop compiles to a `copy` block over the gateway's addresses.
     const variables = obj(modules(main).get('api')?.template.variables, 'api variables');
     const copies = Array.isArray(variables.copy) ? variables.copy.filter(isObject) : [];
@@ -325,7 +399,11 @@ describe('role assignments', () => {
   }
 
   function principalOf(main: JsonObject, resource: Resource): string {
-    if (resource.module === 'delivery-reports' && /^\[reference\(.*'full'\)\.identity\.principalId\]$/.test(text(resource.properties.principalId))) return 'smsEventsTopic';
+    if (
+      resource.module === 'delivery-reports' &&
+      /^\[reference\(.*'full'\)\.identity\.principalId\]$/.test(text(resource.properties.principalId))
+    )
+      return 'smsEventsTopic';
     const identity = modules(main).get('identity');
     const appIdentityName = identity === undefined ? undefined : resolved(identity, "[parameters('name')]");
     if (appIdentityName !== undefined && identityNameBehind(resource) === appIdentityName) return 'app';
@@ -338,12 +416,17 @@ describe('role assignments', () => {
   it('grants each principal only the roles on its allow-list, each at a resource scope', (ctx) => {
     const { main } = built(ctx);
     const all = resources(main);
-    const assignments = [...byType(all, 'Microsoft.Authorization/roleAssignments'), ...byType(all, 'Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments')];
+    const assignments = [
+      ...byType(all, 'Microsoft.Authorization/roleAssignments'),
+      ...byType(all, 'Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments'),
+    ];
     expect(assignments.length).toBe(Object.values(allowed).flat().length);
     const granted: string[] = [];
     for (const assignment of assignments) {
       const definition = str(assignment.properties.roleDefinitionId, 'roleDefinitionId');
-      const guid = definition.includes(role.smsSender) ? role.smsSender : [...definition.matchAll(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g)].at(-1)?.[0];
+      const guid = definition.includes(role.smsSender)
+        ? role.smsSender
+        : [...definition.matchAll(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g)].at(-1)?.[0];
       const principal = principalOf(main, assignment);
       const entry = `${assignment.module}:${text(guid)}`;
       expect(principal in allowed ? allowed[principal as keyof typeof allowed] : [], `${principal} may not hold ${entry}`).toContain(entry);
@@ -464,9 +547,16 @@ describe('function app settings', () => {
     expect(settings.AzureWebJobsStorage__credential).toBe('managedidentity');
     expect(settings.ServiceBusConnection__credential).toBe('managedidentity');
     expect(text(settings.APPLICATIONINSIGHTS_AUTHENTICATION_STRING)).toContain('Authorization=AAD');
-    expect(Object.keys(settings).some((name) => /__accountKey$|ConnectionString$/i.test(name) && name !== 'APPLICATIONINSIGHTS_CONNECTION_STRING')).toBe(false);
+    expect(
+      Object.keys(settings).some(
+        (name) => /__accountKey$|ConnectionString$/i.test(name) && name !== 'APPLICATIONINSIGHTS_CONNECTION_STRING',
+      ),
+    ).toBe(false);
     expect(text(passedToApi(main, settings.JWT_SIGNING_KEYS))).toMatch(/'keyvault'.*outputs\.jwtSigningReference\.value/);
-    const vaultOutput = obj(obj(modules(main).get('keyvault')?.template.outputs, 'keyvault outputs').jwtSigningReference, 'jwtSigningReference');
+    const vaultOutput = obj(
+      obj(modules(main).get('keyvault')?.template.outputs, 'keyvault outputs').jwtSigningReference,
+      'jwtSigningReference',
+    );
     expect(text(vaultOutput.value)).toContain('@Microsoft.KeyVault(VaultName=');
   });
 
@@ -493,7 +583,9 @@ describe('data services match what the code expects', () => {
     const shape = Object.fromEntries(containers.map((c) => [text(c.name), { partitionKey: c.partitionKey, defaultTtl: c.defaultTtl }]));
     // The same containers, keys and TTL settings the code creates locally (src/adapters/cosmos/client.ts).
     expect(shape).toEqual(
-      Object.fromEntries(containerDefinitions.map((d) => [d.id, { partitionKey: d.partitionKey, defaultTtl: 'defaultTtl' in d ? d.defaultTtl : null }])),
+      Object.fromEntries(
+        containerDefinitions.map((d) => [d.id, { partitionKey: d.partitionKey, defaultTtl: 'defaultTtl' in d ? d.defaultTtl : null }]),
+      ),
     );
     const waitees = containers.find((c) => c.name === 'waitees');
     expect(waitees?.excludedPaths).toEqual([{ path: '/notes/?' }]);
@@ -540,7 +632,9 @@ describe('SMS delivery reports', () => {
     expect(text(topic?.properties.source)).toContain('Microsoft.Communication/communicationServices');
     const deliveryReports = modules(main).get('delivery-reports');
     const sms = modules(main).get('sms');
-    expect(deliveryReports && resolved(deliveryReports, "[parameters('communicationName')]")).toBe(sms && resolved(sms, "[parameters('name')]"));
+    expect(deliveryReports && resolved(deliveryReports, "[parameters('communicationName')]")).toBe(
+      sms && resolved(sms, "[parameters('name')]"),
+    );
   });
 
   it('declares no event subscription in main.bicep, which runs before the function exists', (ctx) => {
@@ -569,9 +663,24 @@ describe('SMS delivery reports', () => {
   it('takes its parameters from outputs of main.bicep', (ctx) => {
     const { main, deliveryReports } = built(ctx);
     const outputs = Object.keys(obj(main.outputs, 'outputs'));
-    expect(outputs).toEqual(expect.arrayContaining(['AZURE_RESOURCE_GROUP', 'FUNCTION_APP_NAME', 'SMS_EVENTS_TOPIC_NAME', 'DEAD_LETTER_STORAGE_NAME', 'DEAD_LETTER_CONTAINER']));
-    const required = Object.entries(obj(deliveryReports.parameters, 'parameters')).filter(([, p]) => isObject(p) && p.defaultValue === undefined);
-    expect(required.map(([name]) => name).sort()).toEqual(['deadLetterContainerName', 'deadLetterStorageName', 'functionAppName', 'systemTopicName']);
+    expect(outputs).toEqual(
+      expect.arrayContaining([
+        'AZURE_RESOURCE_GROUP',
+        'FUNCTION_APP_NAME',
+        'SMS_EVENTS_TOPIC_NAME',
+        'DEAD_LETTER_STORAGE_NAME',
+        'DEAD_LETTER_CONTAINER',
+      ]),
+    );
+    const required = Object.entries(obj(deliveryReports.parameters, 'parameters')).filter(
+      ([, p]) => isObject(p) && p.defaultValue === undefined,
+    );
+    expect(required.map(([name]) => name).sort()).toEqual([
+      'deadLetterContainerName',
+      'deadLetterStorageName',
+      'functionAppName',
+      'systemTopicName',
+    ]);
   });
 });
 

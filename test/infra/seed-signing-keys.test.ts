@@ -78,7 +78,13 @@ describe('seed-signing-keys.sh', () => {
     expect(set).toBeGreaterThan(-1);
     expect(refresh).toBeGreaterThan(set);
     expect(log.filter((call) => call.startsWith('rest --method post'))).toHaveLength(2);
-    expect(log.some((call) => call.includes('/resourceGroups/rg-test/providers/Microsoft.Web/sites/func-test/config/configreferences/appsettings/JWT_SIGNING_KEYS'))).toBe(true);
+    expect(
+      log.some((call) =>
+        call.includes(
+          '/resourceGroups/rg-test/providers/Microsoft.Web/sites/func-test/config/configreferences/appsettings/JWT_SIGNING_KEYS',
+        ),
+      ),
+    ).toBe(true);
     expect(result.output).toContain('JWT_SIGNING_KEYS resolves from Key Vault on func-test');
     expect(result.output).not.toContain(keys[0]?.d);
   });

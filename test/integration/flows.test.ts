@@ -23,7 +23,10 @@ describe('owner flow', () => {
   it('creates a restaurant and waitlist, invites staff who add walk-ins, and runs the line', async () => {
     const venue = await newVenue(api(), { defaultWaitMinutes: 25 });
     const staff = await newUser(api());
-    const invited = await venue.owner.api.post(`/v1/restaurants/${venue.restaurantId}/staff`, { email: staff.email.toUpperCase(), role: 'staff' });
+    const invited = await venue.owner.api.post(`/v1/restaurants/${venue.restaurantId}/staff`, {
+      email: staff.email.toUpperCase(),
+      role: 'staff',
+    });
     expect(invited.status).toBe(201);
     expect(invited.body).toMatchObject({ userId: staff.id, role: 'staff' });
 
@@ -111,7 +114,9 @@ describe('customer flow', () => {
   it('joins a line once even when the app sends the join several times at once, and can rejoin after leaving', async () => {
     const venue = await newVenue(api());
     const customer = await newUser(api());
-    const attempts = await Promise.all(Array.from({ length: 8 }, () => customer.api.post(`${venue.waitlistPath}/waitees`, { partySize: 2 })));
+    const attempts = await Promise.all(
+      Array.from({ length: 8 }, () => customer.api.post(`${venue.waitlistPath}/waitees`, { partySize: 2 })),
+    );
     expect(attempts.filter((r) => r.status === 201)).toHaveLength(1);
     expect(attempts.filter((r) => r.status === 409)).toHaveLength(7);
     const line = await venue.owner.api.get<{ items: Json[] }>(`${venue.waitlistPath}/waitees`);

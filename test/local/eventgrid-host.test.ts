@@ -25,7 +25,13 @@ let host: LocalHttpHost;
 
 beforeAll(async () => {
   const functions = [recording('Reports'), recording('picky', (event) => event.subject === 'bad')];
-  host = await startHttpHost({ functions: [], port: 0, routePrefix: 'api', hostRoutes: [eventGridWebhook(functions, (line) => lines.push(line))], log: () => undefined });
+  host = await startHttpHost({
+    functions: [],
+    port: 0,
+    routePrefix: 'api',
+    hostRoutes: [eventGridWebhook(functions, (line) => lines.push(line))],
+    log: () => undefined,
+  });
 });
 afterAll(() => host.close());
 beforeEach(() => {
@@ -44,7 +50,11 @@ const event = (id: string, subject = 'ok') => ({
 });
 
 const post = (path: string, body: unknown) =>
-  fetch(`${host.baseUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', 'aeg-event-type': 'Notification' }, body: JSON.stringify(body) });
+  fetch(`${host.baseUrl}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'aeg-event-type': 'Notification' },
+    body: JSON.stringify(body),
+  });
 
 describe('Event Grid webhook of the local host', () => {
   it('invokes the function once per event and answers 202, matching the path and name without regard to case', async () => {
@@ -52,7 +62,11 @@ describe('Event Grid webhook of the local host', () => {
 
     expect(response.status).toBe(202);
     expect(await response.text()).toBe('');
-    expect(invoked.map((i) => [i.functionName, i.event.id]).sort()).toEqual([['Reports', 'a'], ['Reports', 'b'], ['Reports', 'c']]);
+    expect(invoked.map((i) => [i.functionName, i.event.id]).sort()).toEqual([
+      ['Reports', 'a'],
+      ['Reports', 'b'],
+      ['Reports', 'c'],
+    ]);
     expect(invoked[0]?.event).toEqual(event(invoked[0]?.event.id ?? ''));
   });
 
@@ -66,7 +80,9 @@ describe('Event Grid webhook of the local host', () => {
 
     expect(response.status).toBe(500);
     expect(response.headers.get('content-type')).toBe('application/problem+json');
-    expect(((await response.json()) as { detail: string }).detail).toBe('1 of 3 invocations of picky failed; Event Grid would deliver the events again.');
+    expect(((await response.json()) as { detail: string }).detail).toBe(
+      '1 of 3 invocations of picky failed; Event Grid would deliver the events again.',
+    );
     expect(invoked.map((i) => i.event.id).sort()).toEqual(['1', '2', '3']);
     expect(lines.some((line) => line.includes('[picky] invocation failed: Error: cannot handle 2'))).toBe(true);
   });

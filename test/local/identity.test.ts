@@ -53,7 +53,15 @@ try {
 
 describe('managed identity endpoint with the real ManagedIdentityCredential', () => {
   let identity: IdentityEndpoint;
-  const variables = ['IDENTITY_ENDPOINT', 'IDENTITY_HEADER', 'AZURE_CLIENT_ID', 'AZURE_TENANT_ID', 'AZURE_CLIENT_SECRET', 'AZURE_FEDERATED_TOKEN_FILE', 'AZURE_TOKEN_CREDENTIALS'] as const;
+  const variables = [
+    'IDENTITY_ENDPOINT',
+    'IDENTITY_HEADER',
+    'AZURE_CLIENT_ID',
+    'AZURE_TENANT_ID',
+    'AZURE_CLIENT_SECRET',
+    'AZURE_FEDERATED_TOKEN_FILE',
+    'AZURE_TOKEN_CREDENTIALS',
+  ] as const;
   const saved = new Map<string, string | undefined>();
 
   beforeAll(async () => {
@@ -77,13 +85,15 @@ describe('managed identity endpoint with the real ManagedIdentityCredential', ()
     const url = `${identity.endpoint}?api-version=2019-08-01&resource=${encodeURIComponent('https://storage.azure.com')}`;
     const good = await fetch(url, { headers: { 'X-IDENTITY-HEADER': identity.header } });
     expect(good.status).toBe(200);
-    const body = await good.json() as Record<string, unknown>;
+    const body = (await good.json()) as Record<string, unknown>;
     expect(body).toMatchObject({ resource: 'https://storage.azure.com', token_type: 'Bearer' });
     expect(body.expires_on).toMatch(/^\d{10}$/);
 
     expect((await fetch(url, { headers: { 'X-IDENTITY-HEADER': 'not-the-secret' } })).status).toBe(401);
     expect((await fetch(url)).status).toBe(401);
-    expect((await fetch(`${identity.endpoint}?api-version=2019-08-01`, { headers: { 'X-IDENTITY-HEADER': identity.header } })).status).toBe(400);
+    expect((await fetch(`${identity.endpoint}?api-version=2019-08-01`, { headers: { 'X-IDENTITY-HEADER': identity.header } })).status).toBe(
+      400,
+    );
     expect((await fetch(url.replace('2019-08-01', '2017-09-01'), { headers: { 'X-IDENTITY-HEADER': identity.header } })).status).toBe(400);
     expect(identity.requests().map((r) => r.status)).toEqual([200, 401, 401, 400, 400]);
   });
@@ -96,7 +106,12 @@ describe('managed identity endpoint with the real ManagedIdentityCredential', ()
     expect(served).toEqual([expect.objectContaining({ status: 200, accessToken: token.token })]);
     expect(served[0]).not.toHaveProperty('clientId');
     const claims = claimsOf(token.token);
-    expect(claims).toMatchObject({ aud: 'https://cosmos.azure.com', iss: `https://sts.windows.net/${localTenantId}/`, tid: localTenantId, oid: localPrincipalId });
+    expect(claims).toMatchObject({
+      aud: 'https://cosmos.azure.com',
+      iss: `https://sts.windows.net/${localTenantId}/`,
+      tid: localTenantId,
+      oid: localPrincipalId,
+    });
     expect(claims.nbf).toBeLessThanOrEqual(before);
     expect(token.expiresOnTimestamp).toBe(Number(claims.exp) * 1000);
     expect(token.expiresOnTimestamp).toBeGreaterThan(Date.now() + 3_600_000);
@@ -126,10 +141,16 @@ describe('managed identity endpoint with the real ManagedIdentityCredential', ()
   });
 
   it('uses tokenFor when given', async () => {
-    const custom = await startIdentityEndpoint({ header: 'h', tokenFor: (resource, clientId) => `opaque:${resource}:${clientId ?? '-'}`, log: () => undefined });
+    const custom = await startIdentityEndpoint({
+      header: 'h',
+      tokenFor: (resource, clientId) => `opaque:${resource}:${clientId ?? '-'}`,
+      log: () => undefined,
+    });
     try {
-      const response = await fetch(`${custom.endpoint}?api-version=2019-08-01&resource=r&client_id=c`, { headers: { 'X-IDENTITY-HEADER': 'h' } });
-      const body = await response.json() as Record<string, unknown>;
+      const response = await fetch(`${custom.endpoint}?api-version=2019-08-01&resource=r&client_id=c`, {
+        headers: { 'X-IDENTITY-HEADER': 'h' },
+      });
+      const body = (await response.json()) as Record<string, unknown>;
       expect(body.access_token).toBe('opaque:r:c');
       expect(Number(body.expires_on)).toBeGreaterThan(Date.now() / 1000);
       expect(custom.requests()).toMatchObject([{ resource: 'r', clientId: 'c' }]);
@@ -152,7 +173,9 @@ describe('managed identity in a fresh process (production-shaped configuration)'
       https: { key: tls.key, cert: tls.cert },
       // Accept exactly the tokens this identity endpoint issued for ACS.
       acceptBearer: (token) => {
-        const issued = identity.requests().some((r) => r.accessToken === token && r.resource?.startsWith('https://communication.azure.com'));
+        const issued = identity
+          .requests()
+          .some((r) => r.accessToken === token && r.resource?.startsWith('https://communication.azure.com'));
         if (issued) acceptedTokens.push(token);
         return issued;
       },
@@ -184,12 +207,19 @@ describe('managed identity in a fresh process (production-shaped configuration)'
     expect(result).toMatchObject({ ok: true, results: [{ to: '+15551234567', successful: true, httpStatusCode: 202 }] });
     expect(identity.requests().at(-1)).toMatchObject({ status: 200, resource: 'https://communication.azure.com/' });
     expect(acceptedTokens).toHaveLength(1);
-    expect(claimsOf(acceptedTokens[0] ?? '')).toMatchObject({ aud: 'https://communication.azure.com/', iss: `https://sts.windows.net/${localTenantId}/` });
+    expect(claimsOf(acceptedTokens[0] ?? '')).toMatchObject({
+      aud: 'https://communication.azure.com/',
+      iss: `https://sts.windows.net/${localTenantId}/`,
+    });
     expect(sms.outbox()).toMatchObject([{ to: '+15551234567', message: 'Your table is ready', auth: 'bearer' }]);
   });
 
   it('without the local CA the SDK rejects the emulator certificate', async () => {
-    const result = await runChild(sendSmsScript, { ACS_ENDPOINT: sms.endpoint, IDENTITY_ENDPOINT: identity.endpoint, IDENTITY_HEADER: identity.header });
+    const result = await runChild(sendSmsScript, {
+      ACS_ENDPOINT: sms.endpoint,
+      IDENTITY_ENDPOINT: identity.endpoint,
+      IDENTITY_HEADER: identity.header,
+    });
 
     expect(result).toMatchObject({ ok: false, name: 'RestError', code: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' });
     expect(sms.outbox()).toHaveLength(1);
@@ -197,7 +227,10 @@ describe('managed identity in a fresh process (production-shaped configuration)'
 
   it('localAccessToken gives well-formed, distinct tokens', () => {
     const now = 1_800_000_000;
-    const [a, b] = [localAccessToken('https://storage.azure.com', undefined, now), localAccessToken('https://storage.azure.com', undefined, now)];
+    const [a, b] = [
+      localAccessToken('https://storage.azure.com', undefined, now),
+      localAccessToken('https://storage.azure.com', undefined, now),
+    ];
     expect(a).not.toBe(b);
     expect(a.split('.')).toHaveLength(3);
     expect(claimsOf(a)).toMatchObject({ aud: 'https://storage.azure.com', nbf: now - 300, exp: now + 86_400, ver: '1.0' });

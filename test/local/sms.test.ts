@@ -20,11 +20,21 @@ const staticToken = (token: string) => ({
 });
 
 async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(() => { throw new Error('expected a rejection'); }, (error: unknown) => error);
+  return promise.then(
+    () => {
+      throw new Error('expected a rejection');
+    },
+    (error: unknown) => error,
+  );
 }
 
 /** A request signed by hand from the documented scheme, independently of the SDK. */
-function signedPost(emulator: SmsEmulator, pathAndQuery: string, body: string, date = new Date()): Promise<{ status: number; json: unknown }> {
+function signedPost(
+  emulator: SmsEmulator,
+  pathAndQuery: string,
+  body: string,
+  date = new Date(),
+): Promise<{ status: number; json: unknown }> {
   const url = new URL(emulator.endpoint);
   const xMsDate = date.toUTCString();
   const contentHash = createHash('sha256').update(body).digest('base64');
@@ -32,20 +42,28 @@ function signedPost(emulator: SmsEmulator, pathAndQuery: string, body: string, d
     .update(`POST\n${pathAndQuery}\n${xMsDate};${url.host};${contentHash}`)
     .digest('base64');
   return new Promise((resolve, reject) => {
-    const outgoing = request({
-      host: url.hostname, port: url.port, path: pathAndQuery, method: 'POST',
-      headers: {
-        'content-type': 'application/json', 'x-ms-date': xMsDate, 'x-ms-content-sha256': contentHash,
-        authorization: `HMAC-SHA256 SignedHeaders=x-ms-date;host;x-ms-content-sha256&Signature=${signature}`,
+    const outgoing = request(
+      {
+        host: url.hostname,
+        port: url.port,
+        path: pathAndQuery,
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'x-ms-date': xMsDate,
+          'x-ms-content-sha256': contentHash,
+          authorization: `HMAC-SHA256 SignedHeaders=x-ms-date;host;x-ms-content-sha256&Signature=${signature}`,
+        },
       },
-    }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        resolve({ status: response.statusCode ?? 0, json: text ? JSON.parse(text) as unknown : undefined });
-      });
-    });
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          resolve({ status: response.statusCode ?? 0, json: text ? (JSON.parse(text) as unknown) : undefined });
+        });
+      },
+    );
     outgoing.on('error', reject);
     outgoing.end(body);
   });
@@ -54,7 +72,8 @@ function signedPost(emulator: SmsEmulator, pathAndQuery: string, body: string, d
 describe('ACS SMS emulator over http with HMAC (real SmsClient)', () => {
   let emulator: SmsEmulator;
   let lines: string[];
-  const client = (options: SmsClientOptions = {}) => new SmsClient(emulator.connectionString, { allowInsecureConnection: true, ...options });
+  const client = (options: SmsClientOptions = {}) =>
+    new SmsClient(emulator.connectionString, { allowInsecureConnection: true, ...options });
 
   beforeEach(async () => {
     lines = [];
@@ -78,7 +97,15 @@ describe('ACS SMS emulator over http with HMAC (real SmsClient)', () => {
     expect(result).toMatchObject({ to: alice, httpStatusCode: 202, successful: true, repeatabilityResult: 'accepted' });
     expect(result?.messageId).toMatch(/^Outgoing_\d{14}[0-9a-f-]{36}$/);
     const [sent] = emulator.outbox();
-    expect(sent).toMatchObject({ messageId: result?.messageId, to: alice, from, message, tag: 'waitee-42', enableDeliveryReport: true, auth: 'hmac' });
+    expect(sent).toMatchObject({
+      messageId: result?.messageId,
+      to: alice,
+      from,
+      message,
+      tag: 'waitee-42',
+      enableDeliveryReport: true,
+      auth: 'hmac',
+    });
     expect(Date.parse(sent?.receivedAt ?? '')).toBeGreaterThanOrEqual(before - 1000);
     expect(sent?.repeatabilityRequestId).toMatch(/^[0-9a-f-]{36}$/);
     expect(sent?.repeatabilityFirstSent).toMatch(/ GMT$/);
@@ -88,7 +115,11 @@ describe('ACS SMS emulator over http with HMAC (real SmsClient)', () => {
   it('sends to several recipients, one outbox entry each, without tag or delivery report by default', async () => {
     const results = await client().send({ from, to: [alice, bob, carol], message: 'Almost your turn' });
 
-    expect(results.map((r) => [r.to, r.successful, r.httpStatusCode])).toEqual([[alice, true, 202], [bob, true, 202], [carol, true, 202]]);
+    expect(results.map((r) => [r.to, r.successful, r.httpStatusCode])).toEqual([
+      [alice, true, 202],
+      [bob, true, 202],
+      [carol, true, 202],
+    ]);
     const outbox = emulator.outbox();
     expect(outbox.map((m) => m.to)).toEqual([alice, bob, carol]);
     expect(new Set(outbox.map((m) => m.messageId)).size).toBe(3);
@@ -125,16 +156,18 @@ describe('ACS SMS emulator over http with HMAC (real SmsClient)', () => {
 
   it('refuses a body changed after signing (content hash check)', async () => {
     const tamper = client({
-      additionalPolicies: [{
-        position: 'perRetry',
-        policy: {
-          name: 'tamper',
-          sendRequest: (req, next) => {
-            if (typeof req.body === 'string') req.body = req.body.replace('hello', 'HELLO');
-            return next(req);
+      additionalPolicies: [
+        {
+          position: 'perRetry',
+          policy: {
+            name: 'tamper',
+            sendRequest: (req, next) => {
+              if (typeof req.body === 'string') req.body = req.body.replace('hello', 'HELLO');
+              return next(req);
+            },
           },
         },
-      }],
+      ],
     });
     await expect(tamper.send({ from, to: [alice], message: 'hello' })).rejects.toMatchObject({ statusCode: 401 });
     expect(lines.some((line) => line.includes('x-ms-content-sha256 does not match'))).toBe(true);
@@ -153,17 +186,29 @@ describe('ACS SMS emulator over http with HMAC (real SmsClient)', () => {
     expect((await signedPost(emulator, '/sms', body)).status).toBe(400);
     const garbage = await signedPost(emulator, '/sms?api-version=2021-03-07', '{"from":');
     expect(garbage).toMatchObject({ status: 400, json: { error: { code: 'BadRequest' } } });
-    const noRecipients = await signedPost(emulator, '/sms?api-version=2021-03-07', JSON.stringify({ from, smsRecipients: [], message: 'x' }));
+    const noRecipients = await signedPost(
+      emulator,
+      '/sms?api-version=2021-03-07',
+      JSON.stringify({ from, smsRecipients: [], message: 'x' }),
+    );
     expect(noRecipients.status).toBe(400);
     expect(emulator.outbox()).toHaveLength(1);
   });
 
   it('answers a replayed repeatabilityRequestId as before without sending again', async () => {
     const sendTwice = client({
-      additionalPolicies: [{
-        position: 'perRetry',
-        policy: { name: 'send-twice', sendRequest: async (req, next) => { await next(req); return next(req); } },
-      }],
+      additionalPolicies: [
+        {
+          position: 'perRetry',
+          policy: {
+            name: 'send-twice',
+            sendRequest: async (req, next) => {
+              await next(req);
+              return next(req);
+            },
+          },
+        },
+      ],
     });
     const [result] = await sendTwice.send({ from, to: [alice], message: 'once' });
 
@@ -173,7 +218,12 @@ describe('ACS SMS emulator over http with HMAC (real SmsClient)', () => {
     expect(emulator.outbox()[0]?.messageId).toBe(result?.messageId);
     expect(lines.some((line) => line.includes('replay of'))).toBe(true);
 
-    const body = (id: string, firstSent?: string) => JSON.stringify({ from, smsRecipients: [{ to: bob, repeatabilityRequestId: id, ...(firstSent ? { repeatabilityFirstSent: firstSent } : {}) }], message: 'raw' });
+    const body = (id: string, firstSent?: string) =>
+      JSON.stringify({
+        from,
+        smsRecipients: [{ to: bob, repeatabilityRequestId: id, ...(firstSent ? { repeatabilityFirstSent: firstSent } : {}) }],
+        message: 'raw',
+      });
     const rejected = await signedPost(emulator, '/sms?api-version=2021-03-07', body('f0f0f0f0-0000-4000-8000-000000000001'));
     expect(rejected.json).toMatchObject({ value: [{ to: bob, httpStatusCode: 400, successful: false, repeatabilityResult: 'rejected' }] });
     expect(emulator.outbox()).toHaveLength(1);
@@ -187,8 +237,20 @@ describe('ACS SMS emulator over http with HMAC (real SmsClient)', () => {
     expect(results).toEqual([
       expect.objectContaining({ to: alice, successful: true, httpStatusCode: 202 }),
       { to: bob, httpStatusCode: 400, repeatabilityResult: 'accepted', successful: false, errorMessage: 'Invalid To phone number format.' },
-      { to: carol, httpStatusCode: 400, repeatabilityResult: 'accepted', successful: false, errorMessage: 'Sender blocked for given recipient.' },
-      { to: '0612345678', httpStatusCode: 400, repeatabilityResult: 'accepted', successful: false, errorMessage: 'Invalid To phone number format.' },
+      {
+        to: carol,
+        httpStatusCode: 400,
+        repeatabilityResult: 'accepted',
+        successful: false,
+        errorMessage: 'Sender blocked for given recipient.',
+      },
+      {
+        to: '0612345678',
+        httpStatusCode: 400,
+        repeatabilityResult: 'accepted',
+        successful: false,
+        errorMessage: 'Invalid To phone number format.',
+      },
     ]);
     expect(results[1]).not.toHaveProperty('messageId');
     expect(emulator.outbox().map((m) => m.to)).toEqual([alice]);
@@ -230,7 +292,11 @@ describe('ACS SMS emulator over http with HMAC (real SmsClient)', () => {
       emulator.failNext(4, 503);
       const fast = client({ retryOptions: { retryDelayInMs: 5, maxRetryDelayInMs: 20 } });
 
-      await expect(fast.send({ from, to: [alice], message: 'hi' })).rejects.toMatchObject({ name: 'RestError', statusCode: 503, code: 'ServiceUnavailable' });
+      await expect(fast.send({ from, to: [alice], message: 'hi' })).rejects.toMatchObject({
+        name: 'RestError',
+        statusCode: 503,
+        code: 'ServiceUnavailable',
+      });
       expect(emulator.requests().map((r) => r.status)).toEqual([503, 503, 503, 503]);
       expect(emulator.outbox()).toEqual([]);
     });
@@ -238,7 +304,12 @@ describe('ACS SMS emulator over http with HMAC (real SmsClient)', () => {
 });
 
 /** An Event Grid subscriber on loopback that keeps what it is sent and answers with `status`. */
-async function startSubscriber(): Promise<{ url: string; received: { headers: IncomingHttpHeaders; events: SmsDeliveryReportEvent[] }[]; status: number; close(): Promise<void> }> {
+async function startSubscriber(): Promise<{
+  url: string;
+  received: { headers: IncomingHttpHeaders; events: SmsDeliveryReportEvent[] }[];
+  status: number;
+  close(): Promise<void>;
+}> {
   const subscriber = {
     url: '',
     received: [] as { headers: IncomingHttpHeaders; events: SmsDeliveryReportEvent[] }[],
@@ -249,7 +320,10 @@ async function startSubscriber(): Promise<{ url: string; received: { headers: In
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      subscriber.received.push({ headers: req.headers, events: JSON.parse(Buffer.concat(chunks).toString('utf8')) as SmsDeliveryReportEvent[] });
+      subscriber.received.push({
+        headers: req.headers,
+        events: JSON.parse(Buffer.concat(chunks).toString('utf8')) as SmsDeliveryReportEvent[],
+      });
       res.writeHead(subscriber.status).end();
     });
   });
@@ -281,17 +355,27 @@ describe('ACS SMS emulator delivery reports (Event Grid webhook delivery)', () =
   });
 
   it('POSTs a SMSDeliveryReportReceived event in the Event Grid schema, echoing the tag', async () => {
-    const [result] = await client().send({ from, to: [alice], message: 'Your table is ready' }, { enableDeliveryReport: true, tag: 'waitlist/notification' });
+    const [result] = await client().send(
+      { from, to: [alice], message: 'Your table is ready' },
+      { enableDeliveryReport: true, tag: 'waitlist/notification' },
+    );
     const [published] = await reported(1);
 
     expect(published?.status).toBe(202);
     expect(subscriber.received).toHaveLength(1);
     const [delivery] = subscriber.received;
-    expect(delivery?.headers).toMatchObject({ 'content-type': 'application/json', 'aeg-event-type': 'Notification', 'aeg-data-version': '1.0', 'aeg-metadata-version': '1' });
+    expect(delivery?.headers).toMatchObject({
+      'content-type': 'application/json',
+      'aeg-event-type': 'Notification',
+      'aeg-data-version': '1.0',
+      'aeg-metadata-version': '1',
+    });
     expect(delivery?.events).toEqual([published?.event]);
     const sent = emulator.outbox()[0];
     const event = published?.event;
-    expect(event?.topic).toMatch(/^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Communication\/CommunicationServices\/[^/]+$/);
+    expect(event?.topic).toMatch(
+      /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Communication\/CommunicationServices\/[^/]+$/,
+    );
     expect(Date.parse(event?.eventTime ?? '')).toBeGreaterThanOrEqual(Date.parse(sent?.receivedAt ?? ''));
     expect(event).toEqual({
       id: result?.messageId,
@@ -322,8 +406,15 @@ describe('ACS SMS emulator delivery reports (Event Grid webhook delivery)', () =
     expect(emulator.outbox()).toHaveLength(3);
 
     const byNumber = new Map((await reported(3)).map((r) => [r.event.data.To, r.event.data]));
-    expect(byNumber.get(alice)).toMatchObject({ DeliveryStatus: 'Delivered', DeliveryAttempts: [{ SegmentsSucceeded: 2, SegmentsFailed: 0 }] });
-    expect(byNumber.get(bob)).toMatchObject({ DeliveryStatus: 'Failed', DeliveryStatusDetails: 'Handset switched off.', DeliveryAttempts: [{ SegmentsSucceeded: 0, SegmentsFailed: 2 }] });
+    expect(byNumber.get(alice)).toMatchObject({
+      DeliveryStatus: 'Delivered',
+      DeliveryAttempts: [{ SegmentsSucceeded: 2, SegmentsFailed: 0 }],
+    });
+    expect(byNumber.get(bob)).toMatchObject({
+      DeliveryStatus: 'Failed',
+      DeliveryStatusDetails: 'Handset switched off.',
+      DeliveryAttempts: [{ SegmentsSucceeded: 0, SegmentsFailed: 2 }],
+    });
     expect(byNumber.get(carol)?.DeliveryStatus).toBe('Failed');
     expect(byNumber.get(carol)?.DeliveryStatusDetails).toContain('unreachable');
     expect(byNumber.get(bob)).not.toHaveProperty('Tag');
@@ -335,7 +426,18 @@ describe('ACS SMS emulator delivery reports (Event Grid webhook delivery)', () =
     await client().send({ from, to: [bob], message: 'refused' }, { enableDeliveryReport: true });
     const sendTwice = new SmsClient(emulator.connectionString, {
       allowInsecureConnection: true,
-      additionalPolicies: [{ position: 'perRetry', policy: { name: 'send-twice', sendRequest: async (req, next) => { await next(req); return next(req); } } }],
+      additionalPolicies: [
+        {
+          position: 'perRetry',
+          policy: {
+            name: 'send-twice',
+            sendRequest: async (req, next) => {
+              await next(req);
+              return next(req);
+            },
+          },
+        },
+      ],
     });
     await sendTwice.send({ from, to: [carol], message: 'once' }, { enableDeliveryReport: true });
 
@@ -376,7 +478,11 @@ describe('ACS SMS emulator over https with Bearer (real SmsClient)', () => {
 
   beforeAll(async () => {
     tls = await createLocalTls();
-    emulator = await startSmsEmulator({ https: { key: tls.key, cert: tls.cert }, acceptBearer: (token) => token === 'good-token', log: () => undefined });
+    emulator = await startSmsEmulator({
+      https: { key: tls.key, cert: tls.cert },
+      acceptBearer: (token) => token === 'good-token',
+      log: () => undefined,
+    });
   });
   afterAll(async () => {
     await emulator.close();
@@ -396,11 +502,19 @@ describe('ACS SMS emulator over https with Bearer (real SmsClient)', () => {
   });
 
   it('refuses a token acceptBearer rejects with 401', async () => {
-    await expect(bearerClient('forged').send({ from, to: [alice], message: 'x' })).rejects.toMatchObject({ name: 'RestError', statusCode: 401, code: 'Denied' });
+    await expect(bearerClient('forged').send({ from, to: [alice], message: 'x' })).rejects.toMatchObject({
+      name: 'RestError',
+      statusCode: 401,
+      code: 'Denied',
+    });
   });
 
   it('still accepts HMAC over https', async () => {
-    const [result] = await new SmsClient(emulator.connectionString, { tlsOptions: { ca: tls.caCert } }).send({ from, to: [bob], message: 'hmac over tls' });
+    const [result] = await new SmsClient(emulator.connectionString, { tlsOptions: { ca: tls.caCert } }).send({
+      from,
+      to: [bob],
+      message: 'hmac over tls',
+    });
     expect(result?.successful).toBe(true);
   });
 

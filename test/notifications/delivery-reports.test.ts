@@ -5,7 +5,18 @@ import { consume } from '../../src/application/notifications.js';
 import type { Services } from '../../src/application/services.js';
 import { smsTagOf, type DeliveryReport, type Notification } from '../../src/domain/notification.js';
 import { diffSnapshots, snapshotDatabase } from '../support/db-snapshot.js';
-import { act, addParty, eventually, memoryLog, phoneNumber, recordOf, recordsOf, smsFor, useNotificationStack, writePending } from '../support/notifications.js';
+import {
+  act,
+  addParty,
+  eventually,
+  memoryLog,
+  phoneNumber,
+  recordOf,
+  recordsOf,
+  smsFor,
+  useNotificationStack,
+  writePending,
+} from '../support/notifications.js';
 import { Api, newVenue, type Venue } from '../support/stack.js';
 
 /**
@@ -37,7 +48,12 @@ async function sentNotification(): Promise<Notification> {
   );
 }
 
-const reportFor = (n: Pick<Notification, 'waitlistId' | 'id' | 'providerMessageId'>, status: string, details: string | null, receivedAt = new Date().toISOString()) => ({
+const reportFor = (
+  n: Pick<Notification, 'waitlistId' | 'id' | 'providerMessageId'>,
+  status: string,
+  details: string | null,
+  receivedAt = new Date().toISOString(),
+) => ({
   providerMessageId: n.providerMessageId ?? 'Outgoing_unknown',
   deliveryStatus: status,
   deliveryStatusDetails: details,
@@ -65,7 +81,12 @@ describe('recording a delivery report', () => {
     const report = reportFor(sent, 'Failed', 'Number is unreachable.');
 
     expect(await recordDeliveryReport(s, report, quiet.log)).toBe('recorded');
-    expect(await recordOf(s, venue.waitlistId, sent.id)).toMatchObject({ status: 'failed', failedAt: report.receivedAt, lastError: 'Number is unreachable.', sentAt: sent.sentAt });
+    expect(await recordOf(s, venue.waitlistId, sent.id)).toMatchObject({
+      status: 'failed',
+      failedAt: report.receivedAt,
+      lastError: 'Number is unreachable.',
+      sentAt: sent.sentAt,
+    });
   });
 
   it('ends delivered whatever the order of concurrent reports, retrying its conditional write', async () => {
@@ -76,7 +97,12 @@ describe('recording a delivery report', () => {
 
     const results = await Promise.all([failed, delivered, failed, delivered, failed].map((r) => recordDeliveryReport(s, r, quiet.log)));
     expect(results.filter((r) => r === 'recorded').length).toBeGreaterThanOrEqual(1);
-    expect(await recordOf(s, venue.waitlistId, sent.id)).toMatchObject({ status: 'delivered', deliveredAt: delivered.receivedAt, lastError: null, failedAt: null });
+    expect(await recordOf(s, venue.waitlistId, sent.id)).toMatchObject({
+      status: 'delivered',
+      deliveredAt: delivered.receivedAt,
+      lastError: null,
+      failedAt: null,
+    });
   });
 
   it('ignores, without writing anything, a report whose tag is not ours or leads to no record', async () => {
@@ -85,7 +111,9 @@ describe('recording a delivery report', () => {
     const before = await snapshotDatabase(s);
     const unknownRecord = { waitlistId: venue.waitlistId, id: '00000000-0000-4000-8000-000000000000', providerMessageId: 'Outgoing_x' };
 
-    expect(await recordDeliveryReport(s, { ...reportFor(unknownRecord, 'Delivered', null), tag: 'not-our-tag' }, log.log)).toBe('unknown-tag');
+    expect(await recordDeliveryReport(s, { ...reportFor(unknownRecord, 'Delivered', null), tag: 'not-our-tag' }, log.log)).toBe(
+      'unknown-tag',
+    );
     expect(await recordDeliveryReport(s, { ...reportFor(unknownRecord, 'Delivered', null), tag: undefined }, log.log)).toBe('unknown-tag');
     expect(await recordDeliveryReport(s, reportFor(unknownRecord, 'Delivered', null), log.log)).toBe('missing');
 
@@ -105,7 +133,12 @@ describe('a delivery report that overtakes the consumer', () => {
       override async send(input: Parameters<SmsGateway['send']>[0]): Promise<SmsOutcome> {
         const outcome = await super.send(input);
         if (outcome.kind !== 'sent') return outcome;
-        const report: DeliveryReport = { providerMessageId: outcome.providerMessageId, deliveryStatus: status, deliveryStatusDetails: details, receivedAt: new Date().toISOString() };
+        const report: DeliveryReport = {
+          providerMessageId: outcome.providerMessageId,
+          deliveryStatus: status,
+          deliveryStatusDetails: details,
+          receivedAt: new Date().toISOString(),
+        };
         expect(await recordDeliveryReport(s, { ...report, tag: input.tag }, quiet.log)).toBe('recorded');
         return outcome;
       }
@@ -121,7 +154,9 @@ describe('a delivery report that overtakes the consumer', () => {
     const party = await addParty(venue, { name: 'Early', phone: nextPhone() });
     const pending = await writePending(s, venue.waitlistId, party.id);
 
-    expect(await consume(overtakenBy(s, status, details), { notificationId: pending.id, waitlistId: venue.waitlistId }, quiet.log)).toBe('sent');
+    expect(await consume(overtakenBy(s, status, details), { notificationId: pending.id, waitlistId: venue.waitlistId }, quiet.log)).toBe(
+      'sent',
+    );
     const [text] = smsFor(stack(), pending.id);
     const final = await recordOf(s, venue.waitlistId, pending.id);
     expect(final).toMatchObject({ ...expected, attempts: 1, providerMessageId: text?.messageId });

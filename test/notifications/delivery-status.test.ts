@@ -4,7 +4,18 @@ import { SmsGateway, type SmsOutcome } from '../../src/adapters/sms/sms-gateway.
 import { consume } from '../../src/application/notifications.js';
 import { smsTagOf, type Notification } from '../../src/domain/notification.js';
 import { diffSnapshots, snapshotDatabase } from '../support/db-snapshot.js';
-import { act, addParty, eventually, memoryLog, phoneNumber, recordOf, recordsOf, smsFor, useNotificationStack, writePending } from '../support/notifications.js';
+import {
+  act,
+  addParty,
+  eventually,
+  memoryLog,
+  phoneNumber,
+  recordOf,
+  recordsOf,
+  smsFor,
+  useNotificationStack,
+  writePending,
+} from '../support/notifications.js';
 import { loadOpenApi, OpenApiContract } from '../support/openapi.js';
 import { expectProblem } from '../support/problems.js';
 import { Api, newVenue, type Json, type Venue } from '../support/stack.js';
@@ -30,18 +41,23 @@ beforeAll(async () => {
   venue = await newVenue(api());
 });
 
-const webhookPath = (functionName = 'sms-delivery-report') => `/runtime/webhooks/eventgrid?functionName=${encodeURIComponent(functionName)}`;
+const webhookPath = (functionName = 'sms-delivery-report') =>
+  `/runtime/webhooks/eventgrid?functionName=${encodeURIComponent(functionName)}`;
 
 function postToWebhook(body: unknown, options: { eventType?: string | null; functionName?: string; method?: string } = {}) {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (options.eventType !== null) headers['aeg-event-type'] = options.eventType ?? 'Notification';
-  return host().request(options.method ?? 'POST', webhookPath(options.functionName), { rawBody: typeof body === 'string' ? body : JSON.stringify(body), headers });
+  return host().request(options.method ?? 'POST', webhookPath(options.functionName), {
+    rawBody: typeof body === 'string' ? body : JSON.stringify(body),
+    headers,
+  });
 }
 
 /** An event as Event Grid delivers it, around `data`. */
 const eventGridEvent = (data: Record<string, unknown>, eventType = 'Microsoft.Communication.SMSDeliveryReportReceived') => ({
   id: randomUUID(),
-  topic: '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/test/providers/Microsoft.Communication/CommunicationServices/acs-test',
+  topic:
+    '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/test/providers/Microsoft.Communication/CommunicationServices/acs-test',
   subject: '/phonenumber/18005550100',
   eventType,
   eventTime: new Date().toISOString(),
@@ -66,7 +82,10 @@ async function staffView(waiteeId: string, accept: (item: Json | undefined) => b
 async function reportsSettled(): Promise<void> {
   const sms = stack().sms;
   const expected = () => sms.outbox().filter((m) => m.enableDeliveryReport).length;
-  await eventually(() => sms.deliveryReports().length, (n) => n === expected());
+  await eventually(
+    () => sms.deliveryReports().length,
+    (n) => n === expected(),
+  );
   expect(sms.deliveryReports().length).toBe(expected());
 }
 
@@ -77,10 +96,22 @@ describe('delivery status, end to end', () => {
     await act(venue, party.id, 'notify');
 
     const item = await staffView(party.id, (i) => i?.status === 'delivered' && i.sentAt !== null);
-    const [text] = stack().sms.outbox().filter((m) => m.to === phone);
-    expect(item).toMatchObject({ kind: 'table-ready', status: 'delivered', to: phone, attempts: 1, providerMessageId: text?.messageId, lastError: null, failedAt: null });
+    const [text] = stack()
+      .sms.outbox()
+      .filter((m) => m.to === phone);
+    expect(item).toMatchObject({
+      kind: 'table-ready',
+      status: 'delivered',
+      to: phone,
+      attempts: 1,
+      providerMessageId: text?.messageId,
+      lastError: null,
+      failedAt: null,
+    });
     expect(Date.parse(String(item.deliveredAt))).toBeGreaterThanOrEqual(Date.parse(text?.receivedAt ?? ''));
-    const report = stack().sms.deliveryReports().find((r) => r.event.data.MessageId === text?.messageId);
+    const report = stack()
+      .sms.deliveryReports()
+      .find((r) => r.event.data.MessageId === text?.messageId);
     expect(report?.status).toBe(202);
     expect(report?.event.data.Tag).toBe(`${venue.waitlistId}/${String(item.id)}`);
   });
@@ -105,7 +136,9 @@ describe('delivery status, end to end', () => {
     const [record] = await recordsOf(s, venue.waitlistId, party.id);
     if (record === undefined) throw new Error('no record');
     const before = await s.notifications.get(venue.waitlistId, record.id);
-    const published = stack().sms.deliveryReports().find((r) => r.event.data.MessageId === record.providerMessageId);
+    const published = stack()
+      .sms.deliveryReports()
+      .find((r) => r.event.data.MessageId === record.providerMessageId);
     if (published === undefined) throw new Error('no report published');
 
     const again = await Promise.all([postToWebhook([published.event]), postToWebhook(published.event)]);
@@ -119,7 +152,11 @@ describe('delivery status, end to end', () => {
     class SlowToHearBack extends SmsGateway {
       override async send(input: Parameters<SmsGateway['send']>[0]): Promise<SmsOutcome> {
         const outcome = await super.send(input);
-        const reported = await eventually(() => recordOf(s, venue.waitlistId, input.notificationId), (r) => r.status === 'delivered', 5000);
+        const reported = await eventually(
+          () => recordOf(s, venue.waitlistId, input.notificationId),
+          (r) => r.status === 'delivered',
+          5000,
+        );
         expect(reported).toMatchObject({ status: 'delivered', sentAt: null });
         return outcome;
       }
@@ -173,7 +210,15 @@ describe('reports the function cannot use', () => {
     await reportsSettled();
     const before = await snapshotDatabase(s);
     const linesBefore = hostLog.lines.length;
-    const report = { MessageId: 'Outgoing_x', From: '+18005550100', To: pending.to, DeliveryStatus: 'Delivered', DeliveryStatusDetails: 'No error.', ReceivedTimestamp: new Date().toISOString(), DeliveryAttempts: [] };
+    const report = {
+      MessageId: 'Outgoing_x',
+      From: '+18005550100',
+      To: pending.to,
+      DeliveryStatus: 'Delivered',
+      DeliveryStatusDetails: 'No error.',
+      ReceivedTimestamp: new Date().toISOString(),
+      DeliveryAttempts: [],
+    };
 
     const answer = await postToWebhook([
       eventGridEvent({ ...report, Tag: 'garbled' }),
@@ -198,7 +243,10 @@ describe('reports the function cannot use', () => {
 describe('the local host’s Event Grid webhook', () => {
   it('answers the subscription validation handshake', async () => {
     const code = randomUUID();
-    const answer = await postToWebhook([{ ...eventGridEvent({ validationCode: code }, 'Microsoft.EventGrid.SubscriptionValidationEvent') }], { eventType: 'SubscriptionValidation' });
+    const answer = await postToWebhook(
+      [{ ...eventGridEvent({ validationCode: code }, 'Microsoft.EventGrid.SubscriptionValidationEvent') }],
+      { eventType: 'SubscriptionValidation' },
+    );
     expect(answer).toMatchObject({ status: 200, body: { validationResponse: code } });
   });
 

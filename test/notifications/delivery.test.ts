@@ -93,7 +93,10 @@ describe('the same message delivered more than once', () => {
     await sender.sendMessages(copyOf(notificationId, venue.waitlistId, notificationId));
     await sender.close();
 
-    await eventually(() => successfulInvocations, (n) => n > invocationsBefore);
+    await eventually(
+      () => successfulInvocations,
+      (n) => n > invocationsBefore,
+    );
     expect(await waitForQueueIdle(stack())).toBe(true);
     expect(successfulInvocations - invocationsBefore).toBe(1);
     expect(smsFor(stack(), notificationId)).toHaveLength(1);
@@ -139,7 +142,11 @@ describe('the consumer crashing', () => {
     expect((await sentRecord(notificationId)).status).toBe('sent');
 
     // First invocation (crashed, not completed), then the redelivery after the lock ran out.
-    const invocations = await eventually(() => successfulInvocations - invocationsBefore, (n) => n >= 2, 20_000);
+    const invocations = await eventually(
+      () => successfulInvocations - invocationsBefore,
+      (n) => n >= 2,
+      20_000,
+    );
     const redeliveredAfterMs = Date.now() - started;
     expect(invocations).toBe(2);
     expect(crashesToInject).toBe(0);
@@ -230,7 +237,14 @@ describe('producer sweeps', () => {
     const broken: Services = { ...s, notificationQueue: () => brokenQueue };
     const log = memoryLog();
     try {
-      await actOnWaitee(broken, { userId: venue.owner.id }, { restaurantId: venue.restaurantId, waitlistId: venue.waitlistId, waiteeId: party.id }, 'notify', undefined, log.log);
+      await actOnWaitee(
+        broken,
+        { userId: venue.owner.id },
+        { restaurantId: venue.restaurantId, waitlistId: venue.waitlistId, waiteeId: party.id },
+        'notify',
+        undefined,
+        log.log,
+      );
     } finally {
       await brokenQueue.close();
     }

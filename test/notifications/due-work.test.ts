@@ -4,7 +4,17 @@ import { containersOf, createCosmosClient } from '../../src/adapters/cosmos/clie
 import { sweep } from '../../src/application/notifications.js';
 import type { Services } from '../../src/application/services.js';
 import { dueWorkSettleMs, enqueueWork, type DueWork } from '../../src/domain/notification.js';
-import { act, addParty, memoryLog, phoneNumber, recordsOf, smsFor, useNotificationStack, waitForQueueIdle, waiteeOf } from '../support/notifications.js';
+import {
+  act,
+  addParty,
+  memoryLog,
+  phoneNumber,
+  recordsOf,
+  smsFor,
+  useNotificationStack,
+  waitForQueueIdle,
+  waiteeOf,
+} from '../support/notifications.js';
 import { Api, newVenue, type Venue } from '../support/stack.js';
 
 /**
@@ -28,7 +38,10 @@ async function entriesOf(waitlistId: string): Promise<DueWork[]> {
   const s = stack().services;
   const { dueWork } = containersOf(createCosmosClient(s.config.cosmos).database(s.config.cosmos.database));
   const { resources } = await dueWork.items
-    .query<DueWork>({ query: 'SELECT c.id, c.waitlistId, c.restaurantId, c.work, c.targetId, c.dueAt FROM c WHERE c.waitlistId = @w', parameters: [{ name: '@w', value: waitlistId }] })
+    .query<DueWork>({
+      query: 'SELECT c.id, c.waitlistId, c.restaurantId, c.work, c.targetId, c.dueAt FROM c WHERE c.waitlistId = @w',
+      parameters: [{ name: '@w', value: waitlistId }],
+    })
     .fetchAll();
   return resources;
 }
@@ -46,7 +59,9 @@ describe('the due-index', () => {
     const venue = await newVenue(api(), { gracePeriodMinutes });
     const party = await notifiedParty(venue);
     // The text went out at once, so its entry is gone; the re-page timer waits.
-    expect(await entriesOf(venue.waitlistId)).toEqual([expect.objectContaining({ work: 'paging', targetId: party.id, dueAt: party.pagingDueAt })]);
+    expect(await entriesOf(venue.waitlistId)).toEqual([
+      expect.objectContaining({ work: 'paging', targetId: party.id, dueAt: party.pagingDueAt }),
+    ]);
 
     await act(venue, party.id, 'seat');
     const rePageAt = Date.parse(party.pagingDueAt);
@@ -73,7 +88,12 @@ describe('the due-index', () => {
     const venue = await newVenue(api(), { gracePeriodMinutes });
     const now = Date.now();
     // A notify that crashed after writing its entry and before its batch.
-    const orphan = enqueueWork({ id: randomUUID(), waitlistId: venue.waitlistId, restaurantId: venue.restaurantId, dueAt: new Date(now).toISOString() });
+    const orphan = enqueueWork({
+      id: randomUUID(),
+      waitlistId: venue.waitlistId,
+      restaurantId: venue.restaurantId,
+      dueAt: new Date(now).toISOString(),
+    });
     await stack().services.dueWork.plan([orphan]);
 
     expect((await sweep(at(now + 1000), quiet.log)).enqueued).toBe(0);
@@ -127,7 +147,11 @@ describe('the due-index', () => {
     // What seating does up to its save, then the process is gone before it tells the line.
     const stored = await waiteeOf(s, venue.waitlistId, leaving.id);
     const now = new Date().toISOString();
-    await s.notifications.saveWithWaitee({ ...stored.value, status: 'seated', seatedAt: now, endedAt: now, updatedAt: now }, stored.etag, []);
+    await s.notifications.saveWithWaitee(
+      { ...stored.value, status: 'seated', seatedAt: now, endedAt: now, updatedAt: now },
+      stored.etag,
+      [],
+    );
     expect(await sweep(s, quiet.log)).toEqual({ enqueued: 0, rePaged: 0, markedNoShow: 0 });
     expect(await entriesOf(venue.waitlistId)).toEqual([expect.objectContaining({ work: 'line' })]);
 

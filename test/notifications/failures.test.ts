@@ -67,8 +67,17 @@ describe('the provider failing transiently', () => {
     const { notificationId } = await notifyNewParty(nextPhone());
 
     expect(smsFor(stack(), notificationId)).toHaveLength(1);
-    expect(await recordOf(stack().services, venue.waitlistId, notificationId)).toMatchObject({ status: 'sent', attempts: 1, lastError: null });
-    expect(stack().sms.requests().slice(before).map((r) => r.status)).toEqual([503, 503, 202]);
+    expect(await recordOf(stack().services, venue.waitlistId, notificationId)).toMatchObject({
+      status: 'sent',
+      attempts: 1,
+      lastError: null,
+    });
+    expect(
+      stack()
+        .sms.requests()
+        .slice(before)
+        .map((r) => r.status),
+    ).toEqual([503, 503, 202]);
     expect(deliveryFailures(notificationId)).toHaveLength(0);
   });
 
@@ -79,8 +88,17 @@ describe('the provider failing transiently', () => {
 
     expect(smsFor(stack(), notificationId)).toHaveLength(1);
     // attempts counts consumer invocations (deliveries), not HTTP requests.
-    expect(await recordOf(stack().services, venue.waitlistId, notificationId)).toMatchObject({ status: 'sent', attempts: 2, lastError: null });
-    expect(stack().sms.requests().slice(before).map((r) => r.status)).toEqual([500, 500, 500, 500, 500, 202]);
+    expect(await recordOf(stack().services, venue.waitlistId, notificationId)).toMatchObject({
+      status: 'sent',
+      attempts: 2,
+      lastError: null,
+    });
+    expect(
+      stack()
+        .sms.requests()
+        .slice(before)
+        .map((r) => r.status),
+    ).toEqual([500, 500, 500, 500, 500, 202]);
     expect(deliveryFailures(notificationId)).toHaveLength(1);
     expect(deliveryFailures(notificationId)[0]).toContain('HTTP 500');
   }, 30_000);
@@ -91,7 +109,11 @@ describe('the provider failing transiently', () => {
     const { notificationId } = await notifyNewParty(nextPhone());
 
     expect(smsFor(stack(), notificationId)).toHaveLength(1);
-    expect(await recordOf(stack().services, venue.waitlistId, notificationId)).toMatchObject({ status: 'sent', attempts: 3, lastError: null });
+    expect(await recordOf(stack().services, venue.waitlistId, notificationId)).toMatchObject({
+      status: 'sent',
+      attempts: 3,
+      lastError: null,
+    });
     expect(smsRequestCount(stack()) - before).toBe(8);
     expect(deliveryFailures(notificationId)).toHaveLength(2);
   });
@@ -105,7 +127,11 @@ describe('the provider failing transiently', () => {
     const [record] = await recordsOf(stack().services, venue.waitlistId, party.id);
     if (record === undefined) throw new Error('notify wrote no record');
 
-    const stats = await eventually(() => stack().serviceBus.stats(queueName()), (st) => st.deadLettered === 1, 20_000);
+    const stats = await eventually(
+      () => stack().serviceBus.stats(queueName()),
+      (st) => st.deadLettered === 1,
+      20_000,
+    );
     expect(stats).toMatchObject({ active: 0, deadLettered: 1 });
     expect(smsRequestCount(stack()) - before).toBe(notificationsQueue.maxDeliveryCount * perDelivery);
     expect(smsFor(stack(), record.id)).toHaveLength(0);
@@ -142,12 +168,20 @@ describe('the provider refusing the recipient', () => {
       expect(record.failedAt).not.toBeNull();
       expect(record.lastError).toMatch(kind === 'opted-out' ? /^400 Sender blocked/ : /^400 Invalid To phone number/);
       expect(smsFor(stack(), notificationId)).toHaveLength(0);
-      expect(stack().sms.outbox().filter((m) => m.to === phone)).toHaveLength(0);
+      expect(
+        stack()
+          .sms.outbox()
+          .filter((m) => m.to === phone),
+      ).toHaveLength(0);
       expect(smsRequestCount(stack()) - before).toBe(1);
 
       // Another delivery of the same notification is acknowledged without asking the provider again.
       const sender = client.createSender(queueName());
-      await sender.sendMessages({ messageId: randomUUID(), body: Buffer.from(JSON.stringify({ notificationId, waitlistId: venue.waitlistId })), contentType: 'application/json' });
+      await sender.sendMessages({
+        messageId: randomUUID(),
+        body: Buffer.from(JSON.stringify({ notificationId, waitlistId: venue.waitlistId })),
+        contentType: 'application/json',
+      });
       await sender.close();
       await sleep(200);
       expect(await waitForQueueIdle(stack())).toBe(true);
@@ -170,7 +204,11 @@ describe('poison messages', () => {
     await sender.sendMessages({ messageId, body: Buffer.from(JSON.stringify({ hello: 1 })), contentType: 'application/json' });
     await sender.close();
 
-    const stats = await eventually(() => stack().serviceBus.stats(queueName()), (st) => st.deadLettered === 1, 20_000);
+    const stats = await eventually(
+      () => stack().serviceBus.stats(queueName()),
+      (st) => st.deadLettered === 1,
+      20_000,
+    );
     expect(stats).toMatchObject({ active: 0, locked: 0, deadLettered: 1 });
     // Abandon redelivers at once: one failed invocation per delivery, up to the queue's maximum.
     expect(deliveryFailures(messageId)).toHaveLength(notificationsQueue.maxDeliveryCount);
@@ -196,7 +234,11 @@ describe('poison messages', () => {
   it('a well-formed message for a notification that does not exist is completed at once, not retried', async () => {
     const messageId = randomUUID();
     const sender = client.createSender(queueName());
-    await sender.sendMessages({ messageId, body: Buffer.from(JSON.stringify({ notificationId: messageId, waitlistId: venue.waitlistId })), contentType: 'application/json' });
+    await sender.sendMessages({
+      messageId,
+      body: Buffer.from(JSON.stringify({ notificationId: messageId, waitlistId: venue.waitlistId })),
+      contentType: 'application/json',
+    });
     await sender.close();
 
     await eventually(() => hostLog.lines.some((l) => l.includes(`notification ${messageId} not found`)), Boolean);

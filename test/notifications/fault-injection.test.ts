@@ -124,7 +124,11 @@ function startFailurePump(): { stop(): void; injected(): number } {
     stop: () => {
       clearInterval(timer);
     },
-    injected: () => sms.requests().slice(since).filter((r) => injectedNote.test(r.note ?? '')).length,
+    injected: () =>
+      sms
+        .requests()
+        .slice(since)
+        .filter((r) => injectedNote.test(r.note ?? '')).length,
   };
 }
 
@@ -134,7 +138,10 @@ describe('fault injection', () => {
     const venues: Venue[] = [];
     for (let i = 0; i < waitlists; i++) venues.push(await newVenue(api(), { name: `Line ${i}` }));
     const perLine = Math.ceil(notificationsWanted / waitlists);
-    const slots = Array.from({ length: perLine * waitlists }, (_, i) => ({ venue: venues[i % waitlists] as Venue, phone: phoneNumber(5000 + i) }));
+    const slots = Array.from({ length: perLine * waitlists }, (_, i) => ({
+      venue: venues[i % waitlists] as Venue,
+      phone: phoneNumber(5000 + i),
+    }));
     const parties: { venue: Venue; id: string; phone: string }[] = [];
     await inParallel(slots, concurrency, async ({ venue, phone }) => {
       const party = partyFor(venue, phone);
@@ -170,7 +177,10 @@ describe('fault injection', () => {
     expect(records, context).toHaveLength(parties.length);
     expect(new Set(records.map((r) => r.waiteeId)).size, 'one notification per party').toBe(parties.length);
     const notSent = records.filter((r) => r.status !== 'sent');
-    expect(notSent.map((r) => `${r.id} ${r.status} ${r.lastError ?? ''}`), context).toEqual([]);
+    expect(
+      notSent.map((r) => `${r.id} ${r.status} ${r.lastError ?? ''}`),
+      context,
+    ).toEqual([]);
 
     const outbox = sms.outbox().slice(outboxBefore);
     const byNotification = new Map<string, typeof outbox>();

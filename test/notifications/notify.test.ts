@@ -21,7 +21,10 @@ describe('notify → SMS', () => {
     expect(notified.status).toBe(200);
 
     const outbox = await eventually(
-      () => stack().sms.outbox().filter((m) => m.to === '+14155550123'),
+      () =>
+        stack()
+          .sms.outbox()
+          .filter((m) => m.to === '+14155550123'),
       (sent) => sent.length > 0,
     );
     expect(outbox).toHaveLength(1);
@@ -47,7 +50,9 @@ describe('notify → SMS', () => {
     await venue.owner.api.post(`${venue.waitlistPath}/waitees/${String(party.body.id)}/notify`);
     const stranger = await newUser(api());
     expect((await stranger.api.get(`${venue.waitlistPath}/waitees/${String(party.body.id)}/notifications`)).status).toBe(404);
-    expect((await venue.owner.api.get<{ items: Json[] }>(`${venue.waitlistPath}/waitees/${String(party.body.id)}/notifications`)).body.items).toEqual([]);
+    expect(
+      (await venue.owner.api.get<{ items: Json[] }>(`${venue.waitlistPath}/waitees/${String(party.body.id)}/notifications`)).body.items,
+    ).toEqual([]);
     expect(stack().sms.outbox().length).toBe(before);
   });
 });
@@ -72,7 +77,10 @@ describe('message templates', () => {
     const party = await venue.owner.api.post(`${venue.waitlistPath}/waitees`, { name: 'Lin', phone: '+14155550177', partySize: 2 });
     await venue.owner.api.post(`${venue.waitlistPath}/waitees/${String(party.body.id)}/notify`);
     const sent = await eventually(
-      () => stack().sms.outbox().filter((m) => m.to === '+14155550177'),
+      () =>
+        stack()
+          .sms.outbox()
+          .filter((m) => m.to === '+14155550177'),
       (messages) => messages.length > 0,
     );
     expect(sent[0]?.message).toBe(`Lin, table for you at Test Diner! ${String(party.body.statusUrl)}`);

@@ -2,7 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { sweep } from '../../src/application/notifications.js';
 import type { Services } from '../../src/application/services.js';
 import type { MessageKind } from '../../src/domain/messages.js';
-import { act, addParty, memoryLog, phoneNumber, recordsOf, smsFor, useNotificationStack, waitForQueueIdle, waiteeOf } from '../support/notifications.js';
+import {
+  act,
+  addParty,
+  memoryLog,
+  phoneNumber,
+  recordsOf,
+  smsFor,
+  useNotificationStack,
+  waitForQueueIdle,
+  waiteeOf,
+} from '../support/notifications.js';
 import { Api, newUser, newVenue, type Json, type Venue } from '../support/stack.js';
 
 /**
@@ -139,7 +149,10 @@ describe('getting close', () => {
     await act(venue, p3, 'cancel');
     expect(await textsOf(venue, p4)).toEqual(['getting-close']);
     expect(await textsOf(venue, p1)).toEqual([]);
-    const [p3Text, p4Text] = [(await recordsOf(stack().services, venue.waitlistId, p3))[0], (await recordsOf(stack().services, venue.waitlistId, p4))[0]];
+    const [p3Text, p4Text] = [
+      (await recordsOf(stack().services, venue.waitlistId, p3))[0],
+      (await recordsOf(stack().services, venue.waitlistId, p4))[0],
+    ];
     expect(p3Text?.message).toContain('number 2 in line');
     expect(p4Text?.message).toContain('number 2 in line');
   });

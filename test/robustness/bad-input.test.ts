@@ -44,7 +44,12 @@ let staff: TestUser;
 let waiteeId: string;
 let statusToken: string;
 
-const registerValid = () => ({ email: 'new-person@example.test', password: 'violet-lantern-orbit-42', displayName: 'New Person', phone: '+14155550123' });
+const registerValid = () => ({
+  email: 'new-person@example.test',
+  password: 'violet-lantern-orbit-42',
+  displayName: 'New Person',
+  phone: '+14155550123',
+});
 const waiteeValid = () => ({ name: 'Party', phone: '+14155550123', partySize: 2, notes: 'window seat' });
 
 const r = 'v1/restaurants/{restaurantId}';
@@ -53,8 +58,18 @@ const wt = `${wl}/waitees/{waiteeId}`;
 
 const inputs: Readonly<Record<string, RouteInputs>> = {
   'POST v1/auth/register': { auth: false, body: { schema: registerBody, valid: registerValid } },
-  'POST v1/auth/token': { auth: false, body: { schema: tokenBody, valid: () => ({ grant_type: 'password', email: venue.owner.email, password: 'guess-guess-guess' }), form: true } },
-  'POST v1/auth/logout': { auth: false, body: { schema: logoutBody, valid: () => ({ refresh_token: venue.owner.refreshToken }), form: true } },
+  'POST v1/auth/token': {
+    auth: false,
+    body: {
+      schema: tokenBody,
+      valid: () => ({ grant_type: 'password', email: venue.owner.email, password: 'guess-guess-guess' }),
+      form: true,
+    },
+  },
+  'POST v1/auth/logout': {
+    auth: false,
+    body: { schema: logoutBody, valid: () => ({ refresh_token: venue.owner.refreshToken }), form: true },
+  },
   'GET .well-known/openid-configuration': { auth: false },
   'GET .well-known/jwks.json': { auth: false },
   'GET openapi.json': { auth: false },
@@ -62,21 +77,39 @@ const inputs: Readonly<Record<string, RouteInputs>> = {
   'GET v1/me': { auth: true },
   'GET v1/me/waitees': { auth: true },
   'GET v1/restaurants': { auth: true },
-  'POST v1/restaurants': { auth: true, body: { schema: createRestaurantBody, valid: () => ({ name: 'Another', timeZone: 'Europe/Paris', phone: null }) } },
+  'POST v1/restaurants': {
+    auth: true,
+    body: { schema: createRestaurantBody, valid: () => ({ name: 'Another', timeZone: 'Europe/Paris', phone: null }) },
+  },
   [`GET ${r}`]: { auth: true },
-  [`PATCH ${r}`]: { auth: true, ifMatch: true, body: { schema: updateRestaurantBody, valid: () => ({ name: 'Renamed', timeZone: 'UTC', phone: '+14155550123' }) } },
+  [`PATCH ${r}`]: {
+    auth: true,
+    ifMatch: true,
+    body: { schema: updateRestaurantBody, valid: () => ({ name: 'Renamed', timeZone: 'UTC', phone: '+14155550123' }) },
+  },
   [`POST ${r}/staff`]: { auth: true, body: { schema: addStaffBody, valid: () => ({ email: 'nobody-here@example.test', role: 'staff' }) } },
   [`GET ${r}/staff`]: { auth: true },
   [`DELETE ${r}/staff/{userId}`]: { auth: true },
-  [`POST ${r}/waitlists`]: { auth: true, body: { schema: createWaitlistBody, valid: () => ({ name: 'Patio', open: true, defaultWaitMinutes: 20, gracePeriodMinutes: 5 }) } },
+  [`POST ${r}/waitlists`]: {
+    auth: true,
+    body: { schema: createWaitlistBody, valid: () => ({ name: 'Patio', open: true, defaultWaitMinutes: 20, gracePeriodMinutes: 5 }) },
+  },
   [`GET ${r}/waitlists`]: { auth: true },
   [`GET ${wl}`]: { auth: true },
-  [`PATCH ${wl}`]: { auth: true, ifMatch: true, body: { schema: updateWaitlistBody, valid: () => ({ name: 'Main 2', open: false, defaultWaitMinutes: 30, gracePeriodMinutes: 3 }) } },
+  [`PATCH ${wl}`]: {
+    auth: true,
+    ifMatch: true,
+    body: { schema: updateWaitlistBody, valid: () => ({ name: 'Main 2', open: false, defaultWaitMinutes: 30, gracePeriodMinutes: 3 }) },
+  },
   [`DELETE ${wl}`]: { auth: true, ifMatch: true },
   [`POST ${wl}/waitees`]: { auth: true, body: { schema: addWaiteeBody, valid: waiteeValid } },
   [`GET ${wl}/waitees`]: { auth: true, query: listWaiteesQuery },
   [`GET ${wt}`]: { auth: true },
-  [`PATCH ${wt}`]: { auth: true, ifMatch: true, body: { schema: updateWaiteeBody, valid: () => ({ name: 'Renamed', phone: null, partySize: 3, notes: null }) } },
+  [`PATCH ${wt}`]: {
+    auth: true,
+    ifMatch: true,
+    body: { schema: updateWaiteeBody, valid: () => ({ name: 'Renamed', phone: null, partySize: 3, notes: null }) },
+  },
   [`DELETE ${wt}`]: { auth: true, ifMatch: true },
   [`POST ${wt}/notify`]: { auth: true, ifMatch: true },
   [`POST ${wt}/seat`]: { auth: true, ifMatch: true },
@@ -111,8 +144,20 @@ interface BadRequest {
 
 const printable = fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength: 80 });
 const anyText = fc.oneof(fc.string({ maxLength: 40 }), fc.string({ unit: 'binary', maxLength: 40 }), printable);
-const notJsonObject = fc.oneof(fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.string({ maxLength: 20 }), fc.array(fc.jsonValue({ maxDepth: 2 }), { maxLength: 4 }));
-const wrongValue = fc.oneof(notJsonObject, fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 3 }), fc.string({ minLength: 257, maxLength: 3000 }), fc.constantFrom('', '   ', '\u0000', 'NaN', '-1', 1e308, -1, 0.5, 51));
+const notJsonObject = fc.oneof(
+  fc.integer(),
+  fc.double(),
+  fc.boolean(),
+  fc.constant(null),
+  fc.string({ maxLength: 20 }),
+  fc.array(fc.jsonValue({ maxDepth: 2 }), { maxLength: 4 }),
+);
+const wrongValue = fc.oneof(
+  notJsonObject,
+  fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 3 }),
+  fc.string({ minLength: 257, maxLength: 3000 }),
+  fc.constantFrom('', '   ', '\u0000', 'NaN', '-1', 1e308, -1, 0.5, 51),
+);
 const badIds = fc.oneof(
   anyText,
   fc.uuid().map((u) => u.replaceAll('-', '')),
@@ -162,14 +207,24 @@ function requestsFor(route: CatalogRoute, spec: RouteInputs): fc.Arbitrary<BadRe
       fc
         .array(entry, { minLength: 1, maxLength: 3 })
         .filter((entries) => !schema.safeParse(Object.fromEntries(entries)).success)
-        .map((entries) => ({ kind: 'bad query', method: route.method, path: `${path()}?${new URLSearchParams(entries).toString()}`, headers: authHeaders() })),
+        .map((entries) => ({
+          kind: 'bad query',
+          method: route.method,
+          path: `${path()}?${new URLSearchParams(entries).toString()}`,
+          headers: authHeaders(),
+        })),
     );
   }
 
   if (spec.body !== undefined) {
     const { schema, valid, form } = spec.body;
     const invalid = invalidBody(schema);
-    const bodyRequest = (kind: string, body: string, headers: Record<string, string> = json(), expected: Partial<BadRequest> = {}): BadRequest => ({
+    const bodyRequest = (
+      kind: string,
+      body: string,
+      headers: Record<string, string> = json(),
+      expected: Partial<BadRequest> = {},
+    ): BadRequest => ({
       kind,
       method: route.method,
       path: path(),
@@ -182,7 +237,10 @@ function requestsFor(route: CatalogRoute, spec: RouteInputs): fc.Arbitrary<BadRe
     if (invalid({ ...valid(), unexpected: true })) {
       kinds.push(
         fc
-          .tuple(fc.string({ minLength: 1, maxLength: 12 }).filter((key) => !fields.includes(key)), fc.jsonValue({ maxDepth: 2 }))
+          .tuple(
+            fc.string({ minLength: 1, maxLength: 12 }).filter((key) => !fields.includes(key)),
+            fc.jsonValue({ maxDepth: 2 }),
+          )
           .map(([key, value]) => bodyRequest('extra property', JSON.stringify({ ...valid(), [key]: value }))),
       );
     }
@@ -202,8 +260,23 @@ function requestsFor(route: CatalogRoute, spec: RouteInputs): fc.Arbitrary<BadRe
         .filter(invalid)
         .map((body) => bodyRequest('huge string', JSON.stringify(body))),
       fc
-        .constantFrom('text/plain', 'application/xml', 'multipart/form-data; boundary=x', 'application/octet-stream', 'text/json', 'application/jsonx', ...(form === true ? [] : ['application/x-www-form-urlencoded']))
-        .map((type) => bodyRequest(`content type ${type}`, JSON.stringify(valid()), { ...authHeaders(), 'content-type': type }, form === true && type === 'application/x-www-form-urlencoded' ? {} : { status: 415, slug: 'unsupported-media-type' })),
+        .constantFrom(
+          'text/plain',
+          'application/xml',
+          'multipart/form-data; boundary=x',
+          'application/octet-stream',
+          'text/json',
+          'application/jsonx',
+          ...(form === true ? [] : ['application/x-www-form-urlencoded']),
+        )
+        .map((type) =>
+          bodyRequest(
+            `content type ${type}`,
+            JSON.stringify(valid()),
+            { ...authHeaders(), 'content-type': type },
+            form === true && type === 'application/x-www-form-urlencoded' ? {} : { status: 415, slug: 'unsupported-media-type' },
+          ),
+        ),
       fc
         .tuple(fc.nat(), fc.constantFrom('', '}', ',', 'x', '\u0000'))
         .map(([cut, tail]) => {
@@ -219,11 +292,16 @@ function requestsFor(route: CatalogRoute, spec: RouteInputs): fc.Arbitrary<BadRe
           }
         })
         .map((text) => bodyRequest('malformed JSON', text, json(), { status: 400, slug: 'malformed-body' })),
-      fc.constantFrom("{'name': 'x'}", '{name: 1}', '{"a":1,}', 'NaN', '[', '{"a":"\\x"}').map((text) => bodyRequest('malformed JSON', text, json(), { status: 400, slug: 'malformed-body' })),
-      fc.constantFrom('', ' ', '\n\t ').map((text) => bodyRequest('empty body', text, json(), { status: 400, slug: 'validation-failed' })),
       fc
-        .integer({ min: maxBodyBytes + 1, max: maxBodyBytes * 4 })
-        .map((size) => bodyRequest('oversized body', JSON.stringify({ ...valid(), notes: 'x'.repeat(size) }), json(), { status: 413, slug: 'payload-too-large' })),
+        .constantFrom("{'name': 'x'}", '{name: 1}', '{"a":1,}', 'NaN', '[', '{"a":"\\x"}')
+        .map((text) => bodyRequest('malformed JSON', text, json(), { status: 400, slug: 'malformed-body' })),
+      fc.constantFrom('', ' ', '\n\t ').map((text) => bodyRequest('empty body', text, json(), { status: 400, slug: 'validation-failed' })),
+      fc.integer({ min: maxBodyBytes + 1, max: maxBodyBytes * 4 }).map((size) =>
+        bodyRequest('oversized body', JSON.stringify({ ...valid(), notes: 'x'.repeat(size) }), json(), {
+          status: 413,
+          slug: 'payload-too-large',
+        }),
+      ),
     );
   }
 
@@ -246,7 +324,11 @@ function requestsFor(route: CatalogRoute, spec: RouteInputs): fc.Arbitrary<BadRe
   if (spec.ifMatch === true) {
     kinds.push(
       fc
-        .oneof(printable, fc.uuid().map((u) => `"${u}"`), fc.constantFrom('W/"1"', '""', '"00000000-0000-0000-0000-000000000000"'))
+        .oneof(
+          printable,
+          fc.uuid().map((u) => `"${u}"`),
+          fc.constantFrom('W/"1"', '""', '"00000000-0000-0000-0000-000000000000"'),
+        )
         .filter((value) => value.trim() !== '' && value.trim() !== '*')
         .map((etag) => ({
           kind: 'stale If-Match',
@@ -260,15 +342,17 @@ function requestsFor(route: CatalogRoute, spec: RouteInputs): fc.Arbitrary<BadRe
 
   if (spec.auth) {
     kinds.push(
-      fc.oneof(printable, fc.constantFrom(`${venue.owner.token}x`, venue.owner.token.split('.').slice(0, 2).join('.'), 'null')).map((bearer) => ({
-        kind: 'bad bearer token',
-        method: route.method,
-        path: path(),
-        headers: { authorization: `Bearer ${bearer}`, ...(spec.body === undefined ? {} : { 'content-type': 'application/json' }) },
-        ...(spec.body === undefined ? {} : { body: JSON.stringify(spec.body.valid()) }),
-        status: 401,
-        slug: 'unauthenticated',
-      })),
+      fc
+        .oneof(printable, fc.constantFrom(`${venue.owner.token}x`, venue.owner.token.split('.').slice(0, 2).join('.'), 'null'))
+        .map((bearer) => ({
+          kind: 'bad bearer token',
+          method: route.method,
+          path: path(),
+          headers: { authorization: `Bearer ${bearer}`, ...(spec.body === undefined ? {} : { 'content-type': 'application/json' }) },
+          ...(spec.body === undefined ? {} : { body: JSON.stringify(spec.body.valid()) }),
+          status: 401,
+          slug: 'unauthenticated',
+        })),
     );
   }
 
@@ -321,19 +405,22 @@ describe('bad input on every route', () => {
     expect(coverageGaps(Object.keys(inputs))).toEqual({ missing: [], unknown: [] });
   });
 
-  it.each(catalogRoutes.map((route) => ({ key: route.key, route })))('$key: only 4xx problem+json, nothing stored changes', async ({ route }) => {
-    const spec = inputs[route.key];
-    if (spec === undefined) throw new Error(`no input description for ${route.key}`);
-    const before = await snapshotDatabase(stack().services);
-    await fc.assert(
-      fc.asyncProperty(requestsFor(route, spec), async (request) => {
-        sentKinds.add(request.kind.split(' ')[0] === 'method' ? 'method' : request.kind.replace(/ (type|parameter) .*$/, ' $1'));
-        expectRefused(request, await send(request));
-      }),
-      { numRuns: runs },
-    );
-    expect(diffSnapshots(before, await snapshotDatabase(stack().services))).toEqual({ added: [], removed: [], changed: [] });
-  });
+  it.each(catalogRoutes.map((route) => ({ key: route.key, route })))(
+    '$key: only 4xx problem+json, nothing stored changes',
+    async ({ route }) => {
+      const spec = inputs[route.key];
+      if (spec === undefined) throw new Error(`no input description for ${route.key}`);
+      const before = await snapshotDatabase(stack().services);
+      await fc.assert(
+        fc.asyncProperty(requestsFor(route, spec), async (request) => {
+          sentKinds.add(request.kind.split(' ')[0] === 'method' ? 'method' : request.kind.replace(/ (type|parameter) .*$/, ' $1'));
+          expectRefused(request, await send(request));
+        }),
+        { numRuns: runs },
+      );
+      expect(diffSnapshots(before, await snapshotDatabase(stack().services))).toEqual({ added: [], removed: [], changed: [] });
+    },
+  );
 });
 
 describe('bad input, specific answers', () => {
@@ -372,7 +459,10 @@ describe('bad input, specific answers', () => {
   it('refuses a body over 64 KiB on routes that take no body, before acting', async () => {
     const before = await snapshotDatabase(stack().services);
     const path = `${venue.waitlistPath}/waitees/${waiteeId}/notify`;
-    const response = await venue.owner.api.request('POST', path, { rawBody: JSON.stringify({ pad: 'x'.repeat(maxBodyBytes) }), headers: { 'content-type': 'application/json' } });
+    const response = await venue.owner.api.request('POST', path, {
+      rawBody: JSON.stringify({ pad: 'x'.repeat(maxBodyBytes) }),
+      headers: { 'content-type': 'application/json' },
+    });
     expectProblem(response, 413, 'payload-too-large');
     expect(diffSnapshots(before, await snapshotDatabase(stack().services))).toEqual({ added: [], removed: [], changed: [] });
   });
@@ -385,7 +475,11 @@ describe('bad input, specific answers', () => {
 
   it('refuses a continuation token the database cannot read with 400', async () => {
     for (const token of ['{"a":1}', '-1', '[{"token":"x","range":{"min":"","max":"FF"}}]']) {
-      expectProblem(await venue.owner.api.get(`${venue.waitlistPath}/waitees?continuationToken=${encodeURIComponent(token)}`), 400, 'validation-failed');
+      expectProblem(
+        await venue.owner.api.get(`${venue.waitlistPath}/waitees?continuationToken=${encodeURIComponent(token)}`),
+        400,
+        'validation-failed',
+      );
     }
   });
 });

@@ -21,7 +21,9 @@ describe('optimistic concurrency with If-Match', () => {
     const path = `${venue.waitlistPath}/waitees/${String(party.id)}`;
     const etag = String(party.etag);
     const answers = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => venue.owner.api.patch(path, { name: `Writer ${i}`, partySize: (i % 10) + 1 }, { 'if-match': etag })),
+      Array.from({ length: 20 }, (_, i) =>
+        venue.owner.api.patch(path, { name: `Writer ${i}`, partySize: (i % 10) + 1 }, { 'if-match': etag }),
+      ),
     );
     expect(count(answers, 200), statuses(answers).join(',')).toBe(1);
     for (const answer of answers.filter((a) => a.status !== 200)) expectProblem(answer, 412, 'precondition-failed');
@@ -39,7 +41,9 @@ describe('optimistic concurrency with If-Match', () => {
     const venue = await newVenue(api());
     const current = await venue.owner.api.get(venue.waitlistPath);
     const answers = await Promise.all(
-      Array.from({ length: 10 }, (_, i) => venue.owner.api.patch(venue.waitlistPath, { defaultWaitMinutes: 30 + i }, { 'if-match': String(current.body.etag) })),
+      Array.from({ length: 10 }, (_, i) =>
+        venue.owner.api.patch(venue.waitlistPath, { defaultWaitMinutes: 30 + i }, { 'if-match': String(current.body.etag) }),
+      ),
     );
     expect(count(answers, 200), statuses(answers).join(',')).toBe(1);
     for (const answer of answers.filter((a) => a.status !== 200)) expectProblem(answer, 412, 'precondition-failed');
@@ -117,18 +121,25 @@ describe('idempotent joins', () => {
     const mine = await customer.api.get<{ items: Json[] }>('/v1/me/waitees');
     expect(mine.body.items.map((w) => w.id)).toEqual([party?.id]);
     // The status link every answer gave works.
-    for (const url of new Set([retried, ...answers].filter((a) => a.status < 300).map((a) => String(a.body.statusUrl)))) expect((await fetch(url)).status).toBe(200);
+    for (const url of new Set([retried, ...answers].filter((a) => a.status < 300).map((a) => String(a.body.statusUrl))))
+      expect((await fetch(url)).status).toBe(200);
   });
 
   it('makes one party of 8 parallel staff adds with the same Idempotency-Key, and a new key makes another', async () => {
     const venue = await newVenue(api());
     const answers = await Promise.all(
-      Array.from({ length: 8 }, () => venue.owner.api.post(`${venue.waitlistPath}/waitees`, { name: 'Walk-in', partySize: 3 }, { 'idempotency-key': 'staff-add-0001' })),
+      Array.from({ length: 8 }, () =>
+        venue.owner.api.post(`${venue.waitlistPath}/waitees`, { name: 'Walk-in', partySize: 3 }, { 'idempotency-key': 'staff-add-0001' }),
+      ),
     );
     expect(count(answers, 201), statuses(answers).join(',')).toBe(1);
     expect(count(answers, 200)).toBe(7);
     expect(new Set(answers.map((a) => a.body.id)).size).toBe(1);
-    const other = await venue.owner.api.post(`${venue.waitlistPath}/waitees`, { name: 'Walk-in', partySize: 3 }, { 'idempotency-key': 'staff-add-0002' });
+    const other = await venue.owner.api.post(
+      `${venue.waitlistPath}/waitees`,
+      { name: 'Walk-in', partySize: 3 },
+      { 'idempotency-key': 'staff-add-0002' },
+    );
     expect(other.status).toBe(201);
     expect((await stack().services.waitees.line(venue.waitlistId)).length).toBe(2);
   });
@@ -136,7 +147,9 @@ describe('idempotent joins', () => {
   it('keeps a customer to one place per line when they join 6 times at once without a key', async () => {
     const venue = await newVenue(api());
     const customer = await newUser(api());
-    const answers = await Promise.all(Array.from({ length: 6 }, () => customer.api.post(`${venue.waitlistPath}/waitees`, { partySize: 2 })));
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, () => customer.api.post(`${venue.waitlistPath}/waitees`, { partySize: 2 })),
+    );
     expect(count(answers, 201), statuses(answers).join(',')).toBe(1);
     for (const answer of answers.filter((a) => a.status !== 201)) expectProblem(answer, 409, 'conflict');
     expect((await stack().services.waitees.line(venue.waitlistId)).length).toBe(1);

@@ -9,11 +9,17 @@ const stack = useLocalStack();
 const seen: string[] = [];
 
 class RecordingApi extends Api {
-  override async request<T = Json>(method: string, path: string, options: { body?: unknown; rawBody?: string; headers?: Record<string, string> } = {}): Promise<ApiResponse<T>> {
+  override async request<T = Json>(
+    method: string,
+    path: string,
+    options: { body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
+  ): Promise<ApiResponse<T>> {
     const response = await super.request<T>(method, path, options);
     const headers: string[] = [];
     response.headers.forEach((value, name) => headers.push(`${name}: ${value}`));
-    seen.push(`${method} ${path} → ${response.status}\n${headers.join('\n')}\n${typeof response.body === 'string' ? response.body : JSON.stringify(response.body)}`);
+    seen.push(
+      `${method} ${path} → ${response.status}\n${headers.join('\n')}\n${typeof response.body === 'string' ? response.body : JSON.stringify(response.body)}`,
+    );
     return response;
   }
 
@@ -31,7 +37,8 @@ interface Tokens {
   refresh_token: string;
 }
 
-const refresh = (refreshToken: string) => api().post<Tokens>('/v1/auth/token', { grant_type: 'refresh_token', refresh_token: refreshToken });
+const refresh = (refreshToken: string) =>
+  api().post<Tokens>('/v1/auth/token', { grant_type: 'refresh_token', refresh_token: refreshToken });
 const familyOf = (refreshToken: string) => refreshToken.split('.')[0] ?? '';
 
 async function familyRevoked(refreshToken: string): Promise<boolean> {
@@ -45,7 +52,10 @@ function expectInvalidGrant(response: ApiResponse): void {
   expect(problem.error).toBe('invalid_grant');
 }
 
-const form = (fields: Record<string, string>) => ({ rawBody: new URLSearchParams(fields).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+const form = (fields: Record<string, string>) => ({
+  rawBody: new URLSearchParams(fields).toString(),
+  headers: { 'content-type': 'application/x-www-form-urlencoded' },
+});
 
 describe('refresh tokens', () => {
   it('rotate on every use: each refresh returns a new refresh token and a working access token', async () => {
@@ -97,7 +107,14 @@ describe('refresh tokens', () => {
   it('refuse made-up, malformed and other families’ tokens without revoking anything', async () => {
     const user = await newUser(api());
     const family = familyOf(user.refreshToken);
-    for (const token of ['x', `${family}.`, `${family}.${'A'.repeat(43)}x`, family, 'not-a-family.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', `${crypto.randomUUID()}.${'A'.repeat(43)}`]) {
+    for (const token of [
+      'x',
+      `${family}.`,
+      `${family}.${'A'.repeat(43)}x`,
+      family,
+      'not-a-family.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
+      `${crypto.randomUUID()}.${'A'.repeat(43)}`,
+    ]) {
       expectInvalidGrant(await refresh(token));
     }
     expect(await familyRevoked(user.refreshToken)).toBe(false);
@@ -126,17 +143,29 @@ describe('logout', () => {
 describe('token endpoint (RFC 6749)', () => {
   it('takes form-encoded password and refresh_token grants, with username as the RFC name for the email', async () => {
     const user = await newUser(api());
-    const signedIn = await api().request<Tokens>('POST', '/v1/auth/token', form({ grant_type: 'password', username: user.email, password: user.password }));
+    const signedIn = await api().request<Tokens>(
+      'POST',
+      '/v1/auth/token',
+      form({ grant_type: 'password', username: user.email, password: user.password }),
+    );
     expect(signedIn.status).toBe(200);
     expect(signedIn.headers.get('cache-control')).toContain('no-store');
     expect(Object.keys(signedIn.body).sort()).toEqual(['access_token', 'expires_in', 'refresh_token', 'token_type']);
     expect((await api().as(signedIn.body.access_token).get('/v1/me')).body.id).toBe(user.id);
 
-    const refreshed = await api().request<Tokens>('POST', '/v1/auth/token', form({ grant_type: 'refresh_token', refresh_token: signedIn.body.refresh_token }));
+    const refreshed = await api().request<Tokens>(
+      'POST',
+      '/v1/auth/token',
+      form({ grant_type: 'refresh_token', refresh_token: signedIn.body.refresh_token }),
+    );
     expect(refreshed.status).toBe(200);
     expect(refreshed.body.refresh_token).not.toBe(signedIn.body.refresh_token);
 
-    const wrong = await api().request('POST', '/v1/auth/token', form({ grant_type: 'password', username: user.email, password: 'not-the-password-1' }));
+    const wrong = await api().request(
+      'POST',
+      '/v1/auth/token',
+      form({ grant_type: 'password', username: user.email, password: 'not-the-password-1' }),
+    );
     expectInvalidGrant(wrong);
     expectProblem(await api().request('POST', '/v1/auth/token', form({ grant_type: 'client_credentials' })), 400, 'validation-failed');
   });
@@ -163,66 +192,60 @@ describe('sign-in throttling', () => {
     return attempts;
   }
 
-  it(
-    'slows then blocks wrong passwords with 429 + Retry-After, identically for existing and unknown addresses',
-    async () => {
-      const user = await newUser(api());
-      const unknown = `nobody-${Date.now().toString(36)}@example.test`;
-      const [existing, missing] = await Promise.all([failTenTimes(user.email), failTenTimes(unknown)]);
+  it('slows then blocks wrong passwords with 429 + Retry-After, identically for existing and unknown addresses', async () => {
+    const user = await newUser(api());
+    const unknown = `nobody-${Date.now().toString(36)}@example.test`;
+    const [existing, missing] = await Promise.all([failTenTimes(user.email), failTenTimes(unknown)]);
 
-      let expected = noAttempts(new Date());
-      for (let i = 0; i < 10; i++) {
-        const delay = delayBeforeAnswerMs(expected);
-        for (const run of [existing, missing]) {
-          const { response, ms } = run[i] ?? { response: undefined, ms: 0 };
-          if (response === undefined) throw new Error('missing attempt');
-          expectInvalidGrant(response);
-          expect(ms, `attempt ${i + 1} answered too fast`).toBeGreaterThanOrEqual(delay - 20);
-        }
-        expect(existing[i]?.response.body).toEqual({ ...missing[i]?.response.body, correlationId: existing[i]?.response.body.correlationId });
-        expected = recordFailure(expected, new Date());
+    let expected = noAttempts(new Date());
+    for (let i = 0; i < 10; i++) {
+      const delay = delayBeforeAnswerMs(expected);
+      for (const run of [existing, missing]) {
+        const { response, ms } = run[i] ?? { response: undefined, ms: 0 };
+        if (response === undefined) throw new Error('missing attempt');
+        expectInvalidGrant(response);
+        expect(ms, `attempt ${i + 1} answered too fast`).toBeGreaterThanOrEqual(delay - 20);
       }
-      // The delays really grew: the last attempts waited the 2 s cap.
-      expect(existing[9]?.ms).toBeGreaterThanOrEqual(1980);
+      expect(existing[i]?.response.body).toEqual({ ...missing[i]?.response.body, correlationId: existing[i]?.response.body.correlationId });
+      expected = recordFailure(expected, new Date());
+    }
+    // The delays really grew: the last attempts waited the 2 s cap.
+    expect(existing[9]?.ms).toBeGreaterThanOrEqual(1980);
 
-      const blockedExisting = await attempt(user.email, user.password);
-      const blockedUnknown = await attempt(unknown, user.password);
-      const blockedWrong = await attempt(user.email.toUpperCase(), wrongPassword);
-      for (const { response } of [blockedExisting, blockedUnknown, blockedWrong]) {
-        expectProblem(response, 429, 'too-many-attempts');
-        const retryAfter = Number(response.headers.get('retry-after'));
-        expect(retryAfter).toBeGreaterThan(14 * 60);
-        expect(retryAfter).toBeLessThanOrEqual(15 * 60);
-        expect(response.body.retryAfterSeconds).toBe(retryAfter);
-        expect(response.body).not.toHaveProperty('access_token');
-      }
-      const strip = (r: ApiResponse<Json>) => ({ status: r.status, type: r.body.type, title: r.body.title, detail: r.body.detail });
-      expect(strip(blockedExisting.response)).toEqual(strip(blockedUnknown.response));
-      // The account itself is untouched: a session that already exists keeps working.
-      expect((await user.api.get('/v1/me')).status).toBe(200);
-    },
-    40_000,
-  );
+    const blockedExisting = await attempt(user.email, user.password);
+    const blockedUnknown = await attempt(unknown, user.password);
+    const blockedWrong = await attempt(user.email.toUpperCase(), wrongPassword);
+    for (const { response } of [blockedExisting, blockedUnknown, blockedWrong]) {
+      expectProblem(response, 429, 'too-many-attempts');
+      const retryAfter = Number(response.headers.get('retry-after'));
+      expect(retryAfter).toBeGreaterThan(14 * 60);
+      expect(retryAfter).toBeLessThanOrEqual(15 * 60);
+      expect(response.body.retryAfterSeconds).toBe(retryAfter);
+      expect(response.body).not.toHaveProperty('access_token');
+    }
+    const strip = (r: ApiResponse<Json>) => ({ status: r.status, type: r.body.type, title: r.body.title, detail: r.body.detail });
+    expect(strip(blockedExisting.response)).toEqual(strip(blockedUnknown.response));
+    // The account itself is untouched: a session that already exists keeps working.
+    expect((await user.api.get('/v1/me')).status).toBe(200);
+  }, 40_000);
 
-  it(
-    'counts guesses sent in parallel: of 30 at once at most 10 get a password check, the rest and the next get 429',
-    async () => {
-      const user = await newUser(api());
-      const answers = await Promise.all(Array.from({ length: 30 }, (_, i) => attempt(i % 2 === 0 ? user.email : user.email.toUpperCase(), `${wrongPassword}-${i}`)));
-      const checked = answers.filter((a) => a.response.status === 400);
-      expect(checked.length, answers.map((a) => a.response.status).join(',')).toBeGreaterThan(0);
-      expect(checked.length, answers.map((a) => a.response.status).join(',')).toBeLessThanOrEqual(10);
-      for (const { response } of checked) expectInvalidGrant(response);
-      for (const { response } of answers.filter((a) => a.response.status !== 400)) {
-        expectProblem(response, 429, 'too-many-attempts');
-        expect(Number(response.headers.get('retry-after'))).toBeGreaterThan(0);
-      }
-      const next = await attempt(user.email, user.password);
-      expectProblem(next.response, 429, 'too-many-attempts');
-      expect((await stack().services.users.loginAttempts(user.email.toLowerCase()))?.value.failures).toBeGreaterThanOrEqual(10);
-    },
-    30_000,
-  );
+  it('counts guesses sent in parallel: of 30 at once at most 10 get a password check, the rest and the next get 429', async () => {
+    const user = await newUser(api());
+    const answers = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => attempt(i % 2 === 0 ? user.email : user.email.toUpperCase(), `${wrongPassword}-${i}`)),
+    );
+    const checked = answers.filter((a) => a.response.status === 400);
+    expect(checked.length, answers.map((a) => a.response.status).join(',')).toBeGreaterThan(0);
+    expect(checked.length, answers.map((a) => a.response.status).join(',')).toBeLessThanOrEqual(10);
+    for (const { response } of checked) expectInvalidGrant(response);
+    for (const { response } of answers.filter((a) => a.response.status !== 400)) {
+      expectProblem(response, 429, 'too-many-attempts');
+      expect(Number(response.headers.get('retry-after'))).toBeGreaterThan(0);
+    }
+    const next = await attempt(user.email, user.password);
+    expectProblem(next.response, 429, 'too-many-attempts');
+    expect((await stack().services.users.loginAttempts(user.email.toLowerCase()))?.value.failures).toBeGreaterThanOrEqual(10);
+  }, 30_000);
 
   it('forgets earlier failures after a successful sign-in', async () => {
     const user = await newUser(api());
@@ -245,7 +268,15 @@ describe('passwords', () => {
     await user.api.get('/v1/me');
     expect(seen.length).toBeGreaterThan(10);
     const everything = seen.join('\n');
-    for (const secret of [user.password, 'violet-lantern-orbit-43', 'violet-lantern-orbit-99', 'Short-pw-1', 'Password12345!', 'x'.repeat(300), 'definitely-wrong-password-7']) {
+    for (const secret of [
+      user.password,
+      'violet-lantern-orbit-43',
+      'violet-lantern-orbit-99',
+      'Short-pw-1',
+      'Password12345!',
+      'x'.repeat(300),
+      'definitely-wrong-password-7',
+    ]) {
       expect(everything).not.toContain(secret);
     }
     expect(everything).not.toMatch(/passwordHash|scrypt\$/);

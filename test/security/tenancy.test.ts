@@ -27,15 +27,36 @@ interface World {
 let world: World;
 
 beforeAll(async () => {
-  const [a, b, staffA, customer, stranger] = await Promise.all([newVenue(api()), newVenue(api()), newUser(api()), newUser(api(), { displayName: 'Casey Customer' }), newUser(api())]);
+  const [a, b, staffA, customer, stranger] = await Promise.all([
+    newVenue(api()),
+    newVenue(api()),
+    newUser(api()),
+    newUser(api(), { displayName: 'Casey Customer' }),
+    newUser(api()),
+  ]);
   const invited = await a.owner.api.post(`/v1/restaurants/${a.restaurantId}/staff`, { email: staffA.email, role: 'staff' });
   if (invited.status !== 201) throw new Error('invite failed');
   const empty = await a.owner.api.post(`/v1/restaurants/${a.restaurantId}/waitlists`, { name: 'Terrace' });
-  const walkIn = await staffA.api.post(`${a.waitlistPath}/waitees`, { name: 'Secret Walk-in', phone: '+14155550123', partySize: 4, notes: 'allergic to nuts' });
+  const walkIn = await staffA.api.post(`${a.waitlistPath}/waitees`, {
+    name: 'Secret Walk-in',
+    phone: '+14155550123',
+    partySize: 4,
+    notes: 'allergic to nuts',
+  });
   const place = await customer.api.post(`${a.waitlistPath}/waitees`, { partySize: 2 });
   const partyB = await b.owner.api.post(`${b.waitlistPath}/waitees`, { name: 'B guest', partySize: 2 });
   if (walkIn.status !== 201 || place.status !== 201 || partyB.status !== 201) throw new Error('setup failed');
-  world = { a, b, staffA, customer, stranger, emptyWaitlistA: String(empty.body.id), walkInA: walkIn.body, placeOfCustomer: place.body, partyB: partyB.body };
+  world = {
+    a,
+    b,
+    staffA,
+    customer,
+    stranger,
+    emptyWaitlistA: String(empty.body.id),
+    walkInA: walkIn.body,
+    placeOfCustomer: place.body,
+    partyB: partyB.body,
+  };
 });
 
 type ActorName = 'member of restaurant B' | 'stranger customer';
@@ -44,7 +65,12 @@ const actor = (name: ActorName): TestUser => (name === 'member of restaurant B' 
 
 /** Path parameters pointing at restaurant A's resources. */
 function aIds(): Record<string, string> {
-  return { restaurantId: world.a.restaurantId, waitlistId: world.a.waitlistId, waiteeId: String(world.walkInA.id), userId: world.staffA.id };
+  return {
+    restaurantId: world.a.restaurantId,
+    waitlistId: world.a.waitlistId,
+    waiteeId: String(world.walkInA.id),
+    userId: world.staffA.id,
+  };
 }
 
 /**
@@ -62,14 +88,26 @@ function variants(route: string, who: ActorName): Record<string, string>[] {
 
 /** Strings that must not reach anyone outside restaurant A (besides the customer, their own place). */
 function secretsOfA(): string[] {
-  return [world.a.restaurantId, world.a.waitlistId, String(world.walkInA.id), String(world.placeOfCustomer.id), 'Secret Walk-in', 'allergic to nuts', '+14155550123', world.a.owner.email, world.staffA.email, world.customer.email];
+  return [
+    world.a.restaurantId,
+    world.a.waitlistId,
+    String(world.walkInA.id),
+    String(world.placeOfCustomer.id),
+    'Secret Walk-in',
+    'allergic to nuts',
+    '+14155550123',
+    world.a.owner.email,
+    world.staffA.email,
+    world.customer.email,
+  ];
 }
 
 async function expectNothingChanged(run: () => Promise<ApiResponse>, status: number, slug: string): Promise<void> {
   const before = await snapshotDatabase(stack().services);
   const response = await run();
   const problem = expectProblem(response, status, slug);
-  for (const secret of [String(world.walkInA.name), String(world.walkInA.phone), String(world.walkInA.notes)]) expect(JSON.stringify(problem)).not.toContain(secret);
+  for (const secret of [String(world.walkInA.name), String(world.walkInA.phone), String(world.walkInA.notes)])
+    expect(JSON.stringify(problem)).not.toContain(secret);
   expect(diffSnapshots(before, await snapshotDatabase(stack().services))).toEqual({ added: [], removed: [], changed: [] });
 }
 
@@ -145,7 +183,11 @@ describe('tenancy: every protected route against restaurant A', () => {
     const paramSets = variants(route, who).map((v) => ({ ...v, ...(c.params === undefined ? {} : { waitlistId: base.waitlistId ?? '' }) }));
     for (const params of paramSets) {
       const body = c.request.body?.email === 'placeholder' ? { ...c.request.body, email: user.email } : c.request.body;
-      await expectNothingChanged(() => user.api.request(c.request.method, pathOf(route, params), body === undefined ? {} : { body }), 404, 'not-found');
+      await expectNothingChanged(
+        () => user.api.request(c.request.method, pathOf(route, params), body === undefined ? {} : { body }),
+        404,
+        'not-found',
+      );
     }
   });
 
@@ -194,7 +236,11 @@ describe('tenancy: every protected route against restaurant A', () => {
     expectProblem(await user.api.post(`${world.a.waitlistPath}/waitees/${String(joined.body.id)}/seat`), 403, 'forbidden');
     expect((await user.api.post(`${world.a.waitlistPath}/waitees/${String(joined.body.id)}/cancel`)).body.status).toBe('cancelled');
     if (who === 'member of restaurant B') {
-      await expectNothingChanged(() => user.api.post(pathOf(`${wl}/waitees`, { ...aIds(), restaurantId: world.b.restaurantId }), { name: 'Mixed', partySize: 2 }), 404, 'not-found');
+      await expectNothingChanged(
+        () => user.api.post(pathOf(`${wl}/waitees`, { ...aIds(), restaurantId: world.b.restaurantId }), { name: 'Mixed', partySize: 2 }),
+        404,
+        'not-found',
+      );
     }
   });
 
@@ -202,20 +248,38 @@ describe('tenancy: every protected route against restaurant A', () => {
     const status = await fetch(String(world.walkInA.statusUrl));
     const body = (await status.json()) as Json;
     expect(status.status).toBe(200);
-    expect(Object.keys(body).sort()).toEqual(['estimatedWaitMinutes', 'partySize', 'position', 'restaurantName', 'status', 'updatedAt', 'waitlistName']);
-    for (const secret of ['Secret Walk-in', '+14155550123', 'allergic to nuts', world.a.restaurantId, String(world.walkInA.id)]) expect(JSON.stringify(body)).not.toContain(secret);
+    expect(Object.keys(body).sort()).toEqual([
+      'estimatedWaitMinutes',
+      'partySize',
+      'position',
+      'restaurantName',
+      'status',
+      'updatedAt',
+      'waitlistName',
+    ]);
+    for (const secret of ['Secret Walk-in', '+14155550123', 'allergic to nuts', world.a.restaurantId, String(world.walkInA.id)])
+      expect(JSON.stringify(body)).not.toContain(secret);
   });
 });
 
 describe('tenancy: staff of restaurant A', () => {
   const staffDenied: [string, () => Promise<ApiResponse>][] = [
     ['rename the restaurant', () => world.staffA.api.patch(`/v1/restaurants/${world.a.restaurantId}`, { name: 'Staff Diner' })],
-    ['promote themselves to owner', () => world.staffA.api.post(`/v1/restaurants/${world.a.restaurantId}/staff`, { email: world.staffA.email, role: 'owner' })],
-    ['add another member', () => world.staffA.api.post(`/v1/restaurants/${world.a.restaurantId}/staff`, { email: world.stranger.email, role: 'staff' })],
+    [
+      'promote themselves to owner',
+      () => world.staffA.api.post(`/v1/restaurants/${world.a.restaurantId}/staff`, { email: world.staffA.email, role: 'owner' }),
+    ],
+    [
+      'add another member',
+      () => world.staffA.api.post(`/v1/restaurants/${world.a.restaurantId}/staff`, { email: world.stranger.email, role: 'staff' }),
+    ],
     ['remove the owner', () => world.staffA.api.delete(`/v1/restaurants/${world.a.restaurantId}/staff/${world.a.owner.id}`)],
     ['create a waitlist', () => world.staffA.api.post(`/v1/restaurants/${world.a.restaurantId}/waitlists`, { name: 'Bar' })],
     ['change a waitlist', () => world.staffA.api.patch(world.a.waitlistPath, { defaultWaitMinutes: 1 })],
-    ['delete an empty waitlist', () => world.staffA.api.delete(`/v1/restaurants/${world.a.restaurantId}/waitlists/${world.emptyWaitlistA}`)],
+    [
+      'delete an empty waitlist',
+      () => world.staffA.api.delete(`/v1/restaurants/${world.a.restaurantId}/waitlists/${world.emptyWaitlistA}`),
+    ],
   ];
 
   it.each(staffDenied)('cannot %s (403, nothing changed)', async (_, run) => {
@@ -225,7 +289,9 @@ describe('tenancy: staff of restaurant A', () => {
   it('can read the restaurant, its staff and waitlists, and run the line', async () => {
     const { staffA, a } = world;
     expect((await staffA.api.get(`/v1/restaurants/${a.restaurantId}`)).body).toMatchObject({ id: a.restaurantId, myRole: 'staff' });
-    expect((await staffA.api.get<{ items: Json[] }>(`/v1/restaurants/${a.restaurantId}/staff`)).body.items.map((m) => m.userId).sort()).toEqual([a.owner.id, staffA.id].sort());
+    expect(
+      (await staffA.api.get<{ items: Json[] }>(`/v1/restaurants/${a.restaurantId}/staff`)).body.items.map((m) => m.userId).sort(),
+    ).toEqual([a.owner.id, staffA.id].sort());
     expect((await staffA.api.get<{ items: Json[] }>(`/v1/restaurants/${a.restaurantId}/waitlists`)).status).toBe(200);
     const party = await staffA.api.post(`${a.waitlistPath}/waitees`, { name: 'Walk-in two', partySize: 2 });
     expect(party.status).toBe(201);
@@ -235,7 +301,11 @@ describe('tenancy: staff of restaurant A', () => {
 
   it('cannot reach restaurant B', async () => {
     await expectNothingChanged(() => world.staffA.api.get(`${world.b.waitlistPath}/waitees`), 404, 'not-found');
-    await expectNothingChanged(() => world.staffA.api.post(`${world.b.waitlistPath}/waitees/${String(world.partyB.id)}/seat`), 404, 'not-found');
+    await expectNothingChanged(
+      () => world.staffA.api.post(`${world.b.waitlistPath}/waitees/${String(world.partyB.id)}/seat`),
+      404,
+      'not-found',
+    );
   });
 });
 
@@ -284,9 +354,21 @@ describe('tenancy: restaurant A afterwards', () => {
     const owner = a.owner.api;
     expect((await owner.get(`/v1/restaurants/${a.restaurantId}`)).body).toMatchObject({ name: 'Test Diner', myRole: 'owner' });
     const members = (await owner.get<{ items: Json[] }>(`/v1/restaurants/${a.restaurantId}/staff`)).body.items;
-    expect(members.map((m) => [m.userId, m.role]).sort()).toEqual([[a.owner.id, 'owner'], [staffA.id, 'staff']].sort());
-    expect((await owner.get<{ items: Json[] }>(`/v1/restaurants/${a.restaurantId}/waitlists`)).body.items.map((w) => w.name)).toEqual(['Main', 'Terrace']);
+    expect(members.map((m) => [m.userId, m.role]).sort()).toEqual(
+      [
+        [a.owner.id, 'owner'],
+        [staffA.id, 'staff'],
+      ].sort(),
+    );
+    expect((await owner.get<{ items: Json[] }>(`/v1/restaurants/${a.restaurantId}/waitlists`)).body.items.map((w) => w.name)).toEqual([
+      'Main',
+      'Terrace',
+    ]);
     expect((await owner.get(a.waitlistPath)).body).toMatchObject({ open: true, defaultWaitMinutes: 15 });
-    expect((await owner.get(`${a.waitlistPath}/waitees/${String(world.walkInA.id)}`)).body).toMatchObject({ name: 'Secret Walk-in', partySize: 4, status: 'waiting' });
+    expect((await owner.get(`${a.waitlistPath}/waitees/${String(world.walkInA.id)}`)).body).toMatchObject({
+      name: 'Secret Walk-in',
+      partySize: 4,
+      status: 'waiting',
+    });
   });
 });

@@ -65,8 +65,14 @@ describe('access tokens', () => {
 
   const forgeries: [string, () => Promise<string>][] = [
     ['alg none (jose UnsecuredJWT)', () => Promise.resolve(new UnsecuredJWT(claims(victim.id)).encode())],
-    ['alg none with the real kid and an empty signature', () => Promise.resolve(`${b64({ alg: 'none', kid: realKid, typ: 'at+jwt' })}.${b64(claims(victim.id))}.`)],
-    ['alg "None" with a copied signature', async () => `${b64({ alg: 'None', kid: realKid })}.${b64(claims(victim.id))}.${(await sign(claims(victim.id))).split('.')[2] ?? ''}`],
+    [
+      'alg none with the real kid and an empty signature',
+      () => Promise.resolve(`${b64({ alg: 'none', kid: realKid, typ: 'at+jwt' })}.${b64(claims(victim.id))}.`),
+    ],
+    [
+      'alg "None" with a copied signature',
+      async () => `${b64({ alg: 'None', kid: realKid })}.${b64(claims(victim.id))}.${(await sign(claims(victim.id))).split('.')[2] ?? ''}`,
+    ],
     [
       'HS256 keyed with the public key as PEM',
       async () => {
@@ -76,13 +82,29 @@ describe('access tokens', () => {
         return sign(claims(victim.id), new TextEncoder().encode(pem), { alg: 'HS256' });
       },
     ],
-    ['HS256 keyed with the published JWK as JSON bytes', () => sign(claims(victim.id), new TextEncoder().encode(JSON.stringify(publishedJwk)), { alg: 'HS256' })],
-    ['HS256 keyed with the JWK x coordinate', () => sign(claims(victim.id), Buffer.from(String(publishedJwk.x), 'base64url'), { alg: 'HS256' })],
+    [
+      'HS256 keyed with the published JWK as JSON bytes',
+      () => sign(claims(victim.id), new TextEncoder().encode(JSON.stringify(publishedJwk)), { alg: 'HS256' }),
+    ],
+    [
+      'HS256 keyed with the JWK x coordinate',
+      () => sign(claims(victim.id), Buffer.from(String(publishedJwk.x), 'base64url'), { alg: 'HS256' }),
+    ],
     ['wrong iss', () => sign(claims(victim.id, { iss: 'https://evil.example/api' }))],
     ['iss with a trailing slash', () => sign(claims(victim.id, { iss: `${stack().services.config.jwt.issuer}/` }))],
     ['wrong aud', () => sign(claims(victim.id, { aud: 'api://something-else' }))],
     ['aud list without ours', () => sign(claims(victim.id, { aud: ['api://a', 'api://b'] }))],
-    ['expired a minute ago', () => sign(claims(victim.id, { iat: Math.floor(Date.now() / 1000) - 960, nbf: Math.floor(Date.now() / 1000) - 960, exp: Math.floor(Date.now() / 1000) - 60 }))],
+    [
+      'expired a minute ago',
+      () =>
+        sign(
+          claims(victim.id, {
+            iat: Math.floor(Date.now() / 1000) - 960,
+            nbf: Math.floor(Date.now() / 1000) - 960,
+            exp: Math.floor(Date.now() / 1000) - 60,
+          }),
+        ),
+    ],
     ['not valid for another minute (nbf)', () => sign(claims(victim.id, { nbf: Math.floor(Date.now() / 1000) + 60 }))],
     ['missing sub', () => sign(without(claims(victim.id), 'sub'))],
     ['missing jti', () => sign(without(claims(victim.id), 'jti'))],
@@ -182,7 +204,11 @@ describe('access tokens', () => {
     const before = await snapshotDatabase(stack().services);
     const forged = await sign(claims(victim.id), (await generateKeyPair('ES256')).privateKey, { kid: 'attacker-key' });
     expectRejected(await api().as(forged).post('/v1/restaurants', { name: 'Forged Diner' }));
-    expectRejected(await api().as(new UnsecuredJWT(claims(victim.id)).encode()).post('/v1/restaurants', { name: 'Forged Diner' }));
+    expectRejected(
+      await api()
+        .as(new UnsecuredJWT(claims(victim.id)).encode())
+        .post('/v1/restaurants', { name: 'Forged Diner' }),
+    );
     expect(await snapshotDatabase(stack().services)).toEqual(before);
     expect((await victim.api.get<{ items: unknown[] }>('/v1/restaurants')).body.items).toEqual([]);
   });

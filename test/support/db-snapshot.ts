@@ -13,7 +13,8 @@ export async function snapshotDatabase(s: Services): Promise<DatabaseSnapshot> {
   const entries: [string, string][] = [];
   for (const { id: name, partitionKey } of containerDefinitions) {
     const { resources } = await containers[name].items.readAll<{ id: string } & Record<string, unknown>>().fetchAll();
-    for (const resource of resources) entries.push([`${name}/${String(resource[partitionKey.slice(1)])}/${resource.id}`, JSON.stringify(resource)]);
+    for (const resource of resources)
+      entries.push([`${name}/${String(resource[partitionKey.slice(1)])}/${resource.id}`, JSON.stringify(resource)]);
   }
   entries.sort(([a], [b]) => a.localeCompare(b));
   return new Map(entries);

@@ -8,7 +8,10 @@ import type { Versioned, Waitee } from '../../src/domain/model.js';
 import { parseSmsTag, type Notification } from '../../src/domain/notification.js';
 import type { Json, Venue } from './stack.js';
 
-export type NotificationStackOptions = Pick<LocalStackOptions, 'lockDurationMs' | 'timers' | 'crashBeforeComplete' | 'deliveryReportDelayMs' | 'log'>;
+export type NotificationStackOptions = Pick<
+  LocalStackOptions,
+  'lockDurationMs' | 'timers' | 'crashBeforeComplete' | 'deliveryReportDelayMs' | 'log'
+>;
 
 /**
  * The local stack for notification tests: like useLocalStack, with the queue's lock duration, the
@@ -34,7 +37,12 @@ export const queueName = () => process.env.NOTIFICATIONS_QUEUE ?? 'notifications
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Polls until `accept` holds or the time is up, and returns the last value (the test asserts on it). */
-export async function eventually<T>(probe: () => Promise<T> | T, accept: (value: T) => boolean, timeoutMs = 10_000, everyMs = 25): Promise<T> {
+export async function eventually<T>(
+  probe: () => Promise<T> | T,
+  accept: (value: T) => boolean,
+  timeoutMs = 10_000,
+  everyMs = 25,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -71,8 +79,15 @@ export function smsFor(stack: LocalStack, notificationId: string): SentSms[] {
 /** Provider requests so far (every HTTP call the SmsClient made, retries included). */
 export const smsRequestCount = (stack: LocalStack) => stack.sms.requests().length;
 
-export async function addParty(venue: Venue, party: { name: string; phone: string | null; partySize?: number }): Promise<Json & { id: string }> {
-  const created = await venue.owner.api.post<Json & { id: string }>(`${venue.waitlistPath}/waitees`, { name: party.name, phone: party.phone, partySize: party.partySize ?? 2 });
+export async function addParty(
+  venue: Venue,
+  party: { name: string; phone: string | null; partySize?: number },
+): Promise<Json & { id: string }> {
+  const created = await venue.owner.api.post<Json & { id: string }>(`${venue.waitlistPath}/waitees`, {
+    name: party.name,
+    phone: party.phone,
+    partySize: party.partySize ?? 2,
+  });
   if (created.status !== 201) throw new Error(`add party failed: ${created.status} ${JSON.stringify(created.body)}`);
   return created.body;
 }
@@ -104,7 +119,12 @@ export async function waiteeOf(s: Services, waitlistId: string, waiteeId: string
  * Writes an outbox record for a party the way the use cases do (one batch with the party) but
  * without enqueueing it: the record stays pending until a sweep or a test hands it to the queue.
  */
-export async function writePending(s: Services, waitlistId: string, waiteeId: string, kind: MessageKind = 'table-ready'): Promise<Notification> {
+export async function writePending(
+  s: Services,
+  waitlistId: string,
+  waiteeId: string,
+  kind: MessageKind = 'table-ready',
+): Promise<Notification> {
   const party = await waiteeOf(s, waitlistId, waiteeId);
   const waitlist = await s.restaurants.waitlist(party.value.restaurantId, waitlistId);
   if (waitlist === null) throw new Error(`waitlist ${waitlistId} not stored`);
@@ -120,5 +140,10 @@ export const phoneNumber = (n: number) => `+1415555${String(n % 10_000).padStart
 /** A log sink that keeps lines for assertions instead of printing them. */
 export function memoryLog(): { readonly lines: string[]; readonly log: (line: string) => void } {
   const lines: string[] = [];
-  return { lines, log: (line: string) => { lines.push(line); } };
+  return {
+    lines,
+    log: (line: string) => {
+      lines.push(line);
+    },
+  };
 }

@@ -77,7 +77,8 @@ export function loadOpenApi(): OpenApiDocument {
   return JSON.parse(readFileSync(openApiPath, 'utf8')) as OpenApiDocument;
 }
 
-const isReference = (value: unknown): value is Reference => typeof value === 'object' && value !== null && typeof (value as { $ref?: unknown }).$ref === 'string';
+const isReference = (value: unknown): value is Reference =>
+  typeof value === 'object' && value !== null && typeof (value as { $ref?: unknown }).$ref === 'string';
 
 /** Follows a local `$ref` (`#/components/...`) within the document. */
 export function resolve<T>(doc: OpenApiDocument, value: T | Reference): T {
@@ -90,7 +91,10 @@ export function resolve<T>(doc: OpenApiDocument, value: T | Reference): T {
       .slice(2)
       .split('/')
       .map((part) => part.replaceAll('~1', '/').replaceAll('~0', '~'))
-      .reduce<unknown>((node, key) => (typeof node === 'object' && node !== null ? (node as Record<string, unknown>)[key] : undefined), doc);
+      .reduce<unknown>(
+        (node, key) => (typeof node === 'object' && node !== null ? (node as Record<string, unknown>)[key] : undefined),
+        doc,
+      );
     if (current === undefined) throw new Error(`unresolved reference ${ref}`);
   }
   return current as T;
@@ -118,12 +122,18 @@ function forAjv(value: unknown): unknown {
   return Object.fromEntries(
     Object.entries(value)
       .filter(([key]) => key !== 'discriminator')
-      .map(([key, v]) => [key, key === '$ref' && typeof v === 'string' ? v.replace('#/components/schemas/', `${schemasId}#/$defs/`) : forAjv(v)]),
+      .map(([key, v]) => [
+        key,
+        key === '$ref' && typeof v === 'string' ? v.replace('#/components/schemas/', `${schemasId}#/$defs/`) : forAjv(v),
+      ]),
   );
 }
 
 const formatErrors = (errors: readonly ErrorObject[] | null | undefined): string[] =>
-  (errors ?? []).map((e) => `${e.instancePath === '' ? '(root)' : e.instancePath} ${e.message ?? 'is invalid'}${Object.keys(e.params).length > 0 ? ` ${JSON.stringify(e.params)}` : ''}`);
+  (errors ?? []).map(
+    (e) =>
+      `${e.instancePath === '' ? '(root)' : e.instancePath} ${e.message ?? 'is invalid'}${Object.keys(e.params).length > 0 ? ` ${JSON.stringify(e.params)}` : ''}`,
+  );
 
 /** What the checker needs of a response: the Api helper's ApiResponse fits. */
 export interface ObservedResponse {
@@ -205,17 +215,27 @@ export class OpenApiContract {
       if (response.status !== 405) return [`${where}: ${method.toUpperCase()} is not documented for ${template}`];
       this.record(`${method.toUpperCase()} ${template}`, response.status);
       return [
-        ...(mediaTypeOf(response.headers) === 'application/problem+json' ? [] : [`${where}: content type ${String(mediaTypeOf(response.headers))}`]),
+        ...(mediaTypeOf(response.headers) === 'application/problem+json'
+          ? []
+          : [`${where}: content type ${String(mediaTypeOf(response.headers))}`]),
         ...(response.headers.get('allow') === null ? [`${where}: no Allow header`] : []),
         ...this.validateComponent('Problem', response.body).map((e) => `${where}: ${e}`),
-        ...((response.body as { type?: unknown }).type === 'urn:waitlist:problem:method-not-allowed' ? [] : [`${where}: not a method-not-allowed problem`]),
+        ...((response.body as { type?: unknown }).type === 'urn:waitlist:problem:method-not-allowed'
+          ? []
+          : [`${where}: not a method-not-allowed problem`]),
       ];
     }
     const operationKey = `${method.toUpperCase()} ${matched.path}`;
     this.record(operationKey, response.status);
     const statusKey = String(response.status);
-    const documented = matched.operation.responses[statusKey] ?? matched.operation.responses[`${statusKey[0] ?? ''}XX`] ?? matched.operation.responses.default;
-    if (documented === undefined) return [`${where}: status ${statusKey} is not documented for ${operationKey} (documented: ${Object.keys(matched.operation.responses).join(', ')})`];
+    const documented =
+      matched.operation.responses[statusKey] ??
+      matched.operation.responses[`${statusKey[0] ?? ''}XX`] ??
+      matched.operation.responses.default;
+    if (documented === undefined)
+      return [
+        `${where}: status ${statusKey} is not documented for ${operationKey} (documented: ${Object.keys(matched.operation.responses).join(', ')})`,
+      ];
     const spec = resolve<ResponseObject>(this.doc, documented);
     const problems: string[] = [];
 
@@ -228,21 +248,32 @@ export class OpenApiContract {
       }
       if (header.schema !== undefined) {
         const typed = typeof header.schema === 'object' && header.schema.type === 'integer' && /^\d+$/.test(value) ? Number(value) : value;
-        problems.push(...this.validate(header.schema, typed, `${operationKey} ${statusKey} header ${name}`).map((e) => `${where}: header ${name} ${e}`));
+        problems.push(
+          ...this.validate(header.schema, typed, `${operationKey} ${statusKey} header ${name}`).map((e) => `${where}: header ${name} ${e}`),
+        );
       }
     }
     if (response.headers.get('x-correlation-id') === null) problems.push(`${where}: no x-correlation-id header`);
 
     const content = spec.content;
     if (content === undefined) {
-      if (response.body !== '' && response.body !== undefined) problems.push(`${where}: documented without a body but got ${JSON.stringify(response.body).slice(0, 200)}`);
+      if (response.body !== '' && response.body !== undefined)
+        problems.push(`${where}: documented without a body but got ${JSON.stringify(response.body).slice(0, 200)}`);
       return problems;
     }
     const mediaType = mediaTypeOf(response.headers);
     const media = mediaType === null ? undefined : content[mediaType];
-    if (media === undefined) return [...problems, `${where}: content type ${String(mediaType)} is not documented (documented: ${Object.keys(content).join(', ')})`];
+    if (media === undefined)
+      return [
+        ...problems,
+        `${where}: content type ${String(mediaType)} is not documented (documented: ${Object.keys(content).join(', ')})`,
+      ];
     if (media.schema !== undefined) {
-      problems.push(...this.validate(media.schema, response.body, `${operationKey} ${statusKey} ${String(mediaType)}`).map((e) => `${where}: body ${e}`));
+      problems.push(
+        ...this.validate(media.schema, response.body, `${operationKey} ${statusKey} ${String(mediaType)}`).map(
+          (e) => `${where}: body ${e}`,
+        ),
+      );
     }
     return problems;
   }
@@ -250,7 +281,10 @@ export class OpenApiContract {
   /** Throws when the response does not match the document, quoting the body for diagnosis. */
   assertResponse(method: string, requestPath: string, response: ObservedResponse): void {
     const problems = this.check(method, requestPath, response);
-    if (problems.length > 0) throw new Error(`Response does not match openapi/openapi.json:\n  ${problems.join('\n  ')}\nbody: ${JSON.stringify(response.body).slice(0, 1500)}`);
+    if (problems.length > 0)
+      throw new Error(
+        `Response does not match openapi/openapi.json:\n  ${problems.join('\n  ')}\nbody: ${JSON.stringify(response.body).slice(0, 1500)}`,
+      );
   }
 
   /** Problems with a request body against the documented request schema for its content type. */

@@ -11,7 +11,12 @@ const cli = fileURLToPath(new URL('../../node_modules/@redocly/cli/bin/cli.js', 
 
 interface LintReport {
   readonly totals: { readonly errors: number; readonly warnings: number; readonly ignored: number };
-  readonly problems: readonly { readonly ruleId: string; readonly severity: string; readonly message: string; readonly location: readonly { readonly pointer: string }[] }[];
+  readonly problems: readonly {
+    readonly ruleId: string;
+    readonly severity: string;
+    readonly message: string;
+    readonly location: readonly { readonly pointer: string }[];
+  }[];
 }
 
 export interface LintResult {

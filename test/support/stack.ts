@@ -55,7 +55,11 @@ export class Api {
     const response = await fetch(`${this.apiUrl}${path}`, { method, headers, ...(body === undefined ? {} : { body }) });
     const text = await response.text();
     const contentType = response.headers.get('content-type') ?? '';
-    return { status: response.status, headers: response.headers, body: (text !== '' && contentType.includes('json') ? JSON.parse(text) : text) as T };
+    return {
+      status: response.status,
+      headers: response.headers,
+      body: (text !== '' && contentType.includes('json') ? JSON.parse(text) : text) as T,
+    };
   }
 
   get<T = Json>(path: string, headers?: Record<string, string>) {
@@ -91,11 +95,27 @@ export async function newUser(api: Api, options: { displayName?: string; phone?:
   counter += 1;
   const email = `user${counter}-${Date.now().toString(36)}@example.test`;
   const password = 'violet-lantern-orbit-42';
-  const registered = await api.post<{ id: string }>('/v1/auth/register', { email, password, displayName: options.displayName ?? `User ${counter}`, ...(options.phone === undefined ? {} : { phone: options.phone }) });
+  const registered = await api.post<{ id: string }>('/v1/auth/register', {
+    email,
+    password,
+    displayName: options.displayName ?? `User ${counter}`,
+    ...(options.phone === undefined ? {} : { phone: options.phone }),
+  });
   if (registered.status !== 201) throw new Error(`register failed: ${registered.status} ${JSON.stringify(registered.body)}`);
-  const signedIn = await api.post<{ access_token: string; refresh_token: string }>('/v1/auth/token', { grant_type: 'password', email, password });
+  const signedIn = await api.post<{ access_token: string; refresh_token: string }>('/v1/auth/token', {
+    grant_type: 'password',
+    email,
+    password,
+  });
   if (signedIn.status !== 200) throw new Error(`sign-in failed: ${signedIn.status} ${JSON.stringify(signedIn.body)}`);
-  return { id: registered.body.id, email, password, token: signedIn.body.access_token, refreshToken: signedIn.body.refresh_token, api: api.as(signedIn.body.access_token) };
+  return {
+    id: registered.body.id,
+    email,
+    password,
+    token: signedIn.body.access_token,
+    refreshToken: signedIn.body.refresh_token,
+    api: api.as(signedIn.body.access_token),
+  };
 }
 
 export interface Venue {

@@ -17,7 +17,8 @@ beforeAll(async () => {
     JWT_AUDIENCE: 'api://waitlist',
     JWT_SIGNING_KEYS: JSON.stringify([signingKey]),
     STATUS_PAGE_BASE_URL: 'http://127.0.0.1:7071/api/v1/status/',
-    ServiceBusConnection: 'Endpoint=sb://127.0.0.1:5672;SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=SAS_KEY_VALUE;UseDevelopmentEmulator=true',
+    ServiceBusConnection:
+      'Endpoint=sb://127.0.0.1:5672;SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=SAS_KEY_VALUE;UseDevelopmentEmulator=true',
     ACS_CONNECTION_STRING: 'endpoint=http://127.0.0.1:7072/;accesskey=a2V5',
     SMS_FROM_NUMBER: '+18005550100',
   };
@@ -63,8 +64,12 @@ describe('config', () => {
     expect(problemsOf({ ...base, ACS_ENDPOINT: 'https://acs.example.communication.azure.com' })).toEqual([
       'ACS_ENDPOINT or ACS_CONNECTION_STRING (local emulator only): set exactly one',
     ]);
-    expect(problemsOf({ ...base, ServiceBusConnection: 'Endpoint=sb://prod.servicebus.windows.net;SharedAccessKeyName=x;SharedAccessKey=y' })[0]).toContain('ServiceBusConnection is accepted only for the local emulator');
-    expect(problemsOf({ ...base, ACS_CONNECTION_STRING: 'endpoint=https://prod.communication.azure.com/;accesskey=a2V5' })[0]).toContain('ACS_CONNECTION_STRING is accepted only for a loopback SMS emulator');
+    expect(
+      problemsOf({ ...base, ServiceBusConnection: 'Endpoint=sb://prod.servicebus.windows.net;SharedAccessKeyName=x;SharedAccessKey=y' })[0],
+    ).toContain('ServiceBusConnection is accepted only for the local emulator');
+    expect(problemsOf({ ...base, ACS_CONNECTION_STRING: 'endpoint=https://prod.communication.azure.com/;accesskey=a2V5' })[0]).toContain(
+      'ACS_CONNECTION_STRING is accepted only for a loopback SMS emulator',
+    );
     const azure = loadConfig({
       ...base,
       COSMOS_KEY: undefined,
@@ -100,7 +105,9 @@ describe('config', () => {
 
   it('lists every missing setting at once', () => {
     const problems = problemsOf({});
-    expect(problems).toEqual(expect.arrayContaining(settingsReference.filter((s) => s.required).map((s) => `${s.name} is required but not set`)));
+    expect(problems).toEqual(
+      expect.arrayContaining(settingsReference.filter((s) => s.required).map((s) => `${s.name} is required but not set`)),
+    );
   });
 
   it('ignores settings it does not know', () => {
@@ -131,18 +138,23 @@ describe('config', () => {
     expect(problems[0]).not.toMatch(/required but not set/);
   });
 
-  it.each(['https://waitlist.documents.azure.com:443/', 'https://10.0.0.4:8081', 'https://127.0.0.1.nip.io:8081', 'https://localhost.example.com'])(
-    'refuses COSMOS_KEY when COSMOS_ENDPOINT is %s (not loopback)',
+  it.each([
+    'https://waitlist.documents.azure.com:443/',
+    'https://10.0.0.4:8081',
+    'https://127.0.0.1.nip.io:8081',
+    'https://localhost.example.com',
+  ])('refuses COSMOS_KEY when COSMOS_ENDPOINT is %s (not loopback)', (endpoint) => {
+    const problems = problemsOf({ ...base, COSMOS_ENDPOINT: endpoint });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^COSMOS_KEY is only accepted for a local emulator/);
+  });
+
+  it.each(['https://127.0.0.1:8081', 'https://localhost:8081', 'https://[::1]:8081'])(
+    'accepts COSMOS_KEY for the loopback emulator at %s',
     (endpoint) => {
-      const problems = problemsOf({ ...base, COSMOS_ENDPOINT: endpoint });
-      expect(problems).toHaveLength(1);
-      expect(problems[0]).toMatch(/^COSMOS_KEY is only accepted for a local emulator/);
+      expect(loadConfig({ ...base, COSMOS_ENDPOINT: endpoint }).cosmos.key).toBe('local-emulator-key');
     },
   );
-
-  it.each(['https://127.0.0.1:8081', 'https://localhost:8081', 'https://[::1]:8081'])('accepts COSMOS_KEY for the loopback emulator at %s', (endpoint) => {
-    expect(loadConfig({ ...base, COSMOS_ENDPOINT: endpoint }).cosmos.key).toBe('local-emulator-key');
-  });
 
   it('uses the managed identity (no key) for a non-loopback endpoint', () => {
     const config = loadConfig({ ...base, COSMOS_KEY: undefined, COSMOS_ENDPOINT: 'https://waitlist.documents.azure.com:443/' });

@@ -63,7 +63,12 @@ export async function ensureDatabase(client: CosmosClient, databaseId: string): 
       partitionKey: { paths: [definition.partitionKey] },
       ...('defaultTtl' in definition ? { defaultTtl: definition.defaultTtl } : {}),
       ...('excludedPaths' in definition
-        ? { indexingPolicy: { includedPaths: [{ path: '/*' }], excludedPaths: [...definition.excludedPaths.map((path) => ({ path })), { path: '/"_etag"/?' }] } }
+        ? {
+            indexingPolicy: {
+              includedPaths: [{ path: '/*' }],
+              excludedPaths: [...definition.excludedPaths.map((path) => ({ path })), { path: '/"_etag"/?' }],
+            },
+          }
         : {}),
     });
   }

@@ -31,7 +31,10 @@ export function versioned<T>(resource: Record<string, unknown> | undefined, etag
 const ifMatch = (etag: string | undefined) => (etag === undefined ? {} : { accessCondition: { type: 'IfMatch', condition: etag } });
 
 const stale = () =>
-  new DomainError('precondition-failed', 'The resource changed since you read it (ETag mismatch). Read it again and retry with the new ETag.');
+  new DomainError(
+    'precondition-failed',
+    'The resource changed since you read it (ETag mismatch). Read it again and retry with the new ETag.',
+  );
 
 export async function readDocument<T>(container: Container, id: string, partitionKey: PartitionKey): Promise<Versioned<T> | null> {
   const response = await container.item(id, partitionKey).read<Stored>();
@@ -56,7 +59,12 @@ export async function upsertDocument<T>(container: Container, document: Stored):
 }
 
 /** Replaces the document when its ETag still matches (when given); a mismatch is precondition-failed. */
-export async function replaceDocument<T>(container: Container, document: Stored, partitionKey: PartitionKey, etag?: string): Promise<Versioned<T>> {
+export async function replaceDocument<T>(
+  container: Container,
+  document: Stored,
+  partitionKey: PartitionKey,
+  etag?: string,
+): Promise<Versioned<T>> {
   try {
     const response = await container.item(document.id, partitionKey).replace<Stored>(document, ifMatch(etag));
     return versioned<T>(response.resource, response.etag);
@@ -100,10 +108,14 @@ export async function queryPage<T>(
   const response = await iterator.fetchNext().catch((error: unknown) => {
     // Cosmos DB answers 400 to a continuation token it cannot parse: the client's input, not our failure.
     if (page.continuationToken !== null && statusCodeOf(error) === 400) {
-      throw new DomainError('validation', 'The continuationToken is not valid; pass the one from the previous page unchanged, or start again without it.', {
-        field: 'continuationToken',
-        where: 'query',
-      });
+      throw new DomainError(
+        'validation',
+        'The continuationToken is not valid; pass the one from the previous page unchanged, or start again without it.',
+        {
+          field: 'continuationToken',
+          where: 'query',
+        },
+      );
     }
     throw error;
   });
@@ -115,7 +127,12 @@ export async function queryPage<T>(
   };
 }
 
-export async function queryAll<T>(container: Container, query: string, parameters: SqlParameter[], partitionKey: PartitionKey): Promise<Versioned<T>[]> {
+export async function queryAll<T>(
+  container: Container,
+  query: string,
+  parameters: SqlParameter[],
+  partitionKey: PartitionKey,
+): Promise<Versioned<T>[]> {
   const response = await container.items.query<Stored>({ query, parameters }, { partitionKey }).fetchAll();
   return response.resources.map((resource) => versioned<T>(resource, typeof resource._etag === 'string' ? resource._etag : undefined));
 }

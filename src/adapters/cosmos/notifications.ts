@@ -36,12 +36,17 @@ export class NotificationStore {
     const partitionKey = waitee.waitlistId;
     const operations: OperationInput[] = [
       { operationType: 'Replace', id: waitee.id, ifMatch: etag, partitionKey, resourceBody: { ...waitee, type: 'waitee' } },
-      ...notifications.map((n): OperationInput => ({ operationType: 'Create', partitionKey, resourceBody: { ...n, type: 'notification' } })),
+      ...notifications.map((n): OperationInput => ({
+        operationType: 'Create',
+        partitionKey,
+        resourceBody: { ...n, type: 'notification' },
+      })),
     ];
     const response = await this.container.items.batch(operations, partitionKey);
     const results = response.result ?? [];
     const failed = results.find((r) => r.statusCode >= 400 && r.statusCode !== 424);
-    if (failed?.statusCode === 412) throw new DomainError('precondition-failed', 'The party changed since you read it (ETag mismatch). Read it again and retry.');
+    if (failed?.statusCode === 412)
+      throw new DomainError('precondition-failed', 'The party changed since you read it (ETag mismatch). Read it again and retry.');
     if (failed?.statusCode === 404) throw new DomainError('not-found', 'Party not found in this waitlist.');
     if (failed !== undefined) throw new Error(`outbox batch failed with ${String(failed.statusCode)}`);
     const etags = results.map((r) => r.eTag).filter((stamp) => stamp !== undefined);

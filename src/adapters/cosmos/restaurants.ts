@@ -18,7 +18,12 @@ export class RestaurantStore {
   }
 
   async replace(restaurant: Restaurant, etag: string): Promise<Versioned<Restaurant>> {
-    return replaceDocument<Restaurant>(this.container, { ...restaurant, restaurantId: restaurant.id, type: 'restaurant' }, restaurant.id, etag);
+    return replaceDocument<Restaurant>(
+      this.container,
+      { ...restaurant, restaurantId: restaurant.id, type: 'restaurant' },
+      restaurant.id,
+      etag,
+    );
   }
 
   async member(restaurantId: string, userId: string): Promise<Membership | null> {
@@ -74,4 +79,3 @@ export class RestaurantStore {
     return found.sort((a, b) => a.value.createdAt.localeCompare(b.value.createdAt));
   }
 }
-

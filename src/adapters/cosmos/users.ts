@@ -56,7 +56,12 @@ export class UserStore {
   }
 
   async putMembership(membership: Membership): Promise<void> {
-    await this.container.items.upsert({ ...membership, id: `membership:${membership.restaurantId}`, pk: membership.userId, type: 'membership' });
+    await this.container.items.upsert({
+      ...membership,
+      id: `membership:${membership.restaurantId}`,
+      pk: membership.userId,
+      type: 'membership',
+    });
   }
 
   async deleteMembership(userId: string, restaurantId: string): Promise<void> {
@@ -64,7 +69,12 @@ export class UserStore {
   }
 
   async memberships(userId: string): Promise<Membership[]> {
-    const found = await queryAll<Membership>(this.container, 'SELECT * FROM c WHERE c.pk = @userId AND c.type = "membership"', [{ name: '@userId', value: userId }], userId);
+    const found = await queryAll<Membership>(
+      this.container,
+      'SELECT * FROM c WHERE c.pk = @userId AND c.type = "membership"',
+      [{ name: '@userId', value: userId }],
+      userId,
+    );
     return found.map((m) => m.value);
   }
 
@@ -83,7 +93,12 @@ export class UserStore {
   /** Takes over a place whose party has left the line; false when someone else took it first. */
   async replacePlace(place: Place, etag: string): Promise<boolean> {
     try {
-      await replaceDocument(this.container, { ...place, id: placeId(place.waitlistId), pk: place.userId, type: 'place' }, place.userId, etag);
+      await replaceDocument(
+        this.container,
+        { ...place, id: placeId(place.waitlistId), pk: place.userId, type: 'place' },
+        place.userId,
+        etag,
+      );
       return true;
     } catch {
       return false;
@@ -98,7 +113,12 @@ export class UserStore {
   }
 
   async places(userId: string): Promise<Place[]> {
-    const found = await queryAll<Place>(this.container, 'SELECT * FROM c WHERE c.pk = @userId AND c.type = "place"', [{ name: '@userId', value: userId }], userId);
+    const found = await queryAll<Place>(
+      this.container,
+      'SELECT * FROM c WHERE c.pk = @userId AND c.type = "place"',
+      [{ name: '@userId', value: userId }],
+      userId,
+    );
     return found.map((p) => p.value).sort((a, b) => a.joinedAt.localeCompare(b.joinedAt));
   }
 }

@@ -48,10 +48,7 @@ export class WaiteeStore {
     return queryPage<Waitee>(
       this.container,
       `SELECT * FROM c WHERE c.waitlistId = @waitlistId AND c.type = "waitee"${filter} ORDER BY c.joinedAt ASC`,
-      [
-        { name: '@waitlistId', value: waitlistId },
-        ...(statuses === null ? [] : [{ name: '@statuses', value: [...statuses] }]),
-      ],
+      [{ name: '@waitlistId', value: waitlistId }, ...(statuses === null ? [] : [{ name: '@statuses', value: [...statuses] }])],
       waitlistId,
       page,
     );

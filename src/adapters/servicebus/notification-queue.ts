@@ -31,7 +31,11 @@ export class NotificationQueue {
     let batch = await sender.createMessageBatch();
     for (const message of messages) {
       // JSON bytes (an AMQP data section), the body form every Service Bus client and the Functions host read.
-      const serviceBusMessage = { messageId: message.notificationId, body: Buffer.from(JSON.stringify(message)), contentType: 'application/json' };
+      const serviceBusMessage = {
+        messageId: message.notificationId,
+        body: Buffer.from(JSON.stringify(message)),
+        contentType: 'application/json',
+      };
       if (!batch.tryAddMessage(serviceBusMessage)) {
         await sender.sendMessages(batch);
         batch = await sender.createMessageBatch();

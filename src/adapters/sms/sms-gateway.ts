@@ -4,7 +4,8 @@ import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 import type { Config } from '../../config.js';
 import { TransientSmsError } from './errors.js';
 
-export type SmsOutcome = { readonly kind: 'sent'; readonly providerMessageId: string } | { readonly kind: 'rejected'; readonly reason: string };
+export type SmsOutcome =
+  { readonly kind: 'sent'; readonly providerMessageId: string } | { readonly kind: 'rejected'; readonly reason: string };
 
 export { TransientSmsError };
 
@@ -41,7 +42,8 @@ function statusOf(error: unknown): number | undefined {
 }
 
 /** A failure that is the number's fault (invalid, opted out) is final; everything else is worth retrying. */
-const isPermanentRecipientFailure = (result: SmsSendResult) => result.httpStatusCode >= 400 && result.httpStatusCode < 500 && result.httpStatusCode !== 429;
+const isPermanentRecipientFailure = (result: SmsSendResult) =>
+  result.httpStatusCode >= 400 && result.httpStatusCode < 500 && result.httpStatusCode !== 429;
 
 /** The one ACS adapter: sends one text with delivery reports on; ACS echoes the tag in the report. */
 export class SmsGateway {
@@ -52,7 +54,10 @@ export class SmsGateway {
     private readonly settings: Config['sms'],
     credential: TokenCredential | undefined,
   ) {
-    const options = { additionalPolicies: [{ policy: repeatabilityPolicy, position: 'perCall' as const }], retryOptions: { maxRetries: 2 } };
+    const options = {
+      additionalPolicies: [{ policy: repeatabilityPolicy, position: 'perCall' as const }],
+      retryOptions: { maxRetries: 2 },
+    };
     if (settings.emulatorConnectionString !== undefined) {
       // Only reachable for a loopback emulator (config validation), which serves plain http.
       this.client = new SmsClient(settings.emulatorConnectionString, { ...options, allowInsecureConnection: true });
@@ -78,7 +83,10 @@ export class SmsGateway {
       );
     } catch (error) {
       const status = statusOf(error);
-      throw new TransientSmsError(`SMS provider call failed${status === undefined ? '' : ` with HTTP ${status}`}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      throw new TransientSmsError(
+        `SMS provider call failed${status === undefined ? '' : ` with HTTP ${status}`}: ${error instanceof Error ? error.message : String(error)}`,
+        { cause: error },
+      );
     }
     const [result] = results;
     if (result === undefined) throw new TransientSmsError('SMS provider returned no result');

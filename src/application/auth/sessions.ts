@@ -65,7 +65,7 @@ export async function passwordGrant(s: Services, input: { email: string; passwor
   await sleep(delayBeforeAnswerMs({ ...counted, failures: counted.failures - 1 }));
 
   const userId = await s.users.userIdForEmail(emailLower);
-  const user = userId === null ? null : (await s.users.get(userId))?.value ?? null;
+  const user = userId === null ? null : ((await s.users.get(userId))?.value ?? null);
   decoy ??= decoyHash(s.config.passwordHashCost);
   const valid = await verifyPassword(input.password, user?.passwordHash ?? (await decoy));
   if (!valid || user === null) throw badCredentials();
@@ -74,7 +74,11 @@ export async function passwordGrant(s: Services, input: { email: string; passwor
 }
 
 const tooManyAttempts = (wait: number) =>
-  new DomainError('too-many-attempts', `Too many failed sign-ins for this address. Try again in ${wait < 60 ? `${wait} second(s)` : `${Math.ceil(wait / 60)} minute(s)`}.`, { retryAfterSeconds: wait });
+  new DomainError(
+    'too-many-attempts',
+    `Too many failed sign-ins for this address. Try again in ${wait < 60 ? `${wait} second(s)` : `${Math.ceil(wait / 60)} minute(s)`}.`,
+    { retryAfterSeconds: wait },
+  );
 
 /**
  * Records the attempt as a failure before the password is checked (a correct one clears the

@@ -28,7 +28,12 @@ export interface EndpointInput<P, Q, B, A> {
   readonly log: (message: string) => void;
 }
 
-export interface EndpointSpec<PS extends Schema | undefined, QS extends Schema | undefined, BS extends Schema | undefined, Auth extends 'public' | 'user'> {
+export interface EndpointSpec<
+  PS extends Schema | undefined,
+  QS extends Schema | undefined,
+  BS extends Schema | undefined,
+  Auth extends 'public' | 'user',
+> {
   readonly auth: Auth;
   readonly params?: PS;
   readonly query?: QS;
@@ -72,7 +77,10 @@ function validationProblem(error: z.ZodError, where: 'path' | 'query' | 'body'):
 function withValidationErrors(error: DomainError): Record<string, unknown> {
   const { where, ...details } = error.details;
   const pointer = typeof details.field === 'string' ? `/${details.field}` : '/';
-  return { ...details, errors: [{ pointer, where: where === 'path' || where === 'query' || where === 'header' ? where : 'body', message: error.message }] };
+  return {
+    ...details,
+    errors: [{ pointer, where: where === 'path' || where === 'query' || where === 'header' ? where : 'body', message: error.message }],
+  };
 }
 
 /** The party's status goes out as `currentStatus`: `status` is the problem's HTTP status (RFC 9457). */
@@ -91,9 +99,11 @@ function parse<S extends Schema | undefined>(schema: S, value: unknown, where: '
 /** The body as text, refused with 413 past the limit; routes that take no body are held to it too. */
 async function boundedText(request: HttpRequest): Promise<string> {
   const declaredLength = Number(request.headers.get('content-length') ?? '0');
-  if (declaredLength > maxBodyBytes) throw new EdgeProblem('payload-too-large', `The body must be at most ${maxBodyBytes} bytes.`, { limit: maxBodyBytes });
+  if (declaredLength > maxBodyBytes)
+    throw new EdgeProblem('payload-too-large', `The body must be at most ${maxBodyBytes} bytes.`, { limit: maxBodyBytes });
   const text = await request.text();
-  if (Buffer.byteLength(text) > maxBodyBytes) throw new EdgeProblem('payload-too-large', `The body must be at most ${maxBodyBytes} bytes.`, { limit: maxBodyBytes });
+  if (Buffer.byteLength(text) > maxBodyBytes)
+    throw new EdgeProblem('payload-too-large', `The body must be at most ${maxBodyBytes} bytes.`, { limit: maxBodyBytes });
   return text;
 }
 
@@ -103,7 +113,10 @@ async function readBody(request: HttpRequest, acceptsForm: boolean): Promise<unk
   const contentType = (request.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
   if (acceptsForm && contentType === 'application/x-www-form-urlencoded') return Object.fromEntries(new URLSearchParams(text));
   if (contentType !== 'application/json' && contentType !== 'application/merge-patch+json' && !contentType.endsWith('+json')) {
-    throw new EdgeProblem('unsupported-media-type', `Send the body as application/json${acceptsForm ? ' or application/x-www-form-urlencoded' : ''}.`);
+    throw new EdgeProblem(
+      'unsupported-media-type',
+      `Send the body as application/json${acceptsForm ? ' or application/x-www-form-urlencoded' : ''}.`,
+    );
   }
   try {
     return JSON.parse(text) as unknown;
@@ -116,7 +129,12 @@ async function authenticate(request: HttpRequest, s: Services): Promise<Caller> 
   const header = request.headers.get('authorization');
   const match = header === null ? null : /^Bearer ([A-Za-z0-9._~+/=-]+)$/i.exec(header);
   if (match?.[1] === undefined) {
-    throw new EdgeProblem('unauthenticated', 'Send an access token: Authorization: Bearer <token> (get one from POST /api/v1/auth/token).', {}, { 'www-authenticate': 'Bearer' });
+    throw new EdgeProblem(
+      'unauthenticated',
+      'Send an access token: Authorization: Bearer <token> (get one from POST /api/v1/auth/token).',
+      {},
+      { 'www-authenticate': 'Bearer' },
+    );
   }
   const claims = await s.accessTokens.verify(match[1]);
   return { userId: claims.userId };
@@ -142,9 +160,12 @@ function success(reply: Reply, correlationId: string): HttpResponseInit {
  * query and body → use case → response. Every failure becomes problem+json here, so handlers
  * never catch; unexpected errors are logged with the correlation id and answered without detail.
  */
-export function endpoint<PS extends Schema | undefined = undefined, QS extends Schema | undefined = undefined, BS extends Schema | undefined = undefined, Auth extends 'public' | 'user' = 'user'>(
-  spec: EndpointSpec<PS, QS, BS, Auth>,
-): HttpHandler {
+export function endpoint<
+  PS extends Schema | undefined = undefined,
+  QS extends Schema | undefined = undefined,
+  BS extends Schema | undefined = undefined,
+  Auth extends 'public' | 'user' = 'user',
+>(spec: EndpointSpec<PS, QS, BS, Auth>): HttpHandler {
   return async (request, context) => {
     const correlationId = correlationIdOf(request, context);
     const instance = new URL(request.url).pathname;
@@ -156,13 +177,17 @@ export function endpoint<PS extends Schema | undefined = undefined, QS extends S
       if (spec.body === undefined) await boundedText(request);
       const rawBody = spec.body === undefined ? undefined : await readBody(request, spec.acceptsForm === true);
       if (spec.body !== undefined && rawBody === undefined) {
-        throw new EdgeProblem('validation-failed', 'The request needs a JSON body.', { errors: [{ pointer: '/', where: 'body', message: 'is required' }] });
+        throw new EdgeProblem('validation-failed', 'The request needs a JSON body.', {
+          errors: [{ pointer: '/', where: 'body', message: 'is required' }],
+        });
       }
       const body = parse(spec.body as BS, rawBody, 'body');
       const idempotencyKey = request.headers.get('idempotency-key') ?? undefined;
       if (idempotencyKey !== undefined && !/^[A-Za-z0-9._:-]{8,128}$/.test(idempotencyKey)) {
         const message = 'must be 8–128 characters of letters, digits, ".", "_", ":" or "-"';
-        throw new EdgeProblem('validation-failed', `Idempotency-Key ${message}.`, { errors: [{ pointer: '/idempotency-key', where: 'header', message }] });
+        throw new EdgeProblem('validation-failed', `Idempotency-Key ${message}.`, {
+          errors: [{ pointer: '/idempotency-key', where: 'header', message }],
+        });
       }
       const reply = await spec.handle({
         params,
@@ -179,17 +204,33 @@ export function endpoint<PS extends Schema | undefined = undefined, QS extends S
       return success(reply, correlationId);
     } catch (error) {
       if (error instanceof EdgeProblem) {
-        return problemResponse(error.slug, { detail: error.message, correlationId, instance, extensions: error.extensions, headers: error.headers });
+        return problemResponse(error.slug, {
+          detail: error.message,
+          correlationId,
+          instance,
+          extensions: error.extensions,
+          headers: error.headers,
+        });
       }
       if (error instanceof DomainError) {
         const headers: Record<string, string> = {};
-        if (error.kind === 'too-many-attempts' && typeof error.details.retryAfterSeconds === 'number') headers['retry-after'] = String(error.details.retryAfterSeconds);
+        if (error.kind === 'too-many-attempts' && typeof error.details.retryAfterSeconds === 'number')
+          headers['retry-after'] = String(error.details.retryAfterSeconds);
         if (error.kind === 'unauthenticated') headers['www-authenticate'] = 'Bearer error="invalid_token"';
-        const extensions = error.kind === 'validation' ? withValidationErrors(error) : error.kind === 'invalid-transition' ? withCurrentStatus(error) : error.details;
+        const extensions =
+          error.kind === 'validation'
+            ? withValidationErrors(error)
+            : error.kind === 'invalid-transition'
+              ? withCurrentStatus(error)
+              : error.details;
         return problemResponse(slugForKind[error.kind], { detail: error.message, correlationId, instance, extensions, headers });
       }
       context.error(`[${correlationId}] unhandled error`, error);
-      return problemResponse('internal', { detail: `An unexpected error occurred. Quote correlation id ${correlationId} when reporting it.`, correlationId, instance });
+      return problemResponse('internal', {
+        detail: `An unexpected error occurred. Quote correlation id ${correlationId} when reporting it.`,
+        correlationId,
+        instance,
+      });
     }
   };
 }

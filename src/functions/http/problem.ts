@@ -56,7 +56,12 @@ export function problemResponse(slug: ProblemSlug, init: ProblemInit): HttpRespo
   const extensions = Object.fromEntries(Object.entries(init.extensions ?? {}).filter(([name]) => !standardMembers.has(name)));
   return {
     status,
-    headers: { 'content-type': 'application/problem+json', 'cache-control': 'no-store', 'x-correlation-id': init.correlationId, ...init.headers },
+    headers: {
+      'content-type': 'application/problem+json',
+      'cache-control': 'no-store',
+      'x-correlation-id': init.correlationId,
+      ...init.headers,
+    },
     jsonBody: {
       type: problemTypeUri(slug),
       title,
