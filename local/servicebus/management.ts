@@ -6,7 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import rhea from 'rhea';
 import { encodeStored, isRecord, longToNumber, tokenOfUuid, uuidBytes } from './codec.js';
-import type { ReceiveMode, SettleResult, Store } from './queue.js';
+import type { ReceiveMode, SettleResult } from './queue.js';
+import type { Store } from './store.js';
 
 export interface ManagementResponse {
   statusCode: number;

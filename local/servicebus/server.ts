@@ -20,7 +20,8 @@ import { dropWritten, forgetDelivery, outcome, outcomeKind, setSettleModes, tran
 import { encodeStored, isRecord, lockTokenTag, messagesOfTransfer } from './codec.js';
 import { handleManagement } from './management.js';
 import { Queue } from './queue.js';
-import type { QueueOptions, QueueStats, ReceiveMode, SettleResult, Store, StoredMessage, SubQueue } from './queue.js';
+import type { QueueOptions, QueueStats, ReceiveMode, SettleResult, StoredMessage, SubQueue } from './queue.js';
+import type { Store } from './store.js';
 
 export interface ServiceBusEmulatorOptions {
   host?: '127.0.0.1';
