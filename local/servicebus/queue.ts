@@ -50,6 +50,15 @@ export interface Lock {
 
 export type SettleResult = 'ok' | 'lock-lost' | 'not-allowed';
 
+/** How the real service words each settlement failure, in a disposition's error and in a $management response alike. */
+export const settleFailures: Record<Exclude<SettleResult, 'ok'>, { readonly condition: string; readonly description: string }> = {
+  'lock-lost': {
+    condition: 'com.microsoft:message-lock-lost',
+    description: 'The lock supplied is invalid. Either the lock expired, or the message has already been removed from the queue.',
+  },
+  'not-allowed': { condition: 'amqp:not-allowed', description: 'A message in a dead-letter queue cannot be dead-lettered.' },
+};
+
 export interface QueueStats {
   /** Active messages, locked ones included (Azure's ActiveMessageCount). */
   active: number;
