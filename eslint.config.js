@@ -20,6 +20,8 @@ export default tseslint.config(
     files: ['eslint.config.js'],
     ...tseslint.configs.disableTypeChecked,
   },
+  // The layers (docs/architecture.md): domain ← application ← adapters and functions; only the
+  // composition roots (src/composition, src/index.ts, local/stack.ts) see the concrete adapters.
   {
     files: ['src/domain/**/*.ts'],
     rules: {
@@ -27,7 +29,58 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['@azure/*', 'node:*', '../adapters/*', '../functions/*'], message: 'src/domain is pure: no Azure SDKs, no I/O.' },
+            {
+              group: ['@azure/*', 'node:*', '**/application/**', '**/adapters/**', '**/functions/**', '**/composition/**', '**/config.js'],
+              message: 'src/domain is pure: no Azure SDKs, no I/O, nothing from the layers around it.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/application/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@azure/*', '**/adapters/**', '**/functions/**', '**/composition/**'],
+              message: 'src/application owns its ports (ports.ts); adapters implement them and only a composition root knows them.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/functions/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@azure/*', '!@azure/functions', '**/adapters/**', '**/composition/**'],
+              message: 'src/functions is thin: it calls use cases with the services its host binds, never an adapter.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/adapters/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/functions/**', '**/composition/**'],
+              message: 'An adapter implements a port of src/application; it knows no function and no composition root.',
+            },
           ],
         },
       ],

@@ -9,6 +9,7 @@ import { joinLine } from '../src/domain/waitee.js';
 import { startLocalStack, type LocalStack } from '../local/stack.js';
 import { demoOwner } from './owner.js';
 import { fmt, percentile } from './stats.js';
+import { saveMove } from '../src/application/waitee-writes.js';
 
 const notifyCount = 200;
 const dueCount = 100;
@@ -134,7 +135,7 @@ async function benchConsumer(): Promise<void> {
       if (created === null) throw new Error('party not created');
       const notification = await composeNotification(s, 'table-ready', created.value, waitlist.value, null);
       if (notification === null) throw new Error('no notification');
-      await s.notifications.saveWithWaitee(created.value, created.etag, [notification]);
+      await saveMove(s, created.value, created.etag, [notification]);
     }
     const before = stack.sms.outbox().length;
     const started = performance.now();

@@ -1,7 +1,9 @@
 import hostJson from '../host.json' with { type: 'json' };
 import { notificationsMaxDeliveryCount } from '../src/application/notifications.js';
-import { resetServices, services, type Services } from '../src/application/services.js';
+import type { Services } from '../src/application/services.js';
 import { createCosmosClient, ensureDatabase } from '../src/adapters/cosmos/client.js';
+import { createServices } from '../src/composition/services.js';
+import { loadConfig } from '../src/config.js';
 import { functions } from '../src/functions/catalog.js';
 import type { EventGridFunction, HttpFunction, ServiceBusQueueFunction, TimerFunction } from '../src/functions/catalog-types.js';
 import { smsDeliveryReports } from '../src/functions/delivery-reports.js';
@@ -54,9 +56,10 @@ export const notificationsQueue = {
 } as const;
 
 /**
- * The whole product on loopback: embedded Cosmos DB, Service Bus and ACS SMS emulators, the app
- * settings a Functions host would provide, and the function catalog served the way the host serves
- * it (HTTP, timers, queue triggers). Settings already in the environment win.
+ * The whole product on loopback, and the local host's composition root: embedded Cosmos DB,
+ * Service Bus and ACS SMS emulators, the app settings a Functions host would provide, the services
+ * built from them, and the function catalog served the way the host serves it (HTTP, timers, queue
+ * triggers). Settings already in the environment win; the environment itself is left as it was.
  */
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const log = options.log ?? (() => undefined);
@@ -78,13 +81,22 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       },
     });
     stops.push(() => sms.close());
+    // The HTTP host must listen before the settings exist (they name its address), so its functions
+    // wait for the services built from those settings.
+    let servicesBuilt: (s: Services) => void = () => undefined;
+    const servicesReady = new Promise<Services>((resolve) => {
+      servicesBuilt = resolve;
+    });
+    const services = () => servicesReady;
     const http = await startHttpHost({
+      services,
       functions: functions.filter((f): f is HttpFunction => f.kind === 'http'),
       port: options.port ?? 7071,
       routePrefix: hostJson.extensions.http.routePrefix,
       hostRoutes: [
         eventGridWebhook(
           functions.filter((f): f is EventGridFunction => f.kind === 'eventGrid'),
+          services,
           log,
         ),
         { path: '/dev/sms', handle: () => ({ status: 200, jsonBody: sms.outbox() }) },
@@ -108,17 +120,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       smsConnectionString: sms.connectionString,
       ...(options.passwordHashCost === undefined ? {} : { passwordHashCost: options.passwordHashCost }),
     });
-    const applied = Object.entries(settings).filter(([name]) => process.env[name] === undefined);
-    for (const [name, value] of applied) process.env[name] = value;
-    stops.push(() => {
-      for (const [name] of applied) Reflect.deleteProperty(process.env, name);
-      return Promise.resolve();
-    });
-    const s = await services();
-    stops.push(async () => {
-      await s.close();
-      resetServices();
-    });
+    const appSettings: Record<string, string | undefined> = { ...settings, ...definedIn(process.env) };
+    const s = await createServices(loadConfig(appSettings));
+    stops.push(() => s.close());
+    servicesBuilt(s);
     const setupClient = createCosmosClient(s.config.cosmos);
     await ensureDatabase(setupClient, s.config.cosmos.database);
     setupClient.dispose();
@@ -127,7 +132,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       functions.filter((f): f is ServiceBusQueueFunction => f.kind === 'serviceBusQueue'),
       {
         connectionString: serviceBus.connectionString,
-        resolve: (expression) => expression.replace(/%(\w+)%/g, (_whole, name: string) => process.env[name] ?? ''),
+        services,
+        resolve: (expression) => expression.replace(/%(\w+)%/g, (_whole, name: string) => appSettings[name] ?? ''),
         maxConcurrentCalls: hostJson.extensions.serviceBus.maxConcurrentCalls,
         log,
         ...(options.crashBeforeComplete === undefined ? {} : { crashBeforeComplete: options.crashBeforeComplete }),
@@ -137,6 +143,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     if (options.timers !== false) {
       const timers = startTimers(
         functions.filter((f): f is TimerFunction => f.kind === 'timer'),
+        services,
         log,
       );
       stops.push(() => {
@@ -151,4 +158,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     await closeAll();
     throw error;
   }
+}
+
+function definedIn(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined));
 }

@@ -1,21 +1,28 @@
 import { app } from '@azure/functions';
+import { createServices, servicesOnFirstUse } from './composition/services.js';
+import { loadConfig } from './config.js';
 import { functions } from './functions/catalog.js';
 import { dispatch, methodsOf } from './functions/http/dispatch.js';
 
-/** The Azure Functions entry point (package.json `main`): registers the catalog with the host. */
+/**
+ * The Azure Functions entry point (package.json `main`) and the Azure host's composition root: the
+ * app settings are read here, once, and the services built from them on the first invocation.
+ */
+const services = servicesOnFirstUse(() => createServices(loadConfig(process.env)));
+
 for (const fn of functions) {
   switch (fn.kind) {
     case 'http':
-      app.http(fn.name, { route: fn.route, methods: methodsOf(fn), authLevel: 'anonymous', handler: dispatch(fn) });
+      app.http(fn.name, { route: fn.route, methods: methodsOf(fn), authLevel: 'anonymous', handler: dispatch(fn, services) });
       break;
     case 'timer':
-      app.timer(fn.name, { schedule: fn.schedule, handler: fn.handler });
+      app.timer(fn.name, { schedule: fn.schedule, handler: fn.handler(services) });
       break;
     case 'serviceBusQueue':
-      app.serviceBusQueue(fn.name, { queueName: fn.queueName, connection: fn.connection, handler: fn.handler });
+      app.serviceBusQueue(fn.name, { queueName: fn.queueName, connection: fn.connection, handler: fn.handler(services) });
       break;
     case 'eventGrid':
-      app.eventGrid(fn.name, { handler: fn.handler });
+      app.eventGrid(fn.name, { handler: fn.handler(services) });
       break;
   }
 }

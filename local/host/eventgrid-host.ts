@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EventGridEvent, HttpResponseInit } from '@azure/functions';
 import { z } from 'zod';
+import type { ServicesProvider } from '../../src/application/services.js';
 import type { EventGridFunction } from '../../src/functions/catalog-types.js';
 import { problemResponse, type ProblemSlug } from '../../src/functions/http/problem.js';
 import type { HostRequest, HostRoute } from './http-host.js';
@@ -34,8 +35,12 @@ const validationHandshake = z.tuple([z.object({ data: z.object({ validationCode:
  * Event Grid schema), this one answers a 400 problem saying what is wrong. No function key is
  * asked for: `func start` does not ask for one either.
  */
-export function eventGridWebhook(functions: readonly EventGridFunction[], log: (line: string) => void): HostRoute {
-  const byName = new Map(functions.map((fn) => [fn.name.toLowerCase(), fn]));
+export function eventGridWebhook(
+  functions: readonly EventGridFunction[],
+  services: ServicesProvider,
+  log: (line: string) => void,
+): HostRoute {
+  const byName = new Map(functions.map((fn) => [fn.name.toLowerCase(), { name: fn.name, handler: fn.handler(services) }]));
 
   return {
     path: eventGridWebhookPath,

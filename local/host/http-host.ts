@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { HttpResponseInit } from '@azure/functions';
+import type { ServicesProvider } from '../../src/application/services.js';
 import type { HttpFunction } from '../../src/functions/catalog-types.js';
 import { dispatch } from '../../src/functions/http/dispatch.js';
 import { problemResponse } from '../../src/functions/http/problem.js';
@@ -87,13 +88,14 @@ export interface LocalHttpHost {
  */
 export async function startHttpHost(options: {
   readonly functions: readonly HttpFunction[];
+  readonly services: ServicesProvider;
   readonly port: number;
   readonly routePrefix: string;
   readonly hostRoutes?: readonly HostRoute[];
   readonly log?: (line: string) => void;
 }): Promise<LocalHttpHost> {
   const routes = options.functions.map(compile).sort((a, b) => b.literalSegments - a.literalSegments);
-  const dispatchers = new Map(routes.map((r) => [r.fn, dispatch(r.fn)]));
+  const dispatchers = new Map(routes.map((r) => [r.fn, dispatch(r.fn, options.services)]));
   const log = options.log ?? (() => undefined);
 
   const server: Server = createServer((request, response) => {

@@ -1,8 +1,10 @@
 import { ServiceBusClient, type ServiceBusReceivedMessage, type ServiceBusReceiver } from '@azure/service-bus';
+import type { ServicesProvider } from '../../src/application/services.js';
 import type { ServiceBusQueueFunction } from '../../src/functions/catalog-types.js';
 import { invocationContext } from './invocation.js';
 
 export interface ServiceBusTriggerOptions {
+  readonly services: ServicesProvider;
   readonly connectionString: string;
   /** Resolves `%SETTING%` binding expressions in queue names, as the host does from app settings. */
   readonly resolve: (expression: string) => string;
@@ -92,13 +94,14 @@ export function startServiceBusTriggers(
   for (const fn of functions) {
     const receiver = client.createReceiver(options.resolve(fn.queueName), { receiveMode: 'peekLock', maxAutoLockRenewalDurationInMs: 0 });
     receivers.push(receiver);
+    const handler = fn.handler(options.services);
     receiver.subscribe(
       {
         processMessage: async (message) => {
           const context = invocationContext({ functionName: fn.name, log: options.log, triggerMetadata: triggerMetadata(message) });
           const stopRenewing = keepLocked(receiver, message);
           try {
-            await fn.handler(bodyForHandler(message), context);
+            await handler(bodyForHandler(message), context);
           } catch (error) {
             stopRenewing();
             options.log(

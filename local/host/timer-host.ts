@@ -1,11 +1,17 @@
 import type { Timer } from '@azure/functions';
 import { Cron } from 'croner';
+import type { ServicesProvider } from '../../src/application/services.js';
 import type { TimerFunction } from '../../src/functions/catalog-types.js';
 import { describeError, invocationContext } from './invocation.js';
 
 /** Runs timer functions on their NCRONTAB schedules the way the Functions host does (UTC, six fields). */
-export function startTimers(functions: readonly TimerFunction[], log: (line: string) => void): { stop(): void } {
+export function startTimers(
+  functions: readonly TimerFunction[],
+  services: ServicesProvider,
+  log: (line: string) => void,
+): { stop(): void } {
   const jobs = functions.map((fn) => {
+    const handler = fn.handler(services);
     let last: Date | null = null;
     // protect: an invocation still running when the next tick comes is skipped, as the host's singleton lock does.
     const job = new Cron(
@@ -22,7 +28,7 @@ export function startTimers(functions: readonly TimerFunction[], log: (line: str
         last = now;
         const context = invocationContext({ functionName: fn.name, log });
         try {
-          await fn.handler(timer, context);
+          await handler(timer, context);
         } catch (error) {
           log(`[${fn.name}] failed: ${describeError(error)}`);
         }

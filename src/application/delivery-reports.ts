@@ -1,4 +1,3 @@
-import { DomainError } from '../domain/errors.js';
 import {
   maskPhone,
   parseSmsTag,
@@ -8,37 +7,36 @@ import {
   type Notification,
   type NotificationAddress,
 } from '../domain/notification.js';
+import { conflictPolicies, writeConditionally } from './conditional-write.js';
 import type { Services } from './services.js';
 
 type Log = (message: string) => void;
-
-/** Conditional writes tried per change before giving up; whoever asked retries later (Event Grid, Service Bus). */
-export const conditionalWriteAttempts = 5;
 
 type Change = { readonly kind: 'missing' } | { readonly kind: 'changed' | 'unchanged'; readonly notification: Notification };
 
 /**
  * Reads the record, applies `change` and writes the result only if nobody wrote in between (ETag);
- * after a conflict it starts again from the newer version, a bounded number of times.
+ * after a conflict it starts again from the newer version, a few times, then leaves it to the
+ * trigger's own retry (Event Grid, Service Bus).
  */
 async function changeNotification(
-  s: Services,
+  s: Pick<Services, 'notifications'>,
   address: NotificationAddress,
   change: (current: Notification) => Notification | null,
 ): Promise<Change> {
-  for (let attempt = 1; attempt <= conditionalWriteAttempts; attempt++) {
-    const found = await s.notifications.get(address.waitlistId, address.notificationId);
-    if (found === null) return { kind: 'missing' };
-    const changed = change(found.value);
-    if (changed === null) return { kind: 'unchanged', notification: found.value };
-    try {
-      await s.notifications.replace(changed, found.etag);
-      return { kind: 'changed', notification: changed };
-    } catch (error) {
-      if (!(error instanceof DomainError && error.kind === 'precondition-failed')) throw error;
-    }
+  const outcome = await writeConditionally({
+    read: () => s.notifications.get(address.waitlistId, address.notificationId),
+    change,
+    write: (next, etag) => s.notifications.replace(next, etag),
+    policy: conflictPolicies.background,
+  });
+  if (outcome.kind === 'missing') return { kind: 'missing' };
+  if (outcome.kind === 'lost') {
+    throw new Error(
+      `notification ${address.notificationId} kept changing: gave up after ${conflictPolicies.background.attempts} conditional writes`,
+    );
   }
-  throw new Error(`notification ${address.notificationId} kept changing: gave up after ${conditionalWriteAttempts} conditional writes`);
+  return { kind: outcome.kind === 'written' ? 'changed' : 'unchanged', notification: outcome.value };
 }
 
 export type DeliveryReportResult = 'recorded' | 'unchanged' | 'unknown-tag' | 'missing';

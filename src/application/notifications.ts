@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { TransientSmsError } from '../adapters/sms/errors.js';
 import { DomainError } from '../domain/errors.js';
 import { estimateWaitMinutes } from '../domain/estimate.js';
 import { defaultTemplates, render, type MessageKind } from '../domain/messages.js';
@@ -18,8 +17,11 @@ import {
 import { nextStatus, positionsInLine } from '../domain/waitee.js';
 import type { Caller } from './access.js';
 import { memberWith, waitlistOf } from './access.js';
+import { conflictPolicies, writeConditionally } from './conditional-write.js';
 import { recordSendAfterConflict } from './delivery-reports.js';
+import { TransientSmsError, VersionConflict } from './ports.js';
 import type { Services } from './services.js';
+import { saveMove } from './waitee-writes.js';
 
 type Log = (message: string) => void;
 
@@ -99,14 +101,15 @@ export async function enqueueNow(s: Services, stored: readonly Versioned<Notific
  * pending and drops it.
  */
 async function markEnqueued(s: Services, current: Versioned<Notification>): Promise<void> {
-  if (current.value.status === 'pending') {
-    try {
-      await s.notifications.replace({ ...current.value, status: 'enqueued', enqueuedAt: s.now().toISOString() }, current.etag);
-    } catch (error) {
-      // Someone else moved it on (the consumer or a sweep): their state is newer than ours.
-      if (!(error instanceof DomainError && error.kind === 'precondition-failed')) throw error;
-    }
-  }
+  // Someone else moving it on meanwhile (the consumer or a sweep) is newer than us: their state stands.
+  await writeConditionally({
+    first: current,
+    read: () => s.notifications.get(current.value.waitlistId, current.value.id),
+    change: (record): Notification | null =>
+      record.status === 'pending' ? { ...record, status: 'enqueued', enqueuedAt: s.now().toISOString() } : null,
+    write: (next, etag) => s.notifications.replace(next, etag),
+    policy: conflictPolicies.yieldToNewer,
+  });
   await s.dueWork.done(enqueueWork(current.value));
 }
 
@@ -121,19 +124,20 @@ export async function announceGettingClose(s: Services, waitlist: Waitlist, log:
     (w) =>
       w.value.status === 'waiting' && w.value.gettingCloseSent !== true && (positions.get(w.value.id) ?? Infinity) <= gettingClosePosition,
   );
-  for (const party of due) {
-    const notification = await composeNotification(s, 'getting-close', party.value, waitlist, positions.get(party.value.id) ?? null);
-    try {
-      const saved = await s.notifications.saveWithWaitee(
-        { ...party.value, gettingCloseSent: true },
-        party.etag,
-        notification === null ? [] : [notification],
-      );
-      await enqueueNow(s, saved.notifications, log);
-    } catch (error) {
-      // A party that changed meanwhile is looked at again after the next change of the line.
-      if (!(error instanceof DomainError && error.kind === 'precondition-failed')) throw error;
-    }
+  for (const waitee of due) {
+    const position = positions.get(waitee.value.id) ?? null;
+    // A waitee that changed meanwhile is looked at again after the next change of the line.
+    const outcome = await writeConditionally({
+      first: waitee,
+      read: () => s.waitees.get(waitee.value.waitlistId, waitee.value.id),
+      change: (current) => ({ ...current, gettingCloseSent: true }),
+      write: async (next, etag) => {
+        const notification = await composeNotification(s, 'getting-close', waitee.value, waitlist, position);
+        return saveMove(s, next, etag, notification === null ? [] : [notification]);
+      },
+      policy: conflictPolicies.yieldToNewer,
+    });
+    if (outcome.kind === 'written') await enqueueNow(s, outcome.result.notifications, log);
   }
 }
 
@@ -202,41 +206,40 @@ async function lineDue(s: Services, entries: readonly DueWork[], log: Log): Prom
   await Promise.all(entries.map((entry) => s.dueWork.done(entry)));
 }
 
-async function advancePaging(s: Services, party: Versioned<Waitee>, log: Log): Promise<'re-paged' | 'no-show' | 'nothing' | 'raced'> {
-  const waitee = party.value;
+async function advancePaging(s: Services, current: Versioned<Waitee>, log: Log): Promise<'re-paged' | 'no-show' | 'nothing' | 'raced'> {
+  const waitee = current.value;
   const waitlist = await s.restaurants.waitlist(waitee.restaurantId, waitee.waitlistId);
+  // Staff acting on the waitee meanwhile wins: the next sweep sees the new state.
+  const save = async (next: Waitee, notifications: readonly Notification[]) =>
+    writeConditionally({
+      first: current,
+      read: () => s.waitees.get(waitee.waitlistId, waitee.id),
+      change: () => next,
+      write: (value, etag) => saveMove(s, value, etag, notifications),
+      policy: conflictPolicies.yieldToNewer,
+    });
   const stop = { ...waitee, pagingDueAt: null, pagingStage: null };
-  try {
-    if (waitee.status !== 'notified' || waitlist === null) {
-      await s.notifications.saveWithWaitee(stop, party.etag, []);
-      return 'nothing';
-    }
-    if (waitee.pagingStage === 're-page') {
-      const notification = await composeNotification(s, 're-page', waitee, waitlist.value, null);
-      const plan = pagingPlan(waitee.notifiedAt ?? waitee.updatedAt, waitlist.value.gracePeriodMinutes);
-      const saved = await s.notifications.saveWithWaitee(
-        { ...waitee, pagingDueAt: plan.noShowAt, pagingStage: 'no-show' },
-        party.etag,
-        notification === null ? [] : [notification],
-      );
-      await enqueueNow(s, saved.notifications, log);
-      return 're-paged';
-    }
-    const now = s.now().toISOString();
-    await s.notifications.saveWithWaitee(
-      { ...stop, status: nextStatus(waitee.status, 'no-show'), endedAt: now, updatedAt: now },
-      party.etag,
-      [],
-    );
-    if (waitee.customerId !== null) await s.users.removePlace(waitee.customerId, waitee.waitlistId, waitee.id);
-    log(`party ${waitee.id} marked no-show after the grace period`);
-    await announceGettingClose(s, waitlist.value, log);
-    return 'no-show';
-  } catch (error) {
-    // Staff acted on the party meanwhile; their change wins and the next sweep sees the new state.
-    if (error instanceof DomainError && error.kind === 'precondition-failed') return 'raced';
-    throw error;
+  if (waitee.status !== 'notified' || waitlist === null) {
+    return (await save(stop, [])).kind === 'lost' ? 'raced' : 'nothing';
   }
+  if (waitee.pagingStage === 're-page') {
+    const notification = await composeNotification(s, 're-page', waitee, waitlist.value, null);
+    const plan = pagingPlan(waitee.notifiedAt ?? waitee.updatedAt, waitlist.value.gracePeriodMinutes);
+    const outcome = await save(
+      { ...waitee, pagingDueAt: plan.noShowAt, pagingStage: 'no-show' },
+      notification === null ? [] : [notification],
+    );
+    if (outcome.kind !== 'written') return 'raced';
+    await enqueueNow(s, outcome.result.notifications, log);
+    return 're-paged';
+  }
+  const now = s.now().toISOString();
+  if ((await save({ ...stop, status: nextStatus(waitee.status, 'no-show'), endedAt: now, updatedAt: now }, [])).kind === 'lost')
+    return 'raced';
+  if (waitee.customerId !== null) await s.users.removePlace(waitee.customerId, waitee.waitlistId, waitee.id);
+  log(`waitee ${waitee.id} marked no-show after the grace period`);
+  await announceGettingClose(s, waitlist.value, log);
+  return 'no-show';
 }
 
 /** The notifications queue's max delivery count (infra/app/messaging.bicep and the local emulator use it). */
@@ -267,13 +270,15 @@ export async function consume(
       .send({ to: record.to, message: record.message, notificationId: record.id, tag: smsTagOf(record), firstAttemptAt });
     if (outcome.kind === 'sent') {
       const send = { sentAt: s.now().toISOString(), providerMessageId: outcome.providerMessageId };
-      await s.notifications
-        .replace({ ...claimed.value, status: 'sent', ...send, lastError: null }, claimed.etag)
-        .catch(async (error: unknown) => {
-          // The delivery report overtook this write (or another consumer finished first): keep its outcome.
-          if (!(error instanceof DomainError && error.kind === 'precondition-failed')) throw error;
-          await recordSendAfterConflict(s, record, send);
-        });
+      const written = await writeConditionally({
+        first: claimed,
+        read: () => s.notifications.get(record.waitlistId, record.id),
+        change: (current): Notification => ({ ...current, status: 'sent', ...send, lastError: null }),
+        write: (next, etag) => s.notifications.replace(next, etag),
+        policy: conflictPolicies.yieldToNewer,
+      });
+      // The delivery report overtook this write (or another consumer finished first): keep its outcome.
+      if (written.kind === 'lost') await recordSendAfterConflict(s, record, send);
       log(`sms ${record.kind} to ${maskPhone(record.to)} sent (${outcome.providerMessageId})`);
       return 'sent';
     }
@@ -312,25 +317,23 @@ async function claim(
   s: Services,
   message: { notificationId: string; waitlistId: string },
 ): Promise<{ record: Notification; claimed: Versioned<Notification> } | 'missing' | 'already-done'> {
-  let conflict: unknown;
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const found = await s.notifications.get(message.waitlistId, message.notificationId);
-    if (found === null) return 'missing';
-    const record = found.value;
-    if (isSettled(record.status)) return 'already-done';
-    if (conflict !== undefined && record.status === 'sending') break;
-    try {
-      const sendingSince = record.sendingSince ?? s.now().toISOString();
-      return {
-        record,
-        claimed: await s.notifications.replace({ ...record, status: 'sending', sendingSince, attempts: record.attempts + 1 }, found.etag),
-      };
-    } catch (error) {
-      if (!(error instanceof DomainError && error.kind === 'precondition-failed') || record.status === 'sending') throw error;
-      conflict = error;
-    }
-  }
-  throw conflict;
+  let tried: Notification | undefined;
+  const outcome = await writeConditionally({
+    read: () => s.notifications.get(message.waitlistId, message.notificationId),
+    change: (record): Notification | null => {
+      if (isSettled(record.status)) return null;
+      // Losing a claim to a record in `sending` means another consumer holds it now.
+      if (tried !== undefined && (tried.status === 'sending' || record.status === 'sending')) throw new VersionConflict(record.id);
+      tried = record;
+      return { ...record, status: 'sending', sendingSince: record.sendingSince ?? s.now().toISOString(), attempts: record.attempts + 1 };
+    },
+    write: (next, etag) => s.notifications.replace(next, etag),
+    policy: conflictPolicies.background,
+  });
+  if (outcome.kind === 'missing') return 'missing';
+  if (outcome.kind === 'unchanged') return 'already-done';
+  if (outcome.kind === 'lost' || tried === undefined) throw new VersionConflict(message.notificationId);
+  return { record: tried, claimed: { value: outcome.value, etag: outcome.result.etag } };
 }
 
 /** What was sent to a party, when, and how it went: for the line's staff. */

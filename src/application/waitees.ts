@@ -1,23 +1,20 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
-import type { SavedWithWaitee } from '../adapters/cosmos/notifications.js';
 import { DomainError } from '../domain/errors.js';
 import { estimateWaitMinutes, recordSeating } from '../domain/estimate.js';
 import type { Membership, Place, Versioned, Waitee, Waitlist } from '../domain/model.js';
-import { lineWork, pagingPlan } from '../domain/notification.js';
+import { lineWork, pagingPlan, type Notification } from '../domain/notification.js';
 import { can } from '../domain/roles.js';
 import { isActive, joinLine, nextStatus, positionsInLine, type WaiteeAction, type WaiteeStatus } from '../domain/waitee.js';
 import { waitlistOf, type Caller } from './access.js';
+import { conflictPolicies, writeConditionally } from './conditional-write.js';
 import { announceGettingClose, composeNotification, enqueueNow, statusUrlOf } from './notifications.js';
 import { setProperties } from './patch.js';
+import { InvalidContinuationToken, VersionConflict } from './ports.js';
 import type { Services } from './services.js';
 import { waiteeView, type WaiteeView } from './views.js';
+import { removeWaitee, saveDetails, saveMove } from './waitee-writes.js';
 
 export const maxPartiesInLine = 500;
-const maxConcurrencyRetries = 20;
-
-/** A short random pause, growing with each lost race, so parallel writers of one document spread out instead of colliding again. */
-const backOff = (attempt: number) => sleep(Math.random() * 5 * 2 ** Math.min(attempt, 5));
 
 /** Whether the caller runs this line (staff/owner) or is a customer; anything else is not-found. */
 async function roleIn(s: Services, caller: Caller, restaurantId: string): Promise<Membership | null> {
@@ -156,7 +153,14 @@ export async function listWaitees(
   if ((await roleIn(s, caller, restaurantId)) === null)
     throw new DomainError('not-found', 'Restaurant not found, or you are not a member of it.');
   const waitlist = await waitlistOf(s, restaurantId, waitlistId);
-  const page = await s.waitees.page(waitlistId, options.statuses, options);
+  const page = await s.waitees.page(waitlistId, options.statuses, options).catch((error: unknown) => {
+    if (!(error instanceof InvalidContinuationToken)) throw error;
+    throw new DomainError(
+      'validation',
+      'The continuationToken is not valid; pass the one from the previous page unchanged, or start again without it.',
+      { field: 'continuationToken', where: 'query' },
+    );
+  });
   return { items: await present(s, waitlist.value, page.items), continuationToken: page.continuationToken };
 }
 
@@ -192,11 +196,9 @@ export async function updateWaitee(
 ) {
   const { staff, waitee, waitlist } = await visibleWaitee(s, caller, ids.restaurantId, ids.waitlistId, ids.waiteeId);
   if (staff === null) throw staffOnly();
-  const saved = await s.waitees.replace(
-    { ...waitee.value, ...setProperties(patch), updatedAt: s.now().toISOString() },
-    ifMatch ?? waitee.etag,
-  );
-  return presentOne(s, waitlist.value, saved);
+  const next = { ...waitee.value, ...setProperties(patch), updatedAt: s.now().toISOString() };
+  const saved = await saveDetails(s, next, ifMatch ?? waitee.etag);
+  return presentOne(s, waitlist.value, { value: next, etag: saved.etag });
 }
 
 export async function deleteWaitee(
@@ -210,13 +212,13 @@ export async function deleteWaitee(
   if (staff === null) throw staffOnly();
   // Removing a party in line owes the parties behind a text, as leaving it does (DueWork).
   const owed = isActive(waitee.value.status) ? [lineWork(waitlist.value, s.now().toISOString(), randomUUID())] : [];
-  await s.dueWork.before(owed, () => s.waitees.delete(ids.waitlistId, ids.waiteeId, ifMatch ?? waitee.etag));
+  await removeWaitee(s, waitee.value, ifMatch ?? waitee.etag, owed);
   if (waitee.value.customerId !== null) await s.users.removePlace(waitee.value.customerId, ids.waitlistId, ids.waiteeId);
   if (isActive(waitee.value.status)) await announceGettingClose(s, waitlist.value, log);
 }
 
 /**
- * Moves a party through the state machine. Without If-Match a concurrent change is retried on
+ * Moves a waitee through the state machine. Without If-Match a concurrent change is retried on
  * fresh data; with If-Match the caller's version must still be current (412 otherwise).
  */
 export async function actOnWaitee(
@@ -226,71 +228,70 @@ export async function actOnWaitee(
   action: WaiteeAction,
   ifMatch: string | undefined,
   log: (message: string) => void,
-) {
-  for (let attempt = 0; ; attempt++) {
-    const { staff, waitee, waitlist } = await visibleWaitee(s, caller, ids.restaurantId, ids.waitlistId, ids.waiteeId);
-    if (staff === null && action !== 'cancel') throw staffOnly();
-    const status = nextStatus(waitee.value.status, action);
-    const now = s.now().toISOString();
-    const paging = action === 'notify' ? pagingPlan(now, waitlist.value.gracePeriodMinutes) : null;
-    const next: Waitee = {
-      ...waitee.value,
-      status,
-      updatedAt: now,
-      ...(action === 'notify' ? { notifiedAt: now } : {}),
-      ...(status === 'seated' ? { seatedAt: now } : {}),
-      ...(isActive(status) ? {} : { endedAt: now }),
-      pagingDueAt: paging?.rePageAt ?? null,
-      pagingStage: paging === null ? null : 're-page',
-    };
-    // "Notify" again on a notified party is a re-page; either way the text is written with the move.
-    const kind = waitee.value.status === 'notified' ? 're-page' : 'table-ready';
-    const notification = action === 'notify' ? await composeNotification(s, kind, next, waitlist.value, null) : null;
-    const outbox = notification === null ? [] : [notification];
-    let saved: SavedWithWaitee;
-    try {
-      saved = await s.notifications.saveWithWaitee(next, ifMatch ?? waitee.etag, outbox);
-    } catch (error) {
-      // Only a lost race on the party itself is retried: once it is saved, the move is done.
-      const stale = error instanceof DomainError && error.kind === 'precondition-failed';
-      if (!stale || ifMatch !== undefined || attempt >= maxConcurrencyRetries) throw error;
-      await backOff(attempt);
-      continue;
-    }
-    await enqueueNow(s, saved.notifications, log);
-    const updatedWaitlist = status === 'seated' ? await recordSeatingOn(s, waitlist, next) : waitlist.value;
-    if (!isActive(status)) {
-      if (next.customerId !== null) await s.users.removePlace(next.customerId, next.waitlistId, next.id);
-      await announceGettingClose(s, updatedWaitlist, log);
-    }
-    return await presentOne(s, updatedWaitlist, { value: next, etag: saved.etag });
+): Promise<WaiteeView> {
+  let waitlist: Versioned<Waitlist> | undefined;
+  let outbox: Notification[] = [];
+  const outcome = await writeConditionally({
+    read: async () => {
+      const visible = await visibleWaitee(s, caller, ids.restaurantId, ids.waitlistId, ids.waiteeId);
+      if (visible.staff === null && action !== 'cancel') throw staffOnly();
+      waitlist = visible.waitlist;
+      return ifMatch === undefined ? visible.waitee : { value: visible.waitee.value, etag: ifMatch };
+    },
+    change: async (current) => {
+      if (waitlist === undefined) throw new Error('read sets the waitlist');
+      const next = moved(current, action, s.now().toISOString(), waitlist.value);
+      // "Notify" again on a notified waitee is a re-page; either way the text is written with the move.
+      const kind = current.status === 'notified' ? 're-page' : 'table-ready';
+      const notification = action === 'notify' ? await composeNotification(s, kind, next, waitlist.value, null) : null;
+      outbox = notification === null ? [] : [notification];
+      return next;
+    },
+    write: (next, etag) => saveMove(s, next, etag, outbox),
+    policy: ifMatch === undefined ? conflictPolicies.contended : conflictPolicies.callerVersion,
+  });
+  if (outcome.kind !== 'written' || waitlist === undefined) throw new VersionConflict(ids.waiteeId);
+  const next = outcome.value;
+  await enqueueNow(s, outcome.result.notifications, log);
+  const updatedWaitlist = next.status === 'seated' ? await recordSeatingOn(s, waitlist, next) : waitlist.value;
+  if (!isActive(next.status)) {
+    if (next.customerId !== null) await s.users.removePlace(next.customerId, next.waitlistId, next.id);
+    await announceGettingClose(s, updatedWaitlist, log);
   }
+  return presentOne(s, updatedWaitlist, { value: next, etag: outcome.result.etag });
 }
 
+/** The waitee after `action`, with the timestamps and paging timer the move sets. */
+function moved(waitee: Waitee, action: WaiteeAction, now: string, waitlist: Waitlist): Waitee {
+  const status = nextStatus(waitee.status, action);
+  const paging = action === 'notify' ? pagingPlan(now, waitlist.gracePeriodMinutes) : null;
+  return {
+    ...waitee,
+    status,
+    updatedAt: now,
+    ...(action === 'notify' ? { notifiedAt: now } : {}),
+    ...(status === 'seated' ? { seatedAt: now } : {}),
+    ...(isActive(status) ? {} : { endedAt: now }),
+    pagingDueAt: paging?.rePageAt ?? null,
+    pagingStage: paging === null ? null : 're-page',
+  };
+}
+
+/** Adds the seating to the waitlist's history (for estimates); losing every race leaves the history as it was. */
 async function recordSeatingOn(s: Services, waitlist: Versioned<Waitlist>, seated: Waitee): Promise<Waitlist> {
   const seating = {
     partySize: seated.partySize,
     waitedMinutes: (Date.parse(seated.seatedAt ?? seated.updatedAt) - Date.parse(seated.joinedAt)) / 60_000,
     seatedAt: seated.seatedAt ?? seated.updatedAt,
   };
-  let current = waitlist;
-  for (let attempt = 0; attempt < maxConcurrencyRetries; attempt++) {
-    try {
-      return (
-        await s.restaurants.replaceWaitlist(
-          { ...current.value, recentSeatings: recordSeating(current.value.recentSeatings, seating) },
-          current.etag,
-        )
-      ).value;
-    } catch (error) {
-      if (!(error instanceof DomainError && error.kind === 'precondition-failed')) throw error;
-      await backOff(attempt);
-      const fresh = await s.restaurants.waitlist(current.value.restaurantId, current.value.id);
-      if (fresh === null) return current.value;
-      current = fresh;
-    }
-  }
-  return current.value;
+  const outcome = await writeConditionally({
+    first: waitlist,
+    read: () => s.restaurants.waitlist(waitlist.value.restaurantId, waitlist.value.id),
+    change: (current) => ({ ...current, recentSeatings: recordSeating(current.recentSeatings, seating) }),
+    write: (next, etag) => s.restaurants.replaceWaitlist(next, etag),
+    policy: conflictPolicies.contended,
+  });
+  return outcome.kind === 'written' ? outcome.result.value : waitlist.value;
 }
 
 /** A customer's active places in any line. Index entries whose party is gone or done are skipped. */

@@ -1,4 +1,11 @@
 import type { EventGridHandler, HttpHandler, ServiceBusQueueHandler, TimerHandler } from '@azure/functions';
+import type { ServicesProvider } from '../application/services.js';
+
+/**
+ * A handler waiting for its services: the catalog stays a side-effect-free list, and each host
+ * (src/index.ts, local/host) binds every handler to the services its composition root built.
+ */
+export type Bindable<H> = (services: ServicesProvider) => H;
 
 export const httpMethods = ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'] as const;
 export type HttpMethod = (typeof httpMethods)[number];
@@ -9,7 +16,7 @@ export interface HttpFunction {
   readonly name: string;
   /** Relative to the `api` route prefix in host.json, Azure Functions syntax (`v1/things/{id}`). */
   readonly route: string;
-  readonly handlers: Readonly<Partial<Record<HttpMethod, HttpHandler>>>;
+  readonly handlers: Readonly<Partial<Record<HttpMethod, Bindable<HttpHandler>>>>;
 }
 
 export interface TimerFunction {
@@ -17,7 +24,7 @@ export interface TimerFunction {
   readonly name: string;
   /** NCRONTAB, six fields, UTC. */
   readonly schedule: string;
-  readonly handler: TimerHandler;
+  readonly handler: Bindable<TimerHandler>;
 }
 
 export interface ServiceBusQueueFunction {
@@ -26,7 +33,7 @@ export interface ServiceBusQueueFunction {
   readonly queueName: string;
   /** App-setting prefix of the Service Bus connection (identity-based in Azure). */
   readonly connection: string;
-  readonly handler: ServiceBusQueueHandler;
+  readonly handler: Bindable<ServiceBusQueueHandler>;
 }
 
 /**
@@ -36,7 +43,7 @@ export interface ServiceBusQueueFunction {
 export interface EventGridFunction {
   readonly kind: 'eventGrid';
   readonly name: string;
-  readonly handler: EventGridHandler;
+  readonly handler: Bindable<EventGridHandler>;
 }
 
 export type FunctionDefinition = HttpFunction | TimerFunction | ServiceBusQueueFunction | EventGridFunction;

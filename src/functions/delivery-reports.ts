@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { recordDeliveryReport } from '../application/delivery-reports.js';
-import { services } from '../application/services.js';
 import type { EventGridFunction } from './catalog-types.js';
 
 export const smsDeliveryReportEventType = 'Microsoft.Communication.SMSDeliveryReportReceived';
@@ -39,7 +38,7 @@ const deliveryReportEvent = z.object({
 export const smsDeliveryReports: EventGridFunction = {
   kind: 'eventGrid',
   name: 'sms-delivery-report',
-  handler: async (event, context) => {
+  handler: (services) => async (event, context) => {
     if (event.eventType !== smsDeliveryReportEventType) {
       context.warn(`event ${event.id} ignored: ${event.eventType} is not ${smsDeliveryReportEventType}`);
       return;

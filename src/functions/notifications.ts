@@ -1,7 +1,6 @@
 import type { InvocationContext } from '@azure/functions';
-import { isNotificationMessage } from '../adapters/servicebus/message.js';
 import { consume, notificationsOf, sweep } from '../application/notifications.js';
-import { services } from '../application/services.js';
+import type { NotificationMessage } from '../application/ports.js';
 import type { HttpFunction, ServiceBusQueueFunction, TimerFunction } from './catalog-types.js';
 import { endpoint } from './http/endpoint.js';
 import { waiteeParams } from './schemas.js';
@@ -19,6 +18,12 @@ function parseBody(body: unknown): unknown {
   return body;
 }
 
+function isNotificationMessage(body: unknown): body is NotificationMessage {
+  if (typeof body !== 'object' || body === null) return false;
+  const { notificationId, waitlistId } = body as Record<string, unknown>;
+  return typeof notificationId === 'string' && typeof waitlistId === 'string';
+}
+
 const logTo = (context: InvocationContext) => (message: string) => {
   context.log(message);
 };
@@ -27,7 +32,7 @@ export const notificationProducer: TimerFunction = {
   kind: 'timer',
   name: 'notification-producer',
   schedule: producerSchedule,
-  handler: async (_timer, context) => {
+  handler: (services) => async (_timer, context) => {
     const result = await sweep(await services(), logTo(context));
     if (result.enqueued + result.rePaged + result.markedNoShow > 0) {
       context.log(`sweep: ${result.enqueued} enqueued, ${result.rePaged} re-paged, ${result.markedNoShow} marked no-show`);
@@ -40,7 +45,7 @@ export const notificationConsumer: ServiceBusQueueFunction = {
   name: 'notification-consumer',
   queueName: notificationsQueueBinding,
   connection: 'ServiceBusConnection',
-  handler: async (message, context) => {
+  handler: (services) => async (message, context) => {
     const body = parseBody(message);
     if (!isNotificationMessage(body)) {
       // Retrying cannot fix a malformed message: throwing lets it reach the dead-letter queue.

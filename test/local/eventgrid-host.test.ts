@@ -13,7 +13,7 @@ const invoked: { functionName: string; event: EventGridEvent }[] = [];
 const recording = (name: string, fail: (event: EventGridEvent) => boolean = () => false): EventGridFunction => ({
   kind: 'eventGrid',
   name,
-  handler: (event, context) => {
+  handler: () => (event, context) => {
     invoked.push({ functionName: context.functionName, event });
     if (fail(event)) return Promise.reject(new Error(`cannot handle ${event.id}`));
     return Promise.resolve();
@@ -25,11 +25,14 @@ let host: LocalHttpHost;
 
 beforeAll(async () => {
   const functions = [recording('Reports'), recording('picky', (event) => event.subject === 'bad')];
+  // These functions use no services; the provider is never called.
+  const services = () => Promise.reject(new Error('no services in this test'));
   host = await startHttpHost({
     functions: [],
+    services,
     port: 0,
     routePrefix: 'api',
-    hostRoutes: [eventGridWebhook(functions, (line) => lines.push(line))],
+    hostRoutes: [eventGridWebhook(functions, services, (line) => lines.push(line))],
     log: () => undefined,
   });
 });

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { SmsGateway, type SmsOutcome } from '../../src/adapters/sms/sms-gateway.js';
+import { SmsGateway } from '../../src/adapters/sms/sms-gateway.js';
+import type { SmsOutcome } from '../../src/application/ports.js';
 import { recordDeliveryReport } from '../../src/application/delivery-reports.js';
 import { consume } from '../../src/application/notifications.js';
 import type { Services } from '../../src/application/services.js';

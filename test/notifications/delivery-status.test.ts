@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { SmsGateway, type SmsOutcome } from '../../src/adapters/sms/sms-gateway.js';
+import { SmsGateway } from '../../src/adapters/sms/sms-gateway.js';
+import type { SmsOutcome } from '../../src/application/ports.js';
 import { consume } from '../../src/application/notifications.js';
 import { smsTagOf, type Notification } from '../../src/domain/notification.js';
 import { diffSnapshots, snapshotDatabase } from '../support/db-snapshot.js';

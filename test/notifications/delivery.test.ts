@@ -3,8 +3,9 @@ import { ServiceBusClient } from '@azure/service-bus';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consume, sweep } from '../../src/application/notifications.js';
 import { actOnWaitee } from '../../src/application/waitees.js';
-import { NotificationQueue } from '../../src/adapters/servicebus/notification-queue.js';
-import { SmsGateway, type SmsOutcome } from '../../src/adapters/sms/sms-gateway.js';
+import { ServiceBusNotificationQueue } from '../../src/adapters/servicebus/notification-queue.js';
+import { SmsGateway } from '../../src/adapters/sms/sms-gateway.js';
+import type { SmsOutcome } from '../../src/application/ports.js';
 import type { Services } from '../../src/application/services.js';
 import {
   act,
@@ -199,7 +200,7 @@ describe('producer sweeps', () => {
     const records = await Promise.all(parties.map((p) => writePending(s, venue.waitlistId, p.id)));
 
     // Neither sweep may send until both have read the records as pending: the worst overlap.
-    const queue = new NotificationQueue(s.config.serviceBus, undefined);
+    const queue = new ServiceBusNotificationQueue(s.config.serviceBus, undefined);
     const send = queue.send.bind(queue);
     let sending = 0;
     let releaseBoth: () => void = () => undefined;
@@ -233,7 +234,7 @@ describe('producer sweeps', () => {
     const s = stack().services;
     const party = await addParty(venue, { name: 'Outbox', phone: nextPhone() });
     // The queue is unreachable for this request (a wrong queue name): the outbox record must survive it.
-    const brokenQueue = new NotificationQueue({ ...s.config.serviceBus, queue: 'no-such-queue' }, undefined);
+    const brokenQueue = new ServiceBusNotificationQueue({ ...s.config.serviceBus, queue: 'no-such-queue' }, undefined);
     const broken: Services = { ...s, notificationQueue: () => brokenQueue };
     const log = memoryLog();
     try {

@@ -16,6 +16,7 @@ import {
   waiteeOf,
 } from '../support/notifications.js';
 import { Api, newVenue, type Venue } from '../support/stack.js';
+import { saveMove } from '../../src/application/waitee-writes.js';
 
 /**
  * The producer's due-index (DueWork in src/domain/notification.ts): every committed record and
@@ -147,11 +148,7 @@ describe('the due-index', () => {
     // What seating does up to its save, then the process is gone before it tells the line.
     const stored = await waiteeOf(s, venue.waitlistId, leaving.id);
     const now = new Date().toISOString();
-    await s.notifications.saveWithWaitee(
-      { ...stored.value, status: 'seated', seatedAt: now, endedAt: now, updatedAt: now },
-      stored.etag,
-      [],
-    );
+    await saveMove(s, { ...stored.value, status: 'seated', seatedAt: now, endedAt: now, updatedAt: now }, stored.etag, []);
     expect(await sweep(s, quiet.log)).toEqual({ enqueued: 0, rePaged: 0, markedNoShow: 0 });
     expect(await entriesOf(venue.waitlistId)).toEqual([expect.objectContaining({ work: 'line' })]);
 

@@ -7,6 +7,7 @@ import type { MessageKind } from '../../src/domain/messages.js';
 import type { Versioned, Waitee } from '../../src/domain/model.js';
 import { parseSmsTag, type Notification } from '../../src/domain/notification.js';
 import type { Json, Venue } from './stack.js';
+import { saveMove } from '../../src/application/waitee-writes.js';
 
 export type NotificationStackOptions = Pick<
   LocalStackOptions,
@@ -130,7 +131,7 @@ export async function writePending(
   if (waitlist === null) throw new Error(`waitlist ${waitlistId} not stored`);
   const notification = await composeNotification(s, kind, party.value, waitlist.value, null);
   if (notification === null) throw new Error('party has no phone');
-  await s.notifications.saveWithWaitee(party.value, party.etag, [notification]);
+  await saveMove(s, party.value, party.etag, [notification]);
   return notification;
 }
 

@@ -1,5 +1,5 @@
 import type { Container, ItemDefinition, PartitionKey, SqlParameter } from '@azure/cosmos';
-import { DomainError } from '../../domain/errors.js';
+import { GoneSinceRead, InvalidContinuationToken, VersionConflict, type Page, type PageRequest } from '../../application/ports.js';
 import type { Versioned } from '../../domain/model.js';
 
 /**
@@ -30,12 +30,6 @@ export function versioned<T>(resource: Record<string, unknown> | undefined, etag
 
 const ifMatch = (etag: string | undefined) => (etag === undefined ? {} : { accessCondition: { type: 'IfMatch', condition: etag } });
 
-const stale = () =>
-  new DomainError(
-    'precondition-failed',
-    'The resource changed since you read it (ETag mismatch). Read it again and retry with the new ETag.',
-  );
-
 export async function readDocument<T>(container: Container, id: string, partitionKey: PartitionKey): Promise<Versioned<T> | null> {
   const response = await container.item(id, partitionKey).read<Stored>();
   if (response.statusCode === 404 || response.resource === undefined) return null;
@@ -58,7 +52,7 @@ export async function upsertDocument<T>(container: Container, document: Stored):
   return versioned<T>(response.resource, response.etag);
 }
 
-/** Replaces the document when its ETag still matches (when given); a mismatch is precondition-failed. */
+/** Replaces the document when its ETag still matches (when given): VersionConflict on a mismatch, GoneSinceRead when it is gone. */
 export async function replaceDocument<T>(
   container: Container,
   document: Stored,
@@ -70,8 +64,8 @@ export async function replaceDocument<T>(
     return versioned<T>(response.resource, response.etag);
   } catch (error) {
     const status = statusCodeOf(error);
-    if (status === 412) throw stale();
-    if (status === 404) throw new DomainError('not-found', 'The resource was removed while you were changing it.');
+    if (status === 412) throw new VersionConflict(document.id);
+    if (status === 404) throw new GoneSinceRead(document.id);
     throw error;
   }
 }
@@ -84,14 +78,9 @@ export async function deleteDocument(container: Container, id: string, partition
   } catch (error) {
     const status = statusCodeOf(error);
     if (status === 404) return false;
-    if (status === 412) throw stale();
+    if (status === 412) throw new VersionConflict(id);
     throw error;
   }
-}
-
-export interface Page<T> {
-  readonly items: T[];
-  readonly continuationToken: string | null;
 }
 
 export async function queryPage<T>(
@@ -99,7 +88,7 @@ export async function queryPage<T>(
   query: string,
   parameters: SqlParameter[],
   partitionKey: PartitionKey,
-  page: { readonly limit: number; readonly continuationToken: string | null },
+  page: PageRequest,
 ): Promise<Page<Versioned<T>>> {
   const iterator = container.items.query<Stored>(
     { query, parameters },
@@ -107,16 +96,7 @@ export async function queryPage<T>(
   );
   const response = await iterator.fetchNext().catch((error: unknown) => {
     // Cosmos DB answers 400 to a continuation token it cannot parse: the client's input, not our failure.
-    if (page.continuationToken !== null && statusCodeOf(error) === 400) {
-      throw new DomainError(
-        'validation',
-        'The continuationToken is not valid; pass the one from the previous page unchanged, or start again without it.',
-        {
-          field: 'continuationToken',
-          where: 'query',
-        },
-      );
-    }
+    if (page.continuationToken !== null && statusCodeOf(error) === 400) throw new InvalidContinuationToken();
     throw error;
   });
   // Typed as string, but undefined on the last page.

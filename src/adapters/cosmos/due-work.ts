@@ -1,5 +1,5 @@
 import type { Container } from '@azure/cosmos';
-import { DomainError } from '../../domain/errors.js';
+import type { DueWorkRepository } from '../../application/ports.js';
 import type { DueWork } from '../../domain/notification.js';
 import { deleteDocument, upsertDocument, versioned } from './documents.js';
 
@@ -7,7 +7,7 @@ import { deleteDocument, upsertDocument, versioned } from './documents.js';
  * The producer's due-index (see DueWork): a small container that holds only outstanding work, so
  * the sweep's one cross-partition query reads due entries, never the parties stored beside them.
  */
-export class DueWorkStore {
+export class DueWorkStore implements DueWorkRepository {
   constructor(private readonly container: Container) {}
 
   async plan(entries: readonly DueWork[]): Promise<void> {
@@ -23,21 +23,6 @@ export class DueWorkStore {
       )
       .fetchNext();
     return resources.map((resource) => versioned<DueWork>(resource, typeof resource._etag === 'string' ? resource._etag : undefined).value);
-  }
-
-  /**
-   * Writes the entries a save needs, then the save. A save refused with a DomainError (412, 404)
-   * applied nothing, so its entries are taken back; any other failure may have come after the
-   * write landed, so they stay, and one naming nothing is dropped by the sweep later (DueWork).
-   */
-  async before<T>(entries: readonly DueWork[], save: () => Promise<T>): Promise<T> {
-    await this.plan(entries);
-    try {
-      return await save();
-    } catch (error) {
-      if (error instanceof DomainError) await Promise.all(entries.map((entry) => this.done(entry))).catch(() => undefined);
-      throw error;
-    }
   }
 
   async done(entry: DueWork): Promise<void> {

@@ -1,36 +1,17 @@
-import { randomUUID } from 'node:crypto';
 import type { Container, OperationInput } from '@azure/cosmos';
-import { DomainError } from '../../domain/errors.js';
+import { GoneSinceRead, VersionConflict, type NotificationRepository, type SavedWithNotifications } from '../../application/ports.js';
 import type { Versioned, Waitee } from '../../domain/model.js';
-import { dueWorkFor, type Notification } from '../../domain/notification.js';
+import type { Notification } from '../../domain/notification.js';
 import { queryAll, readDocument, replaceDocument } from './documents.js';
-import type { DueWorkStore } from './due-work.js';
-
-/** The party's new ETag and the records as stored, so they can be marked enqueued without a read. */
-export interface SavedWithWaitee {
-  readonly etag: string;
-  readonly notifications: readonly Versioned<Notification>[];
-}
 
 /**
- * Notification records (the outbox) live beside their party in the waitees container, so the
- * party's change and the record are written in one transactional batch of one partition.
+ * Notification records (the outbox) live beside their waitee in the waitees container, so the
+ * waitee's change and the records are written in one transactional batch of one partition.
  */
-export class NotificationStore {
-  constructor(
-    private readonly container: Container,
-    private readonly dueWork: DueWorkStore,
-  ) {}
+export class NotificationStore implements NotificationRepository {
+  constructor(private readonly container: Container) {}
 
-  /**
-   * Replaces the party (if its ETag still matches) and creates the notifications, all or nothing.
-   * The producer's due-index entries for them are written first, so none can be missed.
-   */
-  async saveWithWaitee(waitee: Waitee, etag: string, notifications: readonly Notification[]): Promise<SavedWithWaitee> {
-    return this.dueWork.before(dueWorkFor(waitee, notifications, randomUUID()), () => this.batch(waitee, etag, notifications));
-  }
-
-  private async batch(waitee: Waitee, etag: string, notifications: readonly Notification[]): Promise<SavedWithWaitee> {
+  async replaceWaiteeWith(waitee: Waitee, etag: string, notifications: readonly Notification[]): Promise<SavedWithNotifications> {
     // The batch's partition key also rides on each operation: Cosmos DB accepts it, and the local
     // emulator reads it only from there.
     const partitionKey = waitee.waitlistId;
@@ -45,9 +26,8 @@ export class NotificationStore {
     const response = await this.container.items.batch(operations, partitionKey);
     const results = response.result ?? [];
     const failed = results.find((r) => r.statusCode >= 400 && r.statusCode !== 424);
-    if (failed?.statusCode === 412)
-      throw new DomainError('precondition-failed', 'The party changed since you read it (ETag mismatch). Read it again and retry.');
-    if (failed?.statusCode === 404) throw new DomainError('not-found', 'Party not found in this waitlist.');
+    if (failed?.statusCode === 412) throw new VersionConflict(waitee.id);
+    if (failed?.statusCode === 404) throw new GoneSinceRead(waitee.id);
     if (failed !== undefined) throw new Error(`outbox batch failed with ${String(failed.statusCode)}`);
     const etags = results.map((r) => r.eTag).filter((stamp) => stamp !== undefined);
     const [waiteeEtag, ...notificationEtags] = etags;

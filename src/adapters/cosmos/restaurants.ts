@@ -1,11 +1,12 @@
 import type { Container } from '@azure/cosmos';
+import type { RestaurantRepository } from '../../application/ports.js';
 import type { Membership, Restaurant, Versioned, Waitlist } from '../../domain/model.js';
 import { createDocument, deleteDocument, queryAll, readDocument, replaceDocument } from './documents.js';
 
 const memberId = (userId: string) => `member:${userId}`;
 
 /** A restaurant, its members and its waitlists: one partition per restaurant. */
-export class RestaurantStore {
+export class RestaurantStore implements RestaurantRepository {
   constructor(private readonly container: Container) {}
 
   async create(restaurant: Restaurant): Promise<Versioned<Restaurant> | null> {

@@ -1,11 +1,12 @@
 import type { Container } from '@azure/cosmos';
+import type { RefreshTokenRepository, StatusLinkRepository } from '../../application/ports.js';
 import type { RefreshFamily, StatusLink, Versioned } from '../../domain/model.js';
 import { createDocument, readDocument, replaceDocument } from './documents.js';
 
 const ttlSeconds = (expiresAt: string) => Math.max(60, Math.ceil((Date.parse(expiresAt) - Date.now()) / 1000));
 
 /** Refresh-token families: one document each, rotated with If-Match, expired by TTL. */
-export class RefreshTokenStore {
+export class RefreshTokenStore implements RefreshTokenRepository {
   constructor(private readonly container: Container) {}
 
   async create(family: RefreshFamily): Promise<void> {
@@ -17,14 +18,14 @@ export class RefreshTokenStore {
     return readDocument<RefreshFamily>(this.container, familyId, familyId);
   }
 
-  /** Replaces the family if unchanged since read; a concurrent rotation makes this throw precondition-failed. */
+  /** Replaces the family if unchanged since read; a concurrent rotation makes this throw VersionConflict. */
   async replace(family: RefreshFamily, etag: string): Promise<void> {
     await replaceDocument(this.container, { ...family, ttl: ttlSeconds(family.expiresAt) }, family.id, etag);
   }
 }
 
 /** Public status tokens → where the party is. */
-export class StatusLinkStore {
+export class StatusLinkStore implements StatusLinkRepository {
   constructor(private readonly container: Container) {}
 
   async create(link: StatusLink): Promise<boolean> {

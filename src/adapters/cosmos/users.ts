@@ -1,4 +1,5 @@
 import type { Container } from '@azure/cosmos';
+import type { UserRepository } from '../../application/ports.js';
 import type { LoginAttempts } from '../../domain/login-throttle.js';
 import type { Membership, Place, User, Versioned } from '../../domain/model.js';
 import { createDocument, deleteDocument, queryAll, readDocument, replaceDocument } from './documents.js';
@@ -12,7 +13,7 @@ interface EmailClaim {
 }
 
 /** Users, their email claims, sign-in attempts, and the per-user indexes (memberships, places). */
-export class UserStore {
+export class UserStore implements UserRepository {
   constructor(private readonly container: Container) {}
 
   /** Reserves an address for a user; false when another user holds it. */

@@ -2,10 +2,11 @@ import type { Container } from '@azure/cosmos';
 import type { Versioned, Waitee } from '../../domain/model.js';
 import type { WaiteeStatus } from '../../domain/waitee.js';
 import { activeStatuses } from '../../domain/waitee.js';
-import { createDocument, deleteDocument, queryAll, queryPage, readDocument, replaceDocument, type Page } from './documents.js';
+import type { Page, PageRequest, WaiteeRepository } from '../../application/ports.js';
+import { createDocument, deleteDocument, queryAll, queryPage, readDocument, replaceDocument } from './documents.js';
 
 /** The parties of each waitlist; one partition per waitlist, so the line is one query. */
-export class WaiteeStore {
+export class WaiteeStore implements WaiteeRepository {
   constructor(private readonly container: Container) {}
 
   async create(waitee: Waitee): Promise<Versioned<Waitee> | null> {
@@ -39,11 +40,7 @@ export class WaiteeStore {
   }
 
   /** A page of parties in joining order, optionally only those in the given statuses. */
-  async page(
-    waitlistId: string,
-    statuses: readonly WaiteeStatus[] | null,
-    page: { readonly limit: number; readonly continuationToken: string | null },
-  ): Promise<Page<Versioned<Waitee>>> {
+  async page(waitlistId: string, statuses: readonly WaiteeStatus[] | null, page: PageRequest): Promise<Page<Versioned<Waitee>>> {
     const filter = statuses === null ? '' : ' AND ARRAY_CONTAINS(@statuses, c.status)';
     return queryPage<Waitee>(
       this.container,

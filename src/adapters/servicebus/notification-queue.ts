@@ -1,10 +1,10 @@
 import type { TokenCredential } from '@azure/core-auth';
 import { ServiceBusClient, type ServiceBusSender } from '@azure/service-bus';
 import type { Config } from '../../config.js';
-import type { NotificationMessage } from './message.js';
+import type { NotificationMessage, NotificationQueue } from '../../application/ports.js';
 
 /** The one Service Bus adapter: sends notifications, with the record's id as the messageId. */
-export class NotificationQueue {
+export class ServiceBusNotificationQueue implements NotificationQueue {
   private readonly client: ServiceBusClient;
   private sender: ServiceBusSender | undefined;
   private readonly queue: string;

@@ -2,12 +2,7 @@ import { SmsClient, type SmsSendResult } from '@azure/communication-sms';
 import type { TokenCredential } from '@azure/core-auth';
 import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 import type { Config } from '../../config.js';
-import { TransientSmsError } from './errors.js';
-
-export type SmsOutcome =
-  { readonly kind: 'sent'; readonly providerMessageId: string } | { readonly kind: 'rejected'; readonly reason: string };
-
-export { TransientSmsError };
+import { TransientSmsError, type SmsOutcome, type SmsRequest, type SmsSender } from '../../application/ports.js';
 
 const repeatabilityHeader = 'x-waitlist-repeatability-id';
 const firstSentHeader = 'x-waitlist-first-sent';
@@ -46,7 +41,7 @@ const isPermanentRecipientFailure = (result: SmsSendResult) =>
   result.httpStatusCode >= 400 && result.httpStatusCode < 500 && result.httpStatusCode !== 429;
 
 /** The one ACS adapter: sends one text with delivery reports on; ACS echoes the tag in the report. */
-export class SmsGateway {
+export class SmsGateway implements SmsSender {
   private readonly client: SmsClient;
 
   /** An emulator connection string locally; in Azure the endpoint with the app's managed-identity credential. */
@@ -68,7 +63,7 @@ export class SmsGateway {
     }
   }
 
-  async send(input: { to: string; message: string; notificationId: string; tag: string; firstAttemptAt: string }): Promise<SmsOutcome> {
+  async send(input: SmsRequest): Promise<SmsOutcome> {
     let results: SmsSendResult[];
     try {
       results = await this.client.send(

@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { DomainError } from '../../domain/errors.js';
 import { delayBeforeAnswerMs, noAttempts, recordFailure, retryAfterSeconds, type LoginAttempts } from '../../domain/login-throttle.js';
 import type { User } from '../../domain/model.js';
+import { conflictPolicies, writeConditionally } from '../conditional-write.js';
 import type { Services } from '../services.js';
 import { decoyHash, enforcePasswordPolicy, hashPassword, verifyPassword } from './passwords.js';
 
@@ -141,17 +142,13 @@ function sameHash(a: string, b: string): boolean {
   return left.length === right.length && timingSafeEqual(left, right);
 }
 
-async function revokeFamily(s: Services, familyId: string): Promise<void> {
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const family = await s.refreshTokens.get(familyId);
-    if (family === null || family.value.revoked) return;
-    try {
-      await s.refreshTokens.replace({ ...family.value, revoked: true }, family.etag);
-      return;
-    } catch (error) {
-      if (!(error instanceof DomainError && error.kind === 'precondition-failed')) throw error;
-    }
-  }
+async function revokeFamily(s: Pick<Services, 'refreshTokens'>, familyId: string): Promise<void> {
+  await writeConditionally({
+    read: () => s.refreshTokens.get(familyId),
+    change: (family) => (family.revoked ? null : { ...family, revoked: true }),
+    write: (next, etag) => s.refreshTokens.replace(next, etag),
+    policy: conflictPolicies.background,
+  });
 }
 
 /**
@@ -170,14 +167,16 @@ export async function refreshGrant(s: Services, refreshToken: string): Promise<T
   }
   if ((await s.users.get(family.value.userId)) === null) throw badRefreshToken();
   const secret = randomBytes(32).toString('base64url');
-  try {
-    await s.refreshTokens.replace({ ...family.value, currentHash: hashSecret(secret), rotatedAt: now.toISOString() }, family.etag);
-  } catch (error) {
-    if (error instanceof DomainError && error.kind === 'precondition-failed') {
-      await revokeFamily(s, parsed.familyId);
-      throw invalidGrant('This refresh token was used twice at once. Every session from that sign-in was ended; sign in again.');
-    }
-    throw error;
+  const rotated = await writeConditionally({
+    first: family,
+    read: () => s.refreshTokens.get(parsed.familyId),
+    change: (current) => ({ ...current, currentHash: hashSecret(secret), rotatedAt: now.toISOString() }),
+    write: (next, etag) => s.refreshTokens.replace(next, etag),
+    policy: conflictPolicies.yieldToNewer,
+  });
+  if (rotated.kind !== 'written') {
+    await revokeFamily(s, parsed.familyId);
+    throw invalidGrant('This refresh token was used twice at once. Every session from that sign-in was ended; sign in again.');
   }
   return tokenResponse(s, family.value.userId, `${parsed.familyId}.${secret}`);
 }

@@ -1,4 +1,5 @@
 import type { HttpHandler } from '@azure/functions';
+import type { ServicesProvider } from '../../application/services.js';
 import type { HttpFunction, HttpMethod } from '../catalog-types.js';
 import { httpMethods } from '../catalog-types.js';
 import { correlationIdOf } from './endpoint.js';
@@ -6,11 +7,12 @@ import { problemResponse } from './problem.js';
 
 export const methodsOf = (fn: HttpFunction): HttpMethod[] => httpMethods.filter((m) => fn.handlers[m] !== undefined);
 
-/** One handler per route that picks the method's handler; both hosts use it. */
-export function dispatch(fn: HttpFunction): HttpHandler {
+/** One handler per route that picks the method's handler, bound to the host's services; both hosts use it. */
+export function dispatch(fn: HttpFunction, services: ServicesProvider): HttpHandler {
   const allowed = methodsOf(fn);
+  const handlers = new Map(allowed.map((method) => [method, fn.handlers[method]?.(services)]));
   return (request, context) => {
-    const handler = fn.handlers[request.method.toUpperCase() as HttpMethod];
+    const handler = handlers.get(request.method.toUpperCase() as HttpMethod);
     if (handler !== undefined) return handler(request, context);
     return problemResponse('method-not-allowed', {
       detail: `${request.method} is not supported here. Allowed: ${allowed.join(', ')}.`,

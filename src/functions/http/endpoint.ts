@@ -1,7 +1,9 @@
 import type { HttpHandler, HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import type { z } from 'zod';
 import type { Caller } from '../../application/access.js';
-import { services, type Services } from '../../application/services.js';
+import { VersionConflict, GoneSinceRead } from '../../application/ports.js';
+import type { Services, ServicesProvider } from '../../application/services.js';
+import type { Bindable } from '../catalog-types.js';
 import { DomainError } from '../../domain/errors.js';
 import { problemResponse, slugForKind, type ProblemSlug } from './problem.js';
 
@@ -165,8 +167,8 @@ export function endpoint<
   QS extends Schema | undefined = undefined,
   BS extends Schema | undefined = undefined,
   Auth extends 'public' | 'user' = 'user',
->(spec: EndpointSpec<PS, QS, BS, Auth>): HttpHandler {
-  return async (request, context) => {
+>(spec: EndpointSpec<PS, QS, BS, Auth>): Bindable<HttpHandler> {
+  return (services: ServicesProvider) => async (request, context) => {
     const correlationId = correlationIdOf(request, context);
     const instance = new URL(request.url).pathname;
     try {
@@ -211,6 +213,18 @@ export function endpoint<
           extensions: error.extensions,
           headers: error.headers,
         });
+      }
+      // A conditional write that lost, and that the use case's policy did not retry, is the
+      // client's to resolve: read again, then retry with the new ETag.
+      if (error instanceof VersionConflict) {
+        return problemResponse('precondition-failed', {
+          detail: 'The resource changed since you read it (ETag mismatch). Read it again and retry with the new ETag.',
+          correlationId,
+          instance,
+        });
+      }
+      if (error instanceof GoneSinceRead) {
+        return problemResponse('not-found', { detail: 'The resource was removed while you were changing it.', correlationId, instance });
       }
       if (error instanceof DomainError) {
         const headers: Record<string, string> = {};

@@ -1,0 +1,173 @@
+/**
+ * What the application needs from the outside world, in its own terms. Each port is implemented by
+ * exactly one adapter per Azure service (src/adapters); the application and the functions never
+ * import an adapter, only these interfaces (eslint.config.js enforces it, docs/architecture.md says
+ * why). Ports store and fetch: rules about what to write when live in the application.
+ */
+import type { LoginAttempts } from '../domain/login-throttle.js';
+import type { Membership, Place, RefreshFamily, Restaurant, StatusLink, User, Versioned, Waitee, Waitlist } from '../domain/model.js';
+import type { DueWork, Notification } from '../domain/notification.js';
+import type { WaiteeStatus } from '../domain/waitee.js';
+
+/** One page of a query, and the token that reads the next (null on the last page). */
+export interface Page<T> {
+  readonly items: T[];
+  readonly continuationToken: string | null;
+}
+
+export interface PageRequest {
+  readonly limit: number;
+  readonly continuationToken: string | null;
+}
+
+/**
+ * A conditional write lost: the stored version is no longer the one the caller read (HTTP 412 from
+ * the store). The application decides whether to read again and retry (conditional-write.ts).
+ */
+export class VersionConflict extends Error {
+  constructor(readonly what: string) {
+    super(`${what} changed since it was read (ETag mismatch)`);
+    this.name = 'VersionConflict';
+  }
+}
+
+/** A conditional write found nothing to change: the document was removed since it was read. */
+export class GoneSinceRead extends Error {
+  constructor(readonly what: string) {
+    super(`${what} was removed since it was read`);
+    this.name = 'GoneSinceRead';
+  }
+}
+
+/** The store cannot read a continuation token (the client's input was altered or is from elsewhere). */
+export class InvalidContinuationToken extends Error {
+  constructor() {
+    super('the continuation token is not one the store issued');
+    this.name = 'InvalidContinuationToken';
+  }
+}
+
+export interface UserRepository {
+  /** Reserves an address for a user; false when another user holds it. */
+  claimEmail(emailLower: string, userId: string): Promise<boolean>;
+  releaseEmail(emailLower: string): Promise<void>;
+  userIdForEmail(emailLower: string): Promise<string | null>;
+  create(user: User): Promise<Versioned<User> | null>;
+  get(userId: string): Promise<Versioned<User> | null>;
+  loginAttempts(emailLower: string): Promise<Versioned<LoginAttempts> | null>;
+  /** Saves attempts if nobody else did in between (etag null: first record); false on a race. */
+  saveLoginAttempts(emailLower: string, attempts: LoginAttempts, etag: string | null): Promise<boolean>;
+  putMembership(membership: Membership): Promise<void>;
+  deleteMembership(userId: string, restaurantId: string): Promise<void>;
+  memberships(userId: string): Promise<Membership[]>;
+  /** Records the customer's place in a line; false when they already hold one there. */
+  claimPlace(place: Place): Promise<boolean>;
+  place(userId: string, waitlistId: string): Promise<Versioned<Place> | null>;
+  /** Takes over a place whose waitee has left the line; false when someone else took it first. */
+  replacePlace(place: Place, etag: string): Promise<boolean>;
+  /** Frees the customer's place in a line, unless it already belongs to a newer waitee. */
+  removePlace(userId: string, waitlistId: string, waiteeId: string): Promise<void>;
+  places(userId: string): Promise<Place[]>;
+}
+
+export interface RestaurantRepository {
+  create(restaurant: Restaurant): Promise<Versioned<Restaurant> | null>;
+  get(restaurantId: string): Promise<Versioned<Restaurant> | null>;
+  replace(restaurant: Restaurant, etag: string): Promise<Versioned<Restaurant>>;
+  member(restaurantId: string, userId: string): Promise<Membership | null>;
+  putMember(membership: Membership): Promise<void>;
+  addMember(membership: Membership): Promise<boolean>;
+  removeMember(restaurantId: string, userId: string): Promise<boolean>;
+  members(restaurantId: string): Promise<Membership[]>;
+  createWaitlist(waitlist: Waitlist): Promise<Versioned<Waitlist> | null>;
+  waitlist(restaurantId: string, waitlistId: string): Promise<Versioned<Waitlist> | null>;
+  replaceWaitlist(waitlist: Waitlist, etag: string): Promise<Versioned<Waitlist>>;
+  deleteWaitlist(restaurantId: string, waitlistId: string, etag?: string): Promise<boolean>;
+  waitlists(restaurantId: string): Promise<Versioned<Waitlist>[]>;
+}
+
+export interface WaiteeRepository {
+  /** Null when a waitee with this id exists (an idempotent retry). */
+  create(waitee: Waitee): Promise<Versioned<Waitee> | null>;
+  get(waitlistId: string, waiteeId: string): Promise<Versioned<Waitee> | null>;
+  replace(waitee: Waitee, etag: string): Promise<Versioned<Waitee>>;
+  delete(waitlistId: string, waiteeId: string, etag?: string): Promise<boolean>;
+  /** The waitees still in line (waiting or notified), for positions. */
+  line(waitlistId: string): Promise<Versioned<Waitee>[]>;
+  /** A page of waitees in joining order, optionally only those in the given statuses. */
+  page(waitlistId: string, statuses: readonly WaiteeStatus[] | null, page: PageRequest): Promise<Page<Versioned<Waitee>>>;
+}
+
+/** The waitee's new ETag and the notifications as stored, so they can be marked enqueued without a read. */
+export interface SavedWithNotifications {
+  readonly etag: string;
+  readonly notifications: readonly Versioned<Notification>[];
+}
+
+/** Notification records: the outbox, stored beside their waitee. */
+export interface NotificationRepository {
+  /** Replaces the waitee (if its ETag still matches) and creates the notifications, all or nothing. */
+  replaceWaiteeWith(waitee: Waitee, etag: string, notifications: readonly Notification[]): Promise<SavedWithNotifications>;
+  get(waitlistId: string, notificationId: string): Promise<Versioned<Notification> | null>;
+  replace(notification: Notification, etag: string): Promise<Versioned<Notification>>;
+  forWaitee(waitlistId: string, waiteeId: string): Promise<Notification[]>;
+}
+
+/** The producer's due-index: only outstanding work, so a sweep reads what is due and nothing else. */
+export interface DueWorkRepository {
+  plan(entries: readonly DueWork[]): Promise<void>;
+  /** Entries due by `now`, oldest first; a backlog beyond `limit` is left for the next sweep. */
+  due(now: Date, limit: number): Promise<DueWork[]>;
+  done(entry: DueWork): Promise<void>;
+}
+
+export interface RefreshTokenRepository {
+  create(family: RefreshFamily): Promise<void>;
+  get(familyId: string): Promise<Versioned<RefreshFamily> | null>;
+  replace(family: RefreshFamily, etag: string): Promise<void>;
+}
+
+export interface StatusLinkRepository {
+  create(link: StatusLink): Promise<boolean>;
+  get(token: string): Promise<StatusLink | null>;
+}
+
+/** What travels on the notifications queue: enough to point-read the notification record. */
+export interface NotificationMessage {
+  readonly notificationId: string;
+  readonly waitlistId: string;
+}
+
+export interface NotificationQueue {
+  /** The message id is the notification id, so a repeat within the queue's window is dropped. */
+  send(messages: readonly NotificationMessage[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+export type SmsOutcome =
+  { readonly kind: 'sent'; readonly providerMessageId: string } | { readonly kind: 'rejected'; readonly reason: string };
+
+export interface SmsRequest {
+  readonly to: string;
+  readonly message: string;
+  /** Also the provider's repeatability id: a resend after a crash cannot text twice. */
+  readonly notificationId: string;
+  /** Echoed in the delivery report. */
+  readonly tag: string;
+  readonly firstAttemptAt: string;
+}
+
+export interface SmsSender {
+  /** Throws TransientSmsError when trying again later can help. */
+  send(request: SmsRequest): Promise<SmsOutcome>;
+}
+
+/** A failure worth retrying later (throttling, provider outage, network): Service Bus redelivers. */
+export class TransientSmsError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'TransientSmsError';
+  }
+}
+
+export type Clock = () => Date;
