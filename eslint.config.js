@@ -20,6 +20,11 @@ export default tseslint.config(
     files: ['eslint.config.js'],
     ...tseslint.configs.disableTypeChecked,
   },
+  // An exported function says what it returns, so a reader of a module's surface need not read its body.
+  {
+    files: ['src/**/*.ts', 'local/**/*.ts'],
+    rules: { '@typescript-eslint/explicit-module-boundary-types': 'error' },
+  },
   // The layers (docs/architecture.md): domain ← application ← adapters and functions; only the
   // composition roots (src/composition, src/index.ts, local/stack.ts) see the concrete adapters.
   {

@@ -47,7 +47,7 @@ export type DeliveryReportResult = 'recorded' | 'unchanged' | 'unknown-tag' | 'm
  * is logged and acknowledged: Event Grid would otherwise redeliver it for a day to no avail.
  */
 export async function recordDeliveryReport(
-  s: Services,
+  s: Pick<Services, 'notifications'>,
   report: DeliveryReport & { readonly tag: string | undefined },
   log: Log,
 ): Promise<DeliveryReportResult> {
@@ -76,7 +76,7 @@ export async function recordDeliveryReport(
  * overtook it: records the send on the newer version without undoing the outcome found there.
  */
 export async function recordSendAfterConflict(
-  s: Services,
+  s: Pick<Services, 'notifications'>,
   notification: Notification,
   send: { readonly sentAt: string; readonly providerMessageId: string },
 ): Promise<void> {

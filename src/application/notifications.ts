@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DomainError } from '../domain/errors.js';
+import { notFound } from '../domain/errors.js';
 import { estimateWaitMinutes } from '../domain/estimate.js';
 import { defaultTemplates, render, type MessageKind } from '../domain/messages.js';
 import type { Versioned, Waitee, Waitlist } from '../domain/model.js';
@@ -23,16 +23,25 @@ import { TransientSmsError, VersionConflict } from './ports.js';
 import type { Services } from './services.js';
 import { saveMove } from './waitee-writes.js';
 
+/** What writes, enqueues and sweeps the outbox touches (the use cases that move waitees and the producer). */
+export type OutboxServices = Pick<
+  Services,
+  'restaurants' | 'waitees' | 'users' | 'notifications' | 'dueWork' | 'notificationQueue' | 'now' | 'config'
+>;
+
+/** What the consumer touches: the record and the SMS gateway. */
+type ConsumerServices = Pick<Services, 'notifications' | 'sms' | 'now'>;
+
 type Log = (message: string) => void;
 
-export function statusUrlOf(s: Services, statusToken: string): string {
+export function statusUrlOf(s: Pick<Services, 'config'>, statusToken: string): string {
   const base = s.config.statusPageBaseUrl.endsWith('/') ? s.config.statusPageBaseUrl : `${s.config.statusPageBaseUrl}/`;
   return new URL(statusToken, base).toString();
 }
 
-/** The text for a party, rendered from the waitlist's template; null when the party has no phone. */
+/** The text for a waitee, rendered from the waitlist's template; null when the waitee has no phone. */
 export async function composeNotification(
-  s: Services,
+  s: Pick<Services, 'restaurants' | 'now' | 'config'>,
   kind: MessageKind,
   waitee: Waitee,
   waitlist: Waitlist,
@@ -84,7 +93,7 @@ export async function composeNotification(
  * Hands freshly written outbox records to Service Bus right away. A failure here loses nothing:
  * the records stay pending and the producer's next sweep sends them.
  */
-export async function enqueueNow(s: Services, stored: readonly Versioned<Notification>[], log: Log): Promise<void> {
+export async function enqueueNow(s: OutboxServices, stored: readonly Versioned<Notification>[], log: Log): Promise<void> {
   if (stored.length === 0) return;
   try {
     await s.notificationQueue().send(stored.map(({ value: n }) => ({ notificationId: n.id, waitlistId: n.waitlistId })));
@@ -100,7 +109,7 @@ export async function enqueueNow(s: Services, stored: readonly Versioned<Notific
  * its job. A crash in between leaves the entry, and the next sweep finds the record no longer
  * pending and drops it.
  */
-async function markEnqueued(s: Services, current: Versioned<Notification>): Promise<void> {
+async function markEnqueued(s: OutboxServices, current: Versioned<Notification>): Promise<void> {
   // Someone else moving it on meanwhile (the consumer or a sweep) is newer than us: their state stands.
   await writeConditionally({
     first: current,
@@ -114,10 +123,10 @@ async function markEnqueued(s: Services, current: Versioned<Notification>): Prom
 }
 
 /**
- * After the line shortens, the parties now near the front who have not been told yet get one
- * "getting close" text, written with the flag on the party in one batch.
+ * After the line shortens, the waitees now near the front who have not been told yet get one
+ * "getting close" text, written with the flag on the waitee in one batch.
  */
-export async function announceGettingClose(s: Services, waitlist: Waitlist, log: Log): Promise<void> {
+export async function announceGettingClose(s: OutboxServices, waitlist: Waitlist, log: Log): Promise<void> {
   const line = await s.waitees.line(waitlist.id);
   const positions = positionsInLine(line.map((w) => w.value));
   const due = line.filter(
@@ -152,11 +161,11 @@ export const sweepBatchSize = 500;
 
 /**
  * The timer-triggered producer: sends what is due and not yet on the queue, then pages again or
- * marks no-show the notified parties whose grace period ran out. It reads only the due-index
+ * marks no-show the notified waitees whose grace period ran out. It reads only the due-index
  * (DueWork), then point-reads what each entry names, so its cost follows the work due; every
  * write is conditional, so overlapping sweeps neither lose nor double anything.
  */
-export async function sweep(s: Services, log: Log): Promise<SweepResult> {
+export async function sweep(s: OutboxServices, log: Log): Promise<SweepResult> {
   const now = s.now();
   const due = await s.dueWork.due(now, sweepBatchSize);
   const of = (work: DueWork['work']) => due.filter((entry) => entry.work === work);
@@ -183,21 +192,21 @@ export async function sweep(s: Services, log: Log): Promise<SweepResult> {
   return { enqueued: pending.length, rePaged, markedNoShow };
 }
 
-/** A paging entry is acted on only if the party's timer still says what the entry says. */
-async function pagingDue(s: Services, entry: DueWork, now: Date, log: Log): Promise<'re-paged' | 'no-show' | 'nothing'> {
-  const party = await s.waitees.get(entry.waitlistId, entry.targetId);
-  if (party === null || party.value.pagingDueAt !== entry.dueAt) {
+/** A paging entry is acted on only if the waitee's timer still says what the entry says. */
+async function pagingDue(s: OutboxServices, entry: DueWork, now: Date, log: Log): Promise<'re-paged' | 'no-show' | 'nothing'> {
+  const waitee = await s.waitees.get(entry.waitlistId, entry.targetId);
+  if (waitee === null || waitee.value.pagingDueAt !== entry.dueAt) {
     if (canDropUnfilled(entry, now)) await s.dueWork.done(entry);
     return 'nothing';
   }
-  const outcome = await advancePaging(s, party, log);
-  // A party that staff changed meanwhile keeps its entry: the next sweep reads it again.
+  const outcome = await advancePaging(s, waitee, log);
+  // A waitee that staff changed meanwhile keeps its entry: the next sweep reads it again.
   if (outcome !== 'raced') await s.dueWork.done(entry);
   return outcome === 'raced' ? 'nothing' : outcome;
 }
 
 /** Lines that got shorter: whoever is near the front now and was not told yet is told, once per line. */
-async function lineDue(s: Services, entries: readonly DueWork[], log: Log): Promise<void> {
+async function lineDue(s: OutboxServices, entries: readonly DueWork[], log: Log): Promise<void> {
   const lines = new Map(entries.map((entry) => [entry.waitlistId, entry.restaurantId]));
   for (const [waitlistId, restaurantId] of lines) {
     const waitlist = await s.restaurants.waitlist(restaurantId, waitlistId);
@@ -206,7 +215,11 @@ async function lineDue(s: Services, entries: readonly DueWork[], log: Log): Prom
   await Promise.all(entries.map((entry) => s.dueWork.done(entry)));
 }
 
-async function advancePaging(s: Services, current: Versioned<Waitee>, log: Log): Promise<'re-paged' | 'no-show' | 'nothing' | 'raced'> {
+async function advancePaging(
+  s: OutboxServices,
+  current: Versioned<Waitee>,
+  log: Log,
+): Promise<'re-paged' | 'no-show' | 'nothing' | 'raced'> {
   const waitee = current.value;
   const waitlist = await s.restaurants.waitlist(waitee.restaurantId, waitee.waitlistId);
   // Staff acting on the waitee meanwhile wins: the next sweep sees the new state.
@@ -254,7 +267,7 @@ export type ConsumeResult = 'sent' | 'rejected' | 'already-done' | 'missing';
  * the queue's max delivery count); a rejected number is recorded and not retried.
  */
 export async function consume(
-  s: Services,
+  s: ConsumerServices,
   message: { notificationId: string; waitlistId: string },
   log: Log,
   delivery: { readonly count: number } = { count: 1 },
@@ -314,7 +327,7 @@ export async function consume(
  * consumer's claim is, and throws, so Service Bus redelivers later.
  */
 async function claim(
-  s: Services,
+  s: ConsumerServices,
   message: { notificationId: string; waitlistId: string },
 ): Promise<{ record: Notification; claimed: Versioned<Notification> } | 'missing' | 'already-done'> {
   let tried: Notification | undefined;
@@ -336,13 +349,33 @@ async function claim(
   return { record: tried, claimed: { value: outcome.value, etag: outcome.result.etag } };
 }
 
-/** What was sent to a party, when, and how it went: for the line's staff. */
-export async function notificationsOf(s: Services, caller: Caller, ids: { restaurantId: string; waitlistId: string; waiteeId: string }) {
+/** One text as the line's staff see it. */
+export type NotificationView = Pick<
+  Notification,
+  | 'id'
+  | 'kind'
+  | 'to'
+  | 'message'
+  | 'status'
+  | 'createdAt'
+  | 'sentAt'
+  | 'deliveredAt'
+  | 'failedAt'
+  | 'attempts'
+  | 'providerMessageId'
+  | 'lastError'
+>;
+
+/** What was sent to a waitee, when, and how it went: for the line's staff. */
+export async function notificationsOf(
+  s: Pick<Services, 'restaurants' | 'waitees' | 'notifications'>,
+  caller: Caller,
+  ids: { restaurantId: string; waitlistId: string; waiteeId: string },
+): Promise<NotificationView[]> {
   await memberWith(s, caller, ids.restaurantId, 'run-line');
   await waitlistOf(s, ids.restaurantId, ids.waitlistId);
   const waitee = await s.waitees.get(ids.waitlistId, ids.waiteeId);
-  if (waitee === null || waitee.value.restaurantId !== ids.restaurantId)
-    throw new DomainError('not-found', 'Party not found in this waitlist.');
+  if (waitee === null || waitee.value.restaurantId !== ids.restaurantId) throw notFound.waitee();
   const records = await s.notifications.forWaitee(ids.waitlistId, ids.waiteeId);
   return records.map((n) => ({
     id: n.id,

@@ -1,21 +1,28 @@
 import { randomUUID } from 'node:crypto';
-import { DomainError } from '../domain/errors.js';
+import { DomainError, notFound } from '../domain/errors.js';
 import type { Membership, Restaurant } from '../domain/model.js';
 import type { RestaurantRole } from '../domain/roles.js';
 import { memberWith, type Caller } from './access.js';
 import { setProperties } from './patch.js';
 import type { Services } from './services.js';
-import { memberView, restaurantView } from './views.js';
+import { memberView, restaurantView, type MemberView, type RestaurantView } from './views.js';
+
+/** What the restaurant and staff use cases touch. */
+type RestaurantServices = Pick<Services, 'restaurants' | 'users' | 'now'>;
 
 export const maxRestaurantsPerUser = 50;
 
-async function signedInUser(s: Services, caller: Caller) {
+async function signedInUser(s: RestaurantServices, caller: Caller) {
   const user = await s.users.get(caller.userId);
   if (user === null) throw new DomainError('unauthenticated', 'Your account no longer exists.');
   return user.value;
 }
 
-export async function createRestaurant(s: Services, caller: Caller, input: { name: string; timeZone: string; phone: string | null }) {
+export async function createRestaurant(
+  s: RestaurantServices,
+  caller: Caller,
+  input: { name: string; timeZone: string; phone: string | null },
+): Promise<RestaurantView> {
   const user = await signedInUser(s, caller);
   if ((await s.users.memberships(user.id)).length >= maxRestaurantsPerUser) {
     throw new DomainError(
@@ -49,36 +56,41 @@ export async function createRestaurant(s: Services, caller: Caller, input: { nam
   return restaurantView(created, 'owner');
 }
 
-export async function myRestaurants(s: Services, caller: Caller) {
+export async function myRestaurants(s: RestaurantServices, caller: Caller): Promise<RestaurantView[]> {
   const memberships = await s.users.memberships(caller.userId);
   const restaurants = await Promise.all(memberships.map(async (m) => ({ m, r: await s.restaurants.get(m.restaurantId) })));
   return restaurants.flatMap(({ m, r }) => (r === null ? [] : [restaurantView(r, m.role)]));
 }
 
-export async function getRestaurant(s: Services, caller: Caller, restaurantId: string) {
+export async function getRestaurant(s: RestaurantServices, caller: Caller, restaurantId: string): Promise<RestaurantView> {
   const membership = await memberWith(s, caller, restaurantId, 'read');
   const restaurant = await s.restaurants.get(restaurantId);
-  if (restaurant === null) throw new DomainError('not-found', 'Restaurant not found, or you are not a member of it.');
+  if (restaurant === null) throw notFound.restaurant();
   return restaurantView(restaurant, membership.role);
 }
 
 export async function updateRestaurant(
-  s: Services,
+  s: RestaurantServices,
   caller: Caller,
   restaurantId: string,
   patch: { name?: string | undefined; timeZone?: string | undefined; phone?: string | null | undefined },
   ifMatch: string | undefined,
-) {
+): Promise<RestaurantView> {
   const membership = await memberWith(s, caller, restaurantId, 'manage-settings');
   const current = await s.restaurants.get(restaurantId);
-  if (current === null) throw new DomainError('not-found', 'Restaurant not found, or you are not a member of it.');
+  if (current === null) throw notFound.restaurant();
   return restaurantView(
     await s.restaurants.replace({ ...current.value, ...setProperties(patch) }, ifMatch ?? current.etag),
     membership.role,
   );
 }
 
-export async function addStaff(s: Services, caller: Caller, restaurantId: string, input: { email: string; role: RestaurantRole }) {
+export async function addStaff(
+  s: RestaurantServices,
+  caller: Caller,
+  restaurantId: string,
+  input: { email: string; role: RestaurantRole },
+): Promise<MemberView> {
   await memberWith(s, caller, restaurantId, 'manage-staff');
   const userId = await s.users.userIdForEmail(input.email.trim().toLowerCase());
   const user = userId === null ? null : await s.users.get(userId);
@@ -102,12 +114,12 @@ export async function addStaff(s: Services, caller: Caller, restaurantId: string
   return memberView(membership);
 }
 
-export async function listStaff(s: Services, caller: Caller, restaurantId: string) {
+export async function listStaff(s: RestaurantServices, caller: Caller, restaurantId: string): Promise<MemberView[]> {
   await memberWith(s, caller, restaurantId, 'read');
   return (await s.restaurants.members(restaurantId)).map(memberView);
 }
 
-export async function removeStaff(s: Services, caller: Caller, restaurantId: string, userId: string): Promise<void> {
+export async function removeStaff(s: RestaurantServices, caller: Caller, restaurantId: string, userId: string): Promise<void> {
   await memberWith(s, caller, restaurantId, 'manage-staff');
   const members = await s.restaurants.members(restaurantId);
   const target = members.find((m) => m.userId === userId);

@@ -1,10 +1,71 @@
+/**
+ * The API's representations: what each resource looks like on the wire (see openapi/openapi.json).
+ */
+import { defaultTemplates, type MessageTemplates } from '../domain/messages.js';
 import type { Membership, Restaurant, User, Versioned, Waitee, Waitlist } from '../domain/model.js';
-import { defaultTemplates } from '../domain/messages.js';
-import { allowedActions } from '../domain/waitee.js';
+import { allowedActions, type WaiteeAction } from '../domain/waitee.js';
 
-/** The API's representations: what each resource looks like on the wire (see openapi/openapi.json). */
+export interface UserView {
+  readonly id: string;
+  readonly email: string;
+  readonly displayName: string;
+  readonly phone: User['phone'];
+  readonly createdAt: string;
+  readonly memberships: readonly { readonly restaurantId: string; readonly role: Membership['role'] }[];
+}
 
-export const userView = (user: User, memberships: readonly Membership[]) => ({
+export interface RestaurantView {
+  readonly id: string;
+  readonly name: string;
+  readonly timeZone: string;
+  readonly phone: Restaurant['phone'];
+  readonly createdAt: string;
+  readonly myRole: Membership['role'];
+  readonly etag: string;
+}
+
+export type MemberView = Pick<Membership, 'userId' | 'email' | 'displayName' | 'role' | 'addedAt'>;
+
+export interface WaitlistView extends Pick<
+  Waitlist,
+  'id' | 'restaurantId' | 'name' | 'open' | 'defaultWaitMinutes' | 'gracePeriodMinutes'
+> {
+  readonly messageTemplates: Required<MessageTemplates>;
+  readonly partiesInLine: number;
+  readonly createdAt: string;
+  readonly etag: string;
+}
+
+/** A waitlist as a signed-in non-member sees it: whether it is open and how long the line is. */
+export type PublicWaitlistView = Pick<WaitlistView, 'id' | 'restaurantId' | 'name' | 'open' | 'partiesInLine'> & {
+  readonly restaurantName: string;
+};
+
+export interface WaiteeView extends Pick<
+  Waitee,
+  | 'id'
+  | 'restaurantId'
+  | 'waitlistId'
+  | 'name'
+  | 'phone'
+  | 'partySize'
+  | 'notes'
+  | 'status'
+  | 'source'
+  | 'joinedAt'
+  | 'notifiedAt'
+  | 'seatedAt'
+  | 'endedAt'
+  | 'updatedAt'
+> {
+  readonly position: number | null;
+  readonly estimatedWaitMinutes: number | null;
+  readonly allowedActions: readonly WaiteeAction[];
+  readonly statusUrl: string;
+  readonly etag: string;
+}
+
+export const userView = (user: User, memberships: readonly Membership[]): UserView => ({
   id: user.id,
   email: user.email,
   displayName: user.displayName,
@@ -13,7 +74,7 @@ export const userView = (user: User, memberships: readonly Membership[]) => ({
   memberships: memberships.map((m) => ({ restaurantId: m.restaurantId, role: m.role })),
 });
 
-export const restaurantView = ({ value, etag }: Versioned<Restaurant>, role: Membership['role']) => ({
+export const restaurantView = ({ value, etag }: Versioned<Restaurant>, role: Membership['role']): RestaurantView => ({
   id: value.id,
   name: value.name,
   timeZone: value.timeZone,
@@ -23,7 +84,7 @@ export const restaurantView = ({ value, etag }: Versioned<Restaurant>, role: Mem
   etag,
 });
 
-export const memberView = (m: Membership) => ({
+export const memberView = (m: Membership): MemberView => ({
   userId: m.userId,
   email: m.email,
   displayName: m.displayName,
@@ -31,7 +92,7 @@ export const memberView = (m: Membership) => ({
   addedAt: m.addedAt,
 });
 
-export const waitlistView = ({ value, etag }: Versioned<Waitlist>, partiesInLine: number) => ({
+export const waitlistView = ({ value, etag }: Versioned<Waitlist>, partiesInLine: number): WaitlistView => ({
   id: value.id,
   restaurantId: value.restaurantId,
   name: value.name,
@@ -50,7 +111,7 @@ export interface LineFacts {
   readonly statusUrl: string;
 }
 
-export const waiteeView = ({ value, etag }: Versioned<Waitee>, facts: LineFacts) => ({
+export const waiteeView = ({ value, etag }: Versioned<Waitee>, facts: LineFacts): WaiteeView => ({
   id: value.id,
   restaurantId: value.restaurantId,
   waitlistId: value.waitlistId,
@@ -71,5 +132,3 @@ export const waiteeView = ({ value, etag }: Versioned<Waitee>, facts: LineFacts)
   updatedAt: value.updatedAt,
   etag,
 });
-
-export type WaiteeView = ReturnType<typeof waiteeView>;

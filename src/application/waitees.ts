@@ -1,5 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { DomainError } from '../domain/errors.js';
+import { DomainError, notFound } from '../domain/errors.js';
 import { estimateWaitMinutes, recordSeating } from '../domain/estimate.js';
 import type { Membership, Place, Versioned, Waitee, Waitlist } from '../domain/model.js';
 import { lineWork, pagingPlan, type Notification } from '../domain/notification.js';
@@ -7,25 +7,29 @@ import { can } from '../domain/roles.js';
 import { isActive, joinLine, nextStatus, positionsInLine, type WaiteeAction, type WaiteeStatus } from '../domain/waitee.js';
 import { waitlistOf, type Caller } from './access.js';
 import { conflictPolicies, writeConditionally } from './conditional-write.js';
-import { announceGettingClose, composeNotification, enqueueNow, statusUrlOf } from './notifications.js';
+import { announceGettingClose, composeNotification, enqueueNow, statusUrlOf, type OutboxServices } from './notifications.js';
 import { setProperties } from './patch.js';
-import { InvalidContinuationToken, VersionConflict } from './ports.js';
+import { InvalidContinuationToken, VersionConflict, type Page } from './ports.js';
 import type { Services } from './services.js';
 import { waiteeView, type WaiteeView } from './views.js';
 import { removeWaitee, saveDetails, saveMove } from './waitee-writes.js';
 
+/** What reading the line touches. */
+type LineReadServices = Pick<Services, 'restaurants' | 'waitees' | 'now' | 'config' | 'statusLinks' | 'users'>;
+
+/** What changing the line touches: reading it, the outbox, and the customers' places. */
+type LineServices = LineReadServices & OutboxServices;
+
 export const maxPartiesInLine = 500;
 
 /** Whether the caller runs this line (staff/owner) or is a customer; anything else is not-found. */
-async function roleIn(s: Services, caller: Caller, restaurantId: string): Promise<Membership | null> {
+async function roleIn(s: Pick<Services, 'restaurants'>, caller: Caller, restaurantId: string): Promise<Membership | null> {
   const membership = await s.restaurants.member(restaurantId, caller.userId);
   return membership !== null && can(membership.role, 'run-line') ? membership : null;
 }
 
-const waiteeNotFound = () => new DomainError('not-found', 'Party not found in this waitlist.');
-
 /** Positions and estimates need the whole active line (bounded by maxPartiesInLine) and the waitlist's history. */
-async function present(s: Services, waitlist: Waitlist, waitees: readonly Versioned<Waitee>[]): Promise<WaiteeView[]> {
+async function present(s: LineReadServices, waitlist: Waitlist, waitees: readonly Versioned<Waitee>[]): Promise<WaiteeView[]> {
   const needsLine = waitees.some((w) => isActive(w.value.status));
   const positions = needsLine ? positionsInLine((await s.waitees.line(waitlist.id)).map((w) => w.value)) : new Map<string, number>();
   const now = s.now();
@@ -45,13 +49,13 @@ async function present(s: Services, waitlist: Waitlist, waitees: readonly Versio
   });
 }
 
-async function presentOne(s: Services, waitlist: Waitlist, waitee: Versioned<Waitee>): Promise<WaiteeView> {
+async function presentOne(s: LineReadServices, waitlist: Waitlist, waitee: Versioned<Waitee>): Promise<WaiteeView> {
   const [view] = await present(s, waitlist, [waitee]);
   if (view === undefined) throw new Error('present returned nothing');
   return view;
 }
 
-export interface PartyRequest {
+export interface WaiteeRequest {
   readonly name?: string | undefined;
   readonly phone?: string | null | undefined;
   readonly partySize: number;
@@ -66,17 +70,17 @@ function waiteeIdFor(waitlistId: string, callerId: string, idempotencyKey: strin
 }
 
 /**
- * Staff add a walk-in party; any other signed-in user joins as themselves (once per line, only
+ * Staff add a walk-in waitee; any other signed-in user joins as themselves (once per line, only
  * while the waitlist is open).
  */
 export async function addWaitee(
-  s: Services,
+  s: LineServices,
   caller: Caller,
   restaurantId: string,
   waitlistId: string,
-  party: PartyRequest,
+  request: WaiteeRequest,
   idempotencyKey: string | undefined,
-) {
+): Promise<{ replayed: boolean; view: WaiteeView }> {
   const staff = await roleIn(s, caller, restaurantId);
   const waitlist = await waitlistOf(s, restaurantId, waitlistId);
   const id = waiteeIdFor(waitlistId, caller.userId, idempotencyKey);
@@ -89,13 +93,13 @@ export async function addWaitee(
     if (!waitlist.value.open) throw new DomainError('conflict', 'This waitlist is closed and not taking new parties right now.');
     const user = await s.users.get(caller.userId);
     if (user === null) throw new DomainError('unauthenticated', 'Your account no longer exists.');
-    name = party.name ?? user.value.displayName;
-    phone = party.phone === undefined ? user.value.phone : party.phone;
+    name = request.name ?? user.value.displayName;
+    phone = request.phone === undefined ? user.value.phone : request.phone;
   } else {
-    if (party.name === undefined)
+    if (request.name === undefined)
       throw new DomainError('validation', 'The body /name: a party added by staff needs a name.', { field: 'name' });
-    name = party.name;
-    phone = party.phone ?? null;
+    name = request.name;
+    phone = request.phone ?? null;
   }
   const line = await s.waitees.line(waitlistId);
   if (line.length >= maxPartiesInLine) {
@@ -111,15 +115,15 @@ export async function addWaitee(
     restaurantId,
     name,
     phone,
-    partySize: party.partySize,
-    notes: party.notes ?? null,
+    partySize: request.partySize,
+    notes: request.notes ?? null,
     source: staff === null ? 'customer' : 'staff',
     customerId: staff === null ? caller.userId : null,
     statusToken,
     joinedAt: now,
   });
-  // Indexes first, the party last: a crash in between leaves an index pointing at nothing (ignored
-  // on read), never a party nobody can find.
+  // Indexes first, the waitee last: a crash in between leaves an index pointing at nothing (ignored
+  // on read), never a waitee nobody can find.
   await s.statusLinks.create({ id: statusToken, restaurantId, waitlistId, waiteeId: id });
   const created = await s.waitees.create(waitee);
   if (created === null) {
@@ -130,8 +134,8 @@ export async function addWaitee(
   return { replayed: false, view: await presentOne(s, waitlist.value, created) };
 }
 
-/** A customer's claim on a place in this line; a place whose party already left is taken over. */
-async function claimPlaceInLine(s: Services, place: Place): Promise<void> {
+/** A customer's claim on a place in this line; a place whose waitee already left is taken over. */
+async function claimPlaceInLine(s: Pick<Services, 'users' | 'waitees'>, place: Place): Promise<void> {
   if (await s.users.claimPlace(place)) return;
   const held = await s.users.place(place.userId, place.waitlistId);
   const existing = held === null ? null : await s.waitees.get(place.waitlistId, held.value.waiteeId);
@@ -144,14 +148,13 @@ async function claimPlaceInLine(s: Services, place: Place): Promise<void> {
 }
 
 export async function listWaitees(
-  s: Services,
+  s: LineReadServices,
   caller: Caller,
   restaurantId: string,
   waitlistId: string,
   options: { statuses: readonly WaiteeStatus[] | null; limit: number; continuationToken: string | null },
-) {
-  if ((await roleIn(s, caller, restaurantId)) === null)
-    throw new DomainError('not-found', 'Restaurant not found, or you are not a member of it.');
+): Promise<Page<WaiteeView>> {
+  if ((await roleIn(s, caller, restaurantId)) === null) throw notFound.restaurant();
   const waitlist = await waitlistOf(s, restaurantId, waitlistId);
   const page = await s.waitees.page(waitlistId, options.statuses, options).catch((error: unknown) => {
     if (!(error instanceof InvalidContinuationToken)) throw error;
@@ -164,17 +167,23 @@ export async function listWaitees(
   return { items: await present(s, waitlist.value, page.items), continuationToken: page.continuationToken };
 }
 
-/** The party, visible to the line's staff and to the customer it belongs to; to anyone else not-found. */
-async function visibleWaitee(s: Services, caller: Caller, restaurantId: string, waitlistId: string, waiteeId: string) {
+/** The waitee, visible to the line's staff and to the customer it belongs to; to anyone else not-found. */
+async function visibleWaitee(s: LineReadServices, caller: Caller, restaurantId: string, waitlistId: string, waiteeId: string) {
   const staff = await roleIn(s, caller, restaurantId);
   const waitee = await s.waitees.get(waitlistId, waiteeId);
-  if (waitee === null || waitee.value.restaurantId !== restaurantId) throw waiteeNotFound();
-  if (staff === null && waitee.value.customerId !== caller.userId) throw waiteeNotFound();
+  if (waitee === null || waitee.value.restaurantId !== restaurantId) throw notFound.waitee();
+  if (staff === null && waitee.value.customerId !== caller.userId) throw notFound.waitee();
   const waitlist = await waitlistOf(s, restaurantId, waitlistId);
   return { staff, waitee, waitlist };
 }
 
-export async function getWaitee(s: Services, caller: Caller, restaurantId: string, waitlistId: string, waiteeId: string) {
+export async function getWaitee(
+  s: LineReadServices,
+  caller: Caller,
+  restaurantId: string,
+  waitlistId: string,
+  waiteeId: string,
+): Promise<WaiteeView> {
   const { waitee, waitlist } = await visibleWaitee(s, caller, restaurantId, waitlistId, waiteeId);
   return presentOne(s, waitlist.value, waitee);
 }
@@ -183,7 +192,7 @@ const staffOnly = () =>
   new DomainError('forbidden', 'Only the restaurant staff can change a party; you can leave the line with POST .../cancel.');
 
 export async function updateWaitee(
-  s: Services,
+  s: LineServices,
   caller: Caller,
   ids: { restaurantId: string; waitlistId: string; waiteeId: string },
   patch: {
@@ -193,7 +202,7 @@ export async function updateWaitee(
     notes?: string | null | undefined;
   },
   ifMatch: string | undefined,
-) {
+): Promise<WaiteeView> {
   const { staff, waitee, waitlist } = await visibleWaitee(s, caller, ids.restaurantId, ids.waitlistId, ids.waiteeId);
   if (staff === null) throw staffOnly();
   const next = { ...waitee.value, ...setProperties(patch), updatedAt: s.now().toISOString() };
@@ -202,15 +211,15 @@ export async function updateWaitee(
 }
 
 export async function deleteWaitee(
-  s: Services,
+  s: LineServices,
   caller: Caller,
   ids: { restaurantId: string; waitlistId: string; waiteeId: string },
   ifMatch: string | undefined,
   log: (message: string) => void,
-) {
+): Promise<void> {
   const { staff, waitee, waitlist } = await visibleWaitee(s, caller, ids.restaurantId, ids.waitlistId, ids.waiteeId);
   if (staff === null) throw staffOnly();
-  // Removing a party in line owes the parties behind a text, as leaving it does (DueWork).
+  // Removing a waitee in line owes the waitees behind a text, as leaving it does (DueWork).
   const owed = isActive(waitee.value.status) ? [lineWork(waitlist.value, s.now().toISOString(), randomUUID())] : [];
   await removeWaitee(s, waitee.value, ifMatch ?? waitee.etag, owed);
   if (waitee.value.customerId !== null) await s.users.removePlace(waitee.value.customerId, ids.waitlistId, ids.waiteeId);
@@ -222,7 +231,7 @@ export async function deleteWaitee(
  * fresh data; with If-Match the caller's version must still be current (412 otherwise).
  */
 export async function actOnWaitee(
-  s: Services,
+  s: LineServices,
   caller: Caller,
   ids: { restaurantId: string; waitlistId: string; waiteeId: string },
   action: WaiteeAction,
@@ -278,7 +287,7 @@ function moved(waitee: Waitee, action: WaiteeAction, now: string, waitlist: Wait
 }
 
 /** Adds the seating to the waitlist's history (for estimates); losing every race leaves the history as it was. */
-async function recordSeatingOn(s: Services, waitlist: Versioned<Waitlist>, seated: Waitee): Promise<Waitlist> {
+async function recordSeatingOn(s: Pick<Services, 'restaurants'>, waitlist: Versioned<Waitlist>, seated: Waitee): Promise<Waitlist> {
   const seating = {
     partySize: seated.partySize,
     waitedMinutes: (Date.parse(seated.seatedAt ?? seated.updatedAt) - Date.parse(seated.joinedAt)) / 60_000,
@@ -294,8 +303,8 @@ async function recordSeatingOn(s: Services, waitlist: Versioned<Waitlist>, seate
   return outcome.kind === 'written' ? outcome.result.value : waitlist.value;
 }
 
-/** A customer's active places in any line. Index entries whose party is gone or done are skipped. */
-export async function myPlaces(s: Services, caller: Caller) {
+/** A customer's active places in any line. Index entries whose waitee is gone or done are skipped. */
+export async function myWaitees(s: LineReadServices, caller: Caller): Promise<WaiteeView[]> {
   const places = await s.users.places(caller.userId);
   const views = await Promise.all(
     places.map(async (place) => {
@@ -310,17 +319,27 @@ export async function myPlaces(s: Services, caller: Caller) {
   return views.filter((v): v is WaiteeView => v !== null);
 }
 
+/** The public status page's facts: which line, where in it, and nothing personal. */
+export interface PublicStatus {
+  readonly restaurantName: string;
+  readonly waitlistName: string;
+  readonly status: WaiteeView['status'];
+  readonly partySize: number;
+  readonly position: number | null;
+  readonly estimatedWaitMinutes: number | null;
+  readonly updatedAt: string;
+}
+
 /** What the public status link shows: nothing personal. */
-export async function publicStatus(s: Services, token: string) {
+export async function publicStatus(s: LineReadServices, token: string): Promise<PublicStatus> {
   const link = await s.statusLinks.get(token);
-  const missing = () => new DomainError('not-found', 'This status link is not valid.');
-  if (link === null) throw missing();
+  if (link === null) throw notFound.statusLink();
   const [waitee, waitlist, restaurant] = await Promise.all([
     s.waitees.get(link.waitlistId, link.waiteeId),
     s.restaurants.waitlist(link.restaurantId, link.waitlistId),
     s.restaurants.get(link.restaurantId),
   ]);
-  if (waitee === null || waitlist === null || restaurant === null || waitee.value.statusToken !== token) throw missing();
+  if (waitee === null || waitlist === null || restaurant === null || waitee.value.statusToken !== token) throw notFound.statusLink();
   const view = await presentOne(s, waitlist.value, waitee);
   return {
     restaurantName: restaurant.value.name,

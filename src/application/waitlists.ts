@@ -5,7 +5,10 @@ import type { Waitlist } from '../domain/model.js';
 import { memberWith, waitlistOf, type Caller } from './access.js';
 import { setProperties } from './patch.js';
 import type { Services } from './services.js';
-import { waitlistView } from './views.js';
+import { waitlistView, type PublicWaitlistView, type WaitlistView } from './views.js';
+
+/** What the waitlist use cases touch. */
+type WaitlistServices = Pick<Services, 'restaurants' | 'waitees' | 'now'>;
 
 export const maxWaitlistsPerRestaurant = 20;
 
@@ -22,7 +25,12 @@ function checkTemplates(templates: Partial<MessageTemplates> | undefined): void 
   for (const [kind, template] of Object.entries(setProperties(templates ?? {}))) checkTemplate(kind as MessageKind, template);
 }
 
-export async function createWaitlist(s: Services, caller: Caller, restaurantId: string, settings: WaitlistSettings) {
+export async function createWaitlist(
+  s: WaitlistServices,
+  caller: Caller,
+  restaurantId: string,
+  settings: WaitlistSettings,
+): Promise<WaitlistView> {
   await memberWith(s, caller, restaurantId, 'manage-settings');
   checkTemplates(settings.messageTemplates);
   if ((await s.restaurants.waitlists(restaurantId)).length >= maxWaitlistsPerRestaurant) {
@@ -36,7 +44,7 @@ export async function createWaitlist(s: Services, caller: Caller, restaurantId: 
   return waitlistView(created, 0);
 }
 
-export async function listWaitlists(s: Services, caller: Caller, restaurantId: string) {
+export async function listWaitlists(s: WaitlistServices, caller: Caller, restaurantId: string): Promise<WaitlistView[]> {
   await memberWith(s, caller, restaurantId, 'read');
   const waitlists = await s.restaurants.waitlists(restaurantId);
   return Promise.all(waitlists.map(async (w) => waitlistView(w, (await s.waitees.line(w.value.id)).length)));
@@ -46,7 +54,12 @@ export async function listWaitlists(s: Services, caller: Caller, restaurantId: s
  * Members see the whole waitlist; any other signed-in user (a customer deciding whether to join)
  * sees only whether it is open and how long the line is.
  */
-export async function getWaitlist(s: Services, caller: Caller, restaurantId: string, waitlistId: string) {
+export async function getWaitlist(
+  s: WaitlistServices,
+  caller: Caller,
+  restaurantId: string,
+  waitlistId: string,
+): Promise<WaitlistView | PublicWaitlistView> {
   const membership = await s.restaurants.member(restaurantId, caller.userId);
   const waitlist = await waitlistOf(s, restaurantId, waitlistId);
   const partiesInLine = (await s.waitees.line(waitlistId)).length;
@@ -63,13 +76,13 @@ export async function getWaitlist(s: Services, caller: Caller, restaurantId: str
 }
 
 export async function updateWaitlist(
-  s: Services,
+  s: WaitlistServices,
   caller: Caller,
   restaurantId: string,
   waitlistId: string,
   patch: Partial<WaitlistSettings>,
   ifMatch: string | undefined,
-) {
+): Promise<WaitlistView> {
   await memberWith(s, caller, restaurantId, 'manage-settings');
   checkTemplates(patch.messageTemplates);
   const current = await waitlistOf(s, restaurantId, waitlistId);
@@ -83,7 +96,7 @@ export async function updateWaitlist(
 }
 
 export async function deleteWaitlist(
-  s: Services,
+  s: WaitlistServices,
   caller: Caller,
   restaurantId: string,
   waitlistId: string,

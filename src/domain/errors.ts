@@ -25,4 +25,13 @@ export class DomainError extends Error {
   }
 }
 
-export const notFound = (what: string): DomainError => new DomainError('not-found', `${what} was not found.`);
+/**
+ * The not-found answers, one sentence each. A restaurant the caller is no member of reads the same
+ * as one that does not exist, so restaurant ids cannot be probed.
+ */
+export const notFound = {
+  restaurant: (): DomainError => new DomainError('not-found', 'Restaurant not found, or you are not a member of it.'),
+  waitlist: (): DomainError => new DomainError('not-found', 'Waitlist not found.'),
+  waitee: (): DomainError => new DomainError('not-found', 'Party not found in this waitlist.'),
+  statusLink: (): DomainError => new DomainError('not-found', 'This status link is not valid.'),
+} as const;

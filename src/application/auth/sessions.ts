@@ -7,6 +7,9 @@ import { conflictPolicies, writeConditionally } from '../conditional-write.js';
 import type { Services } from '../services.js';
 import { decoyHash, enforcePasswordPolicy, hashPassword, verifyPassword } from './passwords.js';
 
+/** What sign-up, sign-in and refresh touch. */
+type SessionServices = Pick<Services, 'users' | 'refreshTokens' | 'accessTokens' | 'config' | 'now'>;
+
 export interface TokenResponse {
   readonly access_token: string;
   readonly token_type: 'Bearer';
@@ -21,7 +24,7 @@ const badRefreshToken = () => invalidGrant('The refresh token is invalid, expire
 export const normalizeEmail = (email: string): string => email.trim().toLowerCase();
 
 export async function register(
-  s: Services,
+  s: SessionServices,
   input: { email: string; password: string; displayName: string; phone: string | null },
 ): Promise<User> {
   const email = input.email.trim();
@@ -52,7 +55,7 @@ export async function register(
   }
 }
 
-async function retakeClaim(s: Services, emailLower: string, userId: string): Promise<boolean> {
+async function retakeClaim(s: SessionServices, emailLower: string, userId: string): Promise<boolean> {
   await s.users.releaseEmail(emailLower);
   return s.users.claimEmail(emailLower, userId);
 }
@@ -60,7 +63,7 @@ async function retakeClaim(s: Services, emailLower: string, userId: string): Pro
 let decoy: Promise<string> | undefined;
 
 /** Resource owner password grant, throttled per address whether or not an account exists. */
-export async function passwordGrant(s: Services, input: { email: string; password: string }): Promise<TokenResponse> {
+export async function passwordGrant(s: SessionServices, input: { email: string; password: string }): Promise<TokenResponse> {
   const emailLower = normalizeEmail(input.email);
   const counted = await countAttempt(s, emailLower);
   await sleep(delayBeforeAnswerMs({ ...counted, failures: counted.failures - 1 }));
@@ -86,7 +89,7 @@ const tooManyAttempts = (wait: number) =>
  * record), so guesses sent in parallel cannot all be checked before the first failure is counted.
  * Returns the record including this attempt. An attempt that cannot be counted is refused.
  */
-async function countAttempt(s: Services, emailLower: string): Promise<LoginAttempts> {
+async function countAttempt(s: SessionServices, emailLower: string): Promise<LoginAttempts> {
   for (let attempt = 0; attempt < 10; attempt++) {
     const now = s.now();
     const current = await s.users.loginAttempts(emailLower);
@@ -99,7 +102,7 @@ async function countAttempt(s: Services, emailLower: string): Promise<LoginAttem
   throw tooManyAttempts(1);
 }
 
-async function clearAttempts(s: Services, emailLower: string): Promise<void> {
+async function clearAttempts(s: SessionServices, emailLower: string): Promise<void> {
   for (let attempt = 0; attempt < 5; attempt++) {
     const current = await s.users.loginAttempts(emailLower);
     if (current === null || current.value.failures === 0) return;
@@ -110,7 +113,7 @@ async function clearAttempts(s: Services, emailLower: string): Promise<void> {
 const hashSecret = (secret: string) => createHash('sha256').update(secret).digest('base64url');
 
 /** Refresh tokens are `<family id>.<secret>`; only the secret's hash is stored. */
-async function startSession(s: Services, userId: string): Promise<TokenResponse> {
+async function startSession(s: SessionServices, userId: string): Promise<TokenResponse> {
   const now = s.now();
   const secret = randomBytes(32).toString('base64url');
   const familyId = randomUUID();
@@ -126,7 +129,7 @@ async function startSession(s: Services, userId: string): Promise<TokenResponse>
   return tokenResponse(s, userId, `${familyId}.${secret}`);
 }
 
-async function tokenResponse(s: Services, userId: string, refreshToken: string): Promise<TokenResponse> {
+async function tokenResponse(s: SessionServices, userId: string, refreshToken: string): Promise<TokenResponse> {
   const access = await s.accessTokens.issue(userId, s.now());
   return { access_token: access.token, token_type: 'Bearer', expires_in: access.expiresIn, refresh_token: refreshToken };
 }
@@ -155,7 +158,7 @@ async function revokeFamily(s: Pick<Services, 'refreshTokens'>, familyId: string
  * Rotates a refresh token. Presenting a token that was already rotated (or racing another use of
  * the same token) means it leaked: the whole family is revoked and every holder must sign in again.
  */
-export async function refreshGrant(s: Services, refreshToken: string): Promise<TokenResponse> {
+export async function refreshGrant(s: SessionServices, refreshToken: string): Promise<TokenResponse> {
   const parsed = parseRefreshToken(refreshToken);
   if (parsed === null) throw badRefreshToken();
   const family = await s.refreshTokens.get(parsed.familyId);
@@ -182,7 +185,7 @@ export async function refreshGrant(s: Services, refreshToken: string): Promise<T
 }
 
 /** Ends the sign-in the refresh token belongs to; unknown tokens are ignored (RFC 7009). */
-export async function logout(s: Services, refreshToken: string): Promise<void> {
+export async function logout(s: SessionServices, refreshToken: string): Promise<void> {
   const parsed = parseRefreshToken(refreshToken);
   if (parsed === null) return;
   const family = await s.refreshTokens.get(parsed.familyId);
