@@ -14,8 +14,8 @@ import type { Config } from '../../config.js';
  *   rotation; expires with per-item TTL.
  * - restaurants (/restaurantId): the restaurant, its members (authorization point reads) and its
  *   waitlists.
- * - waitees (/waitlistId): the parties of one waitlist; the line is a single-partition query.
- * - statusLinks (/id): the public status token → where the party is.
+ * - waitees (/waitlistId): the waitees of one waitlist; the line is a single-partition query.
+ * - statusLinks (/id): the public status token → where the waitee is.
  * - dueWork (/waitlistId): the producer's due-index, only outstanding work (domain DueWork); the
  *   timer's sweep is the app's one cross-partition query, over this small container.
  */

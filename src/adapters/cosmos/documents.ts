@@ -1,11 +1,13 @@
+/**
+ * Typed document access shared by the Cosmos DB stores. Cosmos system properties are dropped on
+ * read; the store's refusals come back as the ports' outcomes (VersionConflict, GoneSinceRead,
+ * InvalidContinuationToken), never as client-facing errors.
+ */
 import type { Container, ItemDefinition, PartitionKey, SqlParameter } from '@azure/cosmos';
 import { GoneSinceRead, InvalidContinuationToken, VersionConflict, type Page, type PageRequest } from '../../application/ports.js';
 import type { Versioned } from '../../domain/model.js';
 
-/**
- * Typed document access shared by the stores. Stored documents are the entity plus a `type`
- * discriminator and the partition key field; Cosmos system properties are dropped on read.
- */
+/** A document as stored: the entity plus a `type` discriminator and the partition key field. */
 type Stored = ItemDefinition & { readonly id: string };
 
 /**
@@ -34,6 +36,35 @@ export async function readDocument<T>(container: Container, id: string, partitio
   const response = await container.item(id, partitionKey).read<Stored>();
   if (response.statusCode === 404 || response.resource === undefined) return null;
   return versioned<T>(response.resource, response.etag);
+}
+
+/** The document if it exists and is of this `type` (containers hold several kinds of document). */
+export async function readOfType<T>(
+  container: Container,
+  type: string,
+  id: string,
+  partitionKey: PartitionKey,
+): Promise<Versioned<T> | null> {
+  const found = await readDocument<T & { type?: unknown }>(container, id, partitionKey);
+  return found?.value.type === type ? found : null;
+}
+
+/** Every document of one `type` in one partition, whose key is stored in `partitionField`. */
+export async function allOfType<T>(
+  container: Container,
+  type: string,
+  partitionField: string,
+  partitionKey: string,
+): Promise<Versioned<T>[]> {
+  return queryAll<T>(
+    container,
+    `SELECT * FROM c WHERE c.${partitionField} = @partitionKey AND c.type = @type`,
+    [
+      { name: '@partitionKey', value: partitionKey },
+      { name: '@type', value: type },
+    ],
+    partitionKey,
+  );
 }
 
 /** Creates the document, or returns null when one with the same id exists in the partition. */
@@ -115,4 +146,37 @@ export async function queryAll<T>(
 ): Promise<Versioned<T>[]> {
   const response = await container.items.query<Stored>({ query, parameters }, { partitionKey }).fetchAll();
   return response.resources.map((resource) => versioned<T>(resource, typeof resource._etag === 'string' ? resource._etag : undefined));
+}
+
+/**
+ * Create, read, replace and delete of one kind of document in a container that holds several: the
+ * `type` discriminator is written on every write and checked on every read.
+ */
+export class DocumentsOfType<T extends { readonly id: string }> {
+  constructor(
+    protected readonly container: Container,
+    private readonly type: string,
+    /** The partition key of a value, and any field it is stored under. */
+    private readonly partitionOf: (value: T) => { readonly key: string; readonly fields?: Readonly<Record<string, string>> },
+  ) {}
+
+  private stored(value: T): Stored {
+    return { ...value, ...this.partitionOf(value).fields, type: this.type };
+  }
+
+  create(value: T): Promise<Versioned<T> | null> {
+    return createDocument<T>(this.container, this.stored(value));
+  }
+
+  get(partitionKey: string, id: string): Promise<Versioned<T> | null> {
+    return readOfType<T>(this.container, this.type, id, partitionKey);
+  }
+
+  replace(value: T, etag: string): Promise<Versioned<T>> {
+    return replaceDocument<T>(this.container, this.stored(value), this.partitionOf(value).key, etag);
+  }
+
+  delete(partitionKey: string, id: string, etag?: string): Promise<boolean> {
+    return deleteDocument(this.container, id, partitionKey, etag);
+  }
 }

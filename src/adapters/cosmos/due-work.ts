@@ -5,7 +5,7 @@ import { deleteDocument, upsertDocument, versioned } from './documents.js';
 
 /**
  * The producer's due-index (see DueWork): a small container that holds only outstanding work, so
- * the sweep's one cross-partition query reads due entries, never the parties stored beside them.
+ * the sweep's one cross-partition query reads due entries, never the waitees stored beside them.
  */
 export class DueWorkStore implements DueWorkRepository {
   constructor(private readonly container: Container) {}

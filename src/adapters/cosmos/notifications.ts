@@ -2,7 +2,7 @@ import type { Container, OperationInput } from '@azure/cosmos';
 import { GoneSinceRead, VersionConflict, type NotificationRepository, type SavedWithNotifications } from '../../application/ports.js';
 import type { Versioned, Waitee } from '../../domain/model.js';
 import type { Notification } from '../../domain/notification.js';
-import { queryAll, readDocument, replaceDocument } from './documents.js';
+import { queryAll, readOfType, replaceDocument } from './documents.js';
 
 /**
  * Notification records (the outbox) live beside their waitee in the waitees container, so the
@@ -36,8 +36,7 @@ export class NotificationStore implements NotificationRepository {
   }
 
   async get(waitlistId: string, notificationId: string): Promise<Versioned<Notification> | null> {
-    const found = await readDocument<Notification & { type: string }>(this.container, notificationId, waitlistId);
-    return found?.value.type === 'notification' ? found : null;
+    return readOfType<Notification>(this.container, 'notification', notificationId, waitlistId);
   }
 
   async replace(notification: Notification, etag: string): Promise<Versioned<Notification>> {

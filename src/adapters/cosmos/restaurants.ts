@@ -1,30 +1,31 @@
 import type { Container } from '@azure/cosmos';
 import type { RestaurantRepository } from '../../application/ports.js';
 import type { Membership, Restaurant, Versioned, Waitlist } from '../../domain/model.js';
-import { createDocument, deleteDocument, queryAll, readDocument, replaceDocument } from './documents.js';
+import { allOfType, createDocument, deleteDocument, DocumentsOfType, readDocument } from './documents.js';
 
 const memberId = (userId: string) => `member:${userId}`;
 
 /** A restaurant, its members and its waitlists: one partition per restaurant. */
 export class RestaurantStore implements RestaurantRepository {
-  constructor(private readonly container: Container) {}
+  private readonly restaurants: DocumentsOfType<Restaurant>;
+  private readonly waitlistDocuments: DocumentsOfType<Waitlist>;
 
-  async create(restaurant: Restaurant): Promise<Versioned<Restaurant> | null> {
-    return createDocument<Restaurant>(this.container, { ...restaurant, restaurantId: restaurant.id, type: 'restaurant' });
+  constructor(private readonly container: Container) {
+    // A restaurant is the root of its own partition, so it carries its id as the partition key field.
+    this.restaurants = new DocumentsOfType<Restaurant>(container, 'restaurant', (r) => ({ key: r.id, fields: { restaurantId: r.id } }));
+    this.waitlistDocuments = new DocumentsOfType<Waitlist>(container, 'waitlist', (w) => ({ key: w.restaurantId }));
   }
 
-  async get(restaurantId: string): Promise<Versioned<Restaurant> | null> {
-    const found = await readDocument<Restaurant & { type: string }>(this.container, restaurantId, restaurantId);
-    return found?.value.type === 'restaurant' ? found : null;
+  create(restaurant: Restaurant): Promise<Versioned<Restaurant> | null> {
+    return this.restaurants.create(restaurant);
   }
 
-  async replace(restaurant: Restaurant, etag: string): Promise<Versioned<Restaurant>> {
-    return replaceDocument<Restaurant>(
-      this.container,
-      { ...restaurant, restaurantId: restaurant.id, type: 'restaurant' },
-      restaurant.id,
-      etag,
-    );
+  get(restaurantId: string): Promise<Versioned<Restaurant> | null> {
+    return this.restaurants.get(restaurantId, restaurantId);
+  }
+
+  replace(restaurant: Restaurant, etag: string): Promise<Versioned<Restaurant>> {
+    return this.restaurants.replace(restaurant, etag);
   }
 
   async member(restaurantId: string, userId: string): Promise<Membership | null> {
@@ -44,39 +45,28 @@ export class RestaurantStore implements RestaurantRepository {
   }
 
   async members(restaurantId: string): Promise<Membership[]> {
-    const found = await queryAll<Membership>(
-      this.container,
-      'SELECT * FROM c WHERE c.restaurantId = @restaurantId AND c.type = "member"',
-      [{ name: '@restaurantId', value: restaurantId }],
-      restaurantId,
-    );
-    return found.map((m) => m.value).sort((a, b) => a.addedAt.localeCompare(b.addedAt));
+    const members = await allOfType<Membership>(this.container, 'member', 'restaurantId', restaurantId);
+    return members.map((m) => m.value).sort((a, b) => a.addedAt.localeCompare(b.addedAt));
   }
 
-  async createWaitlist(waitlist: Waitlist): Promise<Versioned<Waitlist> | null> {
-    return createDocument<Waitlist>(this.container, { ...waitlist, type: 'waitlist' });
+  createWaitlist(waitlist: Waitlist): Promise<Versioned<Waitlist> | null> {
+    return this.waitlistDocuments.create(waitlist);
   }
 
-  async waitlist(restaurantId: string, waitlistId: string): Promise<Versioned<Waitlist> | null> {
-    const found = await readDocument<Waitlist & { type: string }>(this.container, waitlistId, restaurantId);
-    return found?.value.type === 'waitlist' ? found : null;
+  waitlist(restaurantId: string, waitlistId: string): Promise<Versioned<Waitlist> | null> {
+    return this.waitlistDocuments.get(restaurantId, waitlistId);
   }
 
-  async replaceWaitlist(waitlist: Waitlist, etag: string): Promise<Versioned<Waitlist>> {
-    return replaceDocument<Waitlist>(this.container, { ...waitlist, type: 'waitlist' }, waitlist.restaurantId, etag);
+  replaceWaitlist(waitlist: Waitlist, etag: string): Promise<Versioned<Waitlist>> {
+    return this.waitlistDocuments.replace(waitlist, etag);
   }
 
-  async deleteWaitlist(restaurantId: string, waitlistId: string, etag?: string): Promise<boolean> {
-    return deleteDocument(this.container, waitlistId, restaurantId, etag);
+  deleteWaitlist(restaurantId: string, waitlistId: string, etag?: string): Promise<boolean> {
+    return this.waitlistDocuments.delete(restaurantId, waitlistId, etag);
   }
 
   async waitlists(restaurantId: string): Promise<Versioned<Waitlist>[]> {
-    const found = await queryAll<Waitlist>(
-      this.container,
-      'SELECT * FROM c WHERE c.restaurantId = @restaurantId AND c.type = "waitlist"',
-      [{ name: '@restaurantId', value: restaurantId }],
-      restaurantId,
-    );
+    const found = await allOfType<Waitlist>(this.container, 'waitlist', 'restaurantId', restaurantId);
     return found.sort((a, b) => a.value.createdAt.localeCompare(b.value.createdAt));
   }
 }

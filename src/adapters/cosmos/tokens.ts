@@ -24,7 +24,7 @@ export class RefreshTokenStore implements RefreshTokenRepository {
   }
 }
 
-/** Public status tokens → where the party is. */
+/** Public status tokens → where the waitee is. */
 export class StatusLinkStore implements StatusLinkRepository {
   constructor(private readonly container: Container) {}
 

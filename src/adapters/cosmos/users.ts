@@ -2,7 +2,7 @@ import type { Container } from '@azure/cosmos';
 import type { UserRepository } from '../../application/ports.js';
 import type { LoginAttempts } from '../../domain/login-throttle.js';
 import type { Membership, Place, User, Versioned } from '../../domain/model.js';
-import { createDocument, deleteDocument, queryAll, readDocument, replaceDocument } from './documents.js';
+import { allOfType, createDocument, deleteDocument, readDocument, replaceDocument } from './documents.js';
 
 const emailKey = (emailLower: string) => `email:${emailLower}`;
 const loginKey = (emailLower: string) => `login:${emailLower}`;
@@ -70,13 +70,7 @@ export class UserStore implements UserRepository {
   }
 
   async memberships(userId: string): Promise<Membership[]> {
-    const found = await queryAll<Membership>(
-      this.container,
-      'SELECT * FROM c WHERE c.pk = @userId AND c.type = "membership"',
-      [{ name: '@userId', value: userId }],
-      userId,
-    );
-    return found.map((m) => m.value);
+    return (await allOfType<Membership>(this.container, 'membership', 'pk', userId)).map((m) => m.value);
   }
 
   /**
@@ -91,7 +85,7 @@ export class UserStore implements UserRepository {
     return readDocument<Place>(this.container, placeId(waitlistId), userId);
   }
 
-  /** Takes over a place whose party has left the line; false when someone else took it first. */
+  /** Takes over a place whose waitee has left the line; false when someone else took it first. */
   async replacePlace(place: Place, etag: string): Promise<boolean> {
     try {
       await replaceDocument(
@@ -106,7 +100,7 @@ export class UserStore implements UserRepository {
     }
   }
 
-  /** Frees the customer's place in a line, unless it already belongs to a newer party. */
+  /** Frees the customer's place in a line, unless it already belongs to a newer waitee. */
   async removePlace(userId: string, waitlistId: string, waiteeId: string): Promise<void> {
     const held = await this.place(userId, waitlistId);
     if (held?.value.waiteeId !== waiteeId) return;
@@ -114,12 +108,7 @@ export class UserStore implements UserRepository {
   }
 
   async places(userId: string): Promise<Place[]> {
-    const found = await queryAll<Place>(
-      this.container,
-      'SELECT * FROM c WHERE c.pk = @userId AND c.type = "place"',
-      [{ name: '@userId', value: userId }],
-      userId,
-    );
-    return found.map((p) => p.value).sort((a, b) => a.joinedAt.localeCompare(b.joinedAt));
+    const places = await allOfType<Place>(this.container, 'place', 'pk', userId);
+    return places.map((p) => p.value).sort((a, b) => a.joinedAt.localeCompare(b.joinedAt));
   }
 }
