@@ -1,6 +1,6 @@
 import hostJson from '../host.json' with { type: 'json' };
 import { notificationsMaxDeliveryCount } from '../src/application/notifications.js';
-import type { Services } from '../src/application/services.js';
+import type { Services, ServicesProvider } from '../src/application/services.js';
 import { createCosmosClient, ensureDatabase } from '../src/adapters/cosmos/client.js';
 import { createServices } from '../src/composition/services.js';
 import { loadConfig } from '../src/config.js';
@@ -9,13 +9,14 @@ import type { EventGridFunction, HttpFunction, ServiceBusQueueFunction, TimerFun
 import { smsDeliveryReports } from '../src/functions/delivery-reports.js';
 import { startCosmosEmulator, type CosmosEmulator } from './cosmos.js';
 import { eventGridWebhook, eventGridWebhookPath } from './host/eventgrid-host.js';
-import { startHttpHost } from './host/http-host.js';
+import { startHttpHost, type LocalHttpHost } from './host/http-host.js';
 import { startServiceBusTriggers } from './host/servicebus-host.js';
 import { startTimers } from './host/timer-host.js';
 import { seedDemo, type DemoData } from './seed.js';
 import { startServiceBusEmulator, type ServiceBusEmulator } from './servicebus/index.js';
 import { localAppSettings } from './settings.js';
-import { maskPhone, startSmsEmulator, type SmsEmulator } from './sms/emulator.js';
+import { maskPhone } from '../src/domain/notification.js';
+import { startSmsEmulator, type SmsEmulator } from './sms/emulator.js';
 
 export interface LocalStack {
   readonly baseUrl: string;
@@ -68,19 +69,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     for (const stop of stops.reverse()) await stop();
   };
   try {
-    const cosmos = await startCosmosEmulator();
-    stops.push(() => cosmos.close());
-    const queueName = process.env.NOTIFICATIONS_QUEUE ?? 'notifications';
-    const serviceBus = await startServiceBusEmulator({
-      queues: [{ name: queueName, ...notificationsQueue, lockDurationMs: options.lockDurationMs ?? 60_000 }],
-    });
-    stops.push(() => serviceBus.close());
-    const sms = await startSmsEmulator({
-      log: (line) => {
-        log(`[sms] ${line}`);
-      },
-    });
-    stops.push(() => sms.close());
+    const emulators = await startEmulators(options, stops, log);
+    const { cosmos, serviceBus, sms } = emulators;
     // The HTTP host must listen before the settings exist (they name its address), so its functions
     // wait for the services built from those settings.
     let servicesBuilt: (s: Services) => void = () => undefined;
@@ -88,29 +78,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       servicesBuilt = resolve;
     });
     const services = () => servicesReady;
-    const http = await startHttpHost({
-      services,
-      functions: functions.filter((f): f is HttpFunction => f.kind === 'http'),
-      port: options.port ?? 7071,
-      routePrefix: hostJson.extensions.http.routePrefix,
-      hostRoutes: [
-        eventGridWebhook(
-          functions.filter((f): f is EventGridFunction => f.kind === 'eventGrid'),
-          services,
-          log,
-        ),
-        { path: '/dev/sms', handle: () => ({ status: 200, jsonBody: sms.outbox() }) },
-      ],
-      log,
-    });
+    const http = await startHttp(options, emulators, services, log);
     stops.push(() => http.close());
-    if (options.deliveryReportDelayMs !== undefined) {
-      // What the Event Grid subscription in infra/delivery-reports.bicep does in Azure.
-      sms.reportDeliveriesTo({
-        endpointUrl: `${http.baseUrl}${eventGridWebhookPath}?functionName=${smsDeliveryReports.name}`,
-        delayMs: options.deliveryReportDelayMs,
-      });
-    }
 
     const settings = await localAppSettings({
       cosmosEndpoint: cosmos.endpoint,
@@ -128,29 +97,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     await ensureDatabase(setupClient, s.config.cosmos.database);
     setupClient.dispose();
 
-    const triggers = startServiceBusTriggers(
-      functions.filter((f): f is ServiceBusQueueFunction => f.kind === 'serviceBusQueue'),
-      {
-        connectionString: serviceBus.connectionString,
-        services,
-        resolve: (expression) => expression.replace(/%(\w+)%/g, (_whole, name: string) => appSettings[name] ?? ''),
-        maxConcurrentCalls: hostJson.extensions.serviceBus.maxConcurrentCalls,
-        log,
-        ...(options.crashBeforeComplete === undefined ? {} : { crashBeforeComplete: options.crashBeforeComplete }),
-      },
-    );
-    stops.push(() => triggers.stop());
-    if (options.timers !== false) {
-      const timers = startTimers(
-        functions.filter((f): f is TimerFunction => f.kind === 'timer'),
-        services,
-        log,
-      );
-      stops.push(() => {
-        timers.stop();
-        return Promise.resolve();
-      });
-    }
+    startTriggers(options, { serviceBus, services, appSettings }, stops, log);
     const demo = options.seed === false ? null : await seedDemo(s);
     log(`[sms] outbox at ${http.baseUrl}/dev/sms (numbers in the console are masked, e.g. ${maskPhone('+14155550123')})`);
     return { baseUrl: http.baseUrl, apiUrl: `${http.baseUrl}/api`, cosmos, serviceBus, sms, services: s, demo, close: closeAll };
@@ -158,6 +105,92 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     await closeAll();
     throw error;
   }
+}
+
+interface Emulators {
+  readonly cosmos: CosmosEmulator;
+  readonly serviceBus: ServiceBusEmulator;
+  readonly sms: SmsEmulator;
+}
+
+async function startEmulators(options: LocalStackOptions, stops: (() => Promise<void>)[], log: (line: string) => void): Promise<Emulators> {
+  const cosmos = await startCosmosEmulator();
+  stops.push(() => cosmos.close());
+  const queueName = process.env.NOTIFICATIONS_QUEUE ?? 'notifications';
+  const serviceBus = await startServiceBusEmulator({
+    queues: [{ name: queueName, ...notificationsQueue, lockDurationMs: options.lockDurationMs ?? 60_000 }],
+  });
+  stops.push(() => serviceBus.close());
+  const sms = await startSmsEmulator({
+    log: (line) => {
+      log(`[sms] ${line}`);
+    },
+  });
+  stops.push(() => sms.close());
+  return { cosmos, serviceBus, sms };
+}
+
+/** The HTTP side of the host: the catalog's routes, the Event Grid webhook and the SMS outbox page. */
+async function startHttp(
+  options: LocalStackOptions,
+  { sms }: Emulators,
+  services: ServicesProvider,
+  log: (line: string) => void,
+): Promise<LocalHttpHost> {
+  const http = await startHttpHost({
+    services,
+    functions: functions.filter((f): f is HttpFunction => f.kind === 'http'),
+    port: options.port ?? 7071,
+    routePrefix: hostJson.extensions.http.routePrefix,
+    hostRoutes: [
+      eventGridWebhook(
+        functions.filter((f): f is EventGridFunction => f.kind === 'eventGrid'),
+        services,
+        log,
+      ),
+      { path: '/dev/sms', handle: () => ({ status: 200, jsonBody: sms.outbox() }) },
+    ],
+    log,
+  });
+  if (options.deliveryReportDelayMs !== undefined) {
+    // What the Event Grid subscription in infra/delivery-reports.bicep does in Azure.
+    sms.reportDeliveriesTo({
+      endpointUrl: `${http.baseUrl}${eventGridWebhookPath}?functionName=${smsDeliveryReports.name}`,
+      delayMs: options.deliveryReportDelayMs,
+    });
+  }
+  return http;
+}
+
+/** The queue triggers, and the timers unless the caller runs the sweep itself. */
+function startTriggers(
+  options: LocalStackOptions,
+  host: { serviceBus: ServiceBusEmulator; services: ServicesProvider; appSettings: Readonly<Record<string, string | undefined>> },
+  stops: (() => Promise<void>)[],
+  log: (line: string) => void,
+): void {
+  const triggers = startServiceBusTriggers(
+    functions.filter((f): f is ServiceBusQueueFunction => f.kind === 'serviceBusQueue'),
+    {
+      connectionString: host.serviceBus.connectionString,
+      services: host.services,
+      resolve: (expression) => expression.replace(/%(\w+)%/g, (_whole, name: string) => host.appSettings[name] ?? ''),
+      maxConcurrentCalls: hostJson.extensions.serviceBus.maxConcurrentCalls,
+      log,
+      ...(options.crashBeforeComplete === undefined ? {} : { crashBeforeComplete: options.crashBeforeComplete }),
+    },
+  );
+  stops.push(() => triggers.stop());
+  if (options.timers === false) return;
+  const timers = startTimers(
+    functions.filter((f): f is TimerFunction => f.kind === 'timer'),
+    host.services,
+    log,
+  );
+  stops.push(() => {
+    timers.stop();
+    return Promise.resolve();
+  });
 }
 
 function definedIn(env: NodeJS.ProcessEnv): Record<string, string> {

@@ -94,7 +94,7 @@ export const settingsReference: readonly SettingReference[] = [
     required: true,
     where: 'both',
     example: 'http://127.0.0.1:7071/api/v1/status/',
-    description: 'Public base URL of the per-party status link sent by SMS; the token is appended.',
+    description: 'Public base URL of the per-waitee status link sent by SMS; the token is appended.',
   },
   {
     name: 'ServiceBusConnection__fullyQualifiedNamespace',

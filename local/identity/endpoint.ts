@@ -1,7 +1,7 @@
 /**
  * A loopback managed-identity token endpoint in the App Service style (IDENTITY_ENDPOINT +
  * IDENTITY_HEADER), so the production credential code (`ManagedIdentityCredential`,
- * `DefaultAzureCredential`) runs unchanged on a laptop (principle 1).
+ * `DefaultAzureCredential`) runs unchanged on a laptop (docs/architecture.md, "Same code everywhere").
  *
  * Hand-written because there is no IMDS/App Service identity emulator on npm. It answers the one
  * request @azure/identity 4.x (through @azure/msal-node's AppService source) makes:

@@ -2,8 +2,8 @@
  * A loopback Service Bus emulator for development and tests, like Azurite is for Blob storage.
  *
  * Why it exists: the only Service Bus emulator Microsoft ships runs in Docker, and this project's
- * machines have none, yet principle 1 of the design wants the real `@azure/service-bus` client to
- * speak the real wire protocol locally. With `UseDevelopmentEmulator=true` in the connection string
+ * machines have none, yet "same code everywhere" (docs/architecture.md) wants the real
+ * `@azure/service-bus` client to speak the real wire protocol locally. With `UseDevelopmentEmulator=true` in the connection string
  * the SDK talks plain AMQP 1.0 (no TLS) to the given host and port; this module answers it.
  *
  * rhea (already a dependency of the SDK) does all of AMQP 1.0: framing, SASL, sessions, links, flow

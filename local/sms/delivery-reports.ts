@@ -1,6 +1,6 @@
 import { smsSegments } from '../../src/domain/messages.js';
 import type { SentSms } from './outbox.js';
-import { maskPhone } from './phone.js';
+import { maskPhone } from '../../src/domain/notification.js';
 
 /** Where delivery reports go: an Event Grid subscription's webhook endpoint. */
 export interface DeliveryReportSink {

@@ -2,8 +2,8 @@
  * A loopback Azure Communication Services SMS endpoint for the local stack and tests.
  *
  * Hand-written because no ACS emulator exists (not on npm, not as a container): the real
- * `SmsClient` talks to this server unchanged (principle 1), so it checks what the SDK really sends
- * — `POST /sms?api-version=…`, HMAC-SHA256 request signing or a Bearer token — and answers in the
+ * `SmsClient` talks to this server unchanged (docs/architecture.md, "Same code everywhere"), so it
+ * checks what the SDK really sends — `POST /sms?api-version=…`, HMAC-SHA256 request signing or a Bearer token — and answers in the
  * shapes of the 2021-03-07 REST spec (azure-rest-api-specs, Sms/stable/2021-03-07): 202 with one
  * result per recipient, failures per recipient inside the 202, `{ error: { code, message } }` for
  * whole-request errors. Accepted messages go to an in-memory outbox that a developer reads on the
@@ -26,7 +26,6 @@ import type { SmsRequestRecord, TransientFailureStatus } from './requests.js';
 export { smsDeliveryReportEventType } from './delivery-reports.js';
 export type { DeliveryReportSink, PublishedDeliveryReport, SmsDeliveryReportEvent } from './delivery-reports.js';
 export type { PermanentFailureKind, SentSms } from './outbox.js';
-export { maskPhone } from './phone.js';
 export type { SmsRequestRecord, TransientFailureStatus } from './requests.js';
 
 export interface SmsEmulatorOptions {

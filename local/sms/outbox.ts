@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { AuthScheme } from './auth.js';
 import { HttpError } from './http.js';
-import { maskPhone } from './phone.js';
+import { maskPhone } from '../../src/domain/notification.js';
 
 export interface SentSms {
   readonly messageId: string;

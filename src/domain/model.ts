@@ -60,7 +60,7 @@ export interface Waitee {
   readonly seatedAt: string | null;
   readonly endedAt: string | null;
   readonly updatedAt: string;
-  /** When the producer next looks at a notified party (re-page, then no-show); null when nothing is planned. */
+  /** When the producer next looks at a notified waitee (re-page, then no-show); null when nothing is planned. */
   readonly pagingDueAt?: string | null;
   readonly pagingStage?: 're-page' | 'no-show' | null;
   readonly gettingCloseSent?: boolean;

@@ -3,7 +3,7 @@ import type { Waitee } from './model.js';
 import { isActive } from './waitee.js';
 
 /**
- * A text the product sends, recorded in the same partition as its party and in the same batch as
+ * A text the product sends, recorded in the same partition as its waitee and in the same batch as
  * the change that caused it (the outbox). Its id is the Service Bus messageId, so a repeated
  * enqueue is dropped by duplicate detection and a repeated delivery finds the record already sent.
  *
@@ -134,7 +134,7 @@ export function maskPhone(phone: string): string {
   return `${phone.slice(0, 2)}${'*'.repeat(phone.length - 6)}${phone.slice(-4)}`;
 }
 
-/** Minutes after a table-ready text before the party is paged again, then marked no-show. */
+/** Minutes after a table-ready text before the waitee is paged again, then marked no-show. */
 export interface PagingPlan {
   readonly rePageAt: string;
   readonly noShowAt: string;
@@ -148,13 +148,14 @@ export function pagingPlan(notifiedAt: string, gracePeriodMinutes: number): Pagi
   };
 }
 
-/** Parties at or above this position get one "getting close" text. */
+/** Waitees at or above this position get one "getting close" text. */
 export const gettingClosePosition = 2;
 
 /**
  * One thing the producer must do at a time: hand a pending record to Service Bus, move a notified
- * party's paging timer on, or make sure the parties near the front of a shorter line were told. The sweep reads these instead of the parties and records, so
- * its cost follows the work that is due, not the data stored (principle 6) on any engine.
+ * waitee's paging timer on, or make sure the waitees near the front of a shorter line were told.
+ * The sweep reads these instead of the waitees and records, so its cost follows the work that is
+ * due, not the data stored, on any engine (docs/architecture.md, "Cost follows the work").
  *
  * An entry is written before the change that needs it (they live in different partitions, so one
  * transaction cannot hold both); the sweep therefore finds every committed record or timer. A save
@@ -166,7 +167,7 @@ export interface DueWork {
   readonly waitlistId: string;
   readonly restaurantId: string;
   readonly work: 'enqueue' | 'paging' | 'line';
-  /** The notification id (enqueue), the party id (paging) or the waitlist id (line). */
+  /** The notification id (enqueue), the waitee id (paging) or the waitlist id (line). */
   readonly targetId: string;
   readonly dueAt: string;
 }
@@ -180,7 +181,7 @@ export function enqueueWork(notification: Pick<Notification, 'id' | 'waitlistId'
 }
 
 /**
- * A party left the line: the parties now near the front are owed a "getting close" text. The
+ * A waitee left the line: the waitees now near the front are owed a "getting close" text. The
  * request that made the change tells them at once; this entry is the backstop for a process that
  * stopped before it could, due once that request is surely over (telling the line is idempotent).
  */
@@ -208,7 +209,7 @@ export function pagingWork(waitee: Pick<Waitee, 'id' | 'waitlistId' | 'restauran
   return { id: `paging:${id}:${saveId}`, waitlistId, restaurantId, work: 'paging', targetId: id, dueAt: pagingDueAt };
 }
 
-/** The entries a party's save with these new records needs, written before the save. */
+/** The entries a waitee's save with these new records needs, written before the save. */
 export function dueWorkFor(waitee: SavedParty, notifications: readonly Notification[], saveId: string): DueWork[] {
   const paging = pagingWork(waitee, saveId);
   const left = isActive(waitee.status)

@@ -8,8 +8,8 @@ export const waiteeActions = ['notify', 'seat', 'no-show', 'cancel'] as const;
 export type WaiteeAction = (typeof waiteeActions)[number];
 
 /**
- * The state machine of a party in line. `notify` may repeat (a re-page); the three end states
- * are final so a seated or cancelled party never reappears in the line.
+ * The state machine of a waitee in line. `notify` may repeat (a re-page); the three end states
+ * are final so a seated or cancelled waitee never reappears in the line.
  */
 const transitions: Readonly<Record<WaiteeStatus, Partial<Record<WaiteeAction, WaiteeStatus>>>> = {
   waiting: { notify: 'notified', seat: 'seated', cancel: 'cancelled' },
@@ -45,32 +45,32 @@ export function nextStatus(status: WaiteeStatus, action: WaiteeAction): WaiteeSt
   return next;
 }
 
-export interface LinePlace {
+export interface WaiteeInLine {
   readonly id: string;
   readonly joinedAt: string;
 }
 
-/** 1-based positions of the active parties, first come first served (ties broken by id). */
-export function positionsInLine(active: readonly LinePlace[]): Map<string, number> {
+/** 1-based positions of the active waitees, first come first served (ties broken by id). */
+export function positionsInLine(active: readonly WaiteeInLine[]): Map<string, number> {
   const ordered = [...active].sort((a, b) => (a.joinedAt === b.joinedAt ? a.id.localeCompare(b.id) : a.joinedAt.localeCompare(b.joinedAt)));
   return new Map(ordered.map((place, index) => [place.id, index + 1]));
 }
 
-/** What a party brings to the line; everything else starts empty. */
-export type JoiningParty = Pick<
+/** What a waitee brings to the line; everything else starts empty. */
+export type JoiningWaitee = Pick<
   Waitee,
   'id' | 'waitlistId' | 'restaurantId' | 'name' | 'phone' | 'partySize' | 'notes' | 'source' | 'customerId' | 'statusToken' | 'joinedAt'
 >;
 
-/** A party joining the line: waiting, nothing sent and nothing planned yet. */
-export function joinLine(party: JoiningParty): Waitee {
+/** A waitee joining the line: waiting, nothing sent and nothing planned yet. */
+export function joinLine(joining: JoiningWaitee): Waitee {
   return {
-    ...party,
+    ...joining,
     status: 'waiting',
     notifiedAt: null,
     seatedAt: null,
     endedAt: null,
-    updatedAt: party.joinedAt,
+    updatedAt: joining.joinedAt,
     pagingDueAt: null,
     pagingStage: null,
     gettingCloseSent: false,

@@ -4,7 +4,7 @@ import {
   deleteWaitee,
   getWaitee,
   listWaitees,
-  myPlaces,
+  myWaitees,
   publicStatus,
   updateWaitee,
 } from '../application/waitees.js';
@@ -103,7 +103,7 @@ export const waiteeFunctions: readonly HttpFunction[] = [
     handlers: {
       GET: endpoint({
         auth: 'user',
-        handle: async ({ caller, services }) => ({ status: 200, body: { items: await myPlaces(services, caller) } }),
+        handle: async ({ caller, services }) => ({ status: 200, body: { items: await myWaitees(services, caller) } }),
       }),
     },
   },

@@ -21,7 +21,7 @@ import {
 import { Api, newVenue, type Venue } from '../support/stack.js';
 
 /**
- * Delivery reports (DESIGN.md principle 5): Event Grid delivers each report at least once and in
+ * Delivery reports (docs/architecture.md, "At least once everywhere"): Event Grid delivers each report at least once and in
  * any order, possibly before the consumer has recorded the send; the record ends right and no text
  * is sent twice.
  */

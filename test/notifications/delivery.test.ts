@@ -25,7 +25,7 @@ import {
 import { Api, newVenue, type Venue } from '../support/stack.js';
 
 /**
- * At-least-once delivery, effects exactly once (DESIGN.md principle 5): whatever Service Bus,
+ * At-least-once delivery, effects exactly once (docs/architecture.md, "At least once everywhere"): whatever Service Bus,
  * the consumer or the producer repeat, a notification reaches the provider's outbox once.
  */
 

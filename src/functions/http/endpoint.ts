@@ -85,7 +85,7 @@ function withValidationErrors(error: DomainError): Record<string, unknown> {
   };
 }
 
-/** The party's status goes out as `currentStatus`: `status` is the problem's HTTP status (RFC 9457). */
+/** The waitee's status goes out as `currentStatus`: `status` is the problem's HTTP status (RFC 9457). */
 function withCurrentStatus(error: DomainError): Record<string, unknown> {
   const { status, ...details } = error.details;
   return { ...details, currentStatus: status };
@@ -205,46 +205,52 @@ export function endpoint<
       });
       return success(reply, correlationId);
     } catch (error) {
-      if (error instanceof EdgeProblem) {
-        return problemResponse(error.slug, {
-          detail: error.message,
-          correlationId,
-          instance,
-          extensions: error.extensions,
-          headers: error.headers,
-        });
-      }
-      // A conditional write that lost, and that the use case's policy did not retry, is the
-      // client's to resolve: read again, then retry with the new ETag.
-      if (error instanceof VersionConflict) {
-        return problemResponse('precondition-failed', {
-          detail: 'The resource changed since you read it (ETag mismatch). Read it again and retry with the new ETag.',
-          correlationId,
-          instance,
-        });
-      }
-      if (error instanceof GoneSinceRead) {
-        return problemResponse('not-found', { detail: 'The resource was removed while you were changing it.', correlationId, instance });
-      }
-      if (error instanceof DomainError) {
-        const headers: Record<string, string> = {};
-        if (error.kind === 'too-many-attempts' && typeof error.details.retryAfterSeconds === 'number')
-          headers['retry-after'] = String(error.details.retryAfterSeconds);
-        if (error.kind === 'unauthenticated') headers['www-authenticate'] = 'Bearer error="invalid_token"';
-        const extensions =
-          error.kind === 'validation'
-            ? withValidationErrors(error)
-            : error.kind === 'invalid-transition'
-              ? withCurrentStatus(error)
-              : error.details;
-        return problemResponse(slugForKind[error.kind], { detail: error.message, correlationId, instance, extensions, headers });
-      }
-      context.error(`[${correlationId}] unhandled error`, error);
-      return problemResponse('internal', {
-        detail: `An unexpected error occurred. Quote correlation id ${correlationId} when reporting it.`,
-        correlationId,
-        instance,
-      });
+      return failure(error, { correlationId, instance, context });
     }
   };
+}
+
+/** Every failure as problem+json; unexpected errors are logged with the correlation id and answered without detail. */
+function failure(error: unknown, at: { correlationId: string; instance: string; context: InvocationContext }): HttpResponseInit {
+  const { correlationId, instance, context } = at;
+  if (error instanceof EdgeProblem) {
+    return problemResponse(error.slug, {
+      detail: error.message,
+      correlationId,
+      instance,
+      extensions: error.extensions,
+      headers: error.headers,
+    });
+  }
+  // A conditional write that lost, and that the use case's policy did not retry, is the
+  // client's to resolve: read again, then retry with the new ETag.
+  if (error instanceof VersionConflict) {
+    return problemResponse('precondition-failed', {
+      detail: 'The resource changed since you read it (ETag mismatch). Read it again and retry with the new ETag.',
+      correlationId,
+      instance,
+    });
+  }
+  if (error instanceof GoneSinceRead) {
+    return problemResponse('not-found', { detail: 'The resource was removed while you were changing it.', correlationId, instance });
+  }
+  if (error instanceof DomainError) {
+    const headers: Record<string, string> = {};
+    if (error.kind === 'too-many-attempts' && typeof error.details.retryAfterSeconds === 'number')
+      headers['retry-after'] = String(error.details.retryAfterSeconds);
+    if (error.kind === 'unauthenticated') headers['www-authenticate'] = 'Bearer error="invalid_token"';
+    const extensions =
+      error.kind === 'validation'
+        ? withValidationErrors(error)
+        : error.kind === 'invalid-transition'
+          ? withCurrentStatus(error)
+          : error.details;
+    return problemResponse(slugForKind[error.kind], { detail: error.message, correlationId, instance, extensions, headers });
+  }
+  context.error(`[${correlationId}] unhandled error`, error);
+  return problemResponse('internal', {
+    detail: `An unexpected error occurred. Quote correlation id ${correlationId} when reporting it.`,
+    correlationId,
+    instance,
+  });
 }
