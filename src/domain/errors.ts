@@ -9,7 +9,6 @@ export type DomainErrorKind =
   | 'not-found'
   | 'conflict'
   | 'invalid-transition'
-  | 'precondition-failed'
   | 'limit-reached'
   | 'too-many-attempts'
   | 'invalid-grant';

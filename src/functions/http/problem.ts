@@ -34,7 +34,6 @@ export const slugForKind: Readonly<Record<DomainErrorKind, ProblemSlug>> = {
   'not-found': 'not-found',
   conflict: 'conflict',
   'invalid-transition': 'invalid-transition',
-  'precondition-failed': 'precondition-failed',
   'limit-reached': 'limit-reached',
   'too-many-attempts': 'too-many-attempts',
   'invalid-grant': 'invalid-grant',
