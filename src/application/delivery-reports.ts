@@ -1,6 +1,7 @@
 import {
   maskPhone,
   parseSmsTag,
+  reportIsFor,
   withDeliveryReport,
   withSendRecorded,
   type DeliveryReport,
@@ -39,12 +40,13 @@ async function changeNotification(
   return { kind: outcome.kind === 'written' ? 'changed' : 'unchanged', notification: outcome.value };
 }
 
-export type DeliveryReportResult = 'recorded' | 'unchanged' | 'unknown-tag' | 'missing';
+export type DeliveryReportResult = 'recorded' | 'unchanged' | 'unknown-tag' | 'missing' | 'not-this-text';
 
 /**
  * Records what the handset's delivery report says about a text. Event Grid delivers at least once
  * and in any order, so a repeated or stale report changes nothing. A report that leads to no record
- * is logged and acknowledged: Event Grid would otherwise redeliver it for a day to no avail.
+ * is logged and acknowledged: Event Grid would otherwise redeliver it for a day to no avail. So is
+ * one whose message id is not the one the provider gave for that text (reportIsFor).
  */
 export async function recordDeliveryReport(
   s: Pick<Services, 'notifications'>,
@@ -58,10 +60,23 @@ export async function recordDeliveryReport(
     );
     return 'unknown-tag';
   }
-  const change = await changeNotification(s, address, (current) => withDeliveryReport(current, report));
+  // Set by the change below when the report cannot be about the stored text.
+  let notThisText = null as string | null;
+  const change = await changeNotification(s, address, (current) => {
+    notThisText = reportIsFor(current, report)
+      ? null
+      : current.providerMessageId === null
+        ? 'was never handed to the provider'
+        : `was sent as ${current.providerMessageId}`;
+    return withDeliveryReport(current, report);
+  });
   if (change.kind === 'missing') {
     log(`delivery report for ${report.providerMessageId} ignored: notification ${address.notificationId} does not exist`);
     return 'missing';
+  }
+  if (notThisText !== null) {
+    log(`delivery report for ${report.providerMessageId} ignored: notification ${address.notificationId} ${notThisText}`);
+    return 'not-this-text';
   }
   if (change.kind === 'unchanged') return 'unchanged';
   const { notification } = change;
@@ -73,13 +88,21 @@ export async function recordDeliveryReport(
 
 /**
  * For the consumer whose `sent` write lost to another writer, usually a delivery report that
- * overtook it: records the send on the newer version without undoing the outcome found there.
+ * overtook it: records the send on the newer version without undoing the outcome found there,
+ * unless that outcome came from a report about another message id, which is then dropped.
  */
 export async function recordSendAfterConflict(
   s: Pick<Services, 'notifications'>,
   notification: Notification,
   send: { readonly sentAt: string; readonly providerMessageId: string },
+  log: Log,
 ): Promise<void> {
+  const found = await s.notifications.get(notification.waitlistId, notification.id);
+  if (found !== null && !reportIsFor(found.value, send)) {
+    log(
+      `delivery outcome of notification ${notification.id} dropped: it was reported for ${String(found.value.providerMessageId)}, sent as ${send.providerMessageId}`,
+    );
+  }
   await changeNotification(s, { waitlistId: notification.waitlistId, notificationId: notification.id }, (current) =>
     withSendRecorded(current, send),
   );

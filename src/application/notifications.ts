@@ -291,7 +291,7 @@ export async function consume(
         policy: conflictPolicies.yieldToNewer,
       });
       // The delivery report overtook this write (or another consumer finished first): keep its outcome.
-      if (written.kind === 'lost') await recordSendAfterConflict(s, record, send);
+      if (written.kind === 'lost') await recordSendAfterConflict(s, record, send, log);
       log(`sms ${record.kind} to ${maskPhone(record.to)} sent (${outcome.providerMessageId})`);
       return 'sent';
     }

@@ -81,13 +81,29 @@ export function deliveryOutcome(report: Pick<DeliveryReport, 'deliveryStatus' | 
 }
 
 /**
- * The record after a delivery report, or null when the report changes nothing. Reports arrive at
+ * Whether a delivery report can be about this record's text: its provider message id must be the
+ * one the send recorded, since anyone who can reach the webhook could otherwise mark a text
+ * "delivered", or stop it being sent at all. A record with no id yet takes the report's only once a
+ * consumer has handed it to the provider (`sendingSince`): the report overtook the consumer, and
+ * withSendRecorded checks the id when the sender's own arrives.
+ */
+export function reportIsFor(
+  notification: Pick<Notification, 'providerMessageId' | 'sendingSince'>,
+  report: Pick<DeliveryReport, 'providerMessageId'>,
+): boolean {
+  if (notification.providerMessageId === null) return notification.sendingSince !== null;
+  return notification.providerMessageId === report.providerMessageId;
+}
+
+/**
+ * The record after a delivery report, or null when the report changes nothing (or is about
+ * another text, see reportIsFor). Reports arrive at
  * least once and in any order, possibly before the consumer recorded `sent`, so the result depends
  * on neither: a repeated report is a no-op, `delivered` is final, and a failure holds only until a
  * delivery is reported.
  */
 export function withDeliveryReport(notification: Notification, report: DeliveryReport): Notification | null {
-  if (notification.status === 'delivered') return null;
+  if (notification.status === 'delivered' || !reportIsFor(notification, report)) return null;
   const outcome = deliveryOutcome(report);
   const providerMessageId = notification.providerMessageId ?? report.providerMessageId;
   if (outcome.kind === 'delivered') {
@@ -119,6 +135,18 @@ export function withSendRecorded(
 ): Notification | null {
   const sentAt = notification.sentAt ?? send.sentAt;
   const providerMessageId = notification.providerMessageId ?? send.providerMessageId;
+  if (!reportIsFor(notification, send)) {
+    // The outcome came from a report about another message id: it was never this text's.
+    return {
+      ...notification,
+      status: 'sent',
+      sentAt,
+      providerMessageId: send.providerMessageId,
+      deliveredAt: null,
+      failedAt: null,
+      lastError: null,
+    };
+  }
   if (notification.status === 'delivered' || notification.status === 'failed') {
     return sentAt === notification.sentAt && providerMessageId === notification.providerMessageId
       ? null

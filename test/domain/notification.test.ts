@@ -13,6 +13,7 @@ import {
   pagingWork,
   parseSmsTag,
   smsTagOf,
+  reportIsFor,
   withDeliveryReport,
   withSendRecorded,
   type DeliveryReport,
@@ -142,8 +143,10 @@ describe('applying a delivery report', () => {
     },
   );
 
-  it('keeps the provider message id the send recorded', () => {
-    expect(withDeliveryReport(record({ providerMessageId: 'Outgoing_first' }), delivered)?.providerMessageId).toBe('Outgoing_first');
+  it('changes nothing for a report about another message id than the one the send recorded', () => {
+    expect(reportIsFor(record({ providerMessageId: 'Outgoing_first' }), delivered)).toBe(false);
+    expect(withDeliveryReport(record({ providerMessageId: 'Outgoing_first' }), delivered)).toBeNull();
+    expect(withDeliveryReport(record({ providerMessageId: 'Outgoing_first' }), failed)).toBeNull();
   });
 
   it('changes nothing when the same report comes again', () => {
@@ -188,6 +191,19 @@ describe('recording the send', () => {
     expect(withSendRecorded(reported, send)).toEqual({ ...reported, sentAt: send.sentAt });
     const reportedFailed = record({ status: 'failed', failedAt: failed.receivedAt, lastError: 'Number is unreachable.', sentAt: null });
     expect(withSendRecorded(reportedFailed, send)).toEqual({ ...reportedFailed, sentAt: send.sentAt });
+  });
+
+  it('drops an outcome reported for another message id than the sender got, and records the send', () => {
+    const forged = record({ status: 'delivered', deliveredAt: delivered.receivedAt, sentAt: null, providerMessageId: 'Outgoing_forged' });
+    expect(withSendRecorded(forged, send)).toEqual({
+      ...forged,
+      status: 'sent',
+      sentAt: send.sentAt,
+      providerMessageId: send.providerMessageId,
+      deliveredAt: null,
+      failedAt: null,
+      lastError: null,
+    });
   });
 
   it('changes nothing when the send is already recorded', () => {

@@ -127,6 +127,66 @@ describe('recording a delivery report', () => {
   });
 });
 
+describe('a delivery report that cannot be about the stored text', () => {
+  it('is ignored and logged when the text was sent under another message id: a forged "Delivered" changes nothing', async () => {
+    const s = stack().services;
+    const log = memoryLog();
+    const sent = await sentNotification();
+    const before = await snapshotDatabase(s);
+
+    const forged = { ...reportFor(sent, 'Delivered', 'No error.'), providerMessageId: 'Outgoing_forged' };
+    expect(await recordDeliveryReport(s, forged, log.log)).toBe('not-this-text');
+
+    expect(diffSnapshots(before, await snapshotDatabase(s))).toEqual({ added: [], removed: [], changed: [] });
+    expect(log.lines).toEqual([expect.stringContaining(`ignored: notification ${sent.id} was sent as ${String(sent.providerMessageId)}`)]);
+  });
+
+  it('is ignored for a text never handed to the provider, which is then sent as usual', async () => {
+    const s = stack().services;
+    const log = memoryLog();
+    const party = await addParty(venue, { name: 'Pending', phone: nextPhone() });
+    const pending = await writePending(s, venue.waitlistId, party.id);
+    const before = await snapshotDatabase(s);
+
+    const forged = reportFor({ ...pending, providerMessageId: 'Outgoing_forged' }, 'Delivered', 'No error.');
+    expect(await recordDeliveryReport(s, forged, log.log)).toBe('not-this-text');
+    expect(diffSnapshots(before, await snapshotDatabase(s))).toEqual({ added: [], removed: [], changed: [] });
+    expect(log.lines).toEqual([expect.stringContaining(`notification ${pending.id} was never handed to the provider`)]);
+
+    expect(await consume(s, { notificationId: pending.id, waitlistId: venue.waitlistId }, quiet.log)).toBe('sent');
+    expect(smsFor(stack(), pending.id)).toHaveLength(1);
+  });
+
+  it('that overtook the consumer under a forged id is dropped once the sender learns the real id', async () => {
+    const s = stack().services;
+    const log = memoryLog();
+    class ForgedReportGateway extends SmsGateway {
+      override async send(input: Parameters<SmsGateway['send']>[0]): Promise<SmsOutcome> {
+        const outcome = await super.send(input);
+        const forged = { providerMessageId: 'Outgoing_forged', deliveryStatus: 'Delivered', deliveryStatusDetails: null };
+        expect(await recordDeliveryReport(s, { ...forged, receivedAt: new Date().toISOString(), tag: input.tag }, quiet.log)).toBe(
+          'recorded',
+        );
+        return outcome;
+      }
+    }
+    const party = await addParty(venue, { name: 'Forged', phone: nextPhone() });
+    const pending = await writePending(s, venue.waitlistId, party.id);
+    const forging: Services = { ...s, sms: () => new ForgedReportGateway(s.config.sms, undefined) };
+
+    expect(await consume(forging, { notificationId: pending.id, waitlistId: venue.waitlistId }, log.log)).toBe('sent');
+    const [text] = smsFor(stack(), pending.id);
+    expect(await recordOf(s, venue.waitlistId, pending.id)).toMatchObject({
+      status: 'sent',
+      providerMessageId: text?.messageId,
+      deliveredAt: null,
+    });
+    expect(log.lines).toEqual(
+      expect.arrayContaining([expect.stringContaining(`it was reported for Outgoing_forged, sent as ${String(text?.messageId)}`)]),
+    );
+  });
+});
+
 describe('a delivery report that overtakes the consumer', () => {
   /** The real gateway, but the provider's report is recorded before the consumer hears back from the send. */
   function overtakenBy(s: Services, status: string, details: string): Services {
