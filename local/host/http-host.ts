@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { HttpResponseInit } from '@azure/functions';
 import type { ServicesProvider } from '../../src/application/services.js';
 import type { HttpFunction } from '../../src/functions/catalog-types.js';
-import { dispatch } from '../../src/functions/http/dispatch.js';
-import { problemResponse } from '../../src/functions/http/problem.js';
+import { dispatch, methodNotAllowed, methodsOf } from '../../src/functions/http/dispatch.js';
+import { maxBodyBytes } from '../../src/functions/http/endpoint.js';
+import { problemResponse, problemTypes } from '../../src/functions/http/problem.js';
 import { closeServer, listenOnLoopback } from '../loopback.js';
 import { describeError, HttpRequest, HttpResponse, invocationContext } from './invocation.js';
 
@@ -65,6 +67,72 @@ async function readRequestBody(request: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
+/**
+ * The body, read up to just past `limit`: once more than `limit` bytes are declared or have arrived,
+ * reading stops (`cut`), so a 40 MiB upload costs the host 64 KiB, not 40 MiB. The pipeline still
+ * gives the answer (413, or the token endpoint's own error format): it sees a body over the limit.
+ */
+function readBoundedBody(request: IncomingMessage, limit: number): Promise<{ body: Buffer; cut: boolean }> {
+  if (Number(request.headers['content-length'] ?? '0') > limit) return Promise.resolve({ body: Buffer.alloc(0), cut: true });
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer): void => {
+      chunks.push(chunk);
+      size += chunk.length;
+      if (size <= limit) return;
+      request.off('data', onData);
+      request.pause();
+      resolve({ body: Buffer.concat(chunks), cut: true });
+    };
+    request.on('data', onData);
+    request.once('end', () => {
+      resolve({ body: Buffer.concat(chunks), cut: false });
+    });
+    request.once('error', reject);
+  });
+}
+
+/**
+ * After a body cut short the rest is never read: the connection closes once the answer is out (a
+ * grace second lets the client read it before the socket goes).
+ */
+function closeAfterAnswer(request: IncomingMessage, response: ServerResponse): void {
+  response.once('finish', () => {
+    setTimeout(() => request.socket.destroy(), 1_000).unref();
+  });
+}
+
+/**
+ * The Functions host runs on Kestrel, whose request headers limit (MaxRequestHeadersTotalSize) is
+ * 32 KiB; node's default is 16 KiB. Past it the answer is a 431 problem, not node's empty one.
+ */
+export const maxHeaderBytes = 32 * 1024;
+
+/** What node cannot parse never reaches a handler: answer on the socket, as problem+json where the cause is known. */
+function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (!socket.writable || error.code === 'ECONNRESET') {
+    socket.destroy();
+    return;
+  }
+  if (error.code !== 'HPE_HEADER_OVERFLOW') {
+    socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    return;
+  }
+  const correlationId = randomUUID();
+  const problem = problemResponse('headers-too-large', {
+    detail: `The request headers must be at most ${maxHeaderBytes} bytes in all.`,
+    correlationId,
+    extensions: { limit: maxHeaderBytes },
+  });
+  const body = JSON.stringify(problem.jsonBody);
+  const headers = new Headers(problem.headers);
+  headers.set('content-length', String(Buffer.byteLength(body)));
+  headers.set('connection', 'close');
+  const status = problemTypes['headers-too-large'].status;
+  socket.end(`HTTP/1.1 ${status} Request Header Fields Too Large\r\n${[...headers].map(([n, v]) => `${n}: ${v}\r\n`).join('')}\r\n${body}`);
+}
+
 async function send(response: ServerResponse, init: HttpResponseInit): Promise<void> {
   const converted = new HttpResponse(init);
   const body = Buffer.from(await converted.arrayBuffer());
@@ -98,7 +166,7 @@ export async function startHttpHost(options: {
   const dispatchers = new Map(routes.map((r) => [r.fn, dispatch(r.fn, options.services)]));
   const log = options.log ?? (() => undefined);
 
-  const server: Server = createServer((request, response) => {
+  const server: Server = createServer({ maxHeaderSize: maxHeaderBytes }, (request, response) => {
     void (async () => {
       const started = performance.now();
       const url = new URL(request.url ?? '/', `http://${request.headers.host ?? '127.0.0.1'}`);
@@ -131,12 +199,23 @@ export async function startHttpHost(options: {
         );
         return;
       }
-      const body = await readRequestBody(request);
+      const at = { correlationId: invocationId, instance: url.pathname };
+      const method = request.method ?? 'GET';
+      if (!(methodsOf(matched.route.fn) as string[]).includes(method.toUpperCase())) {
+        // Before the body and before HttpRequest: fetch's Request refuses TRACE, TRACK and CONNECT outright.
+        await send(response, methodNotAllowed(matched.route.fn, method, at));
+        return;
+      }
+      const { body, cut } = await readBoundedBody(request, maxBodyBytes);
+      if (cut) {
+        response.setHeader('connection', 'close');
+        closeAfterAnswer(request, response);
+      }
       const headers: Record<string, string> = {};
       for (const [name, value] of Object.entries(request.headers))
         if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
       const httpRequest = new HttpRequest({
-        method: request.method ?? 'GET',
+        method,
         url: url.toString(),
         headers,
         query: Object.fromEntries(url.searchParams),
@@ -156,10 +235,18 @@ export async function startHttpHost(options: {
       log(`${request.method ?? 'GET'} ${url.pathname} → ${response.statusCode} (${(performance.now() - started).toFixed(1)} ms)`);
     })().catch((error: unknown) => {
       log(`local host failure: ${describeError(error)}`);
-      if (!response.headersSent) response.writeHead(500, { 'content-type': 'text/plain' });
-      response.end('local host failure');
+      if (response.headersSent) {
+        response.end();
+        return;
+      }
+      const correlationId = randomUUID();
+      void send(
+        response,
+        problemResponse('internal', { detail: `The local host failed. Correlation id ${correlationId}.`, correlationId }),
+      );
     });
   });
+  server.on('clientError', answerClientError);
   server.keepAliveTimeout = 30_000;
   const port = await listenOnLoopback(server, options.port);
   return { port, baseUrl: `http://127.0.0.1:${port}`, close: () => closeServer(server) };

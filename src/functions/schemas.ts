@@ -99,14 +99,18 @@ export const updateWaiteeBody = z
   })
   .refine((patch) => Object.keys(patch).length > 0, 'must change at least one property');
 
+/** A query parameter that takes one value: given twice (`limit=1&limit=2`) it is refused, not guessed at. */
+const once = z.string({ error: (issue) => (Array.isArray(issue.input) ? 'must be given once' : undefined) });
+
 export const listWaiteesQuery = z.strictObject({
+  // Repeated (`status=waiting&status=notified`, what openapi-fetch sends) or comma-separated.
   status: z
-    .string()
-    .transform((value) => value.split(','))
+    .union([z.string(), z.array(z.string())])
+    .transform((value) => [value].flat().flatMap((item) => item.split(',')))
     .pipe(z.array(z.enum(waiteeStatuses)).min(1))
     .optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(50),
-  continuationToken: z.string().min(1).max(4096).optional(),
+  limit: once.transform(Number).pipe(z.number().int().min(1).max(100)).default(50),
+  continuationToken: once.min(1).max(4096).optional(),
 });
 
 export const statusParams = z.object({ token: z.string().regex(/^[A-Za-z0-9_-]{16}$/, 'is not a status token') });

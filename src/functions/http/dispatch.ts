@@ -1,4 +1,4 @@
-import type { HttpHandler } from '@azure/functions';
+import type { HttpHandler, HttpResponseInit } from '@azure/functions';
 import type { ServicesProvider } from '../../application/services.js';
 import type { HttpFunction, HttpMethod } from '../catalog-types.js';
 import { httpMethods } from '../catalog-types.js';
@@ -14,11 +14,19 @@ export function dispatch(fn: HttpFunction, services: ServicesProvider): HttpHand
   return (request, context) => {
     const handler = handlers.get(request.method.toUpperCase() as HttpMethod);
     if (handler !== undefined) return handler(request, context);
-    return problemResponse('method-not-allowed', {
-      detail: `${request.method} is not supported here. Allowed: ${allowed.join(', ')}.`,
+    return methodNotAllowed(fn, request.method, {
       correlationId: correlationIdOf(request, context),
       instance: new URL(request.url).pathname,
-      headers: { allow: allowed.join(', ') },
     });
   };
+}
+
+/** The 405 for a method the route does not take, with the Allow header RFC 9110 requires. */
+export function methodNotAllowed(fn: HttpFunction, method: string, at: { correlationId: string; instance: string }): HttpResponseInit {
+  const allowed = methodsOf(fn);
+  return problemResponse('method-not-allowed', {
+    detail: `${method} is not supported here. Allowed: ${allowed.join(', ')}.`,
+    ...at,
+    headers: { allow: allowed.join(', ') },
+  });
 }

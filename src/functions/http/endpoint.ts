@@ -9,6 +9,18 @@ import { problemResponse, slugForKind, type ProblemSlug } from './problem.js';
 
 export const maxBodyBytes = 64 * 1024;
 
+const payloadTooLargeDetail = `The body must be at most ${maxBodyBytes} bytes.`;
+
+/**
+ * Headers every API response carries (docs/api.md, Response headers). Responses hold personal data
+ * unless a handler says otherwise (the public discovery documents set their own Cache-Control).
+ */
+export const securityHeaders: Readonly<Record<string, string>> = {
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'cache-control': 'no-store',
+};
+
 type Schema = z.ZodType;
 type Infer<S> = S extends z.ZodType ? z.output<S> : undefined;
 
@@ -91,6 +103,21 @@ function withCurrentStatus(error: DomainError): Record<string, unknown> {
   return { ...details, currentStatus: status };
 }
 
+/**
+ * The query as the client sent it, read from the URL: a parameter given once is a string, one
+ * given more than once (`status=a&status=b`, form style with explode) the list of its values.
+ * Neither `Object.fromEntries(request.query)` (keeps the last) nor the Azure host's query map
+ * (azure-functions-nodejs-library#168) keeps repeats; the URL always does.
+ */
+function queryOf(request: HttpRequest): Record<string, string | string[]> {
+  const query: Record<string, string | string[]> = {};
+  for (const [name, value] of new URL(request.url).searchParams) {
+    const seen = query[name];
+    query[name] = seen === undefined ? value : [...(Array.isArray(seen) ? seen : [seen]), value];
+  }
+  return query;
+}
+
 function parse<S extends Schema | undefined>(schema: S, value: unknown, where: 'path' | 'query' | 'body'): Infer<S> {
   if (schema === undefined) return undefined as Infer<S>;
   const result = schema.safeParse(value);
@@ -101,11 +128,9 @@ function parse<S extends Schema | undefined>(schema: S, value: unknown, where: '
 /** The body as text, refused with 413 past the limit; routes that take no body are held to it too. */
 async function boundedText(request: HttpRequest): Promise<string> {
   const declaredLength = Number(request.headers.get('content-length') ?? '0');
-  if (declaredLength > maxBodyBytes)
-    throw new EdgeProblem('payload-too-large', `The body must be at most ${maxBodyBytes} bytes.`, { limit: maxBodyBytes });
+  if (declaredLength > maxBodyBytes) throw new EdgeProblem('payload-too-large', payloadTooLargeDetail, { limit: maxBodyBytes });
   const text = await request.text();
-  if (Buffer.byteLength(text) > maxBodyBytes)
-    throw new EdgeProblem('payload-too-large', `The body must be at most ${maxBodyBytes} bytes.`, { limit: maxBodyBytes });
+  if (Buffer.byteLength(text) > maxBodyBytes) throw new EdgeProblem('payload-too-large', payloadTooLargeDetail, { limit: maxBodyBytes });
   return text;
 }
 
@@ -149,7 +174,7 @@ function etagOf(body: unknown): string | undefined {
 }
 
 function success(reply: Reply, correlationId: string): HttpResponseInit {
-  const headers: Record<string, string> = { 'x-correlation-id': correlationId, ...reply.headers };
+  const headers: Record<string, string> = { ...securityHeaders, 'x-correlation-id': correlationId, ...reply.headers };
   const etag = etagOf(reply.body);
   if (etag !== undefined) headers.etag = etag;
   if (reply.location !== undefined) headers.location = reply.location;
@@ -175,7 +200,7 @@ export function endpoint<
       const s = await services();
       const caller = spec.auth === 'user' ? await authenticate(request, s) : null;
       const params = parse(spec.params as PS, request.params, 'path');
-      const query = parse(spec.query as QS, Object.fromEntries(request.query), 'query');
+      const query = parse(spec.query as QS, queryOf(request), 'query');
       if (spec.body === undefined) await boundedText(request);
       const rawBody = spec.body === undefined ? undefined : await readBody(request, spec.acceptsForm === true);
       if (spec.body !== undefined && rawBody === undefined) {

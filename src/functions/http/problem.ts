@@ -18,6 +18,7 @@ export const problemTypes = {
   'limit-reached': { status: 409, title: 'A limit was reached' },
   'precondition-failed': { status: 412, title: 'The resource changed since you read it' },
   'payload-too-large': { status: 413, title: 'The request body is too large' },
+  'headers-too-large': { status: 431, title: 'The request headers are too large' },
   'unsupported-media-type': { status: 415, title: 'Unsupported content type' },
   'too-many-attempts': { status: 429, title: 'Too many attempts' },
   internal: { status: 500, title: 'Something went wrong on our side' },
@@ -58,6 +59,8 @@ export function problemResponse(slug: ProblemSlug, init: ProblemInit): HttpRespo
     headers: {
       'content-type': 'application/problem+json',
       'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'no-referrer',
       'x-correlation-id': init.correlationId,
       ...init.headers,
     },
