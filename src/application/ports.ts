@@ -86,6 +86,36 @@ export interface RestaurantRepository {
   waitlists(restaurantId: string): Promise<Versioned<Waitlist>[]>;
 }
 
+/** Where a capped set lives: a line's parties, a restaurant's waitlists, a user's restaurants. */
+export type CapScope =
+  | { readonly kind: 'line'; readonly waitlistId: string }
+  | { readonly kind: 'waitlists'; readonly restaurantId: string }
+  | { readonly kind: 'restaurants'; readonly userId: string };
+
+/** One request's claim on a place under a cap, between its check and its insert. */
+export interface Admission {
+  /** The id the insert will have (a waitee, waitlist or restaurant id). */
+  readonly id: string;
+  /** This request's own claim, so giving it back never removes another request's. */
+  readonly ticket: string;
+  readonly at: string;
+}
+
+/** The admissions in flight under one cap, and whether the set is closed to new members. */
+export interface Admissions {
+  readonly pending: readonly Admission[];
+  /** Set while the line is being deleted: no join may be admitted. */
+  readonly closing?: { readonly ticket: string; readonly at: string } | null;
+}
+
+/** One admissions document per capped set, in the set's own partition (see docs/architecture.md, Caps). */
+export interface AdmissionRepository {
+  /** The scope's admissions; before the first one an empty record whose ETag is '' (nothing stored). */
+  get(scope: CapScope): Promise<Versioned<Admissions>>;
+  /** Saves if the stored ETag is still `etag` ('' : if none is stored yet); VersionConflict otherwise. */
+  save(scope: CapScope, admissions: Admissions, etag: string): Promise<Versioned<Admissions>>;
+}
+
 export interface WaiteeRepository {
   /** Null when a waitee with this id exists (an idempotent retry). */
   create(waitee: Waitee): Promise<Versioned<Waitee> | null>;

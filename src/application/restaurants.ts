@@ -1,14 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { DomainError, notFound } from '../domain/errors.js';
-import type { Membership, Restaurant } from '../domain/model.js';
+import type { Membership, Restaurant, User } from '../domain/model.js';
 import type { RestaurantRole } from '../domain/roles.js';
 import { memberWith, type Caller } from './access.js';
+import { admit, giveBack, type Cap } from './admissions.js';
+import { conflictPolicies, writeConditionally } from './conditional-write.js';
 import { setProperties } from './patch.js';
+import { VersionConflict } from './ports.js';
 import type { Services } from './services.js';
 import { memberView, restaurantView, type MemberView, type RestaurantView } from './views.js';
 
 /** What the restaurant and staff use cases touch. */
-type RestaurantServices = Pick<Services, 'restaurants' | 'users' | 'now'>;
+type RestaurantServices = Pick<Services, 'restaurants' | 'users' | 'admissions' | 'now'>;
 
 export const maxRestaurantsPerUser = 50;
 
@@ -24,13 +27,6 @@ export async function createRestaurant(
   input: { name: string; timeZone: string; phone: string | null },
 ): Promise<RestaurantView> {
   const user = await signedInUser(s, caller);
-  if ((await s.users.memberships(user.id)).length >= maxRestaurantsPerUser) {
-    throw new DomainError(
-      'limit-reached',
-      `You belong to ${maxRestaurantsPerUser} restaurants already; leave one before creating another.`,
-      { limit: maxRestaurantsPerUser },
-    );
-  }
   const now = s.now().toISOString();
   const restaurant: Restaurant = {
     id: randomUUID(),
@@ -39,7 +35,33 @@ export async function createRestaurant(
     phone: input.phone,
     createdAt: now,
     createdBy: user.id,
+    owners: [user.id],
   };
+  const cap = restaurantsCap(s, user.id);
+  const ticket = await admit(s, cap, restaurant.id);
+  try {
+    return await insertRestaurant(s, restaurant, user);
+  } catch (error) {
+    await giveBack(s, cap.scope, ticket);
+    throw error;
+  }
+}
+
+/** The restaurants a user belongs to, counted from their memberships (one partition). */
+function restaurantsCap(s: Pick<Services, 'users'>, userId: string): Cap {
+  return {
+    scope: { kind: 'restaurants', userId },
+    limit: maxRestaurantsPerUser,
+    full: () =>
+      new DomainError('limit-reached', `You belong to ${maxRestaurantsPerUser} restaurants already; leave one before creating another.`, {
+        limit: maxRestaurantsPerUser,
+      }),
+    members: async () => (await s.users.memberships(userId)).map((m) => m.restaurantId),
+  };
+}
+
+async function insertRestaurant(s: RestaurantServices, restaurant: Restaurant, user: User): Promise<RestaurantView> {
+  const now = restaurant.createdAt;
   const owner: Membership = {
     restaurantId: restaurant.id,
     userId: user.id,
@@ -111,6 +133,8 @@ export async function addStaff(
     });
   }
   await s.users.putMembership(membership);
+  if (membership.role === 'owner')
+    await changeOwners(s, restaurantId, (owners) => (owners.includes(user.value.id) ? null : [...owners, user.value.id]));
   return memberView(membership);
 }
 
@@ -121,12 +145,42 @@ export async function listStaff(s: RestaurantServices, caller: Caller, restauran
 
 export async function removeStaff(s: RestaurantServices, caller: Caller, restaurantId: string, userId: string): Promise<void> {
   await memberWith(s, caller, restaurantId, 'manage-staff');
-  const members = await s.restaurants.members(restaurantId);
-  const target = members.find((m) => m.userId === userId);
-  if (target === undefined) throw new DomainError('not-found', 'That person is not a member of this restaurant.');
-  if (target.role === 'owner' && members.filter((m) => m.role === 'owner').length === 1) {
-    throw new DomainError('conflict', 'A restaurant needs at least one owner. Add another owner before removing this one.');
+  const target = await s.restaurants.member(restaurantId, userId);
+  if (target === null) throw new DomainError('not-found', 'That person is not a member of this restaurant.');
+  // The owners list loses the owner before the membership goes: a crash in between leaves an owner the
+  // list no longer counts (a removal refused too early), never a list counting someone who is gone.
+  if (target.role === 'owner') {
+    await changeOwners(s, restaurantId, (owners) => {
+      if (!owners.includes(userId)) return null;
+      if (owners.length === 1) {
+        throw new DomainError('conflict', 'A restaurant needs at least one owner. Add another owner before removing this one.');
+      }
+      return owners.filter((id) => id !== userId);
+    });
   }
   await s.restaurants.removeMember(restaurantId, userId);
   await s.users.deleteMembership(userId, restaurantId);
+}
+
+/**
+ * Changes the owners list under the restaurant's ETag, so two owners removing each other cannot both
+ * see the other one left (see Restaurant.owners). `change` returns null when there is nothing to do.
+ */
+async function changeOwners(
+  s: RestaurantServices,
+  restaurantId: string,
+  change: (owners: readonly string[]) => readonly string[] | null,
+): Promise<void> {
+  const outcome = await writeConditionally({
+    read: () => s.restaurants.get(restaurantId),
+    change: async (current) => {
+      const owners = current.owners ?? (await s.restaurants.members(restaurantId)).filter((m) => m.role === 'owner').map((m) => m.userId);
+      const next = change(owners);
+      return next === null ? (current.owners === undefined ? { ...current, owners } : null) : { ...current, owners: next };
+    },
+    write: (next, etag) => s.restaurants.replace(next, etag),
+    policy: conflictPolicies.contended,
+  });
+  if (outcome.kind === 'missing') throw notFound.restaurant();
+  if (outcome.kind === 'lost') throw new VersionConflict(restaurantId);
 }

@@ -1,6 +1,7 @@
 import type { Config } from '../config.js';
 import type { AccessTokens } from './auth/tokens.js';
 import type {
+  AdmissionRepository,
   Clock,
   DueWorkRepository,
   NotificationQueue,
@@ -27,6 +28,7 @@ export interface Services {
   readonly statusLinks: StatusLinkRepository;
   readonly notifications: NotificationRepository;
   readonly dueWork: DueWorkRepository;
+  readonly admissions: AdmissionRepository;
   readonly accessTokens: AccessTokens;
   /** Opened on first use: requests that send nothing never connect to Service Bus or ACS. */
   readonly notificationQueue: () => NotificationQueue;

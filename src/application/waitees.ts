@@ -6,6 +6,7 @@ import { lineWork, pagingPlan, type Notification } from '../domain/notification.
 import { can } from '../domain/roles.js';
 import { isActive, joinLine, nextStatus, positionsInLine, type WaiteeAction, type WaiteeStatus } from '../domain/waitee.js';
 import { waitlistOf, type Caller } from './access.js';
+import { admit, giveBack, type Cap } from './admissions.js';
 import { conflictPolicies, writeConditionally } from './conditional-write.js';
 import { announceGettingClose, composeNotification, enqueueNow, statusUrlOf, type OutboxServices } from './notifications.js';
 import { setProperties } from './patch.js';
@@ -18,7 +19,7 @@ import { removeWaitee, saveDetails, saveMove } from './waitee-writes.js';
 type LineReadServices = Pick<Services, 'restaurants' | 'waitees' | 'now' | 'config' | 'statusLinks' | 'users'>;
 
 /** What changing the line touches: reading it, the outbox, and the customers' places. */
-type LineServices = LineReadServices & OutboxServices;
+type LineServices = LineReadServices & OutboxServices & Pick<Services, 'admissions'>;
 
 export const maxPartiesInLine = 500;
 
@@ -90,7 +91,7 @@ export async function addWaitee(
   let name: string;
   let phone: string | null;
   if (staff === null) {
-    if (!waitlist.value.open) throw new DomainError('conflict', 'This waitlist is closed and not taking new parties right now.');
+    if (!waitlist.value.open) throw closedLine();
     const user = await s.users.get(caller.userId);
     if (user === null) throw new DomainError('unauthenticated', 'Your account no longer exists.');
     name = request.name ?? user.value.displayName;
@@ -101,11 +102,53 @@ export async function addWaitee(
     name = request.name;
     phone = request.phone ?? null;
   }
-  const line = await s.waitees.line(waitlistId);
-  if (line.length >= maxPartiesInLine) {
-    throw new DomainError('limit-reached', `This line already has ${maxPartiesInLine} parties.`, { limit: maxPartiesInLine });
+  const cap = lineCap(s, waitlistId);
+  const ticket = await admit(s, cap, id, closedLine);
+  const created = await insertWaitee(s, { caller, staff, restaurantId, waitlistId, id, name, phone, request }).catch(
+    async (error: unknown) => {
+      await giveBack(s, cap.scope, ticket);
+      throw error;
+    },
+  );
+  if (created === null) {
+    const existing = await s.waitees.get(waitlistId, id);
+    if (existing === null) throw new Error('waitee create conflicted but nothing is stored');
+    return { replayed: true, view: await presentOne(s, waitlist.value, existing) };
   }
+  return { replayed: false, view: await presentOne(s, waitlist.value, created) };
+}
 
+export const closedLine = (): DomainError => new DomainError('conflict', 'This waitlist is closed and not taking new parties right now.');
+
+/** The line's cap: its active waitees, counted by the one single-partition query positions use too. */
+export function lineCap(s: Pick<Services, 'waitees'>, waitlistId: string): Cap {
+  return {
+    scope: { kind: 'line', waitlistId },
+    limit: maxPartiesInLine,
+    full: () => new DomainError('limit-reached', `This line already has ${maxPartiesInLine} parties.`, { limit: maxPartiesInLine }),
+    members: async () => (await s.waitees.line(waitlistId)).map((w) => w.value.id),
+    left: async (id) => {
+      const waitee = await s.waitees.get(waitlistId, id);
+      return waitee !== null && !isActive(waitee.value.status);
+    },
+  };
+}
+
+/** The customer's place, the status link and the waitee, once the line has admitted it. */
+async function insertWaitee(
+  s: LineServices,
+  joining: {
+    caller: Caller;
+    staff: Membership | null;
+    restaurantId: string;
+    waitlistId: string;
+    id: string;
+    name: string;
+    phone: string | null;
+    request: WaiteeRequest;
+  },
+): Promise<Versioned<Waitee> | null> {
+  const { caller, staff, restaurantId, waitlistId, id, name, phone, request } = joining;
   const now = s.now().toISOString();
   if (staff === null) await claimPlaceInLine(s, { userId: caller.userId, restaurantId, waitlistId, waiteeId: id, joinedAt: now });
   const statusToken = randomBytes(12).toString('base64url');
@@ -125,13 +168,7 @@ export async function addWaitee(
   // Indexes first, the waitee last: a crash in between leaves an index pointing at nothing (ignored
   // on read), never a waitee nobody can find.
   await s.statusLinks.create({ id: statusToken, restaurantId, waitlistId, waiteeId: id });
-  const created = await s.waitees.create(waitee);
-  if (created === null) {
-    const existing = await s.waitees.get(waitlistId, id);
-    if (existing === null) throw new Error('waitee create conflicted but nothing is stored');
-    return { replayed: true, view: await presentOne(s, waitlist.value, existing) };
-  }
-  return { replayed: false, view: await presentOne(s, waitlist.value, created) };
+  return s.waitees.create(waitee);
 }
 
 /** A customer's claim on a place in this line; a place whose waitee already left is taken over. */

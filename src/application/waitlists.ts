@@ -3,12 +3,15 @@ import { DomainError } from '../domain/errors.js';
 import { checkTemplate, type MessageKind, type MessageTemplates } from '../domain/messages.js';
 import type { Waitlist } from '../domain/model.js';
 import { memberWith, waitlistOf, type Caller } from './access.js';
+import { admit, closeAdmissions, giveBack, reopenAdmissions, type Cap } from './admissions.js';
 import { setProperties } from './patch.js';
 import type { Services } from './services.js';
+import { VersionConflict } from './ports.js';
+import { lineCap } from './waitees.js';
 import { waitlistView, type PublicWaitlistView, type WaitlistView } from './views.js';
 
 /** What the waitlist use cases touch. */
-type WaitlistServices = Pick<Services, 'restaurants' | 'waitees' | 'now'>;
+type WaitlistServices = Pick<Services, 'restaurants' | 'waitees' | 'admissions' | 'now'>;
 
 export const maxWaitlistsPerRestaurant = 20;
 
@@ -33,15 +36,27 @@ export async function createWaitlist(
 ): Promise<WaitlistView> {
   await memberWith(s, caller, restaurantId, 'manage-settings');
   checkTemplates(settings.messageTemplates);
-  if ((await s.restaurants.waitlists(restaurantId)).length >= maxWaitlistsPerRestaurant) {
-    throw new DomainError('limit-reached', `A restaurant can have at most ${maxWaitlistsPerRestaurant} waitlists; delete one first.`, {
-      limit: maxWaitlistsPerRestaurant,
-    });
-  }
   const waitlist: Waitlist = { id: randomUUID(), restaurantId, ...settings, recentSeatings: [], createdAt: s.now().toISOString() };
-  const created = await s.restaurants.createWaitlist(waitlist);
+  const cap = waitlistsCap(s, restaurantId);
+  const ticket = await admit(s, cap, waitlist.id);
+  const created = await s.restaurants.createWaitlist(waitlist).catch(async (error: unknown) => {
+    await giveBack(s, cap.scope, ticket);
+    throw error;
+  });
   if (created === null) throw new Error('waitlist id collision');
   return waitlistView(created, 0);
+}
+
+function waitlistsCap(s: Pick<Services, 'restaurants'>, restaurantId: string): Cap {
+  return {
+    scope: { kind: 'waitlists', restaurantId },
+    limit: maxWaitlistsPerRestaurant,
+    full: () =>
+      new DomainError('limit-reached', `A restaurant can have at most ${maxWaitlistsPerRestaurant} waitlists; delete one first.`, {
+        limit: maxWaitlistsPerRestaurant,
+      }),
+    members: async () => (await s.restaurants.waitlists(restaurantId)).map((w) => w.value.id),
+  };
 }
 
 export async function listWaitlists(s: WaitlistServices, caller: Caller, restaurantId: string): Promise<WaitlistView[]> {
@@ -104,11 +119,23 @@ export async function deleteWaitlist(
 ): Promise<void> {
   await memberWith(s, caller, restaurantId, 'manage-settings');
   const current = await waitlistOf(s, restaurantId, waitlistId);
-  const inLine = (await s.waitees.line(waitlistId)).length;
-  if (inLine > 0) {
-    throw new DomainError('conflict', `${inLine} parties are still in this line. Seat or cancel them, or close the waitlist instead.`, {
-      partiesInLine: inLine,
-    });
+  // Refusals that need no closing write nothing: a stale If-Match, or parties plainly in line.
+  if (ifMatch !== undefined && ifMatch !== current.etag) throw new VersionConflict(waitlistId);
+  const waiting = (await s.waitees.line(waitlistId)).length;
+  if (waiting > 0) throw partiesInLine(waiting);
+  // The line is closed to joins before it is counted, so no join can land between the count and the delete.
+  const cap = lineCap(s, waitlistId);
+  const { ticket, inside } = await closeAdmissions(s, cap);
+  try {
+    if (inside > 0) throw partiesInLine(inside);
+    await s.restaurants.deleteWaitlist(restaurantId, waitlistId, ifMatch ?? current.etag);
+  } catch (error) {
+    await reopenAdmissions(s, cap.scope, ticket);
+    throw error;
   }
-  await s.restaurants.deleteWaitlist(restaurantId, waitlistId, ifMatch ?? current.etag);
 }
+
+const partiesInLine = (count: number) =>
+  new DomainError('conflict', `${count} parties are still in this line. Seat or cancel them, or close the waitlist instead.`, {
+    partiesInLine: count,
+  });

@@ -2,6 +2,7 @@ import type { TokenCredential } from '@azure/core-auth';
 import type { NotificationQueue, SmsSender } from '../application/ports.js';
 import type { Services, ServicesProvider } from '../application/services.js';
 import { AccessTokens } from '../application/auth/tokens.js';
+import { AdmissionStore } from '../adapters/cosmos/admissions.js';
 import { DueWorkStore } from '../adapters/cosmos/due-work.js';
 import { NotificationStore } from '../adapters/cosmos/notifications.js';
 import { RestaurantStore } from '../adapters/cosmos/restaurants.js';
@@ -45,6 +46,7 @@ export async function createServices(config: Config): Promise<Services> {
     statusLinks: new StatusLinkStore(containers.statusLinks),
     notifications: new NotificationStore(containers.waitees),
     dueWork: new DueWorkStore(containers.dueWork),
+    admissions: new AdmissionStore(containers),
     accessTokens: new AccessTokens(config.jwt),
     notificationQueue: () =>
       (queue ??= new ServiceBusNotificationQueue(

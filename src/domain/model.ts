@@ -28,6 +28,13 @@ export interface Restaurant {
   readonly phone: string | null;
   readonly createdAt: string;
   readonly createdBy: string;
+  /**
+   * The owners' user ids, changed under the restaurant's ETag with every owner added or removed, so
+   * "at least one owner" is decided in one conditional write. Never lists someone who is not an
+   * owner (added after the membership, removed before it). Absent on restaurants made before it
+   * existed: rebuilt from the members.
+   */
+  readonly owners?: readonly string[];
 }
 
 export interface Waitlist {

@@ -1,0 +1,116 @@
+import { randomUUID } from 'node:crypto';
+import type { DomainError } from '../domain/errors.js';
+import { conflictPolicies, writeConditionally } from './conditional-write.js';
+import { VersionConflict, type Admission, type Admissions, type CapScope } from './ports.js';
+import type { Services } from './services.js';
+
+/**
+ * Caps that hold under concurrency (docs/architecture.md, Caps). A capped set (a line, a
+ * restaurant's waitlists, a user's restaurants) is counted from the store itself, never from a
+ * counter, so nothing can drift when members leave; the admissions document beside it serialises
+ * the check: each admission is written under its ETag together with the count that allowed it, so
+ * the next one counts it even before its insert lands. The store's transactional batch is not
+ * relied on (the emulator's is not atomic).
+ */
+
+type AdmissionServices = Pick<Services, 'admissions' | 'now'>;
+
+/**
+ * How long a claim whose insert never showed up still counts: far longer than any request lives
+ * (Functions' HTTP limit is 230 s), so only a crashed request's claim expires.
+ */
+const claimLifetimeMs = 5 * 60_000;
+
+export interface Cap {
+  readonly scope: CapScope;
+  readonly limit: number;
+  /** The answer when the set is full. */
+  readonly full: () => DomainError;
+  /** The ids of the set's current members (a single-partition query). */
+  readonly members: () => Promise<readonly string[]>;
+  /**
+   * Whether a claim's insert landed and its member has left the set since (a party seated between
+   * two joins), so its claim stops counting at once instead of when it expires.
+   */
+  readonly left?: (id: string) => Promise<boolean>;
+}
+
+const live = (claim: { readonly at: string }, now: Date) => now.getTime() - Date.parse(claim.at) < claimLifetimeMs;
+
+/** The admissions still worth keeping, and the members and claims the cap counts. */
+async function counted(cap: Cap, current: Admissions, now: Date): Promise<{ pending: Admission[]; ids: Set<string> }> {
+  const members = new Set(await cap.members());
+  const unlisted = current.pending.filter((claim) => !members.has(claim.id) && live(claim, now));
+  const gone = await Promise.all(unlisted.map(async (claim) => (cap.left === undefined ? false : cap.left(claim.id))));
+  const pending = unlisted.filter((_, i) => gone[i] !== true);
+  return { pending, ids: new Set([...members, ...pending.map((claim) => claim.id)]) };
+}
+
+/** The ticket of a request's claim, to give back if its insert fails. */
+export type AdmissionTicket = string;
+
+/** Claims a place for `id` under the cap, or throws its `full` answer (or `closed` while the set is closing). */
+export async function admit(s: AdmissionServices, cap: Cap, id: string, closed: () => DomainError = cap.full): Promise<AdmissionTicket> {
+  const ticket = randomUUID();
+  const outcome = await writeConditionally({
+    read: () => s.admissions.get(cap.scope),
+    change: async (current) => {
+      const now = s.now();
+      if (current.closing != null && live(current.closing, now)) throw closed();
+      const { pending, ids } = await counted(cap, current, now);
+      if (!ids.has(id) && ids.size >= cap.limit) throw cap.full();
+      return { ...current, pending: [...pending, { id, ticket, at: now.toISOString() }] };
+    },
+    write: (next, etag) => s.admissions.save(cap.scope, next, etag),
+    policy: conflictPolicies.contended,
+  });
+  if (outcome.kind !== 'written') throw new VersionConflict(`admissions of ${cap.scope.kind}`);
+  return ticket;
+}
+
+/** Gives back a claim whose insert did not happen; a claim left behind by a crash expires on its own. */
+export async function giveBack(s: AdmissionServices, scope: CapScope, ticket: AdmissionTicket): Promise<void> {
+  await writeConditionally({
+    read: () => s.admissions.get(scope),
+    change: (current) =>
+      current.pending.some((claim) => claim.ticket === ticket)
+        ? { ...current, pending: current.pending.filter((claim) => claim.ticket !== ticket) }
+        : null,
+    write: (next, etag) => s.admissions.save(scope, next, etag),
+    policy: conflictPolicies.background,
+  }).catch(() => undefined);
+}
+
+/**
+ * Closes the set to new admissions and counts what is in it or on its way in. The closing is
+ * written under the admissions' ETag, so every admission either came before it (and is counted
+ * here) or sees it and is refused.
+ */
+export async function closeAdmissions(s: AdmissionServices, cap: Cap): Promise<{ ticket: AdmissionTicket; inside: number }> {
+  const ticket = randomUUID();
+  let inside = 0;
+  const outcome = await writeConditionally({
+    read: () => s.admissions.get(cap.scope),
+    change: async (current) => {
+      const now = s.now();
+      const { pending, ids } = await counted(cap, current, now);
+      inside = ids.size;
+      // The last closer takes over: only it may reopen, so an earlier closer's reopening cannot undo a later close.
+      return { pending, closing: { ticket, at: now.toISOString() } };
+    },
+    write: (next, etag) => s.admissions.save(cap.scope, next, etag),
+    policy: conflictPolicies.contended,
+  });
+  if (outcome.kind !== 'written') throw new VersionConflict(`admissions of ${cap.scope.kind}`);
+  return { ticket, inside };
+}
+
+/** Reopens a set this request closed, unless a later closer has taken over. */
+export async function reopenAdmissions(s: AdmissionServices, scope: CapScope, ticket: AdmissionTicket): Promise<void> {
+  await writeConditionally({
+    read: () => s.admissions.get(scope),
+    change: (current) => (current.closing?.ticket === ticket ? { ...current, closing: null } : null),
+    write: (next, etag) => s.admissions.save(scope, next, etag),
+    policy: conflictPolicies.contended,
+  });
+}
