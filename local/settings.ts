@@ -28,6 +28,8 @@ export async function localAppSettings(options: {
     NOTIFICATIONS_QUEUE: 'notifications',
     ACS_CONNECTION_STRING: options.smsConnectionString,
     SMS_FROM_NUMBER: '+18005550100',
+    // The SPA's dev server (Vite's default port), by either loopback name.
+    CORS_ALLOWED_ORIGINS: 'http://localhost:5173,http://127.0.0.1:5173',
     ...(options.passwordHashCost === undefined ? {} : { PASSWORD_HASH_COST: String(options.passwordHashCost) }),
   };
 }

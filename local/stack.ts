@@ -150,6 +150,7 @@ async function startHttp(
       ),
       { path: '/dev/sms', handle: () => ({ status: 200, jsonBody: sms.outbox() }) },
     ],
+    corsAllowedOrigins: async () => (await services()).config.cors.allowedOrigins,
     log,
   });
   if (options.deliveryReportDelayMs !== undefined) {

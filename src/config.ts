@@ -140,6 +140,14 @@ export const settingsReference: readonly SettingReference[] = [
     example: '+18005550100',
     description: 'The E.164 number (or alphanumeric sender id) texts are sent from.',
   },
+  {
+    name: 'CORS_ALLOWED_ORIGINS',
+    required: false,
+    where: 'local',
+    example: 'http://localhost:5173',
+    description:
+      "Comma-separated origins (the staff SPA's) the local host answers CORS for, as infra/apim/policies/api.xml does in Azure, where APIM handles CORS. Empty: no CORS.",
+  },
 ] as const;
 
 const loopbackHosts = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
@@ -199,6 +207,18 @@ const settingsSchema = z
     SMS_FROM_NUMBER: z
       .string()
       .regex(/^(\+[1-9]\d{6,14}|[A-Za-z][A-Za-z0-9 ]{0,10})$/, 'must be an E.164 number or an alphanumeric sender id'),
+    CORS_ALLOWED_ORIGINS: z
+      .string()
+      .transform((value) => value.split(',').map((origin) => origin.trim()))
+      .refine(
+        (origins) =>
+          origins.every(
+            (origin) => URL.canParse(origin) && /^https?:$/.test(new URL(origin).protocol) && new URL(origin).origin === origin,
+          ),
+        'must be comma-separated origins such as http://localhost:5173 (scheme, host and port; no path, no *)',
+      )
+      .optional()
+      .transform((origins) => origins ?? []),
   })
   .superRefine((settings, ctx) => {
     if ((settings.ServiceBusConnection === undefined) === (settings.ServiceBusConnection__fullyQualifiedNamespace === undefined)) {
@@ -258,6 +278,8 @@ export interface Config {
     readonly emulatorConnectionString: string | undefined;
     readonly from: string;
   };
+  /** Only the local host reads it: in Azure, API Management answers CORS (infra/apim/policies/api.xml). */
+  readonly cors: { readonly allowedOrigins: readonly string[] };
 }
 
 export class ConfigError extends Error {
@@ -339,5 +361,6 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       emulatorConnectionString: s.ServiceBusConnection,
     },
     sms: { endpoint: s.ACS_ENDPOINT, emulatorConnectionString: s.ACS_CONNECTION_STRING, from: s.SMS_FROM_NUMBER },
+    cors: { allowedOrigins: s.CORS_ALLOWED_ORIGINS },
   };
 }

@@ -8,6 +8,7 @@ import { dispatch, methodNotAllowed, methodsOf } from '../../src/functions/http/
 import { maxBodyBytes } from '../../src/functions/http/endpoint.js';
 import { problemResponse, problemTypes } from '../../src/functions/http/problem.js';
 import { closeServer, listenOnLoopback } from '../loopback.js';
+import { isPreflight, preflightHeaders, responseCorsHeaders } from './cors.js';
 import { describeError, HttpRequest, HttpResponse, invocationContext } from './invocation.js';
 
 /** A request to a host route, its body read. */
@@ -144,6 +145,17 @@ async function send(response: ServerResponse, init: HttpResponseInit): Promise<v
   response.end(body);
 }
 
+/** Answers a CORS preflight (true), or adds the CORS headers an actual response to this origin gets (false). */
+function handleCors(request: IncomingMessage, response: ServerResponse, allowedOrigins: readonly string[]): boolean {
+  if (isPreflight(request.method ?? 'GET', request.headers)) {
+    response.writeHead(200, { ...preflightHeaders(request.headers, allowedOrigins), 'content-length': '0' });
+    response.end();
+    return true;
+  }
+  for (const [name, value] of Object.entries(responseCorsHeaders(request.headers, allowedOrigins))) response.setHeader(name, value);
+  return false;
+}
+
 export interface LocalHttpHost {
   readonly port: number;
   readonly baseUrl: string;
@@ -160,6 +172,8 @@ export async function startHttpHost(options: {
   readonly port: number;
   readonly routePrefix: string;
   readonly hostRoutes?: readonly HostRoute[];
+  /** Origins answered with CORS on API routes (CORS_ALLOWED_ORIGINS; APIM does this in Azure). */
+  readonly corsAllowedOrigins?: () => Promise<readonly string[]>;
   readonly log?: (line: string) => void;
 }): Promise<LocalHttpHost> {
   const routes = options.functions.map(compile).sort((a, b) => b.literalSegments - a.literalSegments);
@@ -179,6 +193,7 @@ export async function startHttpHost(options: {
       }
       const prefix = `/${options.routePrefix}/`;
       const path = url.pathname.startsWith(prefix) ? url.pathname.slice(prefix.length) : null;
+      if (path !== null && handleCors(request, response, (await options.corsAllowedOrigins?.()) ?? [])) return;
       const invocationId = randomUUID();
       let matched: { route: CompiledRoute; params: Record<string, string> } | undefined;
       for (const route of path === null ? [] : routes) {

@@ -1,4 +1,6 @@
+import { readFile } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
+import { XMLParser } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { maxBodyBytes } from '../../src/functions/http/endpoint.js';
 import { expectProblem } from '../support/problems.js';
@@ -185,5 +187,88 @@ describe('repeated query parameters', () => {
     const response = await venue.owner.api.get(`${venue.waitlistPath}/waitees?limit=1&limit=2`);
     const problem = expectProblem(response, 400, 'validation-failed');
     expect(problem.errors).toEqual([{ pointer: '/limit', where: 'query', message: 'must be given once' }]);
+  });
+});
+
+interface CorsPolicy {
+  readonly methods: string[];
+  readonly maxAge: string;
+  readonly headers: string[];
+  readonly exposed: string[];
+}
+
+/** The <cors> element of the APIM policy that fronts the API in Azure. */
+async function apimCors(): Promise<CorsPolicy> {
+  const xml = await readFile(new URL('../../infra/apim/policies/api.xml', import.meta.url), 'utf8');
+  const parsed = new XMLParser({
+    ignoreAttributes: false,
+    attributeNamePrefix: '@',
+    isArray: (name) => ['method', 'header'].includes(name),
+  }).parse(xml) as { policies: { inbound: { cors: Record<string, Record<string, unknown>> } } };
+  const cors = parsed.policies.inbound.cors;
+  const list = (element: string, item: string): string[] => (cors[element]?.[item] as string[] | undefined) ?? [];
+  return {
+    methods: list('allowed-methods', 'method'),
+    maxAge: String(cors['allowed-methods']?.['@preflight-result-max-age']),
+    headers: list('allowed-headers', 'header'),
+    exposed: list('expose-headers', 'header'),
+  };
+}
+
+const splitList = (value: string | string[] | undefined): string[] =>
+  String(value ?? '')
+    .split(',')
+    .map((item) => item.trim().toLowerCase())
+    .filter((item) => item !== '');
+const lower = (items: string[]): string[] => items.map((item) => item.toLowerCase()).sort();
+
+describe('CORS on the local host, as the APIM policy answers it in Azure', () => {
+  const origin = 'http://localhost:5173';
+
+  it('answers a preflight from an allowed origin with the methods, headers and max age of api.xml', async () => {
+    const policy = await apimCors();
+    expect(policy.methods.length).toBeGreaterThan(0);
+    const answer = await rawRequest({
+      method: 'OPTIONS',
+      path: '/v1/restaurants/00000000-0000-4000-8000-000000000000/waitlists',
+      headers: {
+        origin,
+        'access-control-request-method': 'PATCH',
+        'access-control-request-headers': 'authorization, if-match, content-type',
+      },
+    });
+    expect(answer.status).toBe(200);
+    expect(answer.headers['access-control-allow-origin']).toBe(origin);
+    expect(splitList(answer.headers['access-control-allow-methods']).sort()).toEqual(lower(policy.methods));
+    expect(splitList(answer.headers['access-control-allow-headers']).sort()).toEqual(lower(policy.headers));
+    expect(answer.headers['access-control-max-age']).toBe(policy.maxAge);
+    expect(answer.headers['access-control-allow-credentials']).toBeUndefined();
+    expect(splitList(answer.headers.vary)).toContain('origin');
+  });
+
+  it('exposes the headers of api.xml on actual responses to an allowed origin, and nothing to others', async () => {
+    const policy = await apimCors();
+    const allowed = await api().get('/v1/me', { origin });
+    expect(allowed.status).toBe(401);
+    expect(allowed.headers.get('access-control-allow-origin')).toBe(origin);
+    expect(splitList(allowed.headers.get('access-control-expose-headers') ?? '').sort()).toEqual(lower(policy.exposed));
+    const other = await api().get('/v1/me', { origin: 'https://evil.example' });
+    expect(other.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('answers a preflight that does not match (origin, method or header) with an empty 200 and no CORS headers, as terminate-unmatched-request does', async () => {
+    const cases: Record<string, string>[] = [
+      { origin: 'https://evil.example', 'access-control-request-method': 'GET' },
+      { origin, 'access-control-request-method': 'TRACE' },
+      { origin, 'access-control-request-method': 'GET', 'access-control-request-headers': 'x-secret' },
+    ];
+    for (const headers of cases) {
+      const answer = await rawRequest({ method: 'OPTIONS', path: '/v1/me', headers });
+      expect([answer.status, answer.body, answer.headers['access-control-allow-origin']], JSON.stringify(headers)).toEqual([
+        200,
+        '',
+        undefined,
+      ]);
+    }
   });
 });

@@ -54,7 +54,20 @@ describe('config', () => {
       statusPageBaseUrl: 'http://127.0.0.1:7071/api/v1/status/',
       serviceBus: { queue: 'notifications', fullyQualifiedNamespace: undefined, emulatorConnectionString: base.ServiceBusConnection },
       sms: { endpoint: undefined, emulatorConnectionString: base.ACS_CONNECTION_STRING, from: '+18005550100' },
+      cors: { allowedOrigins: [] },
     });
+  });
+
+  it('reads CORS_ALLOWED_ORIGINS as a comma-separated list of origins and refuses anything else', () => {
+    expect(loadConfig({ ...base, CORS_ALLOWED_ORIGINS: 'http://localhost:5173, https://staff.example.com' }).cors.allowedOrigins).toEqual([
+      'http://localhost:5173',
+      'https://staff.example.com',
+    ]);
+    for (const value of ['*', 'localhost:5173', 'http://localhost:5173/app', 'ftp://files.example.com']) {
+      expect(problemsOf({ ...base, CORS_ALLOWED_ORIGINS: value }), value).toEqual([
+        'CORS_ALLOWED_ORIGINS must be comma-separated origins such as http://localhost:5173 (scheme, host and port; no path, no *)',
+      ]);
+    }
   });
 
   it('needs exactly one way to reach Service Bus and ACS, and keeps emulator secrets away from Azure', () => {
