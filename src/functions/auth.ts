@@ -4,6 +4,7 @@ import { accessTokenAlgorithm } from '../application/auth/tokens.js';
 import { userView } from '../application/views.js';
 import type { HttpFunction } from './catalog-types.js';
 import { endpoint } from './http/endpoint.js';
+import { asOAuthError } from './http/oauth-error.js';
 import { logoutBody, registerBody, tokenBody } from './schemas.js';
 
 const noStore = { 'cache-control': 'no-store', pragma: 'no-cache' };
@@ -33,6 +34,7 @@ export const authFunctions: readonly HttpFunction[] = [
         auth: 'public',
         body: tokenBody,
         acceptsForm: true,
+        renderFailure: asOAuthError,
         handle: async ({ body, services }) => {
           if (body.grant_type === 'refresh_token')
             return { status: 200, body: await refreshGrant(services, body.refresh_token), headers: noStore };
@@ -74,15 +76,18 @@ export const authFunctions: readonly HttpFunction[] = [
           return Promise.resolve({
             status: 200,
             headers: { 'cache-control': 'public, max-age=300' },
+            // RFC 8414 metadata, only what is true: no authorization endpoint (so no response types),
+            // no id tokens, and no revocation_endpoint (logout is not RFC 7009: it takes
+            // `refresh_token` and answers 204). See docs/api.md, Discovery.
             body: {
               issuer,
-              jwks_uri: `${issuer}/.well-known/jwks.json`,
               token_endpoint: `${issuer}/v1/auth/token`,
+              jwks_uri: `${issuer}/.well-known/jwks.json`,
               grant_types_supported: ['password', 'refresh_token'],
               token_endpoint_auth_methods_supported: ['none'],
-              id_token_signing_alg_values_supported: [accessTokenAlgorithm],
-              response_types_supported: ['token'],
-              subject_types_supported: ['public'],
+              response_types_supported: [],
+              waitlist_access_token_audience: services.config.jwt.audience,
+              waitlist_access_token_signing_alg_values_supported: [accessTokenAlgorithm],
             },
           });
         },

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { maximumPasswordLength } from '../domain/password-policy.js';
 import { restaurantRoles } from '../domain/roles.js';
 import { waiteeStatuses } from '../domain/waitee.js';
+import { unsupportedGrantTypeMessage } from './http/oauth-error.js';
 
 /** Request schemas shared by the HTTP functions. Unknown properties are rejected, not ignored. */
 
@@ -33,11 +34,23 @@ export const timeZone = z
 
 export const registerBody = z.strictObject({ email, password, displayName: text(100), phone: phone.optional() });
 
-export const tokenBody = z.discriminatedUnion('grant_type', [
-  // RFC 6749 names the field `username`; `email` is accepted as the clearer alias.
-  z.object({ grant_type: z.literal('password'), email: email.optional(), username: email.optional(), password }),
-  z.object({ grant_type: z.literal('refresh_token'), refresh_token: z.string().min(1).max(200) }),
-]);
+export const tokenBody = z.discriminatedUnion(
+  'grant_type',
+  [
+    // RFC 6749 names the field `username`; `email` is accepted as the clearer alias.
+    z.object({ grant_type: z.literal('password'), email: email.optional(), username: email.optional(), password }),
+    z.object({ grant_type: z.literal('refresh_token'), refresh_token: z.string().min(1).max(200) }),
+  ],
+  {
+    // A missing grant_type is invalid_request, an unknown one unsupported_grant_type (RFC 6749 §5.2).
+    error: (issue) =>
+      issue.note !== 'No matching discriminator'
+        ? undefined
+        : typeof issue.input === 'object' && issue.input !== null && 'grant_type' in issue.input && issue.input.grant_type !== undefined
+          ? unsupportedGrantTypeMessage
+          : 'is required',
+  },
+);
 
 export const logoutBody = z.strictObject({ refresh_token: z.string().min(1).max(200) });
 

@@ -96,7 +96,8 @@ describe('auth', () => {
       refresh_token: signedIn.body.refresh_token,
     });
     const reused = await post(api(), '/v1/auth/token', 400, { grant_type: 'refresh_token', refresh_token: signedIn.body.refresh_token });
-    expect(reused.body).toMatchObject({ type: 'urn:waitlist:problem:invalid-grant', error: 'invalid_grant' });
+    expect(reused.body).toMatchObject({ error: 'invalid_grant' });
+    expect(reused.body.error_description).toMatch(/already used/);
     // Reuse revoked the family: the rotated token is dead too.
     await post(api(), '/v1/auth/token', 400, { grant_type: 'refresh_token', refresh_token: refreshed.body.refresh_token });
 
@@ -135,18 +136,24 @@ describe('auth', () => {
     });
     expect(tooLarge.body).toMatchObject({ limit: 65_536 });
 
-    await post(api(), '/v1/auth/token', 400, { grant_type: 'client_credentials' });
+    const unsupported = await post(api(), '/v1/auth/token', 400, { grant_type: 'client_credentials' });
+    expect(unsupported.body).toMatchObject({ error: 'unsupported_grant_type' });
     const noEmail = await post(api(), '/v1/auth/token', 400, { grant_type: 'password', password: 'x' });
-    expect(noEmail.body).toMatchObject({ errors: [{ pointer: '/email', where: 'body' }] });
+    expect(noEmail.body).toMatchObject({ error: 'invalid_request', errors: [{ pointer: '/email', where: 'body' }] });
     expectDocumentRejects('POST', '/v1/auth/token', { grant_type: 'password', password: 'x' });
     const wrong = await post(api(), '/v1/auth/token', 400, {
       grant_type: 'password',
       email: 'nobody@example.test',
       password: 'wrong-password-123',
     });
-    expect(problemType(wrong)).toBe('urn:waitlist:problem:invalid-grant');
-    await call(api(), 'POST', '/v1/auth/token', 415, { rawBody: 'grant_type=password', headers: { 'content-type': 'text/plain' } });
-    await call(api(), 'POST', '/v1/auth/token', 413, { rawBody: 'x'.repeat(70_000), headers: { 'content-type': 'application/json' } });
+    expect(wrong.body).toMatchObject({ error: 'invalid_grant' });
+    // RFC 6749 §5.2: the token endpoint answers a request it cannot read with 400 invalid_request, not 413/415.
+    const textPlain = await call(api(), 'POST', '/v1/auth/token', 400, {
+      rawBody: 'grant_type=password',
+      headers: { 'content-type': 'text/plain' },
+    });
+    expect(textPlain.body).toMatchObject({ error: 'invalid_request' });
+    // A body over 64 KiB: test/contract/oauth.test.ts (the local host refuses it before the endpoint).
     await call(api(), 'POST', '/v1/auth/logout', 400, { rawBody: '[', headers: { 'content-type': 'application/json' } });
     await call(api(), 'POST', '/v1/auth/logout', 415, { rawBody: 'x', headers: { 'content-type': 'text/plain' } });
     await call(api(), 'POST', '/v1/auth/logout', 413, { rawBody: 'x'.repeat(70_000), headers: { 'content-type': 'application/json' } });
@@ -169,7 +176,7 @@ describe('auth', () => {
     });
     const retryAfter = Number(blocked.headers.get('retry-after'));
     expect(retryAfter).toBeGreaterThan(14 * 60);
-    expect(blocked.body).toMatchObject({ type: 'urn:waitlist:problem:too-many-attempts', retryAfterSeconds: retryAfter });
+    expect(blocked.body).toMatchObject({ error: 'invalid_grant', retryAfterSeconds: retryAfter });
   });
 });
 

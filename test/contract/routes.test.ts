@@ -15,6 +15,14 @@ const catalog = functions
 const catalogKeys = catalog.map((c) => c.key).sort();
 const documented = documentedOperations(doc);
 const documentedKeys = documented.map((o) => `${o.method.toUpperCase()} ${o.path}`).sort();
+const oauthTokenPath = '/v1/auth/token';
+
+/** The component schemas a response schema names: a `$ref`, or each branch of a `oneOf`. */
+function schemaRefs(schema: unknown): string[] {
+  if (typeof schema !== 'object' || schema === null) return [];
+  if ('$ref' in schema && typeof schema.$ref === 'string') return [schema.$ref];
+  return 'oneOf' in schema && Array.isArray(schema.oneOf) ? schema.oneOf.flatMap(schemaRefs) : [];
+}
 
 describe('the OpenAPI document and the function catalog', () => {
   it('serves everything under the /api server', () => {
@@ -55,14 +63,24 @@ describe('each operation documents the responses its inputs imply', () => {
     expect(statuses.some((s) => s.startsWith('2'))).toBe(true);
     expect(statuses).toContain('500');
     if (!isPublic) expect(statuses).toContain('401');
-    if (operation.requestBody !== undefined) expect(statuses).toEqual(expect.arrayContaining(['400', '413', '415']));
+    // The OAuth token endpoint answers every unreadable request with 400 invalid_request (RFC 6749 §5.2).
+    const oauth = path === oauthTokenPath;
+    if (oauth) expect(statuses.filter((s) => s === '413' || s === '415')).toEqual([]);
+    if (operation.requestBody !== undefined) expect(statuses).toEqual(expect.arrayContaining(oauth ? ['400'] : ['400', '413', '415']));
     else if (validated) expect(statuses).toContain('400');
 
-    // Every error response is problem+json; every response has the correlation id header.
+    // Every error response is problem+json with a Problem schema (the token endpoint's are OAuth
+    // errors); every response has the correlation id header.
     for (const [status, responseOrRef] of Object.entries(operation.responses)) {
       const response = resolve<ResponseObject>(doc, responseOrRef);
       expect(response.headers?.['x-correlation-id'], `${status} x-correlation-id`).toBeDefined();
-      if (Number(status) >= 400) expect(Object.keys(response.content ?? {})).toEqual(['application/problem+json']);
+      if (Number(status) < 400) continue;
+      const mediaType = oauth ? 'application/json' : 'application/problem+json';
+      expect(Object.keys(response.content ?? {}), status).toEqual([mediaType]);
+      const refs = schemaRefs(response.content?.[mediaType]?.schema);
+      expect(refs.length, `${status} schema`).toBeGreaterThan(0);
+      for (const ref of refs)
+        expect(ref, status).toMatch(oauth ? /^#\/components\/schemas\/OAuthError$/ : /^#\/components\/schemas\/\w*Problem$/);
     }
   });
 

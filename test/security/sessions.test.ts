@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { delayBeforeAnswerMs, noAttempts, recordFailure } from '../../src/domain/login-throttle.js';
-import { expectProblem } from '../support/problems.js';
+import { expectOAuthError } from '../support/oauth.js';
 import { Api, newUser, useLocalStack, type ApiResponse, type Json, type TestUser } from '../support/stack.js';
 
 const stack = useLocalStack();
@@ -48,8 +48,12 @@ async function familyRevoked(refreshToken: string): Promise<boolean> {
 }
 
 function expectInvalidGrant(response: ApiResponse): void {
-  const problem = expectProblem(response, 400, 'invalid-grant');
-  expect(problem.error).toBe('invalid_grant');
+  expectOAuthError(response, 400, 'invalid_grant');
+}
+
+/** A blocked address: 429 with an OAuth error body (docs/api.md, Token endpoint errors). */
+function expectBlocked(response: ApiResponse): void {
+  expectOAuthError(response, 429, 'invalid_grant');
 }
 
 const form = (fields: Record<string, string>) => ({
@@ -167,7 +171,11 @@ describe('token endpoint (RFC 6749)', () => {
       form({ grant_type: 'password', username: user.email, password: 'not-the-password-1' }),
     );
     expectInvalidGrant(wrong);
-    expectProblem(await api().request('POST', '/v1/auth/token', form({ grant_type: 'client_credentials' })), 400, 'validation-failed');
+    expectOAuthError(
+      await api().request('POST', '/v1/auth/token', form({ grant_type: 'client_credentials' })),
+      400,
+      'unsupported_grant_type',
+    );
   });
 });
 
@@ -216,14 +224,14 @@ describe('sign-in throttling', () => {
     const blockedUnknown = await attempt(unknown, user.password);
     const blockedWrong = await attempt(user.email.toUpperCase(), wrongPassword);
     for (const { response } of [blockedExisting, blockedUnknown, blockedWrong]) {
-      expectProblem(response, 429, 'too-many-attempts');
+      expectBlocked(response);
       const retryAfter = Number(response.headers.get('retry-after'));
       expect(retryAfter).toBeGreaterThan(14 * 60);
       expect(retryAfter).toBeLessThanOrEqual(15 * 60);
       expect(response.body.retryAfterSeconds).toBe(retryAfter);
       expect(response.body).not.toHaveProperty('access_token');
     }
-    const strip = (r: ApiResponse<Json>) => ({ status: r.status, type: r.body.type, title: r.body.title, detail: r.body.detail });
+    const strip = (r: ApiResponse<Json>) => ({ status: r.status, error: r.body.error, description: r.body.error_description });
     expect(strip(blockedExisting.response)).toEqual(strip(blockedUnknown.response));
     // The account itself is untouched: a session that already exists keeps working.
     expect((await user.api.get('/v1/me')).status).toBe(200);
@@ -239,11 +247,11 @@ describe('sign-in throttling', () => {
     expect(checked.length, answers.map((a) => a.response.status).join(',')).toBeLessThanOrEqual(10);
     for (const { response } of checked) expectInvalidGrant(response);
     for (const { response } of answers.filter((a) => a.response.status !== 400)) {
-      expectProblem(response, 429, 'too-many-attempts');
+      expectBlocked(response);
       expect(Number(response.headers.get('retry-after'))).toBeGreaterThan(0);
     }
     const next = await attempt(user.email, user.password);
-    expectProblem(next.response, 429, 'too-many-attempts');
+    expectBlocked(next.response);
     expect((await stack().services.users.loginAttempts(user.email.toLowerCase()))?.value.failures).toBeGreaterThanOrEqual(10);
   }, 30_000);
 

@@ -17,7 +17,7 @@ export interface TokenResponse {
   readonly refresh_token: string;
 }
 
-const invalidGrant = (message: string) => new DomainError('invalid-grant', message, { error: 'invalid_grant' });
+const invalidGrant = (message: string) => new DomainError('invalid-grant', message);
 const badCredentials = () => invalidGrant('The email or password is incorrect.');
 const badRefreshToken = () => invalidGrant('The refresh token is invalid, expired or was revoked. Sign in again.');
 

@@ -54,6 +54,8 @@ export interface EndpointSpec<
   readonly body?: BS;
   /** The OAuth token endpoint also takes application/x-www-form-urlencoded (RFC 6749). */
   readonly acceptsForm?: boolean;
+  /** Rewrites the problem answer for a protocol with its own error format (the OAuth token endpoint, http/oauth-error.ts). */
+  readonly renderFailure?: (problem: HttpResponseInit) => HttpResponseInit;
   readonly handle: (input: EndpointInput<Infer<PS>, Infer<QS>, Infer<BS>, Auth extends 'user' ? Caller : null>) => Promise<Reply>;
 }
 
@@ -230,7 +232,8 @@ export function endpoint<
       });
       return success(reply, correlationId);
     } catch (error) {
-      return failure(error, { correlationId, instance, context });
+      const problem = failure(error, { correlationId, instance, context });
+      return spec.renderFailure === undefined ? problem : spec.renderFailure(problem);
     }
   };
 }
