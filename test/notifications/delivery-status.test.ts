@@ -182,6 +182,10 @@ describe('delivery status, end to end', () => {
     const s = stack().services;
     const party = await addParty(venue, { name: 'Camel', phone: nextPhone() });
     const pending = await writePending(s, venue.waitlistId, party.id);
+    // Handed to the provider, as a text must be before any report about it can be genuine.
+    const stored = await s.notifications.get(venue.waitlistId, pending.id);
+    if (stored === null) throw new Error('pending record not stored');
+    await s.notifications.replace({ ...stored.value, status: 'sending', sendingSince: new Date().toISOString() }, stored.etag);
     const data = {
       messageId: 'Outgoing_20300101120000camel',
       from: '18005550100',
