@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { HttpResponseInit } from '@azure/functions';
+import type { HttpHandler, HttpResponseInit } from '@azure/functions';
 import type { ServicesProvider } from '../../src/application/services.js';
 import type { HttpFunction } from '../../src/functions/catalog-types.js';
 import { dispatch, methodNotAllowed, methodsOf } from '../../src/functions/http/dispatch.js';
@@ -156,6 +156,61 @@ function handleCors(request: IncomingMessage, response: ServerResponse, allowedO
   return false;
 }
 
+interface MatchedRoute {
+  readonly route: CompiledRoute;
+  readonly params: Record<string, string>;
+}
+
+function matchRoute(routes: readonly CompiledRoute[], path: string): MatchedRoute | undefined {
+  for (const route of routes) {
+    const match = route.pattern.exec(path);
+    if (match !== null) return { route, params: Object.fromEntries(route.names.map((name, i) => [name, safeDecode(match[i + 1] ?? '')])) };
+  }
+  return undefined;
+}
+
+/** One invocation of a matched function, as the Functions host makes it: method, bounded body, HttpRequest, response. */
+async function invoke(call: {
+  readonly request: IncomingMessage;
+  readonly response: ServerResponse;
+  readonly url: URL;
+  readonly invocationId: string;
+  readonly matched: MatchedRoute;
+  readonly handler: HttpHandler;
+  readonly log: (line: string) => void;
+}): Promise<void> {
+  const { request, response, url, invocationId, matched, log } = call;
+  const method = request.method ?? 'GET';
+  if (!(methodsOf(matched.route.fn) as string[]).includes(method.toUpperCase())) {
+    // Before the body and before HttpRequest: fetch's Request refuses TRACE, TRACK and CONNECT outright.
+    await send(response, methodNotAllowed(matched.route.fn, method, { correlationId: invocationId, instance: url.pathname }));
+    return;
+  }
+  const { body, cut } = await readBoundedBody(request, maxBodyBytes);
+  if (cut) {
+    response.setHeader('connection', 'close');
+    closeAfterAnswer(request, response);
+  }
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(request.headers))
+    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+  const httpRequest = new HttpRequest({
+    method,
+    url: url.toString(),
+    headers,
+    query: Object.fromEntries(url.searchParams),
+    params: matched.params,
+    ...(body.length > 0 ? { body: { bytes: body } } : {}),
+  });
+  const result = await call.handler(httpRequest, invocationContext({ invocationId, functionName: matched.route.fn.name, log }));
+  await send(
+    response,
+    result instanceof HttpResponse
+      ? { status: result.status, headers: result.headers, body: Buffer.from(await result.arrayBuffer()) }
+      : result,
+  );
+}
+
 export interface LocalHttpHost {
   readonly port: number;
   readonly baseUrl: string;
@@ -195,14 +250,7 @@ export async function startHttpHost(options: {
       const path = url.pathname.startsWith(prefix) ? url.pathname.slice(prefix.length) : null;
       if (path !== null && handleCors(request, response, (await options.corsAllowedOrigins?.()) ?? [])) return;
       const invocationId = randomUUID();
-      let matched: { route: CompiledRoute; params: Record<string, string> } | undefined;
-      for (const route of path === null ? [] : routes) {
-        const match = route.pattern.exec(path ?? '');
-        if (match !== null) {
-          matched = { route, params: Object.fromEntries(route.names.map((name, i) => [name, safeDecode(match[i + 1] ?? '')])) };
-          break;
-        }
-      }
+      const matched = path === null ? undefined : matchRoute(routes, path);
       if (matched === undefined) {
         await send(
           response,
@@ -214,39 +262,9 @@ export async function startHttpHost(options: {
         );
         return;
       }
-      const at = { correlationId: invocationId, instance: url.pathname };
-      const method = request.method ?? 'GET';
-      if (!(methodsOf(matched.route.fn) as string[]).includes(method.toUpperCase())) {
-        // Before the body and before HttpRequest: fetch's Request refuses TRACE, TRACK and CONNECT outright.
-        await send(response, methodNotAllowed(matched.route.fn, method, at));
-        return;
-      }
-      const { body, cut } = await readBoundedBody(request, maxBodyBytes);
-      if (cut) {
-        response.setHeader('connection', 'close');
-        closeAfterAnswer(request, response);
-      }
-      const headers: Record<string, string> = {};
-      for (const [name, value] of Object.entries(request.headers))
-        if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
-      const httpRequest = new HttpRequest({
-        method,
-        url: url.toString(),
-        headers,
-        query: Object.fromEntries(url.searchParams),
-        params: matched.params,
-        ...(body.length > 0 ? { body: { bytes: body } } : {}),
-      });
-      const context = invocationContext({ invocationId, functionName: matched.route.fn.name, log });
       const handler = dispatchers.get(matched.route.fn);
       if (handler === undefined) throw new Error('route without dispatcher');
-      const result = await handler(httpRequest, context);
-      await send(
-        response,
-        result instanceof HttpResponse
-          ? { status: result.status, headers: result.headers, body: Buffer.from(await result.arrayBuffer()) }
-          : result,
-      );
+      await invoke({ request, response, url, invocationId, matched, handler, log });
       log(`${request.method ?? 'GET'} ${url.pathname} → ${response.statusCode} (${(performance.now() - started).toFixed(1)} ms)`);
     })().catch((error: unknown) => {
       log(`local host failure: ${describeError(error)}`);
