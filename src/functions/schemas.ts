@@ -123,7 +123,13 @@ export const listWaiteesQuery = z.strictObject({
     .pipe(z.array(z.enum(waiteeStatuses)).min(1))
     .optional(),
   limit: once.transform(Number).pipe(z.number().int().min(1).max(100)).default(50),
-  continuationToken: once.min(1).max(4096).optional(),
+  // Tokens this API issues are printable ASCII; anything else could not even travel to the database
+  // in its continuation header.
+  continuationToken: once
+    .min(1)
+    .max(4096)
+    .regex(/^[\x20-\x7e]+$/, 'is not a continuation token this API issued: pass the one from the previous page unchanged')
+    .optional(),
 });
 
 export const statusParams = z.object({ token: z.string().regex(/^[A-Za-z0-9_-]{16}$/, 'is not a status token') });

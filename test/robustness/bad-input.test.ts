@@ -494,6 +494,17 @@ describe('bad input, specific answers', () => {
     expect(problem.errors).toEqual([expect.objectContaining({ pointer: '/partySize', where: 'body' })]);
   });
 
+  it('refuses a continuation token that cannot travel in an HTTP header (NUL, control or non-Latin-1 characters) with 400', async () => {
+    for (const token of ['\u0000', 'abc\u0007def', 'tok\u00e9n\u4e2d', 'line\nbreak']) {
+      const problem = expectProblem(
+        await venue.owner.api.get(`${venue.waitlistPath}/waitees?continuationToken=${encodeURIComponent(token)}`),
+        400,
+        'validation-failed',
+      );
+      expect(problem.errors).toEqual([expect.objectContaining({ pointer: '/continuationToken', where: 'query' })]);
+    }
+  });
+
   it('refuses a continuation token the database cannot read with 400', async () => {
     for (const token of ['{"a":1}', '-1', '[{"token":"x","range":{"min":"","max":"FF"}}]']) {
       expectProblem(
