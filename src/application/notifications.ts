@@ -101,7 +101,18 @@ export async function enqueueNow(s: OutboxServices, stored: readonly Versioned<N
     log(`enqueue deferred to the producer sweep: ${error instanceof Error ? error.message : String(error)}`);
     return;
   }
-  await Promise.all(stored.map((n) => markEnqueued(s, n)));
+  // The caller's change is saved and the messages are on the queue: failing to note that is no
+  // reason to fail the request. The record stays pending and its due-index entry stays, so the
+  // sweep notes it later (and Service Bus drops the repeated message id).
+  await Promise.all(
+    stored.map((n) =>
+      markEnqueued(s, n).catch((error: unknown) => {
+        log(
+          `notification ${n.value.id} enqueued, marking it so left to the sweep: ${error instanceof Error ? error.message : String(error)}`,
+        );
+      }),
+    ),
+  );
 }
 
 /**
