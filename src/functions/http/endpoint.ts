@@ -5,21 +5,11 @@ import { VersionConflict, GoneSinceRead } from '../../application/ports.js';
 import type { Services, ServicesProvider } from '../../application/services.js';
 import type { Bindable } from '../catalog-types.js';
 import { DomainError } from '../../domain/errors.js';
-import { problemResponse, slugForKind, type ProblemSlug } from './problem.js';
+import { problemFor, securityHeaders, slugForKind, type Failure, type FailureContext, type ProblemSlug } from './problem.js';
 
 export const maxBodyBytes = 64 * 1024;
 
 const payloadTooLargeDetail = `The body must be at most ${maxBodyBytes} bytes.`;
-
-/**
- * Headers every API response carries (docs/api.md, Response headers). Responses hold personal data
- * unless a handler says otherwise (the public discovery documents set their own Cache-Control).
- */
-export const securityHeaders: Readonly<Record<string, string>> = {
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
-  'cache-control': 'no-store',
-};
 
 type Schema = z.ZodType;
 type Infer<S> = S extends z.ZodType ? z.output<S> : undefined;
@@ -55,7 +45,7 @@ export interface EndpointSpec<
   /** The OAuth token endpoint also takes application/x-www-form-urlencoded (RFC 6749). */
   readonly acceptsForm?: boolean;
   /** Rewrites the problem answer for a protocol with its own error format (the OAuth token endpoint, http/oauth-error.ts). */
-  readonly renderFailure?: (problem: HttpResponseInit) => HttpResponseInit;
+  readonly renderFailure?: (failure: Failure, at: FailureContext) => HttpResponseInit;
   readonly handle: (input: EndpointInput<Infer<PS>, Infer<QS>, Infer<BS>, Auth extends 'user' ? Caller : null>) => Promise<Reply>;
 }
 
@@ -232,36 +222,25 @@ export function endpoint<
       });
       return success(reply, correlationId);
     } catch (error) {
-      const problem = failure(error, { correlationId, instance, context });
-      return spec.renderFailure === undefined ? problem : spec.renderFailure(problem);
+      const at = { correlationId, instance };
+      return (spec.renderFailure ?? problemFor)(failureOf(error, correlationId, context), at);
     }
   };
 }
 
-/** Every failure as problem+json; unexpected errors are logged with the correlation id and answered without detail. */
-function failure(error: unknown, at: { correlationId: string; instance: string; context: InvocationContext }): HttpResponseInit {
-  const { correlationId, instance, context } = at;
-  if (error instanceof EdgeProblem) {
-    return problemResponse(error.slug, {
-      detail: error.message,
-      correlationId,
-      instance,
-      extensions: error.extensions,
-      headers: error.headers,
-    });
-  }
+/** What a thrown error means for the client; unexpected errors are logged with the correlation id and answered without detail. */
+function failureOf(error: unknown, correlationId: string, context: InvocationContext): Failure {
+  if (error instanceof EdgeProblem)
+    return { slug: error.slug, detail: error.message, extensions: error.extensions, headers: error.headers };
   // A conditional write that lost, and that the use case's policy did not retry, is the
   // client's to resolve: read again, then retry with the new ETag.
   if (error instanceof VersionConflict) {
-    return problemResponse('precondition-failed', {
+    return {
+      slug: 'precondition-failed',
       detail: 'The resource changed since you read it (ETag mismatch). Read it again and retry with the new ETag.',
-      correlationId,
-      instance,
-    });
+    };
   }
-  if (error instanceof GoneSinceRead) {
-    return problemResponse('not-found', { detail: 'The resource was removed while you were changing it.', correlationId, instance });
-  }
+  if (error instanceof GoneSinceRead) return { slug: 'not-found', detail: 'The resource was removed while you were changing it.' };
   if (error instanceof DomainError) {
     const headers: Record<string, string> = {};
     if (error.kind === 'too-many-attempts' && typeof error.details.retryAfterSeconds === 'number')
@@ -273,12 +252,8 @@ function failure(error: unknown, at: { correlationId: string; instance: string; 
         : error.kind === 'invalid-transition'
           ? withCurrentStatus(error)
           : error.details;
-    return problemResponse(slugForKind[error.kind], { detail: error.message, correlationId, instance, extensions, headers });
+    return { slug: slugForKind[error.kind], detail: error.message, extensions, headers };
   }
   context.error(`[${correlationId}] unhandled error`, error);
-  return problemResponse('internal', {
-    detail: `An unexpected error occurred. Quote correlation id ${correlationId} when reporting it.`,
-    correlationId,
-    instance,
-  });
+  return { slug: 'internal', detail: `An unexpected error occurred. Quote correlation id ${correlationId} when reporting it.` };
 }

@@ -1,12 +1,12 @@
 import type { HttpResponseInit } from '@azure/functions';
-import { problemTypeUri, type ProblemSlug } from './problem.js';
+import { problemTypes, securityHeaders, type Failure, type FailureContext, type ProblemSlug } from './problem.js';
 
 /**
  * The token endpoint speaks OAuth 2.0, not RFC 9457: a client such as openid-client reads an error
  * only from an `application/json` body with `error` (RFC 6749 §5.2) and reports anything else as
  * "unexpected response content-type", so a wrong password, a reused refresh token and a server
- * fault would all look alike. This rewrites the pipeline's problem answer into that shape; the
- * problem's extensions (`errors`, `limit`, `retryAfterSeconds`) and `correlationId` stay.
+ * fault would all look alike. This writes the pipeline's failure in that shape instead of as a
+ * problem; its extensions (`errors`, `limit`, `retryAfterSeconds`) and `correlationId` stay.
  * See docs/api.md, Token endpoint errors.
  */
 
@@ -28,8 +28,8 @@ const oauthErrorFor: Readonly<Partial<Record<ProblemSlug, { error: OAuthErrorCod
   'too-many-attempts': { error: 'invalid_grant', status: 429 },
 };
 
-/** Problem members that the OAuth body replaces (`detail` becomes `error_description`). */
-const problemOnlyMembers = new Set(['type', 'title', 'status', 'detail', 'instance', 'error']);
+/** Members an extension may not take: the OAuth body's own, and the problem members it replaces. */
+const problemOnlyMembers = new Set(['type', 'title', 'status', 'detail', 'instance', 'error', 'error_description', 'correlationId']);
 
 /** RFC 6749 §5.2 allows only printable ASCII without `"` and `\` in error_description. */
 export function asErrorDescription(text: string): string {
@@ -42,41 +42,38 @@ export function asErrorDescription(text: string): string {
   return plain === '' ? 'The request was refused.' : plain;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function slugOf(problem: Record<string, unknown>): ProblemSlug | undefined {
-  const type = typeof problem.type === 'string' ? problem.type : '';
-  return (Object.keys(oauthErrorFor) as ProblemSlug[]).find((slug) => problemTypeUri(slug) === type);
-}
-
-function namesUnsupportedGrantType(problem: Record<string, unknown>): boolean {
-  const errors = Array.isArray(problem.errors) ? (problem.errors as unknown[]) : [];
-  return errors.some((e) => isRecord(e) && e.pointer === '/grant_type' && e.message === unsupportedGrantTypeMessage);
-}
-
-function codeFor(problem: Record<string, unknown>, httpStatus: number): { error: OAuthErrorCode; status: number } {
-  const slug = slugOf(problem);
-  if (slug === 'validation-failed' && namesUnsupportedGrantType(problem)) return { error: 'unsupported_grant_type', status: 400 };
-  const known = slug === undefined ? undefined : oauthErrorFor[slug];
+function codeFor(failure: Failure): { error: OAuthErrorCode; status: number } {
+  const errors = Array.isArray(failure.extensions?.errors) ? (failure.extensions.errors as unknown[]) : [];
+  const unsupportedGrant = errors.some(
+    (e) =>
+      typeof e === 'object' &&
+      e !== null &&
+      'pointer' in e &&
+      e.pointer === '/grant_type' &&
+      'message' in e &&
+      e.message === unsupportedGrantTypeMessage,
+  );
+  if (failure.slug === 'validation-failed' && unsupportedGrant) return { error: 'unsupported_grant_type', status: 400 };
+  const known = oauthErrorFor[failure.slug];
   if (known !== undefined) return known;
-  return httpStatus >= 500 ? { error: 'server_error', status: httpStatus } : { error: 'invalid_request', status: 400 };
+  const status = problemTypes[failure.slug].status;
+  return status >= 500 ? { error: 'server_error', status } : { error: 'invalid_request', status: 400 };
 }
 
 /** The token endpoint's failure answer: an RFC 6749 §5.2 error body with `Cache-Control: no-store`. */
-export function asOAuthError(answer: HttpResponseInit): HttpResponseInit {
-  const problem = isRecord(answer.jsonBody) ? answer.jsonBody : {};
-  const { error, status } = codeFor(problem, answer.status ?? 500);
-  const extensions = Object.fromEntries(Object.entries(problem).filter(([name]) => !problemOnlyMembers.has(name)));
+export function asOAuthError(failure: Failure, at: FailureContext): HttpResponseInit {
+  const { error, status } = codeFor(failure);
+  const extensions = Object.fromEntries(Object.entries(failure.extensions ?? {}).filter(([name]) => !problemOnlyMembers.has(name)));
   return {
     status,
     headers: {
-      ...(answer.headers as Record<string, string> | undefined),
+      ...securityHeaders,
+      'x-correlation-id': at.correlationId,
+      ...failure.headers,
       'content-type': 'application/json',
       'cache-control': 'no-store',
       pragma: 'no-cache',
     },
-    jsonBody: { error, error_description: asErrorDescription(typeof problem.detail === 'string' ? problem.detail : ''), ...extensions },
+    jsonBody: { error, error_description: asErrorDescription(failure.detail), correlationId: at.correlationId, ...extensions },
   };
 }

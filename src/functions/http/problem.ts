@@ -48,6 +48,33 @@ export interface ProblemInit {
   readonly headers?: Readonly<Record<string, string>>;
 }
 
+/**
+ * Headers every API response carries (docs/api.md, Response headers). Responses hold personal data
+ * unless a handler says otherwise (the public discovery documents set their own Cache-Control).
+ */
+export const securityHeaders: Readonly<Record<string, string>> = {
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'cache-control': 'no-store',
+};
+
+/**
+ * What went wrong with a request, before it is written in any wire format: the pipeline renders it
+ * as problem+json, the token endpoint as an RFC 6749 error (oauth-error.ts).
+ */
+export interface Failure {
+  readonly slug: ProblemSlug;
+  readonly detail: string;
+  readonly extensions?: Readonly<Record<string, unknown>>;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/** Where a failure happened: the correlation id and the request path. */
+export interface FailureContext {
+  readonly correlationId: string;
+  readonly instance: string;
+}
+
 /** RFC 9457 members that extensions must not overwrite (an extension named `status` would replace the HTTP status). */
 const standardMembers = new Set(['type', 'title', 'status', 'detail', 'instance', 'correlationId']);
 
@@ -58,9 +85,7 @@ export function problemResponse(slug: ProblemSlug, init: ProblemInit): HttpRespo
     status,
     headers: {
       'content-type': 'application/problem+json',
-      'cache-control': 'no-store',
-      'x-content-type-options': 'nosniff',
-      'referrer-policy': 'no-referrer',
+      ...securityHeaders,
       'x-correlation-id': init.correlationId,
       ...init.headers,
     },
@@ -74,4 +99,14 @@ export function problemResponse(slug: ProblemSlug, init: ProblemInit): HttpRespo
       ...extensions,
     },
   };
+}
+
+export function problemFor(failure: Failure, at: FailureContext): HttpResponseInit {
+  return problemResponse(failure.slug, {
+    detail: failure.detail,
+    correlationId: at.correlationId,
+    instance: at.instance,
+    ...(failure.extensions === undefined ? {} : { extensions: failure.extensions }),
+    ...(failure.headers === undefined ? {} : { headers: failure.headers }),
+  });
 }
