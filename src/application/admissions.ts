@@ -46,11 +46,11 @@ async function counted(cap: Cap, current: Admissions, now: Date): Promise<{ pend
   return { pending, ids: new Set([...members, ...pending.map((claim) => claim.id)]) };
 }
 
-/** The ticket of a request's claim, to give back if its insert fails. */
-export type AdmissionTicket = string;
+/** The ticket of a request's claim (or closing), to give back or reopen with. */
+type AdmissionTicket = string;
 
 /** Claims a place for `id` under the cap, or throws its `full` answer (or `closed` while the set is closing). */
-export async function admit(s: AdmissionServices, cap: Cap, id: string, closed: () => DomainError = cap.full): Promise<AdmissionTicket> {
+async function admit(s: AdmissionServices, cap: Cap, id: string, closed: () => DomainError = cap.full): Promise<AdmissionTicket> {
   const ticket = randomUUID();
   const outcome = await writeConditionally({
     read: () => s.admissions.get(cap.scope),
@@ -68,8 +68,28 @@ export async function admit(s: AdmissionServices, cap: Cap, id: string, closed: 
   return ticket;
 }
 
+/**
+ * Inserts `id` into a capped set: claims its place, runs `insert`, and gives the place back if the
+ * insert fails, so a refused or failed insert never holds a place.
+ */
+export async function insertUnderCap<T>(
+  s: AdmissionServices,
+  cap: Cap,
+  id: string,
+  insert: () => Promise<T>,
+  closed: () => DomainError = cap.full,
+): Promise<T> {
+  const ticket = await admit(s, cap, id, closed);
+  try {
+    return await insert();
+  } catch (error) {
+    await giveBack(s, cap.scope, ticket);
+    throw error;
+  }
+}
+
 /** Gives back a claim whose insert did not happen; a claim left behind by a crash expires on its own. */
-export async function giveBack(s: AdmissionServices, scope: CapScope, ticket: AdmissionTicket): Promise<void> {
+async function giveBack(s: AdmissionServices, scope: CapScope, ticket: AdmissionTicket): Promise<void> {
   await writeConditionally({
     read: () => s.admissions.get(scope),
     change: (current) =>

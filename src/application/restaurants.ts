@@ -3,7 +3,7 @@ import { DomainError, notFound } from '../domain/errors.js';
 import type { Membership, Restaurant, User } from '../domain/model.js';
 import type { RestaurantRole } from '../domain/roles.js';
 import { memberWith, type Caller } from './access.js';
-import { admit, giveBack, type Cap } from './admissions.js';
+import { insertUnderCap, type Cap } from './admissions.js';
 import { conflictPolicies, writeConditionally } from './conditional-write.js';
 import { setProperties } from './patch.js';
 import { VersionConflict } from './ports.js';
@@ -37,14 +37,7 @@ export async function createRestaurant(
     createdBy: user.id,
     owners: [user.id],
   };
-  const cap = restaurantsCap(s, user.id);
-  const ticket = await admit(s, cap, restaurant.id);
-  try {
-    return await insertRestaurant(s, restaurant, user);
-  } catch (error) {
-    await giveBack(s, cap.scope, ticket);
-    throw error;
-  }
+  return insertUnderCap(s, restaurantsCap(s, user.id), restaurant.id, () => insertRestaurant(s, restaurant, user));
 }
 
 /** The restaurants a user belongs to, counted from their memberships (one partition). */

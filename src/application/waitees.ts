@@ -6,7 +6,7 @@ import { lineWork, pagingPlan, type Notification } from '../domain/notification.
 import { can } from '../domain/roles.js';
 import { isActive, joinLine, nextStatus, positionsInLine, type WaiteeAction, type WaiteeStatus } from '../domain/waitee.js';
 import { waitlistOf, type Caller } from './access.js';
-import { admit, giveBack, type Cap } from './admissions.js';
+import { insertUnderCap, type Cap } from './admissions.js';
 import { conflictPolicies, writeConditionally } from './conditional-write.js';
 import { announceGettingClose, composeNotification, enqueueNow, statusUrlOf, type OutboxServices } from './notifications.js';
 import { setProperties } from './patch.js';
@@ -102,14 +102,8 @@ export async function addWaitee(
     name = request.name;
     phone = request.phone ?? null;
   }
-  const cap = lineCap(s, waitlistId);
-  const ticket = await admit(s, cap, id, closedLine);
-  const created = await insertWaitee(s, { caller, staff, restaurantId, waitlistId, id, name, phone, request }).catch(
-    async (error: unknown) => {
-      await giveBack(s, cap.scope, ticket);
-      throw error;
-    },
-  );
+  const joining = { caller, staff, restaurantId, waitlistId, id, name, phone, request };
+  const created = await insertUnderCap(s, lineCap(s, waitlistId), id, () => insertWaitee(s, joining), closedLine);
   if (created === null) {
     const existing = await s.waitees.get(waitlistId, id);
     if (existing === null) throw new Error('waitee create conflicted but nothing is stored');

@@ -3,7 +3,7 @@ import { DomainError } from '../domain/errors.js';
 import { checkTemplate, type MessageKind, type MessageTemplates } from '../domain/messages.js';
 import type { Waitlist } from '../domain/model.js';
 import { memberWith, waitlistOf, type Caller } from './access.js';
-import { admit, closeAdmissions, giveBack, reopenAdmissions, type Cap } from './admissions.js';
+import { closeAdmissions, insertUnderCap, reopenAdmissions, type Cap } from './admissions.js';
 import { setProperties } from './patch.js';
 import type { Services } from './services.js';
 import { VersionConflict } from './ports.js';
@@ -37,12 +37,7 @@ export async function createWaitlist(
   await memberWith(s, caller, restaurantId, 'manage-settings');
   checkTemplates(settings.messageTemplates);
   const waitlist: Waitlist = { id: randomUUID(), restaurantId, ...settings, recentSeatings: [], createdAt: s.now().toISOString() };
-  const cap = waitlistsCap(s, restaurantId);
-  const ticket = await admit(s, cap, waitlist.id);
-  const created = await s.restaurants.createWaitlist(waitlist).catch(async (error: unknown) => {
-    await giveBack(s, cap.scope, ticket);
-    throw error;
-  });
+  const created = await insertUnderCap(s, waitlistsCap(s, restaurantId), waitlist.id, () => s.restaurants.createWaitlist(waitlist));
   if (created === null) throw new Error('waitlist id collision');
   return waitlistView(created, 0);
 }
