@@ -1,14 +1,11 @@
-import { randomBytes, randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { TransientFailureStatus } from '../../local/sms/emulator.js';
 import { containersOf, createCosmosClient } from '../../src/adapters/cosmos/client.js';
 import { sweep } from '../../src/application/notifications.js';
 import type { Services } from '../../src/application/services.js';
-import type { Waitee } from '../../src/domain/model.js';
 import { parseSmsTag, type Notification } from '../../src/domain/notification.js';
-import { joinLine } from '../../src/domain/waitee.js';
 import { act, memoryLog, phoneNumber, queueName, useNotificationStack, waitForQueueIdle } from '../support/notifications.js';
-import { Api, newVenue, type Venue } from '../support/stack.js';
+import { Api, newVenue, walkIn, type Venue } from '../support/stack.js';
 
 /**
  * Fault injection: at least 1,000 notifications sent through the HTTP API while the provider fails
@@ -67,23 +64,6 @@ async function inParallel<T>(items: readonly T[], limit: number, work: (item: T,
 }
 
 const injectedNote = /^injected failure/;
-
-/** A party as staff would add it, written through the store (the HTTP add is covered elsewhere and costs 20× more here). */
-function partyFor(venue: Venue, phone: string): Waitee {
-  return joinLine({
-    id: randomUUID(),
-    waitlistId: venue.waitlistId,
-    restaurantId: venue.restaurantId,
-    name: 'Load',
-    phone,
-    partySize: 2,
-    notes: null,
-    source: 'staff',
-    customerId: null,
-    statusToken: randomBytes(12).toString('base64url'),
-    joinedAt: new Date().toISOString(),
-  });
-}
 
 /** Every notification record, in one query (the test's own read; the product never lists them all). */
 async function allNotifications(s: Services): Promise<Notification[]> {
@@ -144,7 +124,7 @@ describe('fault injection', () => {
     }));
     const parties: { venue: Venue; id: string; phone: string }[] = [];
     await inParallel(slots, concurrency, async ({ venue, phone }) => {
-      const party = partyFor(venue, phone);
+      const party = walkIn(venue, { name: 'Load', phone });
       if ((await stack().services.waitees.create(party)) === null) throw new Error('party not created');
       parties.push({ venue, id: party.id, phone });
     });

@@ -1,11 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { maxRestaurantsPerUser } from '../../src/application/restaurants.js';
 import { maxPartiesInLine } from '../../src/application/waitees.js';
 import { maxWaitlistsPerRestaurant } from '../../src/application/waitlists.js';
-import { joinLine } from '../../src/domain/waitee.js';
 import { expectProblem } from '../support/problems.js';
-import { Api, newUser, newVenue, useLocalStack, type ApiResponse, type Venue } from '../support/stack.js';
+import { Api, newUser, newVenue, useLocalStack, walkIn, type ApiResponse, type Venue } from '../support/stack.js';
 
 /**
  * Every limit and every "at least one" rule holds when its requests arrive at once (docs/api.md,
@@ -27,25 +25,10 @@ function expectExactlyUpTo(answers: readonly ApiResponse[], admitted: number, li
 
 /** Fills a line straight through the store (as a crowd of earlier joins would have), up to `size` parties. */
 async function fillLine(venue: Venue, size: number): Promise<void> {
-  const now = new Date().toISOString();
   for (let start = 0; start < size; start += 50) {
     await Promise.all(
       Array.from({ length: Math.min(50, size - start) }, (_, i) =>
-        stack().services.waitees.create(
-          joinLine({
-            id: randomUUID(),
-            waitlistId: venue.waitlistId,
-            restaurantId: venue.restaurantId,
-            name: `Earlier ${start + i}`,
-            phone: null,
-            partySize: 2,
-            notes: null,
-            source: 'staff',
-            customerId: null,
-            statusToken: randomUUID(),
-            joinedAt: now,
-          }),
-        ),
+        stack().services.waitees.create(walkIn(venue, { name: `Earlier ${start + i}`, phone: null })),
       ),
     );
   }
