@@ -39,12 +39,26 @@ function text(node: Json | undefined): string | undefined {
   return isObject(node) && typeof node['#text'] === 'string' ? node['#text'] : undefined;
 }
 
-/** The path prefixes (or exact paths) api.xml exempts from validate-jwt. */
-async function anonymousRoutes(): Promise<string[]> {
+/**
+ * The path prefixes (or exact paths) of each route class api.xml's routeClass variable names:
+ * `public` (no key, no token) and `auth` (a subscription key, no token); everything else is protected.
+ */
+async function routeClasses(): Promise<Record<'public' | 'auth', string[]>> {
   const routing = find((await parse('api.xml')).inbound, 'set-variable').find((v) => v['@name'] === 'routeClass');
   const expression = routing?.['@value'];
   if (typeof expression !== 'string') throw new Error('api.xml sets no routeClass variable');
-  return [...expression.matchAll(/StartsWith\("([^"]+)"\)|path == "([^"]+)"/g)].map((m) => String(m[1] ?? m[2]));
+  const classes: Record<'public' | 'auth', string[]> = { public: [], auth: [] };
+  for (const [, condition = '', name] of expression.matchAll(/if \(([^{]+)\)\s*\{\s*return "(\w+)";/g)) {
+    if (name !== 'public' && name !== 'auth') throw new Error(`api.xml: unknown route class ${String(name)}`);
+    classes[name].push(...[...condition.matchAll(/StartsWith\("([^"]+)"\)|path == "([^"]+)"/g)].map((m) => String(m[1] ?? m[2])));
+  }
+  return classes;
+}
+
+/** The path prefixes (or exact paths) api.xml exempts from validate-jwt. */
+async function anonymousRoutes(): Promise<string[]> {
+  const classes = await routeClasses();
+  return [...classes.public, ...classes.auth];
 }
 
 describe('APIM policy files', () => {
@@ -150,17 +164,29 @@ describe('the OpenAPI document API Management imports', () => {
     expect(text).not.toMatch(/"\$ref":\s*"(?!#)/);
   });
 
-  it('marks as anonymous exactly the operations the gateway lets through without a token', async (ctx: TestContext) => {
+  it('asks for a bearer token exactly where the gateway validates one, and for a key exactly where it demands one', async (ctx: TestContext) => {
     const openApi = await document();
     if (openApi === undefined) ctx.skip('openapi/openapi.json is not written yet');
-    const routes = await anonymousRoutes();
-    const exempt = (path: string): boolean =>
+    const classes = await routeClasses();
+    const within = (routes: readonly string[], path: string): boolean =>
       routes.some((route) => (route.endsWith('/') ? `/api${path}`.startsWith(route) : `/api${path}` === route));
+    const requirementsOf = (operation: JsonObject): Json[] =>
+      Array.isArray(operation.security) ? operation.security : Array.isArray(openApi.security) ? openApi.security : [];
+    // Every alternative requirement names the scheme (an empty list names none).
+    const needs = (requirements: Json[], scheme: string): boolean =>
+      requirements.length > 0 && requirements.every((requirement) => isObject(requirement) && scheme in requirement);
     for (const [path, item] of Object.entries(isObject(openApi.paths) ? openApi.paths : {})) {
       for (const [method, operation] of Object.entries(isObject(item) ? item : {})) {
         if (!isObject(operation) || !('responses' in operation)) continue;
-        const anonymous = Array.isArray(operation.security) && operation.security.length === 0;
-        expect(anonymous, `${method.toUpperCase()} ${path}: anonymous in OpenAPI must match api.xml`).toBe(exempt(path));
+        const requirements = requirementsOf(operation);
+        const where = `${method.toUpperCase()} ${path}`;
+        expect(needs(requirements, 'bearerAuth'), `${where}: bearerAuth in OpenAPI must match validate-jwt in api.xml`).toBe(
+          !within([...classes.public, ...classes.auth], path),
+        );
+        expect(needs(requirements, 'subscriptionKey'), `${where}: subscriptionKey in OpenAPI must match api.xml`).toBe(
+          !within(classes.public, path),
+        );
+        expect(requirements.length === 0, `${where}: only public routes need nothing`).toBe(within(classes.public, path));
       }
     }
   });
