@@ -4,10 +4,13 @@
  * <base />, and validate-jwt checks the token against the app's own issuer, audience and discovery
  * document on every route but the anonymous ones.
  */
+import { readFileSync } from 'node:fs';
 import { access, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it, type TestContext } from 'vitest';
+import { securityHeaders } from '../../src/functions/http/problem.js';
+import { loadOpenApi } from '../support/openapi.js';
 import { isObject, type Json, type JsonObject, repoRoot } from './arm.js';
 
 const policiesDir = join(repoRoot, 'infra', 'apim', 'policies');
@@ -112,7 +115,84 @@ describe('APIM policy files', () => {
     }
     const onError = (await parse('api.xml'))['on-error'];
     const contentTypes = find(onError, 'set-header').filter((h) => h['@name'] === 'Content-Type');
-    expect(contentTypes.map((h) => text(h.value))).toEqual(['application/problem+json']);
+    // The token endpoint's answers are RFC 6749 errors, as the app's are.
+    expect(contentTypes.map((h) => text(h.value))).toEqual(['application/problem+json', 'application/json', 'application/problem+json']);
+  });
+});
+
+/** The `name → value` headers a policy element sets directly (not in nested elements). */
+function headersSet(element: JsonObject): Record<string, string | undefined> {
+  const setHeaders = element['set-header'];
+  const list = (Array.isArray(setHeaders) ? setHeaders : [setHeaders]).filter(isObject);
+  return Object.fromEntries(list.map((h) => [String(h['@name']).toLowerCase(), text(h.value)]));
+}
+
+describe("the gateway's own answers", () => {
+  const contract = JSON.parse(readFileSync(join(repoRoot, 'openapi', 'openapi.json'), 'utf8')) as {
+    components: {
+      schemas: { Problem: { properties: { type: { enum: string[] } } }; OAuthError: { properties: { error: { enum: string[] } } } };
+    };
+  };
+
+  it('carry the security headers the app sends, a correlation id, and a body of a type the contract lists', async () => {
+    const api = await parse('api.xml');
+    const answers = [...find(api.inbound, 'return-response'), ...find(api['on-error'], 'return-response')];
+    expect(answers).toHaveLength(5);
+    for (const answer of answers) {
+      const headers = headersSet(answer);
+      const where = `return-response ${JSON.stringify(answer['set-status'])}`;
+      expect(headers, where).toMatchObject(securityHeaders);
+      expect(headers['x-correlation-id'], where).toBe('@(context.RequestId.ToString())');
+      const body = text(answer['set-body']) ?? '';
+      expect(body, where).toContain('new JProperty("correlationId", context.RequestId.ToString())');
+      if (headers['content-type'] === 'application/problem+json') {
+        const type = /"(urn:waitlist:problem:[a-z-]+)"/.exec(body)?.[1];
+        expect(contract.components.schemas.Problem.properties.type.enum, where).toContain(type);
+      } else {
+        expect(headers['content-type'], where).toBe('application/json');
+        const error = /JProperty\("error", "([a-z_]+)"\)/.exec(body)?.[1];
+        expect(contract.components.schemas.OAuthError.properties.error.enum, where).toContain(error);
+      }
+    }
+  });
+
+  it('add the security headers to every other response, keeping the values the app chose', async () => {
+    const api = await parse('api.xml');
+    const outbound = find(api.outbound, 'set-header').filter((h) => String(h['@name']).toLowerCase() in securityHeaders);
+    expect(Object.fromEntries(outbound.map((h) => [String(h['@name']).toLowerCase(), text(h.value)]))).toEqual(securityHeaders);
+    expect(outbound.map((h) => h['@exists-action'])).toEqual(['skip', 'skip', 'skip']);
+    const onError = api['on-error'];
+    if (!isObject(onError)) throw new Error('api.xml has no <on-error>');
+    expect(headersSet(onError)).toEqual(securityHeaders);
+  });
+
+  it('answer a rate limit with 429 and the Retry-After the limit computed, and name the limit headers the contract documents', async () => {
+    const api = await parse('api.xml');
+    const rateLimited = find(api['on-error'], 'when').filter((w) => String(w['@condition']).includes('"RateLimitExceeded"'));
+    expect(rateLimited).toHaveLength(2);
+    for (const when of rateLimited) {
+      const [answer] = find(when, 'return-response');
+      expect(find(answer, 'set-status').map((st) => st['@code'])).toEqual(['429']);
+      expect(headersSet(answer ?? {})['retry-after']).toBe(
+        '@(context.Variables.GetValueOrDefault("retryAfterSeconds", 60).ToString())',
+      );
+    }
+    const limits = [];
+    for (const file of await policyFiles()) {
+      const policies = await parse(file);
+      limits.push(...[...find(policies, 'rate-limit'), ...find(policies, 'rate-limit-by-key')].map((limit) => ({ file, limit })));
+    }
+    expect(limits).toHaveLength(4);
+    for (const { file, limit } of limits) expect(limit['@retry-after-variable-name'], file).toBe('retryAfterSeconds');
+    // Every limit but the auth routes' extra per-IP one names the headers; the auth routes get the product's.
+    const named = limits.filter(({ limit }) => limit['@total-calls-header-name'] !== undefined);
+    expect(named.map(({ file }) => file).sort()).toEqual(['api.xml', 'product-client-apps.xml', 'product-staff-spa.xml']);
+    const documented = loadOpenApi().paths['/v1/me']?.get?.responses['200'];
+    const responseHeaders = Object.keys(isObject(documented) && isObject(documented.headers) ? documented.headers : {});
+    for (const { limit } of named) {
+      expect(responseHeaders).toContain(limit['@total-calls-header-name']);
+      expect(responseHeaders).toContain(limit['@remaining-calls-header-name']);
+    }
   });
 });
 
