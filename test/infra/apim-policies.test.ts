@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it, type TestContext } from 'vitest';
 import { securityHeaders } from '../../src/functions/http/problem.js';
-import { loadOpenApi } from '../support/openapi.js';
+import { loadOpenApi, resolve, type ResponseObject } from '../support/openapi.js';
 import { isObject, type Json, type JsonObject, repoRoot } from './arm.js';
 
 const policiesDir = join(repoRoot, 'infra', 'apim', 'policies');
@@ -120,11 +120,17 @@ describe('APIM policy files', () => {
   });
 });
 
+/** An attribute's value, or '' when the element lacks it. */
+const attribute = (element: JsonObject, name: string): string => {
+  const value = element[`@${name}`];
+  return typeof value === 'string' ? value : '';
+};
+
 /** The `name → value` headers a policy element sets directly (not in nested elements). */
 function headersSet(element: JsonObject): Record<string, string | undefined> {
   const setHeaders = element['set-header'];
   const list = (Array.isArray(setHeaders) ? setHeaders : [setHeaders]).filter(isObject);
-  return Object.fromEntries(list.map((h) => [String(h['@name']).toLowerCase(), text(h.value)]));
+  return Object.fromEntries(list.map((h) => [attribute(h, 'name').toLowerCase(), text(h.value)]));
 }
 
 describe("the gateway's own answers", () => {
@@ -158,8 +164,8 @@ describe("the gateway's own answers", () => {
 
   it('add the security headers to every other response, keeping the values the app chose', async () => {
     const api = await parse('api.xml');
-    const outbound = find(api.outbound, 'set-header').filter((h) => String(h['@name']).toLowerCase() in securityHeaders);
-    expect(Object.fromEntries(outbound.map((h) => [String(h['@name']).toLowerCase(), text(h.value)]))).toEqual(securityHeaders);
+    const outbound = find(api.outbound, 'set-header').filter((h) => attribute(h, 'name').toLowerCase() in securityHeaders);
+    expect(Object.fromEntries(outbound.map((h) => [attribute(h, 'name').toLowerCase(), text(h.value)]))).toEqual(securityHeaders);
     expect(outbound.map((h) => h['@exists-action'])).toEqual(['skip', 'skip', 'skip']);
     const onError = api['on-error'];
     if (!isObject(onError)) throw new Error('api.xml has no <on-error>');
@@ -168,14 +174,12 @@ describe("the gateway's own answers", () => {
 
   it('answer a rate limit with 429 and the Retry-After the limit computed, and name the limit headers the contract documents', async () => {
     const api = await parse('api.xml');
-    const rateLimited = find(api['on-error'], 'when').filter((w) => String(w['@condition']).includes('"RateLimitExceeded"'));
+    const rateLimited = find(api['on-error'], 'when').filter((w) => attribute(w, 'condition').includes('"RateLimitExceeded"'));
     expect(rateLimited).toHaveLength(2);
     for (const when of rateLimited) {
       const [answer] = find(when, 'return-response');
       expect(find(answer, 'set-status').map((st) => st['@code'])).toEqual(['429']);
-      expect(headersSet(answer ?? {})['retry-after']).toBe(
-        '@(context.Variables.GetValueOrDefault("retryAfterSeconds", 60).ToString())',
-      );
+      expect(headersSet(answer ?? {})['retry-after']).toBe('@(context.Variables.GetValueOrDefault("retryAfterSeconds", 60).ToString())');
     }
     const limits = [];
     for (const file of await policyFiles()) {
@@ -187,8 +191,9 @@ describe("the gateway's own answers", () => {
     // Every limit but the auth routes' extra per-IP one names the headers; the auth routes get the product's.
     const named = limits.filter(({ limit }) => limit['@total-calls-header-name'] !== undefined);
     expect(named.map(({ file }) => file).sort()).toEqual(['api.xml', 'product-client-apps.xml', 'product-staff-spa.xml']);
-    const documented = loadOpenApi().paths['/v1/me']?.get?.responses['200'];
-    const responseHeaders = Object.keys(isObject(documented) && isObject(documented.headers) ? documented.headers : {});
+    const doc = loadOpenApi();
+    const documented = doc.paths['/v1/me']?.get?.responses['200'];
+    const responseHeaders = Object.keys(documented === undefined ? {} : (resolve<ResponseObject>(doc, documented).headers ?? {}));
     for (const { limit } of named) {
       expect(responseHeaders).toContain(limit['@total-calls-header-name']);
       expect(responseHeaders).toContain(limit['@remaining-calls-header-name']);

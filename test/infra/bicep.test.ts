@@ -730,7 +730,9 @@ describe('API Management', () => {
     const contract = JSON.parse(readFileSync(join(repoRoot, 'openapi', 'openapi.json'), 'utf8')) as {
       components: { securitySchemes: Record<string, { name?: string }> };
     };
-    expect(api?.properties.subscriptionKeyParameterNames).toMatchObject({ header: contract.components.securitySchemes.subscriptionKey?.name });
+    expect(api?.properties.subscriptionKeyParameterNames).toMatchObject({
+      header: contract.components.securitySchemes.subscriptionKey?.name,
+    });
     expect(byType(all, 'Microsoft.ApiManagement/service/products/apis')).toHaveLength(1); // one copy loop
     const products = byType(all, 'Microsoft.ApiManagement/service/products');
     expect(products.map((p) => p.properties.subscriptionRequired)).toEqual([true, true]);
