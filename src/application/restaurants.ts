@@ -4,7 +4,7 @@ import type { Membership, Restaurant, User } from '../domain/model.js';
 import type { RestaurantRole } from '../domain/roles.js';
 import { memberWith, type Caller } from './access.js';
 import { insertUnderCap, type Cap } from './admissions.js';
-import { conflictPolicies, writeConditionally } from './conditional-write.js';
+import { conflictPolicies, versionToWrite, writeConditionally, type VersionCondition } from './conditional-write.js';
 import { setProperties } from './patch.js';
 import { VersionConflict } from './ports.js';
 import type { Services } from './services.js';
@@ -89,13 +89,13 @@ export async function updateRestaurant(
   caller: Caller,
   restaurantId: string,
   patch: { name?: string | undefined; timeZone?: string | undefined; phone?: string | null | undefined },
-  ifMatch: string | undefined,
+  ifMatch: VersionCondition | undefined,
 ): Promise<RestaurantView> {
   const membership = await memberWith(s, caller, restaurantId, 'manage-settings');
   const current = await s.restaurants.get(restaurantId);
   if (current === null) throw notFound.restaurant();
   return restaurantView(
-    await s.restaurants.replace({ ...current.value, ...setProperties(patch) }, ifMatch ?? current.etag),
+    await s.restaurants.replace({ ...current.value, ...setProperties(patch) }, versionToWrite(current, ifMatch)),
     membership.role,
   );
 }

@@ -1,5 +1,6 @@
 import type { Config } from '../config.js';
 import type { AccessTokens } from './auth/tokens.js';
+import type { PageTokens } from './page-tokens.js';
 import type {
   AdmissionRepository,
   Clock,
@@ -30,6 +31,8 @@ export interface Services {
   readonly dueWork: DueWorkRepository;
   readonly admissions: AdmissionRepository;
   readonly accessTokens: AccessTokens;
+  /** Wraps and checks the continuation tokens clients page the line with. */
+  readonly pageTokens: PageTokens;
   /** Opened on first use: requests that send nothing never connect to Service Bus or ACS. */
   readonly notificationQueue: () => NotificationQueue;
   readonly sms: () => SmsSender;

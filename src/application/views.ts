@@ -65,6 +65,20 @@ export interface WaiteeView extends Pick<
   readonly etag: string;
 }
 
+const etagc = /^[\x21\x23-\x7e]*$/;
+
+/**
+ * A stored version as the strong entity-tag clients see, in the ETag header and in `etag` fields
+ * (RFC 9110 8.8.3: `"opaque"`). Cosmos DB's `_etag` already is one (`"00000e00-…"`); the local
+ * emulator's is the bare opaque part and gets its quotes here. Only ever applied this way round:
+ * the store is always given back the version exactly as it issued it (conditional-write.ts,
+ * versionToWrite), so the two forms never need telling apart.
+ */
+export function entityTagOf(version: string): string {
+  if (version.length >= 2 && version.startsWith('"') && version.endsWith('"') && etagc.test(version.slice(1, -1))) return version;
+  return `"${etagc.test(version) ? version : Buffer.from(version).toString('base64url')}"`;
+}
+
 export const userView = (user: User, memberships: readonly Membership[]): UserView => ({
   id: user.id,
   email: user.email,
@@ -81,7 +95,7 @@ export const restaurantView = ({ value, etag }: Versioned<Restaurant>, role: Mem
   phone: value.phone,
   createdAt: value.createdAt,
   myRole: role,
-  etag,
+  etag: entityTagOf(etag),
 });
 
 export const memberView = (m: Membership): MemberView => ({
@@ -102,7 +116,7 @@ export const waitlistView = ({ value, etag }: Versioned<Waitlist>, partiesInLine
   messageTemplates: { ...defaultTemplates, ...value.messageTemplates },
   partiesInLine,
   createdAt: value.createdAt,
-  etag,
+  etag: entityTagOf(etag),
 });
 
 export interface LineFacts {
@@ -130,5 +144,5 @@ export const waiteeView = ({ value, etag }: Versioned<Waitee>, facts: LineFacts)
   seatedAt: value.seatedAt,
   endedAt: value.endedAt,
   updatedAt: value.updatedAt,
-  etag,
+  etag: entityTagOf(etag),
 });

@@ -2,6 +2,7 @@ import type { TokenCredential } from '@azure/core-auth';
 import type { NotificationQueue, SmsSender } from '../application/ports.js';
 import type { Services, ServicesProvider } from '../application/services.js';
 import { AccessTokens } from '../application/auth/tokens.js';
+import { PageTokens } from '../application/page-tokens.js';
 import { AdmissionStore } from '../adapters/cosmos/admissions.js';
 import { DueWorkStore } from '../adapters/cosmos/due-work.js';
 import { NotificationStore } from '../adapters/cosmos/notifications.js';
@@ -48,6 +49,7 @@ export async function createServices(config: Config): Promise<Services> {
     dueWork: new DueWorkStore(containers.dueWork),
     admissions: new AdmissionStore(containers),
     accessTokens: new AccessTokens(config.jwt),
+    pageTokens: new PageTokens(config.jwt.signingKeys),
     notificationQueue: () =>
       (queue ??= new ServiceBusNotificationQueue(
         config.serviceBus,

@@ -246,6 +246,17 @@ describe('CORS on the local host, as the APIM policy answers it in Azure', () =>
     expect(splitList(answer.headers.vary)).toContain('origin');
   });
 
+  it('lets the host stand’s browser poll the line with If-None-Match (preflight allowed)', async () => {
+    const answer = await rawRequest({
+      method: 'OPTIONS',
+      path: '/v1/restaurants/00000000-0000-4000-8000-000000000000/waitlists/00000000-0000-4000-8000-000000000000/waitees',
+      headers: { origin, 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization, if-none-match' },
+    });
+    expect(answer.status).toBe(200);
+    expect(answer.headers['access-control-allow-origin']).toBe(origin);
+    expect(splitList(answer.headers['access-control-allow-headers'])).toContain('if-none-match');
+  });
+
   it('exposes the headers of api.xml on actual responses to an allowed origin, and nothing to others', async () => {
     const policy = await apimCors();
     const allowed = await api().get('/v1/me', { origin });
