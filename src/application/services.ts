@@ -4,6 +4,7 @@ import type {
   AdmissionRepository,
   Clock,
   DueWorkRepository,
+  InvitationRepository,
   NotificationQueue,
   NotificationRepository,
   RefreshTokenRepository,
@@ -23,6 +24,7 @@ export interface Services {
   readonly config: Config;
   readonly users: UserRepository;
   readonly restaurants: RestaurantRepository;
+  readonly invitations: InvitationRepository;
   readonly waitees: WaiteeRepository;
   readonly refreshTokens: RefreshTokenRepository;
   readonly statusLinks: StatusLinkRepository;
