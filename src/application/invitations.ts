@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { DomainError, notFound } from '../domain/errors.js';
-import type { Invitation, Membership, User } from '../domain/model.js';
+import type { Invitation, Membership, User, Versioned } from '../domain/model.js';
 import type { RestaurantRole } from '../domain/roles.js';
 import { memberWith, type Caller } from './access.js';
 import { insertUnderCap, insertUnderCapAndRelease, type Cap } from './admissions.js';
 import { normalizeEmail } from './auth/sessions.js';
+import { conflictPolicies, writeConditionally } from './conditional-write.js';
 import { GoneSinceRead, VersionConflict } from './ports.js';
 import { changeOwners, restaurantsCap, signedInUser } from './restaurants.js';
 import type { Services } from './services.js';
@@ -27,8 +28,6 @@ type InvitationServices = Pick<Services, 'restaurants' | 'users' | 'invitations'
 export const maxPendingInvitationsPerRestaurant = 25;
 export const invitationLifetimeDays = 7;
 const invitationLifetimeMs = invitationLifetimeDays * 24 * 3_600_000;
-/** Tries of an invite that lost a race with another write of the same address's invitation. */
-const inviteAttempts = 3;
 
 const isPending = (invitation: Invitation, now: Date) => Date.parse(invitation.expiresAt) > now.getTime();
 
@@ -72,37 +71,58 @@ export async function inviteMember(
       userId: member.userId,
     });
   }
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await saveInvitation(s, inviter, email, input.role);
-    } catch (error) {
-      // Another invite of the same address, or its answer, came in between: read it again.
-      if (attempt >= inviteAttempts || !(error instanceof VersionConflict || error instanceof GoneSinceRead)) throw error;
-    }
-  }
+  return saveInvitation(s, inviter, email, input.role);
 }
 
-/** Creates the address's invitation, or refreshes the one it has (same id, new role and expiry). */
+/**
+ * Creates the address's invitation, or refreshes the one it has (same id, new role and expiry).
+ * Invites of the same address racing each other are retried on fresh data: one creates, the others refresh.
+ */
 async function saveInvitation(s: InvitationServices, inviter: Membership, email: string, role: RestaurantRole): Promise<Invited> {
-  const existing = await s.invitations.forEmail(inviter.restaurantId, email);
-  const now = s.now();
-  const invitation: Invitation = {
-    id: existing?.value.id ?? randomUUID(),
+  let refreshed = false;
+  const outcome = await writeConditionally({
+    // No invitation reads as an expired one with a fresh id and nothing stored (ETag '').
+    read: async () =>
+      (await s.invitations.forEmail(inviter.restaurantId, email)) ?? {
+        value: { ...invitationFrom(inviter, email, role, new Date(0)), id: randomUUID() },
+        etag: '',
+      },
+    change: (current) => {
+      const now = s.now();
+      refreshed = isPending(current, now);
+      return { ...invitationFrom(inviter, email, role, now), id: current.id };
+    },
+    // The restaurant's copy first, the address's index after (below): a crash in between leaves an
+    // invitation the owner sees and can send again (which writes the index), never an index entry that grants anything.
+    write: (next, etag) =>
+      insertUnderCapAndRelease(s, pendingInvitationsCap(s, inviter.restaurantId), next.id, () => saveOver(s, next, etag)),
+    policy: conflictPolicies.contended,
+  });
+  if (outcome.kind !== 'written') throw new VersionConflict(`invitation of ${email}`);
+  await s.invitations.index(outcome.value);
+  return { invitation: invitationView(outcome.value), refreshed };
+}
+
+function invitationFrom(inviter: Membership, email: string, role: RestaurantRole, at: Date): Omit<Invitation, 'id'> {
+  return {
     restaurantId: inviter.restaurantId,
     email,
     role,
     invitedBy: inviter.userId,
     invitedByName: inviter.displayName,
-    invitedAt: now.toISOString(),
-    expiresAt: new Date(now.getTime() + invitationLifetimeMs).toISOString(),
+    invitedAt: at.toISOString(),
+    expiresAt: new Date(at.getTime() + invitationLifetimeMs).toISOString(),
   };
-  // The restaurant's copy first, the address's index after: a crash in between leaves an invitation
-  // the owner sees and can send again (which writes the index), never an index entry that grants anything.
-  await insertUnderCapAndRelease(s, pendingInvitationsCap(s, inviter.restaurantId), invitation.id, () =>
-    s.invitations.save(invitation, existing?.etag ?? null),
-  );
-  await s.invitations.index(invitation);
-  return { invitation: invitationView(invitation), refreshed: existing !== null && isPending(existing.value, now) };
+}
+
+/** Writes over the version read; one answered or revoked since is a lost race too: read again and create it anew. */
+async function saveOver(s: Pick<Services, 'invitations'>, invitation: Invitation, etag: string): Promise<Versioned<Invitation>> {
+  try {
+    return await s.invitations.save(invitation, etag === '' ? null : etag);
+  } catch (error) {
+    if (error instanceof GoneSinceRead) throw new VersionConflict(error.what);
+    throw error;
+  }
 }
 
 export async function restaurantInvitations(s: InvitationServices, caller: Caller, restaurantId: string): Promise<InvitationView[]> {

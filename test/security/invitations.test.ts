@@ -92,6 +92,16 @@ describe('inviting answers the same for every address', () => {
     expect(await pendingOf(venue)).toMatchObject([{ id: first.body.id, role: 'owner' }]);
   });
 
+  it('makes one invitation of 5 parallel invites of the same new address', async () => {
+    const venue = await newVenue(api());
+    const email = `together-${Date.now().toString(36)}@example.test`;
+    const answers = await Promise.all(Array.from({ length: 5 }, () => invite(venue, email)));
+    expect(answers.filter((a) => a.status === 201).length, statuses(answers)).toBe(1);
+    expect(answers.filter((a) => a.status === 200).length, statuses(answers)).toBe(4);
+    expect(new Set(answers.map((a) => a.body.id)).size).toBe(1);
+    expect(await pendingOf(venue)).toHaveLength(1);
+  });
+
   it('refuses to invite a member with a clear 409 that changes nothing', async () => {
     const venue = await newVenue(api());
     const before = await snapshotDatabase(stack().services);
