@@ -5,6 +5,7 @@ import type {
   AdmissionRepository,
   Clock,
   DueWorkRepository,
+  InvitationRepository,
   NotificationQueue,
   NotificationRepository,
   RefreshTokenRepository,
@@ -24,6 +25,7 @@ export interface Services {
   readonly config: Config;
   readonly users: UserRepository;
   readonly restaurants: RestaurantRepository;
+  readonly invitations: InvitationRepository;
   readonly waitees: WaiteeRepository;
   readonly refreshTokens: RefreshTokenRepository;
   readonly statusLinks: StatusLinkRepository;

@@ -2,7 +2,7 @@
  * The API's representations: what each resource looks like on the wire (see openapi/openapi.json).
  */
 import { defaultTemplates, type MessageTemplates } from '../domain/messages.js';
-import type { Membership, Restaurant, User, Versioned, Waitee, Waitlist } from '../domain/model.js';
+import type { Invitation, Membership, Restaurant, User, Versioned, Waitee, Waitlist } from '../domain/model.js';
 import { allowedActions, type WaiteeAction } from '../domain/waitee.js';
 
 export interface UserView {
@@ -25,6 +25,17 @@ export interface RestaurantView {
 }
 
 export type MemberView = Pick<Membership, 'userId' | 'email' | 'displayName' | 'role' | 'addedAt'>;
+
+/** An invitation as its restaurant's owners see it. Nothing in it says whether the address has an account. */
+export type InvitationView = Pick<
+  Invitation,
+  'id' | 'restaurantId' | 'email' | 'role' | 'invitedBy' | 'invitedByName' | 'invitedAt' | 'expiresAt'
+>;
+
+/** An invitation as the invitee sees it: where to, as what, from whom, until when. */
+export type MyInvitationView = Pick<Invitation, 'id' | 'restaurantId' | 'role' | 'invitedByName' | 'invitedAt' | 'expiresAt'> & {
+  readonly restaurantName: string;
+};
 
 export interface WaitlistView extends Pick<
   Waitlist,
@@ -104,6 +115,27 @@ export const memberView = (m: Membership): MemberView => ({
   displayName: m.displayName,
   role: m.role,
   addedAt: m.addedAt,
+});
+
+export const invitationView = (i: Invitation): InvitationView => ({
+  id: i.id,
+  restaurantId: i.restaurantId,
+  email: i.email,
+  role: i.role,
+  invitedBy: i.invitedBy,
+  invitedByName: i.invitedByName,
+  invitedAt: i.invitedAt,
+  expiresAt: i.expiresAt,
+});
+
+export const myInvitationView = (i: Invitation, restaurant: Restaurant): MyInvitationView => ({
+  id: i.id,
+  restaurantId: i.restaurantId,
+  restaurantName: restaurant.name,
+  role: i.role,
+  invitedByName: i.invitedByName,
+  invitedAt: i.invitedAt,
+  expiresAt: i.expiresAt,
 });
 
 export const waitlistView = ({ value, etag }: Versioned<Waitlist>, partiesInLine: number): WaitlistView => ({

@@ -5,6 +5,7 @@ import { AccessTokens } from '../application/auth/tokens.js';
 import { PageTokens } from '../application/page-tokens.js';
 import { AdmissionStore } from '../adapters/cosmos/admissions.js';
 import { DueWorkStore } from '../adapters/cosmos/due-work.js';
+import { InvitationStore } from '../adapters/cosmos/invitations.js';
 import { NotificationStore } from '../adapters/cosmos/notifications.js';
 import { RestaurantStore } from '../adapters/cosmos/restaurants.js';
 import { RefreshTokenStore, StatusLinkStore } from '../adapters/cosmos/tokens.js';
@@ -42,6 +43,7 @@ export async function createServices(config: Config): Promise<Services> {
     config,
     users: new UserStore(containers.users),
     restaurants: new RestaurantStore(containers.restaurants),
+    invitations: new InvitationStore(containers),
     waitees: new WaiteeStore(containers.waitees),
     refreshTokens: new RefreshTokenStore(containers.refreshTokens),
     statusLinks: new StatusLinkStore(containers.statusLinks),

@@ -25,7 +25,7 @@ const path = { restaurantId };
 // Fields with defaults may be left out of a request.
 void api.POST('/v1/restaurants', { body: { name: 'Chez Typed' } });
 void api.POST('/v1/restaurants/{restaurantId}/waitlists', { params: { path }, body: { name: 'Dinner' } });
-void api.POST('/v1/restaurants/{restaurantId}/staff', { params: { path }, body: { email: 'cook@example.test' } });
+void api.POST('/v1/restaurants/{restaurantId}/invitations', { params: { path }, body: { email: 'cook@example.test' } });
 
 // The password grant takes email (or username) and password.
 void api.POST('/v1/auth/token', { body: { grant_type: 'password', email: 'ada@example.test', password: 'violet-lantern-orbit-42' } });
@@ -42,9 +42,9 @@ void api.POST('/v1/restaurants/{restaurantId}/waitlists', { params: { path }, bo
 export async function settings(): Promise<[boolean, number, number, string, 'owner' | 'staff']> {
   const waitlist = await api.POST('/v1/restaurants/{restaurantId}/waitlists', { params: { path }, body: { name: 'Dinner' } });
   const restaurant = await api.POST('/v1/restaurants', { body: { name: 'Chez Typed' } });
-  const member = await api.POST('/v1/restaurants/{restaurantId}/staff', { params: { path }, body: { email: 'cook@example.test' } });
-  if (waitlist.data === undefined || restaurant.data === undefined || member.data === undefined) throw new Error('refused');
-  return [waitlist.data.open, waitlist.data.defaultWaitMinutes, waitlist.data.gracePeriodMinutes, restaurant.data.timeZone, member.data.role];
+  const invitation = await api.POST('/v1/restaurants/{restaurantId}/invitations', { params: { path }, body: { email: 'cook@example.test' } });
+  if (waitlist.data === undefined || restaurant.data === undefined || invitation.data === undefined) throw new Error('refused');
+  return [waitlist.data.open, waitlist.data.defaultWaitMinutes, waitlist.data.gracePeriodMinutes, restaurant.data.timeZone, invitation.data.role];
 }
 
 // Each invalid input of a validation problem is typed.

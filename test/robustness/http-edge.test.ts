@@ -134,6 +134,8 @@ describe('security headers on every API response', () => {
       await owner.get('/v1/me/waitees'),
       await owner.get(`${venue.waitlistPath}/waitees`),
       await owner.get(`/v1/restaurants/${venue.restaurantId}/staff`),
+      await owner.get(`/v1/restaurants/${venue.restaurantId}/invitations`),
+      await owner.get('/v1/me/invitations'),
       await owner.get(`/v1/restaurants/${venue.restaurantId}`),
       await owner.get(venue.waitlistPath),
       await api().get('/v1/me'),
