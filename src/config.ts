@@ -97,6 +97,35 @@ export const settingsReference: readonly SettingReference[] = [
     description: 'Public base URL of the per-waitee status link sent by SMS; the token is appended.',
   },
   {
+    name: 'STATUS_LINK_LIFETIME_HOURS',
+    required: false,
+    where: 'both',
+    example: '12',
+    description: 'How long a status link keeps working after its party was seated, left or was a no-show (default 12; 1–168).',
+  },
+  {
+    name: 'JOIN_LINK_BASE_URL',
+    required: false,
+    where: 'both',
+    example: 'http://127.0.0.1:7071/api/v1/join/',
+    description:
+      "Public base URL of a waitlist's join link (and its QR code); the code is appended. Default: `join/` beside STATUS_PAGE_BASE_URL.",
+  },
+  {
+    name: 'JOIN_CODES_PER_NUMBER_PER_HOUR',
+    required: false,
+    where: 'both',
+    example: '3',
+    description: 'One-time join codes texted to one phone number within an hour, across restaurants (default 3; 1–100).',
+  },
+  {
+    name: 'JOIN_CODES_PER_ADDRESS_PER_HOUR',
+    required: false,
+    where: 'both',
+    example: '10',
+    description: 'One-time join codes requested from one client address within an hour (default 10; 1–10000).',
+  },
+  {
     name: 'ServiceBusConnection__fullyQualifiedNamespace',
     required: false,
     where: 'azure',
@@ -180,6 +209,10 @@ const settingsSchema = z
     REFRESH_TOKEN_TTL_DAYS: intSetting(1, 365, 30),
     PASSWORD_HASH_COST: intSetting(10, 20, 16),
     STATUS_PAGE_BASE_URL: urlSetting,
+    STATUS_LINK_LIFETIME_HOURS: intSetting(1, 168, 12),
+    JOIN_LINK_BASE_URL: urlSetting.optional(),
+    JOIN_CODES_PER_NUMBER_PER_HOUR: intSetting(1, 100, 3),
+    JOIN_CODES_PER_ADDRESS_PER_HOUR: intSetting(1, 10_000, 10),
     ServiceBusConnection__fullyQualifiedNamespace: z
       .string()
       .regex(/^[A-Za-z0-9.-]+$/, 'must be a host name such as sb-name.servicebus.windows.net')
@@ -267,6 +300,12 @@ export interface Config {
   };
   readonly passwordHashCost: number;
   readonly statusPageBaseUrl: string;
+  readonly statusLinkLifetimeHours: number;
+  readonly joins: {
+    readonly linkBaseUrl: string;
+    readonly codesPerNumberPerHour: number;
+    readonly codesPerAddressPerHour: number;
+  };
   readonly serviceBus: {
     readonly queue: string;
     /** Exactly one of the two (validated): a namespace in Azure, an emulator connection string locally. */
@@ -327,6 +366,8 @@ function parseSigningKeys(raw: string): SigningKey[] | string {
   return result.data.map((jwk) => ({ kid: jwk.kid, privateJwk: jwk }));
 }
 
+const withSlash = (url: string) => (url.endsWith('/') ? url : `${url}/`);
+
 /** Reads and validates the settings; throws a ConfigError naming every bad or missing setting. */
 export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env): Config {
   const known = Object.fromEntries(settingsReference.map((s) => [s.name, env[s.name] === '' ? undefined : env[s.name]]));
@@ -355,6 +396,12 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     },
     passwordHashCost: s.PASSWORD_HASH_COST,
     statusPageBaseUrl: s.STATUS_PAGE_BASE_URL,
+    statusLinkLifetimeHours: s.STATUS_LINK_LIFETIME_HOURS,
+    joins: {
+      linkBaseUrl: s.JOIN_LINK_BASE_URL ?? new URL('../join/', withSlash(s.STATUS_PAGE_BASE_URL)).href,
+      codesPerNumberPerHour: s.JOIN_CODES_PER_NUMBER_PER_HOUR,
+      codesPerAddressPerHour: s.JOIN_CODES_PER_ADDRESS_PER_HOUR,
+    },
     serviceBus: {
       queue: s.NOTIFICATIONS_QUEUE,
       fullyQualifiedNamespace: s.ServiceBusConnection__fullyQualifiedNamespace,

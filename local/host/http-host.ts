@@ -5,7 +5,7 @@ import type { HttpHandler, HttpResponseInit } from '@azure/functions';
 import type { ServicesProvider } from '../../src/application/services.js';
 import type { HttpFunction } from '../../src/functions/catalog-types.js';
 import { dispatch, methodNotAllowed, methodsOf } from '../../src/functions/http/dispatch.js';
-import { maxBodyBytes } from '../../src/functions/http/endpoint.js';
+import { clientAddressHeader, maxBodyBytes } from '../../src/functions/http/endpoint.js';
 import { problemResponse, problemTypes } from '../../src/functions/http/problem.js';
 import { closeServer, listenOnLoopback } from '../loopback.js';
 import { isPreflight, preflightHeaders, responseCorsHeaders } from './cors.js';
@@ -194,6 +194,8 @@ async function invoke(call: {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(request.headers))
     if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+  // As API Management does in Azure: the address is the connection's, whatever the client sent.
+  headers[clientAddressHeader] = request.socket.remoteAddress ?? 'unknown';
   const httpRequest = new HttpRequest({
     method,
     url: url.toString(),

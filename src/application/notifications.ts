@@ -5,6 +5,7 @@ import { defaultTemplates, render, type MessageKind } from '../domain/messages.j
 import type { Versioned, Waitee, Waitlist } from '../domain/model.js';
 import {
   canDropUnfilled,
+  codePlaceholder,
   enqueueWork,
   gettingClosePosition,
   isSettled,
@@ -30,7 +31,12 @@ export type OutboxServices = Pick<
 >;
 
 /** What the consumer touches: the record and the SMS gateway. */
-type ConsumerServices = Pick<Services, 'notifications' | 'sms' | 'now'>;
+type ConsumerServices = Pick<Services, 'notifications' | 'sms' | 'now' | 'joinCodes'>;
+
+/** The text as sent: a join-code text gets its code only now, so no stored record or log line ever holds it. */
+function textOf(s: Pick<Services, 'joinCodes'>, record: Notification): string {
+  return record.kind === 'join-code' ? record.message.replace(codePlaceholder, s.joinCodes.codeFor(record.waiteeId)) : record.message;
+}
 
 type Log = (message: string) => void;
 
@@ -291,7 +297,7 @@ export async function consume(
   try {
     const outcome = await s
       .sms()
-      .send({ to: record.to, message: record.message, notificationId: record.id, tag: smsTagOf(record), firstAttemptAt });
+      .send({ to: record.to, message: textOf(s, record), notificationId: record.id, tag: smsTagOf(record), firstAttemptAt });
     if (outcome.kind === 'sent') {
       const send = { sentAt: s.now().toISOString(), providerMessageId: outcome.providerMessageId };
       const written = await writeConditionally({

@@ -5,8 +5,11 @@
  * why). Ports store and fetch: rules about what to write when live in the application.
  */
 import type { LoginAttempts } from '../domain/login-throttle.js';
+import type { RateWindow } from '../domain/join.js';
 import type {
   Invitation,
+  JoinLink,
+  JoinRequest,
   Membership,
   Place,
   RefreshFamily,
@@ -177,6 +180,29 @@ export interface NotificationRepository {
   get(waitlistId: string, notificationId: string): Promise<Versioned<Notification> | null>;
   replace(notification: Notification, etag: string): Promise<Versioned<Notification>>;
   forWaitee(waitlistId: string, waiteeId: string): Promise<Notification[]>;
+  /** Creates the join request and its code text in one batch, all or nothing. */
+  createJoinWith(join: JoinRequest, notification: Notification): Promise<SavedWithNotifications>;
+}
+
+/** Account-less joins waiting for their code, stored beside the line they join (one partition per waitlist). */
+export interface JoinRequestRepository {
+  get(waitlistId: string, joinId: string): Promise<Versioned<JoinRequest> | null>;
+  replace(join: JoinRequest, etag: string): Promise<Versioned<JoinRequest>>;
+}
+
+/** Join link codes → the waitlist they open; the waitlist's `joinCode` says whether a code is still its current one. */
+export interface JoinLinkRepository {
+  /** False when the code is taken. */
+  create(link: JoinLink): Promise<boolean>;
+  get(code: string): Promise<JoinLink | null>;
+}
+
+/** Sliding-window counters (one-time codes per number and per address), each read and written under its ETag. */
+export interface RateCounterRepository {
+  /** The window, or an empty one whose ETag is '' (nothing stored yet). */
+  get(key: string): Promise<Versioned<RateWindow>>;
+  /** Saves if the stored ETag is still `etag` ('' : if none is stored yet); VersionConflict otherwise. */
+  save(key: string, window: RateWindow, etag: string): Promise<void>;
 }
 
 /** The producer's due-index: only outstanding work, so a sweep reads what is due and nothing else. */

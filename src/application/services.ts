@@ -1,13 +1,17 @@
 import type { Config } from '../config.js';
 import type { AccessTokens } from './auth/tokens.js';
+import type { JoinCodes } from './join-codes.js';
 import type { PageTokens } from './page-tokens.js';
 import type {
   AdmissionRepository,
   Clock,
   DueWorkRepository,
   InvitationRepository,
+  JoinLinkRepository,
+  JoinRequestRepository,
   NotificationQueue,
   NotificationRepository,
+  RateCounterRepository,
   RefreshTokenRepository,
   RestaurantRepository,
   SmsSender,
@@ -32,6 +36,11 @@ export interface Services {
   readonly notifications: NotificationRepository;
   readonly dueWork: DueWorkRepository;
   readonly admissions: AdmissionRepository;
+  readonly joinLinks: JoinLinkRepository;
+  readonly joinRequests: JoinRequestRepository;
+  readonly rateCounters: RateCounterRepository;
+  /** Derives and checks the one-time codes of account-less joins. */
+  readonly joinCodes: JoinCodes;
   readonly accessTokens: AccessTokens;
   /** Wraps and checks the continuation tokens clients page the line with. */
   readonly pageTokens: PageTokens;

@@ -73,6 +73,8 @@ export interface WaiteeView extends Pick<
   readonly estimatedWaitMinutes: number | null;
   readonly allowedActions: readonly WaiteeAction[];
   readonly statusUrl: string;
+  /** When the party said, from its status page, that it is on its way; null until then. */
+  readonly onMyWayAt: string | null;
   readonly etag: string;
 }
 
@@ -171,6 +173,7 @@ export const waiteeView = ({ value, etag }: Versioned<Waitee>, facts: LineFacts)
   estimatedWaitMinutes: facts.estimatedWaitMinutes,
   allowedActions: allowedActions(value.status),
   statusUrl: facts.statusUrl,
+  onMyWayAt: value.onMyWayAt ?? null,
   joinedAt: value.joinedAt,
   notifiedAt: value.notifiedAt,
   seatedAt: value.seatedAt,

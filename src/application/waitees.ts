@@ -363,6 +363,10 @@ export async function myWaitees(s: LineReadServices, caller: Caller): Promise<Wa
   return views.filter((v): v is WaiteeView => v !== null);
 }
 
+/** What a guest may do from the status link while the party is in line. */
+export const guestActions = ['on-my-way', 'leave'] as const;
+export type GuestAction = (typeof guestActions)[number];
+
 /** The public status page's facts: which line, where in it, and nothing personal. */
 export interface PublicStatus {
   readonly restaurantName: string;
@@ -371,20 +375,55 @@ export interface PublicStatus {
   readonly partySize: number;
   readonly position: number | null;
   readonly estimatedWaitMinutes: number | null;
+  /** After "table ready": how long the table is held (the waitlist's grace period), and until when. */
+  readonly gracePeriodMinutes: number;
+  readonly holdUntil: string | null;
+  /** When the party said it is on its way; null until then. */
+  readonly onMyWayAt: string | null;
+  readonly allowedActions: readonly GuestAction[];
+  /** When the link stops working: a set time after the party left the line; null while it is in line. */
+  readonly linkExpiresAt: string | null;
   readonly updatedAt: string;
 }
 
-/** What the public status link shows: nothing personal. */
-export async function publicStatus(s: LineReadServices, token: string): Promise<PublicStatus> {
+type StatusServices = LineReadServices;
+
+/** The party a status token names, while the link works (a set time after the party left the line). */
+async function partyOfToken(s: StatusServices, token: string): Promise<{ waitee: Versioned<Waitee>; waitlist: Versioned<Waitlist> }> {
   const link = await s.statusLinks.get(token);
   if (link === null) throw notFound.statusLink();
-  const [waitee, waitlist, restaurant] = await Promise.all([
+  const [waitee, waitlist] = await Promise.all([
     s.waitees.get(link.waitlistId, link.waiteeId),
     s.restaurants.waitlist(link.restaurantId, link.waitlistId),
-    s.restaurants.get(link.restaurantId),
   ]);
-  if (waitee === null || waitlist === null || restaurant === null || waitee.value.statusToken !== token) throw notFound.statusLink();
+  if (waitee === null || waitlist === null || waitee.value.statusToken !== token) throw notFound.statusLink();
+  const expiresAt = linkExpiryOf(s, waitee.value);
+  if (expiresAt !== null && s.now().getTime() >= Date.parse(expiresAt)) {
+    throw new DomainError(
+      'not-found',
+      'This status link has expired: the visit it followed has ended. Join the line again for a new one.',
+      {
+        expired: true,
+      },
+    );
+  }
+  return { waitee, waitlist };
+}
+
+function linkExpiryOf(s: Pick<Services, 'config'>, waitee: Waitee): string | null {
+  if (isActive(waitee.status)) return null;
+  const endedAt = waitee.endedAt ?? waitee.updatedAt;
+  return new Date(Date.parse(endedAt) + s.config.statusLinkLifetimeHours * 3_600_000).toISOString();
+}
+
+/** What the public status link shows: nothing personal. */
+export async function publicStatus(s: StatusServices, token: string): Promise<PublicStatus> {
+  const { waitee, waitlist } = await partyOfToken(s, token);
+  const restaurant = await s.restaurants.get(waitee.value.restaurantId);
+  if (restaurant === null) throw notFound.statusLink();
   const view = await presentOne(s, waitlist.value, waitee);
+  const { notifiedAt, status, onMyWayAt } = waitee.value;
+  const grace = waitlist.value.gracePeriodMinutes;
   return {
     restaurantName: restaurant.value.name,
     waitlistName: waitlist.value.name,
@@ -392,6 +431,53 @@ export async function publicStatus(s: LineReadServices, token: string): Promise<
     partySize: view.partySize,
     position: view.position,
     estimatedWaitMinutes: view.estimatedWaitMinutes,
+    gracePeriodMinutes: grace,
+    holdUntil: status === 'notified' && notifiedAt !== null ? new Date(Date.parse(notifiedAt) + grace * 60_000).toISOString() : null,
+    onMyWayAt: onMyWayAt ?? null,
+    allowedActions: isActive(status) ? guestActions : [],
+    linkExpiresAt: linkExpiryOf(s, waitee.value),
     updatedAt: view.updatedAt,
   };
+}
+
+/**
+ * A guest's move from the status link: "on my way" (a mark staff see on the party) or leaving the
+ * line (cancel, which frees the place and tells the parties behind, as staff cancelling does).
+ */
+export async function actFromStatusLink(
+  s: LineServices,
+  token: string,
+  action: GuestAction,
+  log: (message: string) => void,
+): Promise<PublicStatus> {
+  const { waitee, waitlist } = await partyOfToken(s, token);
+  const outcome = await writeConditionally({
+    first: waitee,
+    read: () => s.waitees.get(waitee.value.waitlistId, waitee.value.id),
+    change: (current): Waitee | null => {
+      const now = s.now().toISOString();
+      if (action === 'leave') return moved(current, 'cancel', now, waitlist.value);
+      if (!isActive(current.status)) {
+        throw new DomainError(
+          'invalid-transition',
+          `A party that is ${current.status.replace('_', '-')} has left the line; it cannot be on its way.`,
+          {
+            status: current.status,
+            action,
+            allowedActions: [],
+          },
+        );
+      }
+      return current.onMyWayAt != null ? null : { ...current, onMyWayAt: now, updatedAt: now };
+    },
+    write: (next, etag) => (action === 'leave' ? saveMove(s, next, etag, []) : saveDetails(s, next, etag)),
+    policy: conflictPolicies.contended,
+  });
+  if (outcome.kind === 'missing') throw notFound.statusLink();
+  if (outcome.kind === 'lost') throw new VersionConflict(waitee.value.id);
+  if (action === 'leave' && outcome.kind === 'written') {
+    if (waitee.value.customerId !== null) await s.users.removePlace(waitee.value.customerId, waitee.value.waitlistId, waitee.value.id);
+    await announceGettingClose(s, waitlist.value, log);
+  }
+  return publicStatus(s, token);
 }

@@ -2,10 +2,12 @@ import type { TokenCredential } from '@azure/core-auth';
 import type { NotificationQueue, SmsSender } from '../application/ports.js';
 import type { Services, ServicesProvider } from '../application/services.js';
 import { AccessTokens } from '../application/auth/tokens.js';
+import { JoinCodes } from '../application/join-codes.js';
 import { PageTokens } from '../application/page-tokens.js';
 import { AdmissionStore } from '../adapters/cosmos/admissions.js';
 import { DueWorkStore } from '../adapters/cosmos/due-work.js';
 import { InvitationStore } from '../adapters/cosmos/invitations.js';
+import { JoinLinkStore, JoinRequestStore, RateCounterStore } from '../adapters/cosmos/joins.js';
 import { NotificationStore } from '../adapters/cosmos/notifications.js';
 import { RestaurantStore } from '../adapters/cosmos/restaurants.js';
 import { RefreshTokenStore, StatusLinkStore } from '../adapters/cosmos/tokens.js';
@@ -50,6 +52,10 @@ export async function createServices(config: Config): Promise<Services> {
     notifications: new NotificationStore(containers.waitees),
     dueWork: new DueWorkStore(containers.dueWork),
     admissions: new AdmissionStore(containers),
+    joinLinks: new JoinLinkStore(containers.statusLinks),
+    joinRequests: new JoinRequestStore(containers.waitees),
+    rateCounters: new RateCounterStore(containers.users),
+    joinCodes: new JoinCodes(config.jwt.signingKeys),
     accessTokens: new AccessTokens(config.jwt),
     pageTokens: new PageTokens(config.jwt.signingKeys),
     notificationQueue: () =>

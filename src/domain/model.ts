@@ -63,6 +63,8 @@ export interface Waitlist {
   readonly recentSeatings: readonly Seating[];
   /** Absent on waitlists made before templates existed: the defaults apply. */
   readonly messageTemplates?: Partial<MessageTemplates>;
+  /** The code of the waitlist's current join link; null or absent while it has none (turned off). */
+  readonly joinCode?: string | null;
   readonly createdAt: string;
 }
 
@@ -87,6 +89,10 @@ export interface Waitee {
   readonly pagingDueAt?: string | null;
   readonly pagingStage?: 're-page' | 'no-show' | null;
   readonly gettingCloseSent?: boolean;
+  /** The phone was proven by a one-time code (an account-less join); absent on parties added before codes existed. */
+  readonly phoneVerified?: boolean;
+  /** When the party said it is on its way from its status page; null until then. */
+  readonly onMyWayAt?: string | null;
 }
 
 /** A customer's place in some line, kept with the customer so "my places" is one partition. */
@@ -113,6 +119,35 @@ export interface StatusLink {
   readonly restaurantId: string;
   readonly waitlistId: string;
   readonly waiteeId: string;
+}
+
+/** A waitlist's printable join link: its short code → the restaurant and waitlist it opens. */
+export interface JoinLink {
+  readonly id: string;
+  readonly restaurantId: string;
+  readonly waitlistId: string;
+  readonly createdAt: string;
+}
+
+/**
+ * An account-less join waiting for its one-time code. The code itself is never stored: it is
+ * derived from the join's id with a server key (application/join-codes.ts), so the store holds
+ * nothing that reveals it.
+ */
+export interface JoinRequest {
+  readonly id: string;
+  readonly restaurantId: string;
+  readonly waitlistId: string;
+  readonly name: string;
+  readonly partySize: number;
+  readonly phone: string;
+  readonly consentedAt: string;
+  readonly createdAt: string;
+  readonly expiresAt: string;
+  readonly triesLeft: number;
+  /** The id the party will have once the code is confirmed (the code text is filed under it, so staff see it with the party). */
+  readonly waiteeId: string;
+  readonly confirmedAt: string | null;
 }
 
 /** A stored entity with the version that optimistic concurrency compares (the Cosmos ETag). */

@@ -17,12 +17,18 @@ export function isSettled(status: NotificationStatus): boolean {
   return status === 'sent' || status === 'delivered' || status === 'failed';
 }
 
+/** A waitlist's texts, and the one-time code of an account-less join (whose `waiteeId` is the join's, later the party's, id). */
+export type NotificationKind = MessageKind | 'join-code';
+
+/** Where a join-code text's code goes: filled in by the consumer at send time, so no stored record holds the code. */
+export const codePlaceholder = '{code}';
+
 export interface Notification {
   readonly id: string;
   readonly waitlistId: string;
   readonly restaurantId: string;
   readonly waiteeId: string;
-  readonly kind: MessageKind;
+  readonly kind: NotificationKind;
   readonly to: string;
   readonly message: string;
   readonly status: NotificationStatus;

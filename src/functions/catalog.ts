@@ -2,10 +2,12 @@ import { authFunctions } from './auth.js';
 import type { FunctionDefinition } from './catalog-types.js';
 import { smsDeliveryReports } from './delivery-reports.js';
 import { invitationFunctions } from './invitations.js';
+import { joinFunctions } from './joins.js';
 import { meFunctions } from './me.js';
 import { notificationConsumer, notificationHttpFunctions, notificationProducer } from './notifications.js';
 import { openApiFunctions } from './openapi.js';
 import { restaurantFunctions } from './restaurants.js';
+import { statusFunctions } from './status.js';
 import { waiteeFunctions } from './waitees.js';
 import { waitlistFunctions } from './waitlists.js';
 
@@ -20,6 +22,8 @@ export const functions: readonly FunctionDefinition[] = [
   ...invitationFunctions,
   ...waitlistFunctions,
   ...waiteeFunctions,
+  ...statusFunctions,
+  ...joinFunctions,
   ...notificationHttpFunctions,
   ...openApiFunctions,
   notificationProducer,

@@ -1,18 +1,9 @@
-import {
-  actOnWaitee,
-  addWaitee,
-  deleteWaitee,
-  getWaitee,
-  listWaitees,
-  myWaitees,
-  publicStatus,
-  updateWaitee,
-} from '../application/waitees.js';
+import { actOnWaitee, addWaitee, deleteWaitee, getWaitee, listWaitees, myWaitees, updateWaitee } from '../application/waitees.js';
 import { waiteeActions } from '../domain/waitee.js';
 import type { HttpFunction } from './catalog-types.js';
 import { representationTag } from './http/conditional.js';
 import { endpoint } from './http/endpoint.js';
-import { addWaiteeBody, listWaiteesQuery, statusParams, updateWaiteeBody, waiteeParams, waitlistParams } from './schemas.js';
+import { addWaiteeBody, listWaiteesQuery, updateWaiteeBody, waiteeParams, waitlistParams } from './schemas.js';
 
 const waiteeRoute = 'v1/restaurants/{restaurantId}/waitlists/{waitlistId}/waitees';
 
@@ -106,22 +97,6 @@ export const waiteeFunctions: readonly HttpFunction[] = [
       GET: endpoint({
         auth: 'user',
         handle: async ({ caller, services }) => ({ status: 200, body: { items: await myWaitees(services, caller) } }),
-      }),
-    },
-  },
-  {
-    kind: 'http',
-    name: 'public-status',
-    route: 'v1/status/{token}',
-    handlers: {
-      GET: endpoint({
-        auth: 'public',
-        params: statusParams,
-        handle: async ({ params, services }) => ({
-          status: 200,
-          headers: { 'cache-control': 'no-store' },
-          body: await publicStatus(services, params.token),
-        }),
       }),
     },
   },

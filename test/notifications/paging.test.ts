@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sweep } from '../../src/application/notifications.js';
 import type { Services } from '../../src/application/services.js';
-import type { MessageKind } from '../../src/domain/messages.js';
+import type { NotificationKind } from '../../src/domain/notification.js';
 import {
   act,
   addParty,
@@ -36,7 +36,7 @@ const at = (from: string, minutes: number): Services => {
 };
 
 /** The kinds of text each party got, after the queue drained; fails if any notification went out twice or not at all. */
-async function textsOf(venue: Venue, waiteeId: string): Promise<MessageKind[]> {
+async function textsOf(venue: Venue, waiteeId: string): Promise<NotificationKind[]> {
   expect(await waitForQueueIdle(stack())).toBe(true);
   const records = await recordsOf(stack().services, venue.waitlistId, waiteeId);
   for (const record of records) {

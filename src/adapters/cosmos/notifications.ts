@@ -1,6 +1,6 @@
 import type { Container, OperationInput } from '@azure/cosmos';
 import { GoneSinceRead, VersionConflict, type NotificationRepository, type SavedWithNotifications } from '../../application/ports.js';
-import type { Versioned, Waitee } from '../../domain/model.js';
+import type { JoinRequest, Versioned, Waitee } from '../../domain/model.js';
 import type { Notification } from '../../domain/notification.js';
 import { queryAll, readOfType, replaceDocument } from './documents.js';
 
@@ -33,6 +33,23 @@ export class NotificationStore implements NotificationRepository {
     const [waiteeEtag, ...notificationEtags] = etags;
     if (waiteeEtag === undefined || etags.length !== operations.length) throw new Error('outbox batch returned no ETag');
     return { etag: waiteeEtag, notifications: notifications.map((value, i) => ({ value, etag: notificationEtags[i] ?? '' })) };
+  }
+
+  async createJoinWith(join: JoinRequest, notification: Notification): Promise<SavedWithNotifications> {
+    const partitionKey = join.waitlistId;
+    const response = await this.container.items.batch(
+      [
+        { operationType: 'Create', partitionKey, resourceBody: { ...join, type: 'joinRequest' } },
+        { operationType: 'Create', partitionKey, resourceBody: { ...notification, type: 'notification' } },
+      ],
+      partitionKey,
+    );
+    const results = response.result ?? [];
+    const failed = results.find((r) => r.statusCode >= 400 && r.statusCode !== 424);
+    if (failed !== undefined) throw new Error(`join batch failed with ${String(failed.statusCode)}`);
+    const [joinEtag, notificationEtag] = results.map((r) => r.eTag);
+    if (joinEtag === undefined || notificationEtag === undefined) throw new Error('join batch returned no ETag');
+    return { etag: joinEtag, notifications: [{ value: notification, etag: notificationEtag }] };
   }
 
   async get(waitlistId: string, notificationId: string): Promise<Versioned<Notification> | null> {

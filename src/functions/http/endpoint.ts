@@ -23,6 +23,8 @@ export interface Reply {
   readonly headers?: Readonly<Record<string, string>>;
   /** The ETag of a representation without an `etag` field of its own (a page of the line: conditional.ts, representationTag). */
   readonly etag?: string;
+  /** A body that is not JSON (an HTML page, an SVG image), sent as is with its content type. */
+  readonly text?: { readonly contentType: string; readonly body: string };
 }
 
 export interface EndpointInput<P, Q, B, A> {
@@ -33,6 +35,14 @@ export interface EndpointInput<P, Q, B, A> {
   /** The If-Match header as a test of the stored version; undefined when none was sent. */
   readonly ifMatch: VersionCondition | undefined;
   readonly idempotencyKey: string | undefined;
+  /** The Accept header as sent (null without one), for routes that answer HTML to browsers. */
+  readonly accept: string | null;
+  /**
+   * The caller's network address, for limits per address: the `x-waitlist-client-address` header,
+   * which API Management sets from the connection (overriding any the client sent) and the local
+   * host sets from the socket; `unknown` where neither did.
+   */
+  readonly clientAddress: string;
   readonly services: Services;
   readonly log: (message: string) => void;
 }
@@ -50,7 +60,7 @@ export interface EndpointSpec<
   /** The OAuth token endpoint also takes application/x-www-form-urlencoded (RFC 6749). */
   readonly acceptsForm?: boolean;
   /** Rewrites the problem answer for a protocol with its own error format (the OAuth token endpoint, http/oauth-error.ts). */
-  readonly renderFailure?: (failure: Failure, at: FailureContext) => HttpResponseInit;
+  readonly renderFailure?: (failure: Failure, at: FailureContext, request: HttpRequest) => HttpResponseInit;
   readonly handle: (input: EndpointInput<Infer<PS>, Infer<QS>, Infer<BS>, Auth extends 'user' ? Caller : null>) => Promise<Reply>;
 }
 
@@ -164,6 +174,13 @@ async function authenticate(request: HttpRequest, s: Services): Promise<Caller> 
   return { userId: claims.userId };
 }
 
+export const clientAddressHeader = 'x-waitlist-client-address';
+
+function clientAddressOf(request: HttpRequest): string {
+  const given = request.headers.get(clientAddressHeader)?.trim() ?? '';
+  return /^[0-9A-Fa-f:.]{2,45}$/.test(given) ? given : 'unknown';
+}
+
 /** A single resource carries its version as `etag` (an entity-tag already); the ETag header repeats it for If-Match. */
 function etagOf(reply: Reply): string | undefined {
   if (reply.etag !== undefined) return reply.etag;
@@ -191,6 +208,8 @@ function success(request: HttpRequest, reply: Reply, correlationId: string): Htt
     return { status: 304, headers };
   }
   if (reply.location !== undefined) headers.location = reply.location;
+  if (reply.text !== undefined)
+    return { status: reply.status, headers: { 'content-type': reply.text.contentType, ...headers }, body: reply.text.body };
   if (reply.body === undefined) return { status: reply.status, headers };
   return { status: reply.status, headers: { 'content-type': 'application/json', ...headers }, jsonBody: reply.body };
 }
@@ -236,6 +255,8 @@ export function endpoint<
         caller: caller as Auth extends 'user' ? Caller : null,
         ifMatch: ifMatchOf(request),
         idempotencyKey,
+        accept: request.headers.get('accept'),
+        clientAddress: clientAddressOf(request),
         services: s,
         log: (message) => {
           context.log(`[${correlationId}] ${message}`);
@@ -244,7 +265,7 @@ export function endpoint<
       return success(request, reply, correlationId);
     } catch (error) {
       const at = { correlationId, instance };
-      return (spec.renderFailure ?? problemFor)(failureOf(error, correlationId, context), at);
+      return (spec.renderFailure ?? problemFor)(failureOf(error, correlationId, context), at, request);
     }
   };
 }

@@ -1,0 +1,84 @@
+import { createHash } from 'node:crypto';
+import type { PublicStatus } from '../../application/waitees.js';
+
+/**
+ * The status page a text's link opens on a phone: server-rendered, no script, refreshed by the
+ * browser every few seconds while the party is in line and never after (the visit is over). It
+ * shows only what the public status JSON shows: nothing personal.
+ */
+
+const refreshSeconds = 5;
+
+const style = `body{font:1.125rem/1.5 system-ui,sans-serif;margin:0 auto;max-width:32rem;padding:1rem;color:#1a1a1a;background:#fff}
+h1{font-size:1.5rem;margin:.5rem 0}p.big{font-size:2rem;font-weight:700;margin:.25rem 0}
+form{margin:1rem 0}button{font:inherit;padding:.75rem 1rem;min-height:48px;width:100%;border-radius:.5rem;border:2px solid #1a1a1a;background:#fff;color:#1a1a1a}
+button.primary{background:#0b5394;border-color:#0b5394;color:#fff}.note{color:#444}`;
+
+/** A strict policy: nothing loads, nothing runs; only this page's own style, and forms post back to the API. */
+export const statusPagePolicy = `default-src 'none'; style-src 'sha256-${createHash('sha256').update(style).digest('base64')}'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'`;
+
+const escape = (text: string) =>
+  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+
+const time = (iso: string) => new Date(iso).toISOString().slice(11, 16);
+
+function page(title: string, body: string, refresh: boolean): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+${refresh ? `<meta http-equiv="refresh" content="${refreshSeconds}">\n` : ''}<meta name="referrer" content="no-referrer">
+<title>${escape(title)}</title>
+<style>${style}</style>
+</head>
+<body>
+<main>
+${body}
+</main>
+</body>
+</html>
+`;
+}
+
+function whereInLine(status: PublicStatus): string {
+  switch (status.status) {
+    case 'waiting':
+      return `<p>You are number</p><p class="big">${String(status.position ?? '–')}</p>
+<p>in line for a party of ${status.partySize}. About ${String(status.estimatedWaitMinutes ?? 0)} minutes to wait.</p>`;
+    case 'notified':
+      return `<p class="big">Your table is ready</p>
+<p>Please come to the host stand. We hold it for ${status.gracePeriodMinutes} minutes${status.holdUntil === null ? '' : `, until ${time(status.holdUntil)} UTC`}.</p>`;
+    case 'seated':
+      return '<p class="big">You have been seated</p><p>Enjoy your meal. This page no longer updates.</p>';
+    case 'cancelled':
+      return '<p class="big">You have left the line</p><p>This page no longer updates.</p>';
+    case 'no_show':
+      return '<p class="big">Your table was given away</p><p>We could not hold it any longer. This page no longer updates.</p>';
+  }
+}
+
+/** The page for a party, with its "on my way" and "leave" forms while it is in line. */
+export function statusPage(status: PublicStatus, actionsUrl: string, confirmingLeave: boolean): string {
+  const inLine = status.allowedActions.length > 0;
+  const onMyWay =
+    status.onMyWayAt === null
+      ? `<form method="post" action="${escape(actionsUrl)}/on-my-way"><button class="primary" type="submit">I'm on my way</button></form>`
+      : `<p class="note">You told the restaurant you are on your way (${time(status.onMyWayAt)} UTC).</p>`;
+  const leave = confirmingLeave
+    ? `<form method="post" action="${escape(actionsUrl)}/leave"><p>Leave the line? Your place will go to the next party.</p>
+<input type="hidden" name="confirm" value="true"><button type="submit">Yes, leave the line</button></form>
+<p><a href="${escape(actionsUrl)}">No, keep my place</a></p>`
+    : `<form method="get" action="${escape(actionsUrl)}"><input type="hidden" name="leave" value="confirm"><button type="submit">Leave the line</button></form>`;
+  const body = `<h1>${escape(status.restaurantName)}</h1>
+<p>${escape(status.waitlistName)}</p>
+<div role="status">${whereInLine(status)}</div>
+${inLine ? `${onMyWay}\n${leave}\n<p class="note">This page refreshes every ${refreshSeconds} seconds.</p>` : ''}`;
+  // Refreshing would cancel a confirmation in progress, and a finished visit has nothing new to show.
+  return page(`${status.restaurantName}: your place in line`, body, inLine && !confirmingLeave);
+}
+
+/** The page for a link that no longer works (expired, or never valid). */
+export function statusLinkGonePage(detail: string): string {
+  return page('Status link not available', `<h1>This link no longer works</h1>\n<p>${escape(detail)}</p>`, false);
+}
