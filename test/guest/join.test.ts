@@ -5,9 +5,7 @@ import { Api, newUser, newVenue, useLocalStack } from '../support/stack.js';
 import { codeTextedTo, guest, joinByCode, joinLinkOf, otherThan, startJoin } from './support.js';
 
 // Every join in this file comes from 127.0.0.1; the per-address limit has its own file (join-limits.test.ts).
-process.env.JOIN_CODES_PER_ADDRESS_PER_HOUR = '1000';
-
-const stack = useLocalStack();
+const stack = useLocalStack({ settings: { JOIN_CODES_PER_ADDRESS_PER_HOUR: '1000' } });
 const api = () => new Api(stack().apiUrl);
 
 describe('join links', () => {
