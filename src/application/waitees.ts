@@ -459,13 +459,8 @@ export async function actFromStatusLink(
       if (action === 'leave') return moved(current, 'cancel', now, waitlist.value);
       if (!isActive(current.status)) {
         throw new DomainError(
-          'invalid-transition',
-          `A party that is ${current.status.replace('_', '-')} has left the line; it cannot be on its way.`,
-          {
-            status: current.status,
-            action,
-            allowedActions: [],
-          },
+          'conflict',
+          `The party is ${current.status.replace('_', '-')} and has left the line; it cannot be on its way.`,
         );
       }
       return current.onMyWayAt != null ? null : { ...current, onMyWayAt: now, updatedAt: now };

@@ -57,8 +57,8 @@ function guestAction(action: GuestAction): HttpFunction {
     handlers: {
       POST:
         action === 'leave'
-          ? endpoint({ auth: 'public', params: statusParams, body: leaveBody, acceptsForm: true, renderFailure: statusFailure, handle })
-          : endpoint({ auth: 'public', params: statusParams, renderFailure: statusFailure, handle }),
+          ? endpoint({ auth: 'public', params: statusParams, body: leaveBody, acceptsForm: true, handle })
+          : endpoint({ auth: 'public', params: statusParams, handle }),
     },
   };
 }

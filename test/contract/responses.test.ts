@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { documentedOperations, loadOpenApi, OpenApiContract, requiresScheme } from '../support/openapi.js';
-import { Api, newUser, newVenue, useLocalStack, type ApiResponse, type Json, type TestUser } from '../support/stack.js';
+import { eventually } from '../support/notifications.js';
+import { addMember, Api, newUser, newVenue, useLocalStack, type ApiResponse, type Json, type TestUser } from '../support/stack.js';
 
 /**
  * Realistic requests through the whole local stack; every response must match openapi/openapi.json:
@@ -588,6 +589,54 @@ describe('waitees', () => {
     await patch(venue.owner.api, venue.waitlistPath, 200, { open: false });
     const closed = await post(other.api, waitees, 409, { partySize: 2 });
     expect(closed.body.type).toBe('urn:waitlist:problem:conflict');
+  });
+});
+
+describe('join links and the guest on the status link', () => {
+  it('manages a join link, joins by one-time code and acts from the status link', async () => {
+    const venue = await newVenue(api());
+    const staff = await newUser(api());
+    await addMember(venue.owner, venue.restaurantId, staff);
+    const link = `${venue.waitlistPath}/join-link`;
+    expect((await get(venue.owner.api, link, 200)).body).toMatchObject({ enabled: false });
+    await call(staff.api, 'PUT', link, 403);
+    const renewed = await call<{ code: string }>(venue.owner.api, 'PUT', link, 200);
+    await get(staff.api, link, 200);
+    const code = renewed.body.code;
+    await get(api(), `/v1/join/${code}`, 200);
+    await get(api(), `/v1/join/${code}/qr.svg`, 200);
+    await get(api(), '/v1/join/not-a-code', 400);
+    await get(api(), '/v1/join/2222222222', 404);
+    await post(api(), `/v1/join/${code}`, 400, { name: 'Robin', partySize: 2, phone: '+14155559901', consentToTexts: false });
+    const phone = '+14155559902';
+    const started = await post<{ joinId: string }>(api(), `/v1/join/${code}`, 202, {
+      name: 'Robin',
+      partySize: 2,
+      phone,
+      consentToTexts: true,
+    });
+    const texts = await eventually(
+      () =>
+        stack()
+          .sms.outbox()
+          .filter((m) => m.to === phone),
+      (found) => found.length > 0,
+    );
+    const texted = /^(\d{6})/.exec(texts[0]?.message ?? '')?.[1] ?? '';
+    await post(api(), `/v1/join/${code}/confirm`, 400, { joinId: started.body.joinId, code: texted === '000000' ? '000001' : '000000' });
+    const confirmed = await post<{ statusUrl: string }>(api(), `/v1/join/${code}/confirm`, 201, {
+      joinId: started.body.joinId,
+      code: texted,
+    });
+    await post(api(), `/v1/join/${code}/confirm`, 200, { joinId: started.body.joinId, code: texted });
+    const statusPath = new URL(confirmed.body.statusUrl).pathname.replace(/^\/api/, '');
+    await get(api(), statusPath, 200, { accept: 'text/html' });
+    await post(api(), `${statusPath}/on-my-way`, 200);
+    await post(api(), `${statusPath}/leave`, 400, {});
+    await post(api(), `${statusPath}/leave`, 200, { confirm: true });
+    await post(api(), `${statusPath}/on-my-way`, 409);
+    await del(venue.owner.api, link, 204);
+    await get(api(), `/v1/join/${code}`, 404);
   });
 });
 

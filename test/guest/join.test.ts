@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { expectProblem } from '../support/problems.js';
 import { phoneNumber } from '../support/notifications.js';
 import { Api, newUser, newVenue, useLocalStack } from '../support/stack.js';
-import { codeTextedTo, guest, joinByCode, joinLinkOf, otherThan, startJoin } from './support.js';
+import { codeTextedTo, guest, joinLinkOf, otherThan, startJoin } from './support.js';
 
 // Every join in this file comes from 127.0.0.1; the per-address limit has its own file (join-limits.test.ts).
 const stack = useLocalStack({ settings: { JOIN_CODES_PER_ADDRESS_PER_HOUR: '1000' } });
@@ -32,10 +32,10 @@ describe('join links', () => {
   it('serves the link as a printable QR code (SVG)', async () => {
     const venue = await newVenue(api());
     const code = await joinLinkOf(venue);
-    const qr = await api().get(`/v1/join/${code}/qr.svg`);
+    const qr = await api().get<string>(`/v1/join/${code}/qr.svg`);
     expect(qr.status).toBe(200);
     expect(qr.headers.get('content-type')).toBe('image/svg+xml');
-    expect(String(qr.body)).toMatch(/^<svg [^>]*viewBox/);
+    expect(qr.body).toMatch(/^<svg [^>]*viewBox/);
   });
 
   it('refuses a rotated or turned-off link, and lets only owners change it', async () => {

@@ -8,6 +8,8 @@ import { joinByCode, joinLinkOf } from './support.js';
 const stack = useLocalStack({ settings: { JOIN_CODES_PER_ADDRESS_PER_HOUR: '1000' } });
 const api = () => new Api(stack().apiUrl);
 const html = { accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' };
+/** The page a phone's browser gets. */
+const pageAt = async (path: string) => (await api().get<string>(path, html)).body;
 const pathOf = (statusUrl: string) => new URL(statusUrl).pathname.replace(/^\/api/, '');
 
 async function guestInLine(phone: number) {
@@ -20,14 +22,14 @@ async function guestInLine(phone: number) {
 describe('the status link', () => {
   it('answers a browser with a page and a client app with JSON', async () => {
     const { status } = await guestInLine(9201);
-    const page = await api().get(status, html);
+    const page = await api().get<string>(status, html);
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
     expect(page.headers.get('vary')).toBe('Accept');
     expect(page.headers.get('content-security-policy')).toMatch(
       /^default-src 'none'; style-src 'sha256-[A-Za-z0-9+/=]+'; form-action 'self'/,
     );
-    const text = String(page.body);
+    const text = page.body;
     expect(text).toContain('<html lang="en">');
     expect(text).toContain('Test Diner');
     expect(text).toMatch(/You are number<\/p><p class="big">1</);
@@ -44,7 +46,7 @@ describe('the status link', () => {
   it('says how long the table is held once it is ready', async () => {
     const { venue, status, waiteeId } = await guestInLine(9202);
     expect((await venue.owner.api.post(`${venue.waitlistPath}/waitees/${waiteeId}/notify`)).status).toBe(200);
-    const text = String((await api().get(status, html)).body);
+    const text = await pageAt(status);
     expect(text).toContain('Your table is ready');
     expect(text).toContain('We hold it for 10 minutes');
     expect((await api().get(status)).body).toMatchObject({
@@ -67,7 +69,7 @@ describe('the status link', () => {
 
   it('leaves the line only with a confirmation, from the page’s form, and the party is gone from the host stand', async () => {
     const { venue, status, waiteeId } = await guestInLine(9204);
-    const asking = String((await api().get(`${status}?leave=confirm`, html)).body);
+    const asking = await pageAt(`${status}?leave=confirm`);
     expect(asking).toContain('Yes, leave the line');
     expect(asking).not.toContain('http-equiv="refresh"');
     expectProblem(await api().post(`${status}/leave`, {}), 400, 'validation-failed');
@@ -83,11 +85,11 @@ describe('the status link', () => {
     expect(left.headers.get('location')).toBe(`${stack().apiUrl}${status}`);
     expect(await stack().services.waitees.line(venue.waitlistId)).toEqual([]);
     expect((await venue.owner.api.get(`${venue.waitlistPath}/waitees/${waiteeId}`)).body.status).toBe('cancelled');
-    const after = String((await api().get(status, html)).body);
+    const after = await pageAt(status);
     expect(after).toContain('You have left the line');
     expect(after).not.toContain('http-equiv="refresh"');
     expect(after).not.toContain('<form');
-    expectProblem(await api().post(`${status}/on-my-way`), 409, 'invalid-transition');
+    expectProblem(await api().post(`${status}/on-my-way`), 409, 'conflict');
   });
 
   it('stops working 12 hours after the visit ended, with a clear page and a 404 problem', async () => {
@@ -102,9 +104,9 @@ describe('the status link', () => {
     const thirteenHoursAgo = new Date(Date.now() - 13 * 3_600_000).toISOString();
     await stack().services.waitees.replace({ ...party.value, endedAt: thirteenHoursAgo }, party.etag);
     expect(expectProblem(await api().get(status), 404, 'not-found')).toMatchObject({ expired: true });
-    const page = await api().get(status, html);
+    const page = await api().get<string>(status, html);
     expect(page.status).toBe(404);
     expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
-    expect(String(page.body)).toContain('This link no longer works');
+    expect(page.body).toContain('This link no longer works');
   });
 });
