@@ -117,6 +117,7 @@ var names = {
 var gatewayUrl = 'https://${names.apim}.azure-api.net'
 var jwtIssuer = '${gatewayUrl}/api'
 var statusPageBaseUrl = '${gatewayUrl}/api/v1/status/'
+var joinLinkBaseUrl = '${gatewayUrl}/api/v1/join/'
 
 resource rg 'Microsoft.Resources/resourceGroups@2025-04-01' = {
   name: names.resourceGroup
@@ -272,6 +273,7 @@ module api 'app/api.bicep' = {
     refreshTokenTtlDays: refreshTokenTtlDays
     passwordHashCost: passwordHashCost
     statusPageBaseUrl: statusPageBaseUrl
+    joinLinkBaseUrl: joinLinkBaseUrl
     serviceBusNamespace: messaging.outputs.fullyQualifiedNamespace
     notificationsQueue: messaging.outputs.notificationsQueueName
     communicationEndpoint: sms.outputs.endpoint

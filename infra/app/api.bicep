@@ -34,6 +34,13 @@ param accessTokenTtlSeconds int
 param refreshTokenTtlDays int
 param passwordHashCost int
 param statusPageBaseUrl string
+param joinLinkBaseUrl string
+@description('Hours a status link keeps working after its party left the line.')
+param statusLinkLifetimeHours int = 12
+@description('One-time join codes per phone number an hour, across restaurants.')
+param joinCodesPerNumberPerHour int = 3
+@description('One-time join codes per client address an hour.')
+param joinCodesPerAddressPerHour int = 10
 param serviceBusNamespace string
 param notificationsQueue string
 param communicationEndpoint string
@@ -208,6 +215,10 @@ resource functionApp 'Microsoft.Web/sites@2025-03-01' = {
       REFRESH_TOKEN_TTL_DAYS: string(refreshTokenTtlDays)
       PASSWORD_HASH_COST: string(passwordHashCost)
       STATUS_PAGE_BASE_URL: statusPageBaseUrl
+      STATUS_LINK_LIFETIME_HOURS: string(statusLinkLifetimeHours)
+      JOIN_LINK_BASE_URL: joinLinkBaseUrl
+      JOIN_CODES_PER_NUMBER_PER_HOUR: string(joinCodesPerNumberPerHour)
+      JOIN_CODES_PER_ADDRESS_PER_HOUR: string(joinCodesPerAddressPerHour)
       ServiceBusConnection__fullyQualifiedNamespace: serviceBusNamespace
       ServiceBusConnection__credential: 'managedidentity'
       ServiceBusConnection__clientId: identityClientId

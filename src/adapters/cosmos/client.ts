@@ -10,13 +10,16 @@ import type { Config } from '../../config.js';
  * - users (/pk): a user (pk = userId) with their memberships and places in line (same pk: one
  *   query lists them); email claims (pk = "email:<address>", enforce unique emails by create
  *   conflict, point-read at sign-in); login attempts (pk = "login:<address>"); where an address is
- *   invited (pk = "invitations:<address>", one query lists them).
+ *   invited (pk = "invitations:<address>", one query lists them); one-time code counters
+ *   (pk = "rate:<key>", per phone number and per client address).
  * - refreshTokens (/id): one document per refresh-token family, replaced with If-Match on every
  *   rotation; expires with per-item TTL.
  * - restaurants (/restaurantId): the restaurant, its members (authorization point reads), its
  *   waitlists and its invitations (one per address).
- * - waitees (/waitlistId): the waitees of one waitlist; the line is a single-partition query.
- * - statusLinks (/id): the public status token → where the waitee is.
+ * - waitees (/waitlistId): the waitees of one waitlist, their texts (the outbox) and the join
+ *   requests waiting for a one-time code; the line is a single-partition query.
+ * - statusLinks (/id): the public status token → where the waitee is; a join link's code → its
+ *   waitlist (type joinLink).
  * - dueWork (/waitlistId): the producer's due-index, only outstanding work (domain DueWork); the
  *   timer's sweep is the app's one cross-partition query, over this small container.
  */
