@@ -12,7 +12,7 @@ import {
   textConsentWording,
   wrongCode,
 } from '../domain/join.js';
-import type { JoinRequest, Restaurant, Versioned, Waitee, Waitlist } from '../domain/model.js';
+import type { JoinRequest, Restaurant, User, Versioned, Waitee, Waitlist } from '../domain/model.js';
 import { codePlaceholder, type Notification } from '../domain/notification.js';
 import { joinLine } from '../domain/waitee.js';
 import { memberWith, waitlistOf, type Caller } from './access.js';
@@ -21,7 +21,7 @@ import { conflictPolicies, writeConditionally } from './conditional-write.js';
 import { enqueueNow, statusUrlOf, type OutboxServices } from './notifications.js';
 import { VersionConflict } from './ports.js';
 import type { Services } from './services.js';
-import { closedLine, lineCap } from './waitees.js';
+import { claimPlaceInLine, closedLine, lineCap } from './waitees.js';
 
 type LinkServices = Pick<Services, 'restaurants' | 'joinLinks' | 'now' | 'config'>;
 type SummaryServices = LinkServices & Pick<Services, 'waitees'>;
@@ -192,6 +192,10 @@ export interface JoinStarted {
   readonly triesLeft: number;
 }
 
+/** A code on its way, or (a signed-in customer whose account's phone is this one, already verified) the party in line at once. */
+export type JoinStart =
+  { readonly kind: 'code-sent'; readonly started: JoinStarted } | { readonly kind: 'joined'; readonly confirmed: JoinConfirmed };
+
 /**
  * Starts an account-less join: the guest's details wait in a join request, and the phone gets a
  * one-time code through the outbox like every text. Counted first, per number (across restaurants)
@@ -199,18 +203,19 @@ export interface JoinStarted {
  */
 export async function startJoin(
   s: JoinServices,
+  caller: Caller | null,
   code: string,
   request: StartJoinRequest,
   clientAddress: string,
   log: Log,
-): Promise<JoinStarted> {
+): Promise<JoinStart> {
   const { waitlist, restaurant } = await resolve(s, code);
   if (!waitlist.value.open) throw closedLine();
   const phone = phoneIn(request.phone, countryOf(restaurant.value));
-  await countAgainst(s, `code-number:${phone}`, s.config.joins.codesPerNumberPerHour, 'to one phone number');
-  await countAgainst(s, `code-address:${clientAddress}`, s.config.joins.codesPerAddressPerHour, 'from one address');
+  const user = caller === null ? null : await s.users.get(caller.userId);
+  if (caller !== null && user === null) throw new DomainError('unauthenticated', 'Your account no longer exists.');
   const now = s.now().toISOString();
-  const join = newJoinRequest({
+  const fields = {
     id: randomUUID(),
     restaurantId: restaurant.value.id,
     waitlistId: waitlist.value.id,
@@ -220,10 +225,19 @@ export async function startJoin(
     consentedAt: now,
     createdAt: now,
     waiteeId: randomUUID(),
-  });
+    customerId: user?.value.id ?? null,
+  };
+  if (user !== null && user.value.phone === phone && user.value.phoneVerifiedAt != null) {
+    // Proven before with a code: nothing to text, no code to count.
+    const { waitee } = await admit(s, { ...newJoinRequest(fields), confirmedAt: now }, waitlist.value);
+    return { kind: 'joined', confirmed: { waiteeId: waitee.id, statusUrl: statusUrlOf(s, waitee.statusToken) } };
+  }
+  await countAgainst(s, `code-number:${phone}`, s.config.joins.codesPerNumberPerHour, 'to one phone number');
+  await countAgainst(s, `code-address:${clientAddress}`, s.config.joins.codesPerAddressPerHour, 'from one address');
+  const join = newJoinRequest(fields);
   const saved = await s.notifications.createJoinWith(join, codeText(join, restaurant.value, now));
   await enqueueNow(s, saved.notifications, log);
-  return { joinId: join.id, expiresAt: join.expiresAt, triesLeft: join.triesLeft };
+  return { kind: 'code-sent', started: { joinId: join.id, expiresAt: join.expiresAt, triesLeft: join.triesLeft } };
 }
 
 function codeText(join: JoinRequest, restaurant: Restaurant, now: string): Notification {
@@ -284,10 +298,22 @@ export async function confirmJoin(
   if (outcome.kind === 'lost') throw new VersionConflict(confirmation.joinId);
   if (!tried.right) throw wrongCode(outcome.value.confirmedAt === null ? tried.triesLeft : joinCodePolicy.tries);
   const { waitee, created } = await admit(s, outcome.value, waitlist.value);
+  if (outcome.value.customerId !== null) await markPhoneVerified(s, outcome.value.customerId, outcome.value.phone);
   return { replayed: !created, confirmed: { waiteeId: waitee.id, statusUrl: statusUrlOf(s, waitee.statusToken) } };
 }
 
 const unknownJoin = () => new DomainError('not-found', 'No such join for this link: start the join again to get a code.');
+
+/** The signed-in customer proved their account's phone: later joins with it need no code. */
+async function markPhoneVerified(s: Pick<Services, 'users' | 'now'>, userId: string, phone: string): Promise<void> {
+  await writeConditionally({
+    read: () => s.users.get(userId),
+    change: (user): User | null =>
+      user.phone === phone && user.phoneVerifiedAt == null ? { ...user, phoneVerifiedAt: s.now().toISOString() } : null,
+    write: (next, etag) => s.users.replace(next, etag),
+    policy: conflictPolicies.contended,
+  });
+}
 
 /** The confirmed join's party, put in line under the line's cap (once: its id is fixed by the join). */
 async function admit(s: JoinServices, join: JoinRequest, waitlist: Waitlist): Promise<{ waitee: Waitee; created: boolean }> {
@@ -305,7 +331,7 @@ async function admit(s: JoinServices, join: JoinRequest, waitlist: Waitlist): Pr
       partySize: join.partySize,
       notes: null,
       source: 'customer',
-      customerId: null,
+      customerId: join.customerId,
       statusToken,
       joinedAt: s.now().toISOString(),
     }),
@@ -317,7 +343,11 @@ async function admit(s: JoinServices, join: JoinRequest, waitlist: Waitlist): Pr
     lineCap(s, join.waitlistId),
     waitee.id,
     async () => {
-      // Indexes first, the party last (as every join): a crash in between leaves a link pointing at nothing.
+      // Indexes first, the party last (as every join): a crash in between leaves a link or place pointing at nothing.
+      if (join.customerId !== null) {
+        const place = { userId: join.customerId, restaurantId: join.restaurantId, waitlistId: join.waitlistId, waiteeId: waitee.id };
+        await claimPlaceInLine(s, { ...place, joinedAt: waitee.joinedAt });
+      }
       await s.statusLinks.create({ id: statusToken, restaurantId: join.restaurantId, waitlistId: join.waitlistId, waiteeId: waitee.id });
       return s.waitees.create(waitee);
     },

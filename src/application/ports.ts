@@ -68,6 +68,8 @@ export interface UserRepository {
   userIdForEmail(emailLower: string): Promise<string | null>;
   create(user: User): Promise<Versioned<User> | null>;
   get(userId: string): Promise<Versioned<User> | null>;
+  /** Replaces the user if its ETag still matches; VersionConflict otherwise. */
+  replace(user: User, etag: string): Promise<Versioned<User>>;
   loginAttempts(emailLower: string): Promise<Versioned<LoginAttempts> | null>;
   /** Saves attempts if nobody else did in between (etag null: first record); false on a race. */
   saveLoginAttempts(emailLower: string, attempts: LoginAttempts, etag: string | null): Promise<boolean>;

@@ -170,7 +170,7 @@ async function insertWaitee(
 }
 
 /** A customer's claim on a place in this line; a place whose waitee already left is taken over. */
-async function claimPlaceInLine(s: Pick<Services, 'users' | 'waitees'>, place: Place): Promise<void> {
+export async function claimPlaceInLine(s: Pick<Services, 'users' | 'waitees'>, place: Place): Promise<void> {
   if (await s.users.claimPlace(place)) return;
   const held = await s.users.place(place.userId, place.waitlistId);
   const existing = held === null ? null : await s.waitees.get(place.waitlistId, held.value.waiteeId);

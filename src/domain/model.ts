@@ -8,6 +8,8 @@ export interface User {
   readonly email: string;
   readonly displayName: string;
   readonly phone: string | null;
+  /** When `phone` was proven with a one-time code; absent or null while it was not (changing the phone would clear it). */
+  readonly phoneVerifiedAt?: string | null;
   readonly passwordHash: string;
   readonly createdAt: string;
 }
@@ -147,6 +149,8 @@ export interface JoinRequest {
   readonly triesLeft: number;
   /** The id the party will have once the code is confirmed (the code text is filed under it, so staff see it with the party). */
   readonly waiteeId: string;
+  /** The signed-in customer who started the join, or null for a guest without an account. */
+  readonly customerId: string | null;
   readonly confirmedAt: string | null;
 }
 

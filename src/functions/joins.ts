@@ -8,7 +8,7 @@ import { id, waitlistParams } from './schemas.js';
 
 const joinParams = z.object({ joinCode: z.string().regex(joinLinkCodePattern, 'is not a join link code') });
 
-const startJoinBody = z.strictObject({
+export const startJoinBody = z.strictObject({
   name: z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters'),
   partySize: z.number().int('must be a whole number').min(1).max(50),
   // National numbers are read in the restaurant's country (the use case normalises to E.164).
@@ -16,7 +16,7 @@ const startJoinBody = z.strictObject({
   consentToTexts: z.literal(true, { error: 'must be true: the one-time code and the updates come by text message' }),
 });
 
-const confirmJoinBody = z.strictObject({
+export const confirmJoinBody = z.strictObject({
   joinId: id,
   code: z.string().regex(new RegExp(`^\\d{${joinCodePolicy.digits}}$`), `must be the ${joinCodePolicy.digits} digits texted to you`),
 });
@@ -67,13 +67,16 @@ export const joinFunctions: readonly HttpFunction[] = [
         handle: async ({ params, services }) => ({ status: 200, body: await joinSummary(services, params.joinCode) }),
       }),
       POST: endpoint({
-        auth: 'public',
+        // A signed-in customer whose account's phone is verified joins at once, without a code.
+        auth: 'optional',
         params: joinParams,
         body: startJoinBody,
-        handle: async ({ params, body, clientAddress, services, log }) => ({
-          status: 202,
-          body: await startJoin(services, params.joinCode, body, clientAddress, log),
-        }),
+        handle: async ({ caller, params, body, clientAddress, services, log }) => {
+          const start = await startJoin(services, caller, params.joinCode, body, clientAddress, log);
+          return start.kind === 'joined'
+            ? { status: 201, body: start.confirmed, location: start.confirmed.statusUrl }
+            : { status: 202, body: start.started };
+        },
       }),
     },
   },

@@ -33,7 +33,7 @@ function statusReply(accept: string | null, status: PublicStatus, actionsUrl: st
 const statusQuery = z.object({ leave: z.literal('confirm', { error: 'must be "confirm" (asks to confirm leaving)' }).optional() });
 
 // JSON `{"confirm": true}` from client apps, `confirm=true` from the page's form.
-const leaveBody = z.strictObject({
+export const leaveBody = z.strictObject({
   confirm: z.union([z.literal(true), z.literal('true')], { error: 'must be true: leaving the line cannot be undone' }),
 });
 

@@ -180,6 +180,42 @@ describe('joining without an account', () => {
     expect(await stack().services.waitees.line(venue.waitlistId)).toEqual([]);
   });
 
+  it('lets a signed-in customer verify their phone once, then join without a code', async () => {
+    const venue = await newVenue(api());
+    const code = await joinLinkOf(venue);
+    const phone = phoneNumber(9107);
+    const customer = await newUser(api(), { phone });
+    const started = await customer.api.post<{ joinId: string }>(`/v1/join/${code}`, guest(phone));
+    expect(started.status).toBe(202);
+    const confirmed = await api().post(`/v1/join/${code}/confirm`, {
+      joinId: started.body.joinId,
+      code: await codeTextedTo(stack(), phone),
+    });
+    expect(confirmed.status).toBe(201);
+    expect((await stack().services.users.get(customer.id))?.value.phoneVerifiedAt).toEqual(expect.any(String));
+    const mine = await customer.api.get<{ items: { id: string }[] }>('/v1/me/waitees');
+    expect(mine.body.items.map((p) => p.id)).toEqual([confirmed.body.waiteeId]);
+    const statusPath = new URL(String(confirmed.body.statusUrl)).pathname.replace(/^\/api/, '');
+    expect((await api().post(`${statusPath}/leave`, { confirm: true })).status).toBe(200);
+
+    const textsBefore = stack()
+      .sms.outbox()
+      .filter((m) => m.to === phone).length;
+    const again = await customer.api.post(`/v1/join/${code}`, guest(phone));
+    expect(again.status, JSON.stringify(again.body)).toBe(201);
+    expect(again.headers.get('location')).toBe(again.body.statusUrl);
+    const party = await stack().services.waitees.get(venue.waitlistId, String(again.body.waiteeId));
+    expect(party?.value).toMatchObject({ customerId: customer.id, phone, phoneVerified: true, status: 'waiting' });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(
+      stack()
+        .sms.outbox()
+        .filter((m) => m.to === phone),
+    ).toHaveLength(textsBefore);
+    // Another number than the verified one still needs a code.
+    expect((await customer.api.post(`/v1/join/${code}`, guest(phoneNumber(9108)))).status).toBe(202);
+  });
+
   it('refuses to start or confirm on a closed line', async () => {
     const venue = await newVenue(api(), { open: false });
     const code = await joinLinkOf(venue);

@@ -100,7 +100,13 @@ describe('APIM policy files', () => {
 
   it('leave exactly the anonymous routes without token validation', async () => {
     const inbound = (await parse('api.xml')).inbound;
-    expect((await anonymousRoutes()).sort()).toEqual(['/api/.well-known/', '/api/openapi.json', '/api/v1/auth/', '/api/v1/status/']);
+    expect((await anonymousRoutes()).sort()).toEqual([
+      '/api/.well-known/',
+      '/api/openapi.json',
+      '/api/v1/auth/',
+      '/api/v1/join/',
+      '/api/v1/status/',
+    ]);
     // validate-jwt sits only in the <otherwise> branch, after the public and auth routes.
     const choose = find(inbound, 'choose')[0];
     expect(find(choose?.when, 'validate-jwt')).toEqual([]);

@@ -95,6 +95,11 @@ describe('customer flow', () => {
       partySize: 3,
       position: 2,
       estimatedWaitMinutes: 15,
+      gracePeriodMinutes: 10,
+      holdUntil: null,
+      onMyWayAt: null,
+      allowedActions: ['on-my-way', 'leave'],
+      linkExpiresAt: null,
       updatedAt: joined.body.updatedAt,
     });
 

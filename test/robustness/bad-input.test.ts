@@ -14,6 +14,8 @@ import {
   updateWaiteeBody,
   updateWaitlistBody,
 } from '../../src/functions/schemas.js';
+import { confirmJoinBody, startJoinBody } from '../../src/functions/joins.js';
+import { leaveBody } from '../../src/functions/status.js';
 import { httpMethods, type HttpMethod } from '../../src/functions/catalog-types.js';
 import { diffSnapshots, snapshotDatabase } from '../support/db-snapshot.js';
 import { expectOAuthError } from '../support/oauth.js';
@@ -46,6 +48,7 @@ let venue: Venue;
 let staff: TestUser;
 let waiteeId: string;
 let statusToken: string;
+let joinCode: string;
 
 const registerValid = () => ({
   email: 'new-person@example.test',
@@ -79,6 +82,21 @@ const inputs: Readonly<Record<string, RouteInputs>> = {
   'GET .well-known/jwks.json': { auth: false },
   'GET openapi.json': { auth: false },
   'GET v1/status/{token}': { auth: false },
+  'POST v1/status/{token}/on-my-way': { auth: false },
+  'POST v1/status/{token}/leave': { auth: false, body: { schema: leaveBody, valid: () => ({ confirm: true }), form: true } },
+  'GET v1/join/{joinCode}': { auth: false },
+  'GET v1/join/{joinCode}/qr.svg': { auth: false },
+  'POST v1/join/{joinCode}': {
+    auth: false,
+    body: { schema: startJoinBody, valid: () => ({ name: 'Robin', partySize: 2, phone: '+14155550177', consentToTexts: true }) },
+  },
+  'POST v1/join/{joinCode}/confirm': {
+    auth: false,
+    body: { schema: confirmJoinBody, valid: () => ({ joinId: unknownInvitationId, code: '123456' }) },
+  },
+  [`GET ${wl}/join-link`]: { auth: true },
+  [`PUT ${wl}/join-link`]: { auth: true },
+  [`DELETE ${wl}/join-link`]: { auth: true },
   'GET v1/me': { auth: true },
   'GET v1/me/waitees': { auth: true },
   'GET v1/restaurants': { auth: true },
@@ -138,6 +156,7 @@ beforeAll(async () => {
   const party = await venue.owner.api.post(`${venue.waitlistPath}/waitees`, waiteeValid());
   waiteeId = String(party.body.id);
   statusToken = String(party.body.statusUrl).split('/').pop() ?? '';
+  joinCode = String((await venue.owner.api.request('PUT', `${venue.waitlistPath}/join-link`)).body.code);
 });
 
 function validParams(): Record<string, string> {
@@ -148,6 +167,7 @@ function validParams(): Record<string, string> {
     userId: staff.id,
     invitationId: unknownInvitationId,
     token: statusToken,
+    joinCode,
   };
 }
 

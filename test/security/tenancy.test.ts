@@ -128,7 +128,7 @@ async function expectNothingChanged(run: () => Promise<ApiResponse>, status: num
 }
 
 interface Request {
-  readonly method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   readonly body?: Json;
 }
 
@@ -157,6 +157,12 @@ const cases: Readonly<Record<string, Case>> = {
   'GET .well-known/jwks.json': { kind: 'public', why: 'public keys' },
   'GET openapi.json': { kind: 'public', why: 'API description' },
   'GET v1/status/{token}': { kind: 'special', why: 'public by unguessable link; must show nothing personal (tested below)' },
+  'POST v1/status/{token}/on-my-way': { kind: 'special', why: 'public by the party’s unguessable link (test/guest/status-page.test.ts)' },
+  'POST v1/status/{token}/leave': { kind: 'special', why: 'public by the party’s unguessable link (test/guest/status-page.test.ts)' },
+  'GET v1/join/{joinCode}': { kind: 'public', why: 'a join link is printed for anyone to scan' },
+  'POST v1/join/{joinCode}': { kind: 'public', why: 'joining without an account, guarded by a one-time code (test/guest)' },
+  'POST v1/join/{joinCode}/confirm': { kind: 'public', why: 'the one-time code is the proof (test/guest)' },
+  'GET v1/join/{joinCode}/qr.svg': { kind: 'public', why: 'the printable poster of a public link' },
   'GET v1/me': { kind: 'own-data' },
   'GET v1/me/waitees': { kind: 'own-data' },
   'GET v1/me/invitations': { kind: 'own-data' },
@@ -177,6 +183,9 @@ const cases: Readonly<Record<string, Case>> = {
   [`PATCH ${wl}`]: denied('PATCH', { open: false, defaultWaitMinutes: 1 }),
   [`DELETE ${wl}`]: denied('DELETE', undefined, () => ({ ...aIds(), waitlistId: world.emptyWaitlistA })),
   [`POST ${wl}/waitees`]: { kind: 'special', why: 'anyone signed in may join a line as a customer, never as staff (tested below)' },
+  [`GET ${wl}/join-link`]: denied('GET'),
+  [`PUT ${wl}/join-link`]: denied('PUT'),
+  [`DELETE ${wl}/join-link`]: denied('DELETE'),
   [`GET ${wl}/waitees`]: denied('GET'),
   [`GET ${wt}`]: denied('GET'),
   [`PATCH ${wt}`]: denied('PATCH', { name: 'Renamed', partySize: 9 }),
@@ -274,7 +283,12 @@ describe('tenancy: every protected route against restaurant A', () => {
     const body = (await status.json()) as Json;
     expect(status.status).toBe(200);
     expect(Object.keys(body).sort()).toEqual([
+      'allowedActions',
       'estimatedWaitMinutes',
+      'gracePeriodMinutes',
+      'holdUntil',
+      'linkExpiresAt',
+      'onMyWayAt',
       'partySize',
       'position',
       'restaurantName',

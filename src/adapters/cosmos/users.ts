@@ -39,6 +39,10 @@ export class UserStore implements UserRepository {
     return readDocument<User>(this.container, userId, userId);
   }
 
+  async replace(user: User, etag: string): Promise<Versioned<User>> {
+    return replaceDocument<User>(this.container, { ...user, pk: user.id, type: 'user' }, user.id, etag);
+  }
+
   async loginAttempts(emailLower: string): Promise<Versioned<LoginAttempts> | null> {
     return readDocument<LoginAttempts>(this.container, loginKey(emailLower), loginKey(emailLower));
   }

@@ -47,12 +47,16 @@ export interface EndpointInput<P, Q, B, A> {
   readonly log: (message: string) => void;
 }
 
+export type AuthMode = 'public' | 'user' | 'optional';
+type CallerOf<Auth extends AuthMode> = Auth extends 'user' ? Caller : Auth extends 'optional' ? Caller | null : null;
+
 export interface EndpointSpec<
   PS extends Schema | undefined,
   QS extends Schema | undefined,
   BS extends Schema | undefined,
-  Auth extends 'public' | 'user',
+  Auth extends AuthMode,
 > {
+  /** `optional`: public, but a caller who sends a token is known (and an invalid token is still a 401). */
   readonly auth: Auth;
   readonly params?: PS;
   readonly query?: QS;
@@ -61,7 +65,7 @@ export interface EndpointSpec<
   readonly acceptsForm?: boolean;
   /** Rewrites the problem answer for a protocol with its own error format (the OAuth token endpoint, http/oauth-error.ts). */
   readonly renderFailure?: (failure: Failure, at: FailureContext, request: HttpRequest) => HttpResponseInit;
-  readonly handle: (input: EndpointInput<Infer<PS>, Infer<QS>, Infer<BS>, Auth extends 'user' ? Caller : null>) => Promise<Reply>;
+  readonly handle: (input: EndpointInput<Infer<PS>, Infer<QS>, Infer<BS>, CallerOf<Auth>>) => Promise<Reply>;
 }
 
 class EdgeProblem extends Error {
@@ -223,14 +227,15 @@ export function endpoint<
   PS extends Schema | undefined = undefined,
   QS extends Schema | undefined = undefined,
   BS extends Schema | undefined = undefined,
-  Auth extends 'public' | 'user' = 'user',
+  Auth extends AuthMode = 'user',
 >(spec: EndpointSpec<PS, QS, BS, Auth>): Bindable<HttpHandler> {
   return (services: ServicesProvider) => async (request, context) => {
     const correlationId = correlationIdOf(request, context);
     const instance = new URL(request.url).pathname;
     try {
       const s = await services();
-      const caller = spec.auth === 'user' ? await authenticate(request, s) : null;
+      const signedIn = spec.auth === 'user' || (spec.auth === 'optional' && request.headers.get('authorization') !== null);
+      const caller = signedIn ? await authenticate(request, s) : null;
       const params = parse(spec.params as PS, request.params, 'path');
       const query = parse(spec.query as QS, queryOf(request), 'query');
       if (spec.body === undefined) await boundedText(request);
@@ -252,7 +257,7 @@ export function endpoint<
         params,
         query,
         body,
-        caller: caller as Auth extends 'user' ? Caller : null,
+        caller: caller as CallerOf<Auth>,
         ifMatch: ifMatchOf(request),
         idempotencyKey,
         accept: request.headers.get('accept'),
