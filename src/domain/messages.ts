@@ -47,11 +47,22 @@ export function smsSegments(text: string): { encoding: 'GSM-7' | 'UCS-2'; units:
   return { encoding: 'UCS-2', units, segments: units <= 70 ? 1 : Math.ceil(units / 67) };
 }
 
-/** Rejects unknown variables and templates that could render past `maxSegments` SMS segments. */
-export function checkTemplate(kind: MessageKind, template: string): void {
-  const unknown = [...template.matchAll(/\{(\w+)\}/g)]
+/** What saving a template checks: the variables it does not know, and the SMS it could take once rendered with long values. */
+export interface TemplateInspection {
+  readonly unknownVariables: readonly string[];
+  readonly worstCase: ReturnType<typeof smsSegments>;
+}
+
+export function inspectTemplate(template: string): TemplateInspection {
+  const unknownVariables = [...template.matchAll(/\{(\w+)\}/g)]
     .map((m) => m[1] ?? '')
     .filter((name) => !(templateVariables as readonly string[]).includes(name));
+  return { unknownVariables, worstCase: smsSegments(render(template, worstCaseValues)) };
+}
+
+/** Rejects unknown variables and templates that could render past `maxSegments` SMS segments. */
+export function checkTemplate(kind: MessageKind, template: string): void {
+  const { unknownVariables: unknown, worstCase } = inspectTemplate(template);
   if (unknown.length > 0) {
     throw new DomainError(
       'validation',
@@ -61,7 +72,7 @@ export function checkTemplate(kind: MessageKind, template: string): void {
       },
     );
   }
-  const { segments, encoding } = smsSegments(render(template, worstCaseValues));
+  const { segments, encoding } = worstCase;
   if (segments > maxSegments) {
     throw new DomainError(
       'validation',
