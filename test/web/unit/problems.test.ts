@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { problemTypes, problemTypeUri, type ProblemSlug as ServerSlug } from '../../../src/functions/http/problem.js';
-import { explainFailure, meansStale, networkSentence, type Problem } from '../../../web/src/lib/problems.js';
+import { describeError, explainFailure, meansStale, networkSentence, neverArrived, type Problem } from '../../../web/src/lib/problems.js';
 
 const contract = JSON.parse(readFileSync(new URL('../../../openapi/openapi.json', import.meta.url), 'utf8')) as {
   components: { schemas: { Problem: { properties: { type: { enum: string[] } } } } };
@@ -9,7 +9,14 @@ const contract = JSON.parse(readFileSync(new URL('../../../openapi/openapi.json'
 
 function problem(slug: ServerSlug, extra: Partial<Problem> = {}): Problem {
   const { status, title } = problemTypes[slug];
-  return { type: problemTypeUri(slug) as Problem['type'], title, status, detail: `The detail of ${slug}.`, correlationId: 'corr-1', ...extra };
+  return {
+    type: problemTypeUri(slug) as Problem['type'],
+    title,
+    status,
+    detail: `The detail of ${slug}.`,
+    correlationId: 'corr-1',
+    ...extra,
+  };
 }
 
 describe('every problem+json answer becomes a sentence a host understands', () => {
@@ -73,5 +80,16 @@ describe('every problem+json answer becomes a sentence a host understands', () =
     expect(meansStale(404, problem('not-found'))).toBe(true);
     expect(meansStale(409, problem('conflict'))).toBe(false);
     expect(meansStale(400, problem('validation-failed'))).toBe(false);
+  });
+});
+
+describe('describeError: whatever a request threw', () => {
+  it('reads a failed answer by its problem, a fetch without answer as the network sentence', () => {
+    const failed = Object.assign(new Error('x'), { status: 412, problem: problem('precondition-failed') });
+    expect(describeError(failed)).toBe('Someone else changed this party; here is the latest. Check it and try again.');
+    expect(describeError(new TypeError('Failed to fetch'))).toBe(networkSentence);
+    expect(neverArrived(new TypeError('Failed to fetch'))).toBe(true);
+    expect(neverArrived(failed)).toBe(false);
+    expect(describeError(new Error('You are signed out. Sign in to continue.'))).toBe('You are signed out. Sign in to continue.');
   });
 });
