@@ -1,6 +1,6 @@
 import { isValidPhoneNumber } from 'libphonenumber-js';
 import { describe, expect, it } from 'vitest';
-import { checkPhone, defaultCountry, formatAsYouType } from '../../../web/src/lib/phone.js';
+import { checkPhone, defaultCountry, formatAsYouType, nextPhoneInput } from '../../../web/src/lib/phone.js';
 
 describe("the walk-in phone number, read in the restaurant's country", () => {
   it("takes the country of the restaurant's phone first", () => {
@@ -25,6 +25,12 @@ describe("the walk-in phone number, read in the restaurant's country", () => {
     expect(formatAsYouType('4155550123', 'US')).toBe('(415) 555-0123');
     expect(formatAsYouType('0612345678', 'FR')).toBe('06 12 34 56 78');
     expect(formatAsYouType('+4930123', 'US')).toBe('+49 30 123');
+  });
+
+  it('lays out typing but leaves a deletion alone', () => {
+    expect(nextPhoneInput('(415) 55', '(415) 555', 'US')).toBe('(415) 555');
+    expect(nextPhoneInput('(415) 555', '(415) 55', 'US')).toBe('(415) 55');
+    expect(nextPhoneInput('(415)', '(415', 'US')).toBe('(415');
   });
 
   it('reads a local number in the default country, a + number in its own, into E.164', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { problemTypes, problemTypeUri, type ProblemSlug as ServerSlug } from '../../../src/functions/http/problem.js';
-import { describeError, explainFailure, meansStale, networkSentence, neverArrived, type Problem } from '../../../web/src/lib/problems.js';
+import { explainFailure, networkSentence, neverArrived, type Problem } from '../../../web/src/lib/problems.js';
 
 const contract = JSON.parse(readFileSync(new URL('../../../openapi/openapi.json', import.meta.url), 'utf8')) as {
   components: { schemas: { Problem: { properties: { type: { enum: string[] } } } } };
@@ -73,23 +73,11 @@ describe('every problem+json answer becomes a sentence a host understands', () =
     expect(explainFailure(404, '', 'waitlist')).toBe('This waitlist is no longer there; it may have been removed on another device.');
     expect(networkSentence).toMatch(/cannot be reached/);
   });
-
-  it('reads a 412, a move made first elsewhere and a vanished party as a stale row to read again', () => {
-    expect(meansStale(412, problem('precondition-failed'))).toBe(true);
-    expect(meansStale(409, problem('invalid-transition'))).toBe(true);
-    expect(meansStale(404, problem('not-found'))).toBe(true);
-    expect(meansStale(409, problem('conflict'))).toBe(false);
-    expect(meansStale(400, problem('validation-failed'))).toBe(false);
-  });
 });
 
-describe('describeError: whatever a request threw', () => {
-  it('reads a failed answer by its problem, a fetch without answer as the network sentence', () => {
-    const failed = Object.assign(new Error('x'), { status: 412, problem: problem('precondition-failed') });
-    expect(describeError(failed)).toBe('Someone else changed this party; here is the latest. Check it and try again.');
-    expect(describeError(new TypeError('Failed to fetch'))).toBe(networkSentence);
+describe('neverArrived: whether a move may be sent again', () => {
+  it('is a fetch that got no answer, not an answer that refused', () => {
     expect(neverArrived(new TypeError('Failed to fetch'))).toBe(true);
-    expect(neverArrived(failed)).toBe(false);
-    expect(describeError(new Error('You are signed out. Sign in to continue.'))).toBe('You are signed out. Sign in to continue.');
+    expect(neverArrived(Object.assign(new Error('x'), { status: 412, problem: problem('precondition-failed') }))).toBe(false);
   });
 });

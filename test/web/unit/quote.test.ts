@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lateMargin, quoteStanding, quoteText, quotedMinutes } from '../../../web/src/lib/quote.js';
+import { lateMargin, quoteForNewParty, quoteStanding, quoteText, quotedMinutes } from '../../../web/src/lib/quote.js';
 import { at, party } from './party.js';
 
 describe('quoteStanding: a row turns amber past its quote, red past the margin', () => {
@@ -50,5 +50,19 @@ describe('quotedMinutes: the quote, read back from the minutes the API says are 
   it("falls back to the waitlist's default wait when no party of the band is inside its quote", () => {
     const late = party({ estimatedWaitMinutes: 0 });
     expect(quotedMinutes(late, [late], 15, now)).toBe(15);
+  });
+});
+
+describe('quoteForNewParty: the quote shown before a walk-in is saved', () => {
+  const now = at('2026-12-01T19:30:00.000Z');
+
+  it("is the band's typical wait, read from a party of the same band in line", () => {
+    const inLine = party({ partySize: 4, joinedAt: '2026-12-01T19:20:00.000Z', estimatedWaitMinutes: 25 });
+    expect(quoteForNewParty(3, [inLine], 15, now)).toBe(35);
+  });
+
+  it("is the waitlist's default wait with nobody of that band in line", () => {
+    const inLine = party({ partySize: 2, joinedAt: '2026-12-01T19:20:00.000Z', estimatedWaitMinutes: 25 });
+    expect(quoteForNewParty(8, [inLine], 15, now)).toBe(15);
   });
 });

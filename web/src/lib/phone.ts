@@ -63,3 +63,11 @@ export function checkPhone(input: string, country: CountryCode): PhoneCheck {
       return { state: 'invalid', message: `That is not a valid phone number in ${country} or with a + country code.` };
   }
 }
+
+/**
+ * The phone field's next value. Typing is laid out as you type; deleting is left alone, because
+ * re-laying out "(415) 5" after a backspace over ")" would put the ")" straight back.
+ */
+export function nextPhoneInput(previous: string, typed: string, country: CountryCode): string {
+  return typed.length > previous.length ? formatAsYouType(typed, country) : typed;
+}

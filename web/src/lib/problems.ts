@@ -90,34 +90,6 @@ export function explainFailure(status: number, body: unknown, subject: Subject =
   return 'The server refused that request. Reload the page and try again.';
 }
 
-/** True when a failure means the version on screen is stale, so the row should be read again. */
-export function meansStale(status: number, body: unknown): boolean {
-  if (status === 412) return true;
-  return (
-    isProblem(body) && (slugOf(body) === 'invalid-transition' || slugOf(body) === 'precondition-failed' || slugOf(body) === 'not-found')
-  );
-}
-
-/** An API answer that is not a success, as the client wraps it (web/src/api/errors.ts ApiProblem). */
-interface FailedAnswer {
-  readonly status: number;
-  readonly problem: unknown;
-}
-
-function isFailedAnswer(error: unknown): error is FailedAnswer {
-  return typeof error === 'object' && error !== null && typeof (error as { status?: unknown }).status === 'number' && 'problem' in error;
-}
-
-/**
- * Whatever a request threw, as a sentence: a failed answer by its problem, a fetch that never got an
- * answer (fetch rejects with a TypeError) as the network sentence, anything else by its message.
- */
-export function describeError(error: unknown, subject: Subject = 'party'): string {
-  if (isFailedAnswer(error)) return explainFailure(error.status, error.problem, subject);
-  if (error instanceof TypeError) return networkSentence;
-  return error instanceof Error && error.message !== '' ? error.message : networkSentence;
-}
-
 /** Whether a request failed without reaching the API, so nothing changed and it may be sent again. */
 export function neverArrived(error: unknown): boolean {
   return error instanceof TypeError;

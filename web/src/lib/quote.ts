@@ -62,3 +62,11 @@ export function quotedMinutes(party: QuotedParty, line: readonly QuotedParty[], 
 function minutesSince(iso: string, now: Date): number {
   return Math.max(0, (now.getTime() - Date.parse(iso)) / 60_000);
 }
+
+/**
+ * The wait a party of this size joining now would be quoted: the server quotes a band's typical
+ * wait less the time waited, which for a new party is the whole typical wait.
+ */
+export function quoteForNewParty(partySize: number, line: readonly QuotedParty[], defaultWaitMinutes: number, now: Date): number {
+  return quotedMinutes({ partySize, joinedAt: now.toISOString(), estimatedWaitMinutes: null }, line, defaultWaitMinutes, now);
+}
