@@ -1,0 +1,140 @@
+import { useQuery, useQueryClient, type QueryClient, type UseQueryResult } from '@tanstack/react-query';
+import type { ApiClient } from './client.js';
+import { useApi } from './context.js';
+import { ApiProblem, unwrap } from './errors.js';
+import type { components } from './schema.js';
+
+type Schemas = components['schemas'];
+
+/** Query keys, one place: a mutation invalidates with these (e.g. `queryKeys.line(r, w)` after a move). */
+export const queryKeys = {
+  me: ['me'] as const,
+  restaurants: ['restaurants'] as const,
+  restaurant: (restaurantId: string) => ['restaurants', restaurantId] as const,
+  waitlists: (restaurantId: string) => ['restaurants', restaurantId, 'waitlists'] as const,
+  waitlist: (restaurantId: string, waitlistId: string) => ['restaurants', restaurantId, 'waitlists', waitlistId] as const,
+  line: (restaurantId: string, waitlistId: string) => ['restaurants', restaurantId, 'waitlists', waitlistId, 'line'] as const,
+  texts: (restaurantId: string, waitlistId: string, waiteeId: string) =>
+    ['restaurants', restaurantId, 'waitlists', waitlistId, 'waitees', waiteeId, 'texts'] as const,
+};
+
+/** How often the line is read: a change from another device shows within this plus one round trip. */
+export const linePollMs = 2_500;
+
+export function useRestaurants(): UseQueryResult<Schemas['Restaurant'][]> {
+  const api = useApi();
+  return useQuery({
+    queryKey: queryKeys.restaurants,
+    queryFn: async ({ signal }) => unwrap(await api.GET('/v1/restaurants', { signal })).items,
+  });
+}
+
+export function useRestaurant(restaurantId: string): UseQueryResult<Schemas['Restaurant']> {
+  const api = useApi();
+  return useQuery({
+    queryKey: queryKeys.restaurant(restaurantId),
+    queryFn: async ({ signal }) => unwrap(await api.GET('/v1/restaurants/{restaurantId}', { params: { path: { restaurantId } }, signal })),
+  });
+}
+
+export function useWaitlists(restaurantId: string | null): UseQueryResult<Schemas['Waitlist'][]> {
+  const api = useApi();
+  return useQuery({
+    queryKey: queryKeys.waitlists(restaurantId ?? ''),
+    enabled: restaurantId !== null,
+    queryFn: async ({ signal }) =>
+      unwrap(await api.GET('/v1/restaurants/{restaurantId}/waitlists', { params: { path: { restaurantId: restaurantId ?? '' } }, signal }))
+        .items,
+  });
+}
+
+/** The member view of a waitlist (settings included); a summary answer means the host is not staff there. */
+export function useWaitlist(restaurantId: string, waitlistId: string | null): UseQueryResult<Schemas['Waitlist']> {
+  const api = useApi();
+  return useQuery({
+    queryKey: queryKeys.waitlist(restaurantId, waitlistId ?? ''),
+    enabled: waitlistId !== null,
+    queryFn: async ({ signal }) => {
+      if (waitlistId === null) throw new Error('no waitlist');
+      const waitlist = unwrap(
+        await api.GET('/v1/restaurants/{restaurantId}/waitlists/{waitlistId}', { params: { path: { restaurantId, waitlistId } }, signal }),
+      );
+      if (!('defaultWaitMinutes' in waitlist)) throw new ApiProblem(404, undefined);
+      return waitlist;
+    },
+  });
+}
+
+/** One page of the line as last read, with the ETag to send back in If-None-Match. */
+export interface LinePage {
+  readonly items: readonly Schemas['Waitee'][];
+  readonly continuationToken: string | null;
+  readonly etag: string | null;
+}
+
+export interface Line {
+  readonly pages: readonly LinePage[];
+  /** The parties in line (waiting or notified), first in line first. */
+  readonly parties: readonly Schemas['Waitee'][];
+}
+
+const pageSize = 100;
+
+/**
+ * Reads the current line page by page. Each page goes with the ETag it last had (If-None-Match): an
+ * unchanged page is a 304 and its cached copy is kept, so an unchanged line costs no transfer.
+ */
+export async function readLine(
+  api: ApiClient,
+  ids: { readonly restaurantId: string; readonly waitlistId: string },
+  previous: Line | undefined,
+  signal?: AbortSignal,
+): Promise<Line> {
+  const pages: LinePage[] = [];
+  let continuationToken: string | undefined;
+  do {
+    const cached = previous?.pages[pages.length];
+    // A cached page answers for this request only if it was read from the same continuation token.
+    const sameStart = pages.length === 0 || previous?.pages[pages.length - 1]?.continuationToken === continuationToken;
+    const etag = sameStart && cached !== undefined ? cached.etag : null;
+    const result = await api.GET('/v1/restaurants/{restaurantId}/waitlists/{waitlistId}/waitees', {
+      params: {
+        path: ids,
+        query: { status: ['waiting', 'notified'], limit: pageSize, ...(continuationToken === undefined ? {} : { continuationToken }) },
+      },
+      headers: etag === null ? {} : { 'if-none-match': etag },
+      ...(signal === undefined ? {} : { signal }),
+    });
+    const page: LinePage =
+      result.response.status === 304 && etag !== null && cached !== undefined
+        ? cached
+        : { ...unwrap(result), etag: result.response.headers.get('etag') };
+    pages.push(page);
+    continuationToken = page.continuationToken ?? undefined;
+  } while (continuationToken !== undefined);
+  const parties = pages.flatMap((page) => page.items).sort((a, b) => (a.position ?? Infinity) - (b.position ?? Infinity));
+  return { pages, parties };
+}
+
+/**
+ * The live line: read every linePollMs, also while the API is unreachable (networkMode `always`),
+ * because the next successful read is what tells the app the connection is back.
+ */
+export function useLine(restaurantId: string, waitlistId: string | null): UseQueryResult<Line> {
+  const api = useApi();
+  const queryClient = useQueryClient();
+  const key = queryKeys.line(restaurantId, waitlistId ?? '');
+  return useQuery({
+    queryKey: key,
+    enabled: waitlistId !== null,
+    queryFn: ({ signal }) => readLine(api, { restaurantId, waitlistId: waitlistId ?? '' }, queryClient.getQueryData<Line>(key), signal),
+    refetchInterval: linePollMs,
+    networkMode: 'always',
+    retry: false,
+  });
+}
+
+/** After a change to the line made here: read it again now rather than at the next poll. */
+export function refreshLine(queryClient: QueryClient, restaurantId: string, waitlistId: string): Promise<void> {
+  return queryClient.invalidateQueries({ queryKey: queryKeys.line(restaurantId, waitlistId) });
+}
