@@ -2,7 +2,7 @@ import { onlineManager, QueryClient, QueryClientProvider } from '@tanstack/react
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { createApiClient, createTokenEndpoint } from './api/client.js';
-import { loadRuntimeConfig } from './api/config.js';
+import { loadRuntimeConfig } from './api/load-config.js';
 import { Connectivity } from './api/connectivity.js';
 import { ServicesProvider, type AppServices } from './api/context.js';
 import { pageLifecycleStore } from './api/refresh-token-store.js';

@@ -22,9 +22,3 @@ export function parseRuntimeConfig(raw: unknown, pageUrl: string): RuntimeConfig
   const base = new URL(apiBaseUrl, pageUrl).toString().replace(/\/+$/, '');
   return subscriptionKey === undefined || subscriptionKey === '' ? { apiBaseUrl: base } : { apiBaseUrl: base, subscriptionKey };
 }
-
-export async function loadRuntimeConfig(): Promise<RuntimeConfig> {
-  const response = await fetch('/config.json', { cache: 'no-store' });
-  if (!response.ok) throw new ConfigError(`config.json could not be loaded (HTTP ${response.status}).`);
-  return parseRuntimeConfig(await response.json(), window.location.href);
-}
