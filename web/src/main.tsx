@@ -37,7 +37,13 @@ async function start(root: HTMLElement): Promise<void> {
   connectQueriesTo(connectivity);
   await session.resume();
   const queryClient = new QueryClient({
-    defaultOptions: { queries: { staleTime: 2_000, retry: 1 }, mutations: { retry: 0 } },
+    defaultOptions: {
+      queries: { staleTime: 2_000, retry: 1 },
+      // A move that found no network is tried again, and TanStack holds each retry until the
+      // connection is back: the host's tap waits instead of failing. Safe because every move carries
+      // If-Match and a walk-in an Idempotency-Key, so a request that did arrive is not applied twice.
+      mutations: { retry: (failures, error) => error instanceof TypeError && failures < 10 },
+    },
   });
   createRoot(root).render(
     <StrictMode>

@@ -3,7 +3,7 @@ import { RowActions } from '../app/extensions.js';
 import type { Restaurant, Waitee, Waitlist } from '../app/screens.js';
 import { quotedMinutes, quoteStanding, quoteText } from '../lib/quote.js';
 import { waitedUntilOffered } from '../lib/time.js';
-import { statusText, textStatus, usePartyTexts } from './LineViewTexts.js';
+import { rowTextStatus, statusText, usePartyTexts } from './LineViewTexts.js';
 
 export interface LineRowProps {
   readonly party: Waitee;
@@ -19,7 +19,7 @@ export function LineViewRow({ party, line, restaurant, waitlist, now }: LineRowP
   const waited = waitedUntilOffered(party, now);
   const quoted = quotedMinutes(party, line, waitlist.defaultWaitMinutes, now);
   const standing = quoteStanding(waited, quoted);
-  const text = textStatus(party, texts.data, restaurant.timeZone);
+  const text = rowTextStatus(party, texts.data, restaurant.timeZone);
   return (
     <li className={`party party--${standing}`} aria-labelledby={`party-${party.id}-name`}>
       <span className="party__position" aria-label={`Position ${party.position ?? '–'}`}>
@@ -35,7 +35,7 @@ export function LineViewRow({ party, line, restaurant, waitlist, now }: LineRowP
       <div className="party__facts">
         <span className={`party__wait party__wait--${standing}`}>{quoteText(waited, quoted)}</span>
         <span className={`party__status party__status--${party.status}`}>{statusText(party, texts.data, now)}</span>
-        {text === null ? null : <span className={`party__text party__text--${text.tone}`}>{text.text}</span>}
+        {text === null ? null : <span className={`party__text party__text--${text.outcome}`}>{text.text}</span>}
       </div>
       {RowActions === null ? null : (
         <div className="party__actions">

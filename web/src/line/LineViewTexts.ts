@@ -3,7 +3,9 @@ import { useApi } from '../api/context.js';
 import { unwrap } from '../api/errors.js';
 import { linePollMs, queryKeys } from '../api/queries.js';
 import type { components } from '../api/schema.js';
-import { agoText, clockTime } from '../lib/time.js';
+import { statusLabel } from '../lib/moves.js';
+import { latestText, textKindLabel, textOutcome, textStatusText, wasRepaged, type TextOutcome } from '../lib/texts.js';
+import { agoText } from '../lib/time.js';
 
 type Waitee = components['schemas']['Waitee'];
 type Notification = components['schemas']['Notification'];
@@ -33,42 +35,27 @@ export function usePartyTexts(restaurantId: string, party: Waitee): UseQueryResu
         }),
       ).items,
     refetchInterval: (query) => {
-      const latest = query.state.data?.at(-1);
-      return latest === undefined || finalTextStatuses.has(latest.status) ? false : linePollMs;
+      const latest = latestText(query.state.data ?? []);
+      return latest === null || finalTextStatuses.has(latest.status) ? false : linePollMs;
     },
   });
 }
 
-/** "Waiting", "Notified 4 min ago", "Re-paged just now (page 2)": the party's status in words. */
+/** "Waiting", "Notified 4 min ago", "Re-paged just now": the party's status in words. */
 export function statusText(party: Waitee, texts: readonly Notification[] | undefined, now: Date): string {
-  if (party.status !== 'notified') return party.status === 'waiting' ? 'Waiting' : party.status;
-  const pages = (texts ?? []).filter((t) => t.kind !== 'getting-close').length;
+  if (party.status !== 'notified') return party.status === 'waiting' ? 'Waiting' : statusLabel(party.status);
   const when = party.notifiedAt === null ? '' : ` ${agoText(party.notifiedAt, now)}`;
-  return pages > 1 ? `Re-paged${when} (page ${pages})` : `Notified${when}`;
+  return wasRepaged(texts ?? []) ? `Re-paged${when}` : `Notified${when}`;
 }
 
-export type TextTone = 'none' | 'pending' | 'ok' | 'failed';
-
-/** The latest text's fate in words, and its tone for the badge (which never carries meaning alone). */
-export function textStatus(
+/** The latest text's fate in words ("Text: Delivered 7:42 PM"), and its outcome for the styling, which never carries meaning alone. */
+export function rowTextStatus(
   party: Pick<Waitee, 'phone'>,
   texts: readonly Notification[] | undefined,
   timeZone: string,
-): { readonly text: string; readonly tone: TextTone } | null {
-  if (party.phone === null) return { text: 'No phone: tell them in person', tone: 'none' };
-  const latest = texts?.at(-1);
-  if (latest === undefined) return null;
-  const kind = latest.kind === 'getting-close' ? 'Getting-close text' : 'Text';
-  switch (latest.status) {
-    case 'pending':
-    case 'enqueued':
-    case 'sending':
-      return { text: `${kind} sending…`, tone: 'pending' };
-    case 'sent':
-      return { text: `${kind} sent${latest.sentAt === null ? '' : ` ${clockTime(latest.sentAt, timeZone)}`}`, tone: 'pending' };
-    case 'delivered':
-      return { text: `${kind} delivered${latest.deliveredAt === null ? '' : ` ${clockTime(latest.deliveredAt, timeZone)}`}`, tone: 'ok' };
-    case 'failed':
-      return { text: `${kind} failed: ${latest.lastError ?? 'no reason given'}`, tone: 'failed' };
-  }
+): { readonly text: string; readonly outcome: TextOutcome | 'no-phone' } | null {
+  if (party.phone === null) return { text: 'No phone: tell them in person', outcome: 'no-phone' };
+  const latest = latestText(texts ?? []);
+  if (latest === null) return null;
+  return { text: `${textKindLabel(latest.kind)} text: ${textStatusText(latest, timeZone)}`, outcome: textOutcome(latest) };
 }
