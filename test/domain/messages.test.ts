@@ -16,10 +16,14 @@ describe('inspectTemplate: what saving a template checks, for a client to show b
   it('agrees with checkTemplate: refused exactly when the worst case exceeds the limit', () => {
     const atLimit = `{name} ${'x'.repeat(3 * 153 - 31)}`;
     expect(inspectTemplate(atLimit).worstCase.segments).toBe(maxSegments);
-    expect(() => checkTemplate('table-ready', atLimit)).not.toThrow();
+    expect(() => {
+      checkTemplate('table-ready', atLimit);
+    }).not.toThrow();
     const overLimit = `${atLimit}x`;
     expect(inspectTemplate(overLimit).worstCase.segments).toBe(maxSegments + 1);
-    expect(() => checkTemplate('table-ready', overLimit)).toThrow(DomainError);
+    expect(() => {
+      checkTemplate('table-ready', overLimit);
+    }).toThrow(DomainError);
   });
 
   it('switches to UCS-2 when one character is outside GSM-7', () => {

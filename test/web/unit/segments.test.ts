@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { checkTemplate, defaultTemplates, render } from '../../../src/domain/messages.js';
-import { maxSegments, meterTemplate, sampleValues, smsCountText } from '../../../web/src/lib/segments.js';
+import { maxSegments, meterTemplate, sampleStatusUrl, sampleValues, smsCountText } from '../../../web/src/lib/segments.js';
 
-const sample = sampleValues('Demo Bistro', 'https://waitlist.example');
+const sample = sampleValues('Demo Bistro', sampleStatusUrl('https://waitlist.example/api'));
 
 describe('the template editor counter agrees with the server check', () => {
   it('previews the text with sample values, filled in the way the server fills them', () => {

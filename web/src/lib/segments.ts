@@ -17,15 +17,19 @@ export const maxTemplateLength = 640;
 
 export type SmsCount = ReturnType<typeof smsSegments>;
 
+/** A status link shaped like the server's: its base URL and a 16-character token (src/application/waitees.ts). */
+export function sampleStatusUrl(apiBaseUrl: string): string {
+  return `${apiBaseUrl}/v1/status/${'x'.repeat(16)}`;
+}
+
 /** Values a preview fills in: what a typical party of this restaurant would receive. */
-export function sampleValues(restaurantName: string, statusPageOrigin: string): TemplateValues {
+export function sampleValues(restaurantName: string, statusUrl: string): TemplateValues {
   return {
     name: 'Alex',
     restaurant: restaurantName,
     position: '2',
     wait: '15',
-    // The server's status links are its base URL and a 16-character token (src/application/waitees.ts).
-    statusUrl: `${statusPageOrigin}/api/v1/status/${'x'.repeat(16)}`,
+    statusUrl,
   };
 }
 
