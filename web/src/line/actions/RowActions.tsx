@@ -1,0 +1,130 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { lazy, Suspense, useState, type ReactNode } from 'react';
+import { useApi } from '../../api/context.js';
+import { queryKeys, refreshLine } from '../../api/queries.js';
+import { describeError } from '../../app/describe-error.js';
+import type { RowActionsProps, Waitee } from '../../app/screens.js';
+import { MoveGuard, movesFor, notifyCaveat, type MoveButton, type WaiteeAction } from '../../lib/moves.js';
+import { neverArrived } from '../../lib/problems.js';
+import { PartyTexts } from '../../texts/PartyTexts.js';
+import { lineNotices } from './notices.js';
+import { moveDoneText, sendMove } from './send-move.js';
+
+/** Loaded on the first edit: it carries the phone number library (see WalkInPanel). */
+const EditParty = lazy(() => import('./EditParty.js'));
+
+/** One guard for the whole app: two rows rendering the same party still send one request per version. */
+const guard = new MoveGuard();
+
+/** A row's moves: one tap each, a question first for no-show and cancel, only the moves the server allows. */
+export function RowActions({ waitee, restaurant, waitlist }: RowActionsProps): ReactNode {
+  const api = useApi();
+  const queryClient = useQueryClient();
+  const [confirming, setConfirming] = useState<MoveButton | null>(null);
+  const [panel, setPanel] = useState<'edit' | 'texts' | null>(null);
+  const textsKey = queryKeys.texts(restaurant.id, waitlist.id, waitee.id);
+
+  const move = useMutation({
+    mutationFn: ({ action, party }: { action: WaiteeAction; party: Waitee }) => sendMove(api, action, party),
+    onSuccess: (_moved, { action, party }) => {
+      lineNotices.say(moveDoneText(action, party), 'status');
+    },
+    onError: (error, { action, party }) => {
+      if (neverArrived(error)) guard.release(party, action);
+      lineNotices.say(`${party.name}: ${describeError(error, 'party')}`, 'alert');
+    },
+    // Read the row again either way: after a success to show its new state, after a conflict to show
+    // what someone else made of it (an unchanged line costs a 304).
+    onSettled: async () => {
+      await Promise.all([refreshLine(queryClient, restaurant.id, waitlist.id), queryClient.invalidateQueries({ queryKey: textsKey })]);
+    },
+  });
+
+  const run = (button: MoveButton): void => {
+    setConfirming(null);
+    if (button.move === 'edit') {
+      setPanel(panel === 'edit' ? null : 'edit');
+      return;
+    }
+    if (!guard.claim(waitee, button.move)) return;
+    move.mutate({ action: button.move, party: waitee });
+  };
+
+  const buttons = movesFor(waitee);
+  const caveat = notifyCaveat(waitee);
+  return (
+    <div className="row-actions">
+      {confirming === null ? (
+        <div className="row-actions__buttons" role="group" aria-label={`Actions for ${waitee.name}`}>
+          {buttons.map((button) => (
+            <button
+              key={button.move}
+              type="button"
+              className={`button ${button.confirm === null ? '' : 'button--danger'} ${button.move === 'edit' && panel === 'edit' ? 'button--pressed' : ''}`}
+              aria-pressed={button.move === 'edit' ? panel === 'edit' : undefined}
+              disabled={move.isPending && button.move !== 'edit'}
+              title={button.move === 'notify' ? (caveat ?? undefined) : undefined}
+              onClick={() => {
+                if (button.confirm === null) run(button);
+                else setConfirming(button);
+              }}
+            >
+              {button.label}
+              <span className="visually-hidden"> {waitee.name}</span>
+            </button>
+          ))}
+          <button
+            type="button"
+            className="button button--quiet"
+            aria-expanded={panel === 'texts'}
+            onClick={() => {
+              setPanel(panel === 'texts' ? null : 'texts');
+            }}
+          >
+            Texts<span className="visually-hidden"> to {waitee.name}</span>
+          </button>
+        </div>
+      ) : (
+        <div className="row-actions__confirm" role="group" aria-label={confirming.confirm ?? ''}>
+          <p>{confirming.confirm}</p>
+          <button
+            type="button"
+            className="button button--danger"
+            autoFocus
+            onClick={() => {
+              run(confirming);
+            }}
+          >
+            Yes, {confirming.label.toLowerCase()}
+          </button>
+          <button
+            type="button"
+            className="button"
+            onClick={() => {
+              setConfirming(null);
+            }}
+          >
+            Keep in line
+          </button>
+        </div>
+      )}
+      {move.isPaused ? (
+        <p className="row-actions__waiting" role="status">
+          Waiting for the connection; this will be sent when it is back.
+        </p>
+      ) : null}
+      {panel === 'edit' ? (
+        <Suspense fallback={<p role="status">Opening the form…</p>}>
+          <EditParty
+            party={waitee}
+            restaurant={restaurant}
+            onDone={() => {
+              setPanel(null);
+            }}
+          />
+        </Suspense>
+      ) : null}
+      {panel === 'texts' ? <PartyTexts party={waitee} restaurant={restaurant} /> : null}
+    </div>
+  );
+}
