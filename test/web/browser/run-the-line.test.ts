@@ -26,7 +26,8 @@ async function openLine(page: Page, account: { email: string; password: string }
   await line.waitFor();
 }
 
-const rowOf = (page: Page, name: string) => page.getByRole('list', { name: 'Parties in line' }).getByRole('listitem').filter({ hasText: name });
+const rowOf = (page: Page, name: string) =>
+  page.getByRole('list', { name: 'Parties in line' }).getByRole('listitem').filter({ hasText: name });
 
 describe('running the line from the host stand', () => {
   it('adds a walk-in with the quote shown first, notifies it (one text for a double tap), sees it delivered, seats it and finds it under today', async () => {
