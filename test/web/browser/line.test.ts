@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { Api } from '../../support/stack.js';
 import { expectAccessible, screenshot, signIn, useBrowserStack, viewports } from './support.js';
 
 const browserStack = useBrowserStack();
@@ -38,5 +39,39 @@ describe('the host stand: sign-in and the line', () => {
     // The choice is remembered on this device: a reload keeps the session and the line.
     await page.reload();
     await expect.poll(() => rows.count()).toBe(2);
+  });
+
+  it('when the refresh token is refused, asks to sign in again over the screen and keeps what was typed', async () => {
+    const { stack, newDevice } = browserStack();
+    const demo = stack.demo;
+    if (demo === null) throw new Error('no demo');
+    const { page } = await newDevice(viewports.tablet);
+    const tokens = page.waitForResponse((r) => r.url().endsWith('/api/v1/auth/token') && r.status() === 200);
+    await signIn(page, { email: demo.ownerEmail, password: demo.ownerPassword });
+    const { refresh_token: refreshToken } = (await (await tokens).json()) as { refresh_token: string };
+    await page.getByRole('button', { name: /Dinner/ }).click(); // in-app: a reload would rotate the token
+    await page.getByRole('button', { name: 'Add walk-in' }).click();
+    await page.getByLabel('Name').fill('Half-typed party');
+
+    // Another client uses the tab's refresh token first: the tab's copy is now retired, and
+    // presenting it ends the sign-in. Then the API refuses the access token once (as when it expires).
+    const rotated = await new Api(stack.apiUrl).post('/v1/auth/token', { grant_type: 'refresh_token', refresh_token: refreshToken });
+    expect(rotated.status).toBe(200);
+    await page.route('**/waitees?*', (route) => route.fulfill({ status: 401, contentType: 'application/problem+json', body: '{}' }), {
+      times: 1,
+    });
+
+    const dialog = page.getByRole('dialog', { name: 'Sign in again' });
+    await dialog.waitFor({ timeout: 10_000 });
+    expect(await dialog.getByLabel('Email').inputValue()).toBe(demo.ownerEmail);
+    await expectAccessible(page, 'session expired dialog');
+    await screenshot(page, 'session-expired-tablet');
+    await dialog.getByLabel('Password').fill(demo.ownerPassword);
+    await dialog.getByRole('button', { name: 'Sign in' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    expect(await page.getByLabel('Name').inputValue()).toBe('Half-typed party');
+    // The line is live again on the new session.
+    const polled = await page.waitForResponse((r) => r.url().includes('/waitees?'));
+    expect(polled.status()).toBe(200);
   });
 });

@@ -48,6 +48,8 @@ export function SignInForm({ initialEmail, onSignedIn }: { initialEmail?: string
         type="password"
         autoComplete="current-password"
         required
+        // Asked again for a known account: the password is all that is missing.
+        autoFocus={initialEmail !== undefined && initialEmail !== ''}
         value={password}
         onChange={(event) => {
           setPassword(event.target.value);
