@@ -7,7 +7,15 @@ import type { IncomingHttpHeaders } from 'node:http';
  */
 export const corsPolicy = {
   methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
-  allowedHeaders: ['Authorization', 'Content-Type', 'If-Match', 'Idempotency-Key', 'Ocp-Apim-Subscription-Key', 'X-Correlation-Id'],
+  allowedHeaders: [
+    'Authorization',
+    'Content-Type',
+    'If-Match',
+    'If-None-Match',
+    'Idempotency-Key',
+    'Ocp-Apim-Subscription-Key',
+    'X-Correlation-Id',
+  ],
   exposedHeaders: ['ETag', 'Location', 'Retry-After', 'X-Correlation-Id'],
   maxAgeSeconds: 600,
 } as const;

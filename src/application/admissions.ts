@@ -88,6 +88,20 @@ export async function insertUnderCap<T>(
   }
 }
 
+/**
+ * insertUnderCap for a set whose members may leave a moment after they arrive, without a trace the
+ * cap could ask about (an invitation answered at once): the claim is given back as soon as the
+ * insert is stored, where the set lists it, so it never counts on after its member has gone.
+ */
+export async function insertUnderCapAndRelease<T>(s: AdmissionServices, cap: Cap, id: string, insert: () => Promise<T>): Promise<T> {
+  const ticket = await admit(s, cap, id);
+  try {
+    return await insert();
+  } finally {
+    await giveBack(s, cap.scope, ticket);
+  }
+}
+
 /** Gives back a claim whose insert did not happen; a claim left behind by a crash expires on its own. */
 async function giveBack(s: AdmissionServices, scope: CapScope, ticket: AdmissionTicket): Promise<void> {
   await writeConditionally({

@@ -55,6 +55,24 @@ export interface ConditionalWrite<T, R> {
   readonly policy: ConflictPolicy;
 }
 
+/**
+ * The caller's If-Match, parsed by the HTTP pipeline: whether it accepts a stored version. The
+ * application keeps the store's versions opaque; how one is written on the wire is the pipeline's.
+ */
+export interface VersionCondition {
+  accepts(storedVersion: string): boolean;
+}
+
+/**
+ * The version to write under: the one just read, when the caller's If-Match (if any) accepts it;
+ * VersionConflict (412) otherwise. The store checks that version again on the write, so a change
+ * landing between this read and the write is a conflict too.
+ */
+export function versionToWrite(current: Versioned<unknown>, ifMatch: VersionCondition | undefined): string {
+  if (ifMatch !== undefined && !ifMatch.accepts(current.etag)) throw new VersionConflict('the resource');
+  return current.etag;
+}
+
 const backOff = (attempt: number) => sleep(Math.random() * 5 * 2 ** Math.min(attempt, 5));
 
 /** Reads, applies a change, writes with If-Match, and on a lost race goes again as the policy says. */

@@ -5,7 +5,18 @@
  * why). Ports store and fetch: rules about what to write when live in the application.
  */
 import type { LoginAttempts } from '../domain/login-throttle.js';
-import type { Membership, Place, RefreshFamily, Restaurant, StatusLink, User, Versioned, Waitee, Waitlist } from '../domain/model.js';
+import type {
+  Invitation,
+  Membership,
+  Place,
+  RefreshFamily,
+  Restaurant,
+  StatusLink,
+  User,
+  Versioned,
+  Waitee,
+  Waitlist,
+} from '../domain/model.js';
 import type { DueWork, Notification } from '../domain/notification.js';
 import type { WaiteeStatus } from '../domain/waitee.js';
 
@@ -86,15 +97,40 @@ export interface RestaurantRepository {
   waitlists(restaurantId: string): Promise<Versioned<Waitlist>[]>;
 }
 
-/** Where a capped set lives: a line's parties, a restaurant's waitlists, a user's restaurants. */
+/**
+ * Invitations, stored with their restaurant (one per address and restaurant, so inviting again
+ * refreshes it), and an index per address that lists where someone is invited. The restaurant's
+ * copy decides: an index entry whose invitation is gone or was replaced points at nothing.
+ */
+export interface InvitationRepository {
+  forEmail(restaurantId: string, emailLower: string): Promise<Versioned<Invitation> | null>;
+  /** Creates (etag null; VersionConflict when the address has one already) or replaces under the ETag. */
+  save(invitation: Invitation, etag: string | null): Promise<Versioned<Invitation>>;
+  /** Deletes the restaurant's copy (under the ETag when given); false when it was already gone. */
+  delete(invitation: Invitation, etag?: string): Promise<boolean>;
+  ofRestaurant(restaurantId: string): Promise<Invitation[]>;
+  index(invitation: Invitation): Promise<void>;
+  unindex(emailLower: string, invitationId: string): Promise<void>;
+  /** Where the address has been invited (the restaurant of each invitation id). */
+  indexed(emailLower: string): Promise<InvitationIndexEntry[]>;
+  indexEntry(emailLower: string, invitationId: string): Promise<InvitationIndexEntry | null>;
+}
+
+export interface InvitationIndexEntry {
+  readonly invitationId: string;
+  readonly restaurantId: string;
+}
+
+/** Where a capped set lives: a line's parties, a restaurant's waitlists or pending invitations, a user's restaurants. */
 export type CapScope =
   | { readonly kind: 'line'; readonly waitlistId: string }
   | { readonly kind: 'waitlists'; readonly restaurantId: string }
+  | { readonly kind: 'invitations'; readonly restaurantId: string }
   | { readonly kind: 'restaurants'; readonly userId: string };
 
 /** One request's claim on a place under a cap, between its check and its insert. */
 export interface Admission {
-  /** The id the insert will have (a waitee, waitlist or restaurant id). */
+  /** The id the insert will have (a waitee, waitlist, invitation or restaurant id). */
   readonly id: string;
   /** This request's own claim, so giving it back never removes another request's. */
   readonly ticket: string;

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { DomainError, notFound } from '../domain/errors.js';
 import type { Membership, Restaurant, User } from '../domain/model.js';
-import type { RestaurantRole } from '../domain/roles.js';
 import { memberWith, type Caller } from './access.js';
 import { insertUnderCap, type Cap } from './admissions.js';
-import { conflictPolicies, writeConditionally } from './conditional-write.js';
+import { conflictPolicies, versionToWrite, writeConditionally, type VersionCondition } from './conditional-write.js';
 import { setProperties } from './patch.js';
 import { VersionConflict } from './ports.js';
 import type { Services } from './services.js';
@@ -15,7 +14,7 @@ type RestaurantServices = Pick<Services, 'restaurants' | 'users' | 'admissions' 
 
 export const maxRestaurantsPerUser = 50;
 
-async function signedInUser(s: RestaurantServices, caller: Caller) {
+export async function signedInUser(s: Pick<Services, 'users'>, caller: Caller): Promise<User> {
   const user = await s.users.get(caller.userId);
   if (user === null) throw new DomainError('unauthenticated', 'Your account no longer exists.');
   return user.value;
@@ -37,16 +36,23 @@ export async function createRestaurant(
     createdBy: user.id,
     owners: [user.id],
   };
-  return insertUnderCap(s, restaurantsCap(s, user.id), restaurant.id, () => insertRestaurant(s, restaurant, user));
+  return insertUnderCap(s, restaurantsCap(s, user.id, 'creating another'), restaurant.id, () => insertRestaurant(s, restaurant, user));
 }
 
-/** The restaurants a user belongs to, counted from their memberships (one partition). */
-function restaurantsCap(s: Pick<Services, 'users'>, userId: string): Cap {
+/**
+ * The restaurants a user belongs to, counted from their memberships (one partition). Only
+ * memberships count: an invitation takes no place until it is accepted.
+ */
+export function restaurantsCap(
+  s: Pick<Services, 'users'>,
+  userId: string,
+  before: 'creating another' | 'accepting another invitation',
+): Cap {
   return {
     scope: { kind: 'restaurants', userId },
     limit: maxRestaurantsPerUser,
     full: () =>
-      new DomainError('limit-reached', `You belong to ${maxRestaurantsPerUser} restaurants already; leave one before creating another.`, {
+      new DomainError('limit-reached', `You belong to ${maxRestaurantsPerUser} restaurants already; leave one before ${before}.`, {
         limit: maxRestaurantsPerUser,
       }),
     members: async () => (await s.users.memberships(userId)).map((m) => m.restaurantId),
@@ -89,46 +95,15 @@ export async function updateRestaurant(
   caller: Caller,
   restaurantId: string,
   patch: { name?: string | undefined; timeZone?: string | undefined; phone?: string | null | undefined },
-  ifMatch: string | undefined,
+  ifMatch: VersionCondition | undefined,
 ): Promise<RestaurantView> {
   const membership = await memberWith(s, caller, restaurantId, 'manage-settings');
   const current = await s.restaurants.get(restaurantId);
   if (current === null) throw notFound.restaurant();
   return restaurantView(
-    await s.restaurants.replace({ ...current.value, ...setProperties(patch) }, ifMatch ?? current.etag),
+    await s.restaurants.replace({ ...current.value, ...setProperties(patch) }, versionToWrite(current, ifMatch)),
     membership.role,
   );
-}
-
-export async function addStaff(
-  s: RestaurantServices,
-  caller: Caller,
-  restaurantId: string,
-  input: { email: string; role: RestaurantRole },
-): Promise<MemberView> {
-  await memberWith(s, caller, restaurantId, 'manage-staff');
-  const userId = await s.users.userIdForEmail(input.email.trim().toLowerCase());
-  const user = userId === null ? null : await s.users.get(userId);
-  if (user === null) {
-    throw new DomainError('not-found', 'No account uses this email. Ask them to register first, then add them again.', { field: 'email' });
-  }
-  const membership: Membership = {
-    restaurantId,
-    userId: user.value.id,
-    role: input.role,
-    email: user.value.email,
-    displayName: user.value.displayName,
-    addedAt: s.now().toISOString(),
-  };
-  if (!(await s.restaurants.addMember(membership))) {
-    throw new DomainError('conflict', 'This person is already a member of the restaurant. Remove them first to change their role.', {
-      userId: user.value.id,
-    });
-  }
-  await s.users.putMembership(membership);
-  if (membership.role === 'owner')
-    await changeOwners(s, restaurantId, (owners) => (owners.includes(user.value.id) ? null : [...owners, user.value.id]));
-  return memberView(membership);
 }
 
 export async function listStaff(s: RestaurantServices, caller: Caller, restaurantId: string): Promise<MemberView[]> {
@@ -159,8 +134,8 @@ export async function removeStaff(s: RestaurantServices, caller: Caller, restaur
  * Changes the owners list under the restaurant's ETag, so two owners removing each other cannot both
  * see the other one left (see Restaurant.owners). `change` returns null when there is nothing to do.
  */
-async function changeOwners(
-  s: RestaurantServices,
+export async function changeOwners(
+  s: Pick<Services, 'restaurants'>,
   restaurantId: string,
   change: (owners: readonly string[]) => readonly string[] | null,
 ): Promise<void> {

@@ -1,9 +1,11 @@
 import type { Config } from '../config.js';
 import type { AccessTokens } from './auth/tokens.js';
+import type { PageTokens } from './page-tokens.js';
 import type {
   AdmissionRepository,
   Clock,
   DueWorkRepository,
+  InvitationRepository,
   NotificationQueue,
   NotificationRepository,
   RefreshTokenRepository,
@@ -23,6 +25,7 @@ export interface Services {
   readonly config: Config;
   readonly users: UserRepository;
   readonly restaurants: RestaurantRepository;
+  readonly invitations: InvitationRepository;
   readonly waitees: WaiteeRepository;
   readonly refreshTokens: RefreshTokenRepository;
   readonly statusLinks: StatusLinkRepository;
@@ -30,6 +33,8 @@ export interface Services {
   readonly dueWork: DueWorkRepository;
   readonly admissions: AdmissionRepository;
   readonly accessTokens: AccessTokens;
+  /** Wraps and checks the continuation tokens clients page the line with. */
+  readonly pageTokens: PageTokens;
   /** Opened on first use: requests that send nothing never connect to Service Bus or ACS. */
   readonly notificationQueue: () => NotificationQueue;
   readonly sms: () => SmsSender;

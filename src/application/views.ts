@@ -2,7 +2,7 @@
  * The API's representations: what each resource looks like on the wire (see openapi/openapi.json).
  */
 import { defaultTemplates, type MessageTemplates } from '../domain/messages.js';
-import type { Membership, Restaurant, User, Versioned, Waitee, Waitlist } from '../domain/model.js';
+import type { Invitation, Membership, Restaurant, User, Versioned, Waitee, Waitlist } from '../domain/model.js';
 import { allowedActions, type WaiteeAction } from '../domain/waitee.js';
 
 export interface UserView {
@@ -25,6 +25,17 @@ export interface RestaurantView {
 }
 
 export type MemberView = Pick<Membership, 'userId' | 'email' | 'displayName' | 'role' | 'addedAt'>;
+
+/** An invitation as its restaurant's owners see it. Nothing in it says whether the address has an account. */
+export type InvitationView = Pick<
+  Invitation,
+  'id' | 'restaurantId' | 'email' | 'role' | 'invitedBy' | 'invitedByName' | 'invitedAt' | 'expiresAt'
+>;
+
+/** An invitation as the invitee sees it: where to, as what, from whom, until when. */
+export type MyInvitationView = Pick<Invitation, 'id' | 'restaurantId' | 'role' | 'invitedByName' | 'invitedAt' | 'expiresAt'> & {
+  readonly restaurantName: string;
+};
 
 export interface WaitlistView extends Pick<
   Waitlist,
@@ -65,6 +76,20 @@ export interface WaiteeView extends Pick<
   readonly etag: string;
 }
 
+const etagc = /^[\x21\x23-\x7e]*$/;
+
+/**
+ * A stored version as the strong entity-tag clients see, in the ETag header and in `etag` fields
+ * (RFC 9110 8.8.3: `"opaque"`). Cosmos DB's `_etag` already is one (`"00000e00-…"`); the local
+ * emulator's is the bare opaque part and gets its quotes here. Only ever applied this way round:
+ * the store is always given back the version exactly as it issued it (conditional-write.ts,
+ * versionToWrite), so the two forms never need telling apart.
+ */
+export function entityTagOf(version: string): string {
+  if (version.length >= 2 && version.startsWith('"') && version.endsWith('"') && etagc.test(version.slice(1, -1))) return version;
+  return `"${etagc.test(version) ? version : Buffer.from(version).toString('base64url')}"`;
+}
+
 export const userView = (user: User, memberships: readonly Membership[]): UserView => ({
   id: user.id,
   email: user.email,
@@ -81,7 +106,7 @@ export const restaurantView = ({ value, etag }: Versioned<Restaurant>, role: Mem
   phone: value.phone,
   createdAt: value.createdAt,
   myRole: role,
-  etag,
+  etag: entityTagOf(etag),
 });
 
 export const memberView = (m: Membership): MemberView => ({
@@ -90,6 +115,27 @@ export const memberView = (m: Membership): MemberView => ({
   displayName: m.displayName,
   role: m.role,
   addedAt: m.addedAt,
+});
+
+export const invitationView = (i: Invitation): InvitationView => ({
+  id: i.id,
+  restaurantId: i.restaurantId,
+  email: i.email,
+  role: i.role,
+  invitedBy: i.invitedBy,
+  invitedByName: i.invitedByName,
+  invitedAt: i.invitedAt,
+  expiresAt: i.expiresAt,
+});
+
+export const myInvitationView = (i: Invitation, restaurant: Restaurant): MyInvitationView => ({
+  id: i.id,
+  restaurantId: i.restaurantId,
+  restaurantName: restaurant.name,
+  role: i.role,
+  invitedByName: i.invitedByName,
+  invitedAt: i.invitedAt,
+  expiresAt: i.expiresAt,
 });
 
 export const waitlistView = ({ value, etag }: Versioned<Waitlist>, partiesInLine: number): WaitlistView => ({
@@ -102,7 +148,7 @@ export const waitlistView = ({ value, etag }: Versioned<Waitlist>, partiesInLine
   messageTemplates: { ...defaultTemplates, ...value.messageTemplates },
   partiesInLine,
   createdAt: value.createdAt,
-  etag,
+  etag: entityTagOf(etag),
 });
 
 export interface LineFacts {
@@ -130,5 +176,5 @@ export const waiteeView = ({ value, etag }: Versioned<Waitee>, facts: LineFacts)
   seatedAt: value.seatedAt,
   endedAt: value.endedAt,
   updatedAt: value.updatedAt,
-  etag,
+  etag: entityTagOf(etag),
 });

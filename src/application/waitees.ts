@@ -7,16 +7,20 @@ import { can } from '../domain/roles.js';
 import { isActive, joinLine, nextStatus, positionsInLine, type WaiteeAction, type WaiteeStatus } from '../domain/waitee.js';
 import { waitlistOf, type Caller } from './access.js';
 import { insertUnderCap, type Cap } from './admissions.js';
-import { conflictPolicies, writeConditionally } from './conditional-write.js';
+import { conflictPolicies, versionToWrite, writeConditionally, type VersionCondition } from './conditional-write.js';
 import { announceGettingClose, composeNotification, enqueueNow, statusUrlOf, type OutboxServices } from './notifications.js';
 import { setProperties } from './patch.js';
 import { InvalidContinuationToken, VersionConflict, type Page } from './ports.js';
+import type { PageScope } from './page-tokens.js';
 import type { Services } from './services.js';
 import { waiteeView, type WaiteeView } from './views.js';
 import { removeWaitee, saveDetails, saveMove } from './waitee-writes.js';
 
 /** What reading the line touches. */
 type LineReadServices = Pick<Services, 'restaurants' | 'waitees' | 'now' | 'config' | 'statusLinks' | 'users'>;
+
+/** Reading the line a page at a time: the line, and the tokens that carry a client from one page to the next. */
+type LinePageServices = LineReadServices & Pick<Services, 'pageTokens'>;
 
 /** What changing the line touches: reading it, the outbox, and the customers' places. */
 type LineServices = LineReadServices & OutboxServices & Pick<Services, 'admissions'>;
@@ -178,8 +182,22 @@ async function claimPlaceInLine(s: Pick<Services, 'users' | 'waitees'>, place: P
   }
 }
 
+/** A page of the line from the client's token; a token this API did not issue for this line and filter is a 400. */
+async function linePage(s: LinePageServices, scope: PageScope, limit: number, token: string | null): Promise<Page<Versioned<Waitee>>> {
+  try {
+    return await s.waitees.page(scope.waitlistId, scope.statuses, { limit, continuationToken: s.pageTokens.open(scope, token) });
+  } catch (error) {
+    if (!(error instanceof InvalidContinuationToken)) throw error;
+    throw new DomainError(
+      'validation',
+      'The continuationToken is not one this API issued for this line and status filter; pass the one from the previous page unchanged, with the same status filter, or start again without it.',
+      { field: 'continuationToken', where: 'query' },
+    );
+  }
+}
+
 export async function listWaitees(
-  s: LineReadServices,
+  s: LinePageServices,
   caller: Caller,
   restaurantId: string,
   waitlistId: string,
@@ -187,15 +205,9 @@ export async function listWaitees(
 ): Promise<Page<WaiteeView>> {
   if ((await roleIn(s, caller, restaurantId)) === null) throw notFound.restaurant();
   const waitlist = await waitlistOf(s, restaurantId, waitlistId);
-  const page = await s.waitees.page(waitlistId, options.statuses, options).catch((error: unknown) => {
-    if (!(error instanceof InvalidContinuationToken)) throw error;
-    throw new DomainError(
-      'validation',
-      'The continuationToken is not valid; pass the one from the previous page unchanged, or start again without it.',
-      { field: 'continuationToken', where: 'query' },
-    );
-  });
-  return { items: await present(s, waitlist.value, page.items), continuationToken: page.continuationToken };
+  const scope = { waitlistId, statuses: options.statuses };
+  const page = await linePage(s, scope, options.limit, options.continuationToken);
+  return { items: await present(s, waitlist.value, page.items), continuationToken: s.pageTokens.seal(scope, page.continuationToken) };
 }
 
 /** The waitee, visible to the line's staff and to the customer it belongs to; to anyone else not-found. */
@@ -232,12 +244,12 @@ export async function updateWaitee(
     partySize?: number | undefined;
     notes?: string | null | undefined;
   },
-  ifMatch: string | undefined,
+  ifMatch: VersionCondition | undefined,
 ): Promise<WaiteeView> {
   const { staff, waitee, waitlist } = await visibleWaitee(s, caller, ids.restaurantId, ids.waitlistId, ids.waiteeId);
   if (staff === null) throw staffOnly();
   const next = { ...waitee.value, ...setProperties(patch), updatedAt: s.now().toISOString() };
-  const saved = await saveDetails(s, next, ifMatch ?? waitee.etag);
+  const saved = await saveDetails(s, next, versionToWrite(waitee, ifMatch));
   return presentOne(s, waitlist.value, { value: next, etag: saved.etag });
 }
 
@@ -245,14 +257,14 @@ export async function deleteWaitee(
   s: LineServices,
   caller: Caller,
   ids: { restaurantId: string; waitlistId: string; waiteeId: string },
-  ifMatch: string | undefined,
+  ifMatch: VersionCondition | undefined,
   log: (message: string) => void,
 ): Promise<void> {
   const { staff, waitee, waitlist } = await visibleWaitee(s, caller, ids.restaurantId, ids.waitlistId, ids.waiteeId);
   if (staff === null) throw staffOnly();
   // Removing a waitee in line owes the waitees behind a text, as leaving it does (DueWork).
   const owed = isActive(waitee.value.status) ? [lineWork(waitlist.value, s.now().toISOString(), randomUUID())] : [];
-  await removeWaitee(s, waitee.value, ifMatch ?? waitee.etag, owed);
+  await removeWaitee(s, waitee.value, versionToWrite(waitee, ifMatch), owed);
   if (waitee.value.customerId !== null) await s.users.removePlace(waitee.value.customerId, ids.waitlistId, ids.waiteeId);
   if (isActive(waitee.value.status)) await announceGettingClose(s, waitlist.value, log);
 }
@@ -266,7 +278,7 @@ export async function actOnWaitee(
   caller: Caller,
   ids: { restaurantId: string; waitlistId: string; waiteeId: string },
   action: WaiteeAction,
-  ifMatch: string | undefined,
+  ifMatch: VersionCondition | undefined,
   log: (message: string) => void,
 ): Promise<WaiteeView> {
   let waitlist: Versioned<Waitlist> | undefined;
@@ -276,7 +288,8 @@ export async function actOnWaitee(
       const visible = await visibleWaitee(s, caller, ids.restaurantId, ids.waitlistId, ids.waiteeId);
       if (visible.staff === null && action !== 'cancel') throw staffOnly();
       waitlist = visible.waitlist;
-      return ifMatch === undefined ? visible.waitee : { value: visible.waitee.value, etag: ifMatch };
+      versionToWrite(visible.waitee, ifMatch);
+      return visible.waitee;
     },
     change: async (current) => {
       if (waitlist === undefined) throw new Error('read sets the waitlist');

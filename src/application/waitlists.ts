@@ -6,7 +6,7 @@ import { memberWith, waitlistOf, type Caller } from './access.js';
 import { closeAdmissions, insertUnderCap, reopenAdmissions, type Cap } from './admissions.js';
 import { setProperties } from './patch.js';
 import type { Services } from './services.js';
-import { VersionConflict } from './ports.js';
+import { versionToWrite, type VersionCondition } from './conditional-write.js';
 import { lineCap } from './waitees.js';
 import { waitlistView, type PublicWaitlistView, type WaitlistView } from './views.js';
 
@@ -91,7 +91,7 @@ export async function updateWaitlist(
   restaurantId: string,
   waitlistId: string,
   patch: Partial<WaitlistSettings>,
-  ifMatch: string | undefined,
+  ifMatch: VersionCondition | undefined,
 ): Promise<WaitlistView> {
   await memberWith(s, caller, restaurantId, 'manage-settings');
   checkTemplates(patch.messageTemplates);
@@ -101,7 +101,7 @@ export async function updateWaitlist(
     patch.messageTemplates === undefined
       ? changes
       : { ...changes, messageTemplates: { ...current.value.messageTemplates, ...setProperties(patch.messageTemplates) } };
-  const saved = await s.restaurants.replaceWaitlist({ ...current.value, ...merged }, ifMatch ?? current.etag);
+  const saved = await s.restaurants.replaceWaitlist({ ...current.value, ...merged }, versionToWrite(current, ifMatch));
   return waitlistView(saved, (await s.waitees.line(waitlistId)).length);
 }
 
@@ -110,12 +110,12 @@ export async function deleteWaitlist(
   caller: Caller,
   restaurantId: string,
   waitlistId: string,
-  ifMatch: string | undefined,
+  ifMatch: VersionCondition | undefined,
 ): Promise<void> {
   await memberWith(s, caller, restaurantId, 'manage-settings');
   const current = await waitlistOf(s, restaurantId, waitlistId);
   // Refusals that need no closing write nothing: a stale If-Match, or parties plainly in line.
-  if (ifMatch !== undefined && ifMatch !== current.etag) throw new VersionConflict(waitlistId);
+  const version = versionToWrite(current, ifMatch);
   const waiting = (await s.waitees.line(waitlistId)).length;
   if (waiting > 0) throw partiesInLine(waiting);
   // The line is closed to joins before it is counted, so no join can land between the count and the delete.
@@ -123,7 +123,7 @@ export async function deleteWaitlist(
   const { ticket, inside } = await closeAdmissions(s, cap);
   try {
     if (inside > 0) throw partiesInLine(inside);
-    await s.restaurants.deleteWaitlist(restaurantId, waitlistId, ifMatch ?? current.etag);
+    await s.restaurants.deleteWaitlist(restaurantId, waitlistId, version);
   } catch (error) {
     await reopenAdmissions(s, cap.scope, ticket);
     throw error;

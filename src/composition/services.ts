@@ -2,8 +2,10 @@ import type { TokenCredential } from '@azure/core-auth';
 import type { NotificationQueue, SmsSender } from '../application/ports.js';
 import type { Services, ServicesProvider } from '../application/services.js';
 import { AccessTokens } from '../application/auth/tokens.js';
+import { PageTokens } from '../application/page-tokens.js';
 import { AdmissionStore } from '../adapters/cosmos/admissions.js';
 import { DueWorkStore } from '../adapters/cosmos/due-work.js';
+import { InvitationStore } from '../adapters/cosmos/invitations.js';
 import { NotificationStore } from '../adapters/cosmos/notifications.js';
 import { RestaurantStore } from '../adapters/cosmos/restaurants.js';
 import { RefreshTokenStore, StatusLinkStore } from '../adapters/cosmos/tokens.js';
@@ -41,6 +43,7 @@ export async function createServices(config: Config): Promise<Services> {
     config,
     users: new UserStore(containers.users),
     restaurants: new RestaurantStore(containers.restaurants),
+    invitations: new InvitationStore(containers),
     waitees: new WaiteeStore(containers.waitees),
     refreshTokens: new RefreshTokenStore(containers.refreshTokens),
     statusLinks: new StatusLinkStore(containers.statusLinks),
@@ -48,6 +51,7 @@ export async function createServices(config: Config): Promise<Services> {
     dueWork: new DueWorkStore(containers.dueWork),
     admissions: new AdmissionStore(containers),
     accessTokens: new AccessTokens(config.jwt),
+    pageTokens: new PageTokens(config.jwt.signingKeys),
     notificationQueue: () =>
       (queue ??= new ServiceBusNotificationQueue(
         config.serviceBus,

@@ -33,4 +33,5 @@ export const notFound = {
   waitlist: (): DomainError => new DomainError('not-found', 'Waitlist not found.'),
   waitee: (): DomainError => new DomainError('not-found', 'Party not found in this waitlist.'),
   statusLink: (): DomainError => new DomainError('not-found', 'This status link is not valid.'),
+  invitation: (): DomainError => new DomainError('not-found', 'Invitation not found: it was answered, revoked or has expired.'),
 } as const;

@@ -21,6 +21,22 @@ export interface Membership {
   readonly addedAt: string;
 }
 
+/**
+ * An owner's offer of a role in their restaurant to whoever holds an email address. Nothing is
+ * granted until the holder accepts it, so an invitation never counts toward anyone's limits.
+ */
+export interface Invitation {
+  readonly id: string;
+  readonly restaurantId: string;
+  /** Lower-cased, so an account registered after the invitation (with any casing) sees it too. */
+  readonly email: string;
+  readonly role: RestaurantRole;
+  readonly invitedBy: string;
+  readonly invitedByName: string;
+  readonly invitedAt: string;
+  readonly expiresAt: string;
+}
+
 export interface Restaurant {
   readonly id: string;
   readonly name: string;

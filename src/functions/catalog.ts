@@ -1,6 +1,7 @@
 import { authFunctions } from './auth.js';
 import type { FunctionDefinition } from './catalog-types.js';
 import { smsDeliveryReports } from './delivery-reports.js';
+import { invitationFunctions } from './invitations.js';
 import { meFunctions } from './me.js';
 import { notificationConsumer, notificationHttpFunctions, notificationProducer } from './notifications.js';
 import { openApiFunctions } from './openapi.js';
@@ -16,6 +17,7 @@ export const functions: readonly FunctionDefinition[] = [
   ...authFunctions,
   ...meFunctions,
   ...restaurantFunctions,
+  ...invitationFunctions,
   ...waitlistFunctions,
   ...waiteeFunctions,
   ...notificationHttpFunctions,

@@ -1,15 +1,7 @@
-import {
-  addStaff,
-  createRestaurant,
-  getRestaurant,
-  listStaff,
-  myRestaurants,
-  removeStaff,
-  updateRestaurant,
-} from '../application/restaurants.js';
+import { createRestaurant, getRestaurant, listStaff, myRestaurants, removeStaff, updateRestaurant } from '../application/restaurants.js';
 import type { HttpFunction } from './catalog-types.js';
 import { endpoint } from './http/endpoint.js';
-import { addStaffBody, createRestaurantBody, restaurantParams, staffParams, updateRestaurantBody } from './schemas.js';
+import { createRestaurantBody, restaurantParams, staffParams, updateRestaurantBody } from './schemas.js';
 
 export const restaurantFunctions: readonly HttpFunction[] = [
   {
@@ -60,15 +52,6 @@ export const restaurantFunctions: readonly HttpFunction[] = [
     name: 'restaurant-staff',
     route: 'v1/restaurants/{restaurantId}/staff',
     handlers: {
-      POST: endpoint({
-        auth: 'user',
-        params: restaurantParams,
-        body: addStaffBody,
-        handle: async ({ caller, params, body, services }) => {
-          const member = await addStaff(services, caller, params.restaurantId, body);
-          return { status: 201, body: member, location: `/api/v1/restaurants/${params.restaurantId}/staff/${member.userId}` };
-        },
-      }),
       GET: endpoint({
         auth: 'user',
         params: restaurantParams,

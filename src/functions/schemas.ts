@@ -56,6 +56,8 @@ export const logoutBody = z.strictObject({ refresh_token: z.string().min(1).max(
 
 export const restaurantParams = z.object({ restaurantId: id });
 export const staffParams = restaurantParams.extend({ userId: id });
+export const invitationParams = restaurantParams.extend({ invitationId: id });
+export const myInvitationParams = z.object({ invitationId: id });
 export const waitlistParams = restaurantParams.extend({ waitlistId: id });
 export const waiteeParams = waitlistParams.extend({ waiteeId: id });
 
@@ -68,7 +70,7 @@ export const updateRestaurantBody = z
   .strictObject({ name: text(100).optional(), timeZone: timeZone.optional(), phone: phone.nullable().optional() })
   .refine((patch) => Object.keys(patch).length > 0, 'must change at least one property');
 
-export const addStaffBody = z.strictObject({ email, role: z.enum(restaurantRoles).default('staff') });
+export const inviteMemberBody = z.strictObject({ email, role: z.enum(restaurantRoles).default('staff') });
 
 const template = z.string().trim().min(1).max(640, 'must be at most 640 characters');
 const messageTemplates = z.strictObject({

@@ -10,6 +10,7 @@ import {
 } from '../application/waitees.js';
 import { waiteeActions } from '../domain/waitee.js';
 import type { HttpFunction } from './catalog-types.js';
+import { representationTag } from './http/conditional.js';
 import { endpoint } from './http/endpoint.js';
 import { addWaiteeBody, listWaiteesQuery, statusParams, updateWaiteeBody, waiteeParams, waitlistParams } from './schemas.js';
 
@@ -38,14 +39,15 @@ export const waiteeFunctions: readonly HttpFunction[] = [
         auth: 'user',
         params: waitlistParams,
         query: listWaiteesQuery,
-        handle: async ({ caller, params, query, services }) => ({
-          status: 200,
-          body: await listWaitees(services, caller, params.restaurantId, params.waitlistId, {
+        handle: async ({ caller, params, query, services }) => {
+          const page = await listWaitees(services, caller, params.restaurantId, params.waitlistId, {
             statuses: query.status ?? null,
             limit: query.limit,
             continuationToken: query.continuationToken ?? null,
-          }),
-        }),
+          });
+          // A poll of an unchanged page (the host stand's) gets 304 instead of the page again.
+          return { status: 200, body: page, etag: representationTag(page) };
+        },
       }),
     },
   },

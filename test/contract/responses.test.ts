@@ -62,9 +62,15 @@ const form = (fields: Record<string, string>) => ({
 });
 const unknownId = '00000000-0000-4000-8000-000000000000';
 
+/** Invites and accepts, each response checked against the contract. */
+async function join(owner: TestUser, restaurantId: string, member: TestUser, role: 'owner' | 'staff' = 'staff'): Promise<void> {
+  const invited = await post(owner.api, `/v1/restaurants/${restaurantId}/invitations`, 201, { email: member.email, role });
+  await post(member.api, `/v1/me/invitations/${String(invited.body.id)}/accept`, 201);
+}
+
 async function staffOf(owner: TestUser, restaurantId: string): Promise<TestUser> {
   const staff = await newUser(api());
-  await post(owner.api, `/v1/restaurants/${restaurantId}/staff`, 201, { email: staff.email });
+  await join(owner, restaurantId, staff);
   return staff;
 }
 
@@ -285,7 +291,9 @@ describe('restaurants and staff', () => {
     await get(stranger.api, base, 404);
     await patch(stranger.api, base, 404, { name: 'Mine' });
     await get(stranger.api, `${base}/staff`, 404);
-    await post(stranger.api, `${base}/staff`, 404, { email: stranger.email });
+    await post(stranger.api, `${base}/invitations`, 404, { email: stranger.email });
+    await get(stranger.api, `${base}/invitations`, 404);
+    await del(stranger.api, `${base}/invitations/${unknownId}`, 404);
     await del(stranger.api, `${base}/staff/${venue.owner.id}`, 404);
     await get(stranger.api, `${base}/waitlists`, 404);
     await post(stranger.api, `${base}/waitlists`, 404, { name: 'Mine' });
@@ -293,30 +301,50 @@ describe('restaurants and staff', () => {
     await del(stranger.api, venue.waitlistPath, 404);
     await get(stranger.api, `${venue.waitlistPath}/waitees`, 404);
 
-    const forbidden = await post(staff.api, `${base}/staff`, 403, { email: stranger.email });
+    const forbidden = await post(staff.api, `${base}/invitations`, 403, { email: stranger.email });
     expect(forbidden.body).toMatchObject({ role: 'staff', permission: 'manage-staff' });
+    await get(staff.api, `${base}/invitations`, 403);
+    await del(staff.api, `${base}/invitations/${unknownId}`, 403);
     await del(staff.api, `${base}/staff/${venue.owner.id}`, 403);
     await post(staff.api, `${base}/waitlists`, 403, { name: 'Patio' });
     await patch(staff.api, venue.waitlistPath, 403, { open: false });
     await del(staff.api, venue.waitlistPath, 403);
   });
 
-  it('adds, lists and removes members', async () => {
+  it('invites, accepts, declines, revokes, lists and removes members', async () => {
     const venue = await newVenue(api());
     const base = `/v1/restaurants/${venue.restaurantId}`;
     const cook = await newUser(api());
-    const added = await post(venue.owner.api, `${base}/staff`, 201, { email: cook.email.toUpperCase() });
-    expect(added.body).toMatchObject({ userId: cook.id, role: 'staff' });
-    expect(added.headers.get('location')).toBe(`/api${base}/staff/${cook.id}`);
-    const twice = await post(venue.owner.api, `${base}/staff`, 409, { email: cook.email });
+    const invited = await post(venue.owner.api, `${base}/invitations`, 201, { email: cook.email.toUpperCase() });
+    expect(invited.body).toMatchObject({ email: cook.email.toLowerCase(), role: 'staff', invitedBy: venue.owner.id });
+    expect(invited.headers.get('location')).toBe(`/api${base}/invitations/${String(invited.body.id)}`);
+    const again = await post(venue.owner.api, `${base}/invitations`, 200, { email: cook.email });
+    expect(again.body.id).toBe(invited.body.id);
+    const pending = await get<{ items: Json[] }>(venue.owner.api, `${base}/invitations`, 200);
+    expect(pending.body.items.map((i) => i.id)).toEqual([invited.body.id]);
+    const mine = await get<{ items: Json[] }>(cook.api, '/v1/me/invitations', 200);
+    expect(mine.body.items).toMatchObject([{ id: invited.body.id, restaurantName: 'Test Diner', role: 'staff' }]);
+    const accepted = await post(cook.api, `/v1/me/invitations/${String(invited.body.id)}/accept`, 201);
+    expect(accepted.body).toMatchObject({ id: venue.restaurantId, myRole: 'staff' });
+    expect(accepted.headers.get('location')).toBe(`/api${base}`);
+    await post(cook.api, `/v1/me/invitations/${String(invited.body.id)}/accept`, 404);
+    const twice = await post(venue.owner.api, `${base}/invitations`, 409, { email: cook.email });
     expect(twice.body).toMatchObject({ type: 'urn:waitlist:problem:conflict', userId: cook.id });
-    const nobody = await post(venue.owner.api, `${base}/staff`, 404, { email: 'nobody-here@example.test' });
-    expect(nobody.body).toMatchObject({ field: 'email' });
-    await post(venue.owner.api, `${base}/staff`, 400, { email: cook.email, role: 'manager' });
-    expectDocumentRejects('POST', `${base}/staff`, { email: cook.email, role: 'manager' });
+    await post(venue.owner.api, `${base}/invitations`, 400, { email: cook.email, role: 'manager' });
+    expectDocumentRejects('POST', `${base}/invitations`, { email: cook.email, role: 'manager' });
+    await post(cook.api, '/v1/me/invitations/not-a-uuid/accept', 400);
+
+    const nobody = await post(venue.owner.api, `${base}/invitations`, 201, { email: 'nobody-here@example.test' });
+    await del(venue.owner.api, `${base}/invitations/${String(nobody.body.id)}`, 204);
+    await del(venue.owner.api, `${base}/invitations/${String(nobody.body.id)}`, 404);
+    const waiter = await newUser(api());
+    const declined = await post(venue.owner.api, `${base}/invitations`, 201, { email: waiter.email });
+    await post(waiter.api, `/v1/me/invitations/${String(declined.body.id)}/decline`, 204);
+    await post(waiter.api, `/v1/me/invitations/${String(declined.body.id)}/decline`, 404);
+    expect((await get<{ items: Json[] }>(venue.owner.api, `${base}/invitations`, 200)).body.items).toEqual([]);
 
     const coOwner = await newUser(api());
-    await post(venue.owner.api, `${base}/staff`, 201, { email: coOwner.email, role: 'owner' });
+    await join(venue.owner, venue.restaurantId, coOwner, 'owner');
     const members = await get<{ items: Json[] }>(cook.api, `${base}/staff`, 200);
     expect(members.body.items.map((m) => m.role)).toEqual(['owner', 'staff', 'owner']);
 

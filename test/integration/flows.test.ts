@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Api, newUser, newVenue, useLocalStack, type Json } from '../support/stack.js';
+import { addMember, Api, newUser, newVenue, useLocalStack, type Json } from '../support/stack.js';
 
 const stack = useLocalStack();
 const api = () => new Api(stack().apiUrl);
@@ -23,12 +23,16 @@ describe('owner flow', () => {
   it('creates a restaurant and waitlist, invites staff who add walk-ins, and runs the line', async () => {
     const venue = await newVenue(api(), { defaultWaitMinutes: 25 });
     const staff = await newUser(api());
-    const invited = await venue.owner.api.post(`/v1/restaurants/${venue.restaurantId}/staff`, {
+    const invited = await venue.owner.api.post(`/v1/restaurants/${venue.restaurantId}/invitations`, {
       email: staff.email.toUpperCase(),
       role: 'staff',
     });
     expect(invited.status).toBe(201);
-    expect(invited.body).toMatchObject({ userId: staff.id, role: 'staff' });
+    expect(invited.body).toMatchObject({ email: staff.email.toLowerCase(), role: 'staff' });
+    const mine = await staff.api.get<{ items: Json[] }>('/v1/me/invitations');
+    expect(mine.body.items).toMatchObject([{ id: invited.body.id, restaurantId: venue.restaurantId, restaurantName: 'Test Diner' }]);
+    const accepted = await staff.api.post(`/v1/me/invitations/${String(invited.body.id)}/accept`);
+    expect(accepted.body).toMatchObject({ id: venue.restaurantId, myRole: 'staff' });
 
     const first = await staff.api.post(`${venue.waitlistPath}/waitees`, { name: 'Ada', phone: '+14155550123', partySize: 2 });
     const second = await staff.api.post(`${venue.waitlistPath}/waitees`, { name: 'Grace', partySize: 4, notes: 'high chair' });
@@ -56,7 +60,7 @@ describe('owner flow', () => {
   it('keeps staff out of owner settings and strangers out entirely', async () => {
     const venue = await newVenue(api());
     const staff = await newUser(api());
-    await venue.owner.api.post(`/v1/restaurants/${venue.restaurantId}/staff`, { email: staff.email, role: 'staff' });
+    await addMember(venue.owner, venue.restaurantId, staff);
     const rename = await staff.api.patch(`/v1/restaurants/${venue.restaurantId}`, { name: 'Mine now' });
     expect(rename.status).toBe(403);
     const stranger = await newUser(api());

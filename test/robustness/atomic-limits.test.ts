@@ -3,7 +3,7 @@ import { maxRestaurantsPerUser } from '../../src/application/restaurants.js';
 import { maxPartiesInLine } from '../../src/application/waitees.js';
 import { maxWaitlistsPerRestaurant } from '../../src/application/waitlists.js';
 import { expectProblem } from '../support/problems.js';
-import { Api, newUser, newVenue, useLocalStack, walkIn, type ApiResponse, type Venue } from '../support/stack.js';
+import { addMember, Api, newUser, newVenue, useLocalStack, walkIn, type ApiResponse, type Venue } from '../support/stack.js';
 
 /**
  * Every limit and every "at least one" rule holds when its requests arrive at once (docs/api.md,
@@ -88,7 +88,7 @@ describe('a restaurant always keeps an owner', () => {
       const second = await newUser(api());
       const created = await first.api.post('/v1/restaurants', { name: `Partners ${round}`, timeZone: 'Europe/Paris' });
       const staffPath = `/v1/restaurants/${String(created.body.id)}/staff`;
-      expect((await first.api.post(staffPath, { email: second.email, role: 'owner' })).status).toBe(201);
+      await addMember(first, String(created.body.id), second, 'owner');
 
       const answers = await Promise.all([first.api.delete(`${staffPath}/${second.id}`), second.api.delete(`${staffPath}/${first.id}`)]);
       expect(count(answers, 204), statuses(answers)).toBe(1);

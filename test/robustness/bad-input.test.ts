@@ -2,10 +2,10 @@ import fc from 'fast-check';
 import type { z } from 'zod';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  addStaffBody,
   addWaiteeBody,
   createRestaurantBody,
   createWaitlistBody,
+  inviteMemberBody,
   listWaiteesQuery,
   logoutBody,
   registerBody,
@@ -19,7 +19,7 @@ import { diffSnapshots, snapshotDatabase } from '../support/db-snapshot.js';
 import { expectOAuthError } from '../support/oauth.js';
 import { expectProblem } from '../support/problems.js';
 import { catalogRoutes, coverageGaps, pathOf, type CatalogRoute } from '../support/routes.js';
-import { Api, newUser, newVenue, useLocalStack, type ApiResponse, type TestUser, type Venue } from '../support/stack.js';
+import { addMember, Api, newUser, newVenue, useLocalStack, type ApiResponse, type TestUser, type Venue } from '../support/stack.js';
 
 const stack = useLocalStack();
 const api = () => new Api(stack().apiUrl);
@@ -55,6 +55,7 @@ const registerValid = () => ({
 });
 const waiteeValid = () => ({ name: 'Party', phone: '+14155550123', partySize: 2, notes: 'window seat' });
 
+const unknownInvitationId = '00000000-0000-4000-8000-000000000000';
 const r = 'v1/restaurants/{restaurantId}';
 const wl = `${r}/waitlists/{waitlistId}`;
 const wt = `${wl}/waitees/{waiteeId}`;
@@ -91,7 +92,15 @@ const inputs: Readonly<Record<string, RouteInputs>> = {
     ifMatch: true,
     body: { schema: updateRestaurantBody, valid: () => ({ name: 'Renamed', timeZone: 'UTC', phone: '+14155550123' }) },
   },
-  [`POST ${r}/staff`]: { auth: true, body: { schema: addStaffBody, valid: () => ({ email: 'nobody-here@example.test', role: 'staff' }) } },
+  'GET v1/me/invitations': { auth: true },
+  'POST v1/me/invitations/{invitationId}/accept': { auth: true },
+  'POST v1/me/invitations/{invitationId}/decline': { auth: true },
+  [`POST ${r}/invitations`]: {
+    auth: true,
+    body: { schema: inviteMemberBody, valid: () => ({ email: 'nobody-here@example.test', role: 'staff' }) },
+  },
+  [`GET ${r}/invitations`]: { auth: true },
+  [`DELETE ${r}/invitations/{invitationId}`]: { auth: true },
   [`GET ${r}/staff`]: { auth: true },
   [`DELETE ${r}/staff/{userId}`]: { auth: true },
   [`POST ${r}/waitlists`]: {
@@ -125,14 +134,21 @@ const inputs: Readonly<Record<string, RouteInputs>> = {
 beforeAll(async () => {
   venue = await newVenue(api());
   staff = await newUser(api());
-  await venue.owner.api.post(`/v1/restaurants/${venue.restaurantId}/staff`, { email: staff.email, role: 'staff' });
+  await addMember(venue.owner, venue.restaurantId, staff);
   const party = await venue.owner.api.post(`${venue.waitlistPath}/waitees`, waiteeValid());
   waiteeId = String(party.body.id);
   statusToken = String(party.body.statusUrl).split('/').pop() ?? '';
 });
 
 function validParams(): Record<string, string> {
-  return { restaurantId: venue.restaurantId, waitlistId: venue.waitlistId, waiteeId, userId: staff.id, token: statusToken };
+  return {
+    restaurantId: venue.restaurantId,
+    waitlistId: venue.waitlistId,
+    waiteeId,
+    userId: staff.id,
+    invitationId: unknownInvitationId,
+    token: statusToken,
+  };
 }
 
 interface BadRequest {

@@ -134,6 +134,8 @@ describe('security headers on every API response', () => {
       await owner.get('/v1/me/waitees'),
       await owner.get(`${venue.waitlistPath}/waitees`),
       await owner.get(`/v1/restaurants/${venue.restaurantId}/staff`),
+      await owner.get(`/v1/restaurants/${venue.restaurantId}/invitations`),
+      await owner.get('/v1/me/invitations'),
       await owner.get(`/v1/restaurants/${venue.restaurantId}`),
       await owner.get(venue.waitlistPath),
       await api().get('/v1/me'),
@@ -244,6 +246,17 @@ describe('CORS on the local host, as the APIM policy answers it in Azure', () =>
     expect(answer.headers['access-control-max-age']).toBe(policy.maxAge);
     expect(answer.headers['access-control-allow-credentials']).toBeUndefined();
     expect(splitList(answer.headers.vary)).toContain('origin');
+  });
+
+  it('lets the host stand’s browser poll the line with If-None-Match (preflight allowed)', async () => {
+    const answer = await rawRequest({
+      method: 'OPTIONS',
+      path: '/v1/restaurants/00000000-0000-4000-8000-000000000000/waitlists/00000000-0000-4000-8000-000000000000/waitees',
+      headers: { origin, 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization, if-none-match' },
+    });
+    expect(answer.status).toBe(200);
+    expect(answer.headers['access-control-allow-origin']).toBe(origin);
+    expect(splitList(answer.headers['access-control-allow-headers'])).toContain('if-none-match');
   });
 
   it('exposes the headers of api.xml on actual responses to an allowed origin, and nothing to others', async () => {

@@ -2,7 +2,17 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { diffSnapshots, snapshotDatabase } from '../support/db-snapshot.js';
 import { expectProblem } from '../support/problems.js';
 import { catalogRoutes, coverageGaps, pathOf } from '../support/routes.js';
-import { Api, newUser, newVenue, useLocalStack, type ApiResponse, type Json, type TestUser, type Venue } from '../support/stack.js';
+import {
+  addMember,
+  Api,
+  newUser,
+  newVenue,
+  useLocalStack,
+  type ApiResponse,
+  type Json,
+  type TestUser,
+  type Venue,
+} from '../support/stack.js';
 
 const stack = useLocalStack();
 const api = () => new Api(stack().apiUrl);
@@ -22,6 +32,8 @@ interface World {
   readonly walkInA: Json;
   readonly placeOfCustomer: Json;
   readonly partyB: Json;
+  /** A's pending invitation of the customer to become an owner. */
+  readonly invitationA: string;
 }
 
 let world: World;
@@ -34,8 +46,9 @@ beforeAll(async () => {
     newUser(api(), { displayName: 'Casey Customer' }),
     newUser(api()),
   ]);
-  const invited = await a.owner.api.post(`/v1/restaurants/${a.restaurantId}/staff`, { email: staffA.email, role: 'staff' });
-  if (invited.status !== 201) throw new Error('invite failed');
+  await addMember(a.owner, a.restaurantId, staffA);
+  const invitation = await a.owner.api.post(`/v1/restaurants/${a.restaurantId}/invitations`, { email: customer.email, role: 'owner' });
+  if (invitation.status !== 201) throw new Error('invite failed');
   const empty = await a.owner.api.post(`/v1/restaurants/${a.restaurantId}/waitlists`, { name: 'Terrace' });
   const walkIn = await staffA.api.post(`${a.waitlistPath}/waitees`, {
     name: 'Secret Walk-in',
@@ -56,6 +69,7 @@ beforeAll(async () => {
     walkInA: walkIn.body,
     placeOfCustomer: place.body,
     partyB: partyB.body,
+    invitationA: String(invitation.body.id),
   };
 });
 
@@ -70,6 +84,7 @@ function aIds(): Record<string, string> {
     waitlistId: world.a.waitlistId,
     waiteeId: String(world.walkInA.id),
     userId: world.staffA.id,
+    invitationId: world.invitationA,
   };
 }
 
@@ -81,7 +96,8 @@ function variants(route: string, who: ActorName): Record<string, string>[] {
   const own = [aIds()];
   if (who !== 'member of restaurant B') return own;
   const mixed: Record<string, string>[] = [];
-  if (route.includes('{waitlistId}') || route.includes('{userId}')) mixed.push({ ...aIds(), restaurantId: world.b.restaurantId });
+  if (route.includes('{waitlistId}') || route.includes('{userId}') || route.includes('{invitationId}'))
+    mixed.push({ ...aIds(), restaurantId: world.b.restaurantId });
   if (route.includes('{waiteeId}')) mixed.push({ ...aIds(), restaurantId: world.b.restaurantId, waitlistId: world.b.waitlistId });
   return [...own, ...mixed];
 }
@@ -143,11 +159,16 @@ const cases: Readonly<Record<string, Case>> = {
   'GET v1/status/{token}': { kind: 'special', why: 'public by unguessable link; must show nothing personal (tested below)' },
   'GET v1/me': { kind: 'own-data' },
   'GET v1/me/waitees': { kind: 'own-data' },
+  'GET v1/me/invitations': { kind: 'own-data' },
+  'POST v1/me/invitations/{invitationId}/accept': denied('POST'),
+  'POST v1/me/invitations/{invitationId}/decline': denied('POST'),
   'GET v1/restaurants': { kind: 'own-data' },
   'POST v1/restaurants': { kind: 'own-data', body: { name: 'My Own Place' } },
   [`GET ${r}`]: denied('GET'),
   [`PATCH ${r}`]: denied('PATCH', { name: 'Taken over' }),
-  [`POST ${r}/staff`]: denied('POST', { email: 'placeholder', role: 'owner' }),
+  [`POST ${r}/invitations`]: denied('POST', { email: 'placeholder', role: 'owner' }),
+  [`GET ${r}/invitations`]: denied('GET'),
+  [`DELETE ${r}/invitations/{invitationId}`]: denied('DELETE'),
   [`GET ${r}/staff`]: denied('GET'),
   [`DELETE ${r}/staff/{userId}`]: denied('DELETE'),
   [`POST ${r}/waitlists`]: denied('POST', { name: 'Shadow list' }),
@@ -271,12 +292,14 @@ describe('tenancy: staff of restaurant A', () => {
     ['rename the restaurant', () => world.staffA.api.patch(`/v1/restaurants/${world.a.restaurantId}`, { name: 'Staff Diner' })],
     [
       'promote themselves to owner',
-      () => world.staffA.api.post(`/v1/restaurants/${world.a.restaurantId}/staff`, { email: world.staffA.email, role: 'owner' }),
+      () => world.staffA.api.post(`/v1/restaurants/${world.a.restaurantId}/invitations`, { email: world.staffA.email, role: 'owner' }),
     ],
     [
       'add another member',
-      () => world.staffA.api.post(`/v1/restaurants/${world.a.restaurantId}/staff`, { email: world.stranger.email, role: 'staff' }),
+      () => world.staffA.api.post(`/v1/restaurants/${world.a.restaurantId}/invitations`, { email: world.stranger.email, role: 'staff' }),
     ],
+    ['see pending invitations', () => world.staffA.api.get(`/v1/restaurants/${world.a.restaurantId}/invitations`)],
+    ['revoke an invitation', () => world.staffA.api.delete(`/v1/restaurants/${world.a.restaurantId}/invitations/${world.invitationA}`)],
     ['remove the owner', () => world.staffA.api.delete(`/v1/restaurants/${world.a.restaurantId}/staff/${world.a.owner.id}`)],
     ['create a waitlist', () => world.staffA.api.post(`/v1/restaurants/${world.a.restaurantId}/waitlists`, { name: 'Bar' })],
     ['change a waitlist', () => world.staffA.api.patch(world.a.waitlistPath, { defaultWaitMinutes: 1 })],

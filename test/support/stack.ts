@@ -161,3 +161,16 @@ export function walkIn(venue: Pick<Venue, 'waitlistId' | 'restaurantId'>, fields
     joinedAt: new Date().toISOString(),
   });
 }
+
+/** Makes `member` a member of the restaurant the way people do it: the owner invites, the member accepts. */
+export async function addMember(
+  owner: Pick<TestUser, 'api'>,
+  restaurantId: string,
+  member: Pick<TestUser, 'api' | 'email'>,
+  role: 'owner' | 'staff' = 'staff',
+): Promise<void> {
+  const invited = await owner.api.post<{ id: string }>(`/v1/restaurants/${restaurantId}/invitations`, { email: member.email, role });
+  if (invited.status !== 201) throw new Error(`invite failed: ${invited.status} ${JSON.stringify(invited.body)}`);
+  const accepted = await member.api.post(`/v1/me/invitations/${invited.body.id}/accept`);
+  if (accepted.status !== 201) throw new Error(`accept failed: ${accepted.status} ${JSON.stringify(accepted.body)}`);
+}

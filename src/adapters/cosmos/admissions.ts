@@ -12,6 +12,8 @@ function placeOf(containers: AdmissionContainers, scope: CapScope) {
       return { container: containers.waitees, id: 'admissions:line', key: scope.waitlistId, field: 'waitlistId' };
     case 'waitlists':
       return { container: containers.restaurants, id: 'admissions:waitlists', key: scope.restaurantId, field: 'restaurantId' };
+    case 'invitations':
+      return { container: containers.restaurants, id: 'admissions:invitations', key: scope.restaurantId, field: 'restaurantId' };
     case 'restaurants':
       return { container: containers.users, id: 'admissions:restaurants', key: scope.userId, field: 'pk' };
   }

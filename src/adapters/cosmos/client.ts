@@ -9,11 +9,12 @@ import type { Config } from '../../config.js';
  *
  * - users (/pk): a user (pk = userId) with their memberships and places in line (same pk: one
  *   query lists them); email claims (pk = "email:<address>", enforce unique emails by create
- *   conflict, point-read at sign-in); login attempts (pk = "login:<address>").
+ *   conflict, point-read at sign-in); login attempts (pk = "login:<address>"); where an address is
+ *   invited (pk = "invitations:<address>", one query lists them).
  * - refreshTokens (/id): one document per refresh-token family, replaced with If-Match on every
  *   rotation; expires with per-item TTL.
- * - restaurants (/restaurantId): the restaurant, its members (authorization point reads) and its
- *   waitlists.
+ * - restaurants (/restaurantId): the restaurant, its members (authorization point reads), its
+ *   waitlists and its invitations (one per address).
  * - waitees (/waitlistId): the waitees of one waitlist; the line is a single-partition query.
  * - statusLinks (/id): the public status token → where the waitee is.
  * - dueWork (/waitlistId): the producer's due-index, only outstanding work (domain DueWork); the

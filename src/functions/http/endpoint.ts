@@ -1,10 +1,12 @@
 import type { HttpHandler, HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import type { z } from 'zod';
 import type { Caller } from '../../application/access.js';
+import type { VersionCondition } from '../../application/conditional-write.js';
 import { VersionConflict, GoneSinceRead } from '../../application/ports.js';
 import type { Services, ServicesProvider } from '../../application/services.js';
 import type { Bindable } from '../catalog-types.js';
 import { DomainError } from '../../domain/errors.js';
+import { ifMatchCondition, malformedIfMatchDetail, noneMatchHolds } from './conditional.js';
 import { problemFor, securityHeaders, slugForKind, type Failure, type FailureContext, type ProblemSlug } from './problem.js';
 
 export const maxBodyBytes = 64 * 1024;
@@ -19,6 +21,8 @@ export interface Reply {
   readonly body?: unknown;
   readonly location?: string;
   readonly headers?: Readonly<Record<string, string>>;
+  /** The ETag of a representation without an `etag` field of its own (a page of the line: conditional.ts, representationTag). */
+  readonly etag?: string;
 }
 
 export interface EndpointInput<P, Q, B, A> {
@@ -26,7 +30,8 @@ export interface EndpointInput<P, Q, B, A> {
   readonly query: Q;
   readonly body: B;
   readonly caller: A;
-  readonly ifMatch: string | undefined;
+  /** The If-Match header as a test of the stored version; undefined when none was sent. */
+  readonly ifMatch: VersionCondition | undefined;
   readonly idempotencyKey: string | undefined;
   readonly services: Services;
   readonly log: (message: string) => void;
@@ -159,16 +164,32 @@ async function authenticate(request: HttpRequest, s: Services): Promise<Caller> 
   return { userId: claims.userId };
 }
 
-/** A single resource carries its version as `etag`; the ETag header repeats it for If-Match. */
-function etagOf(body: unknown): string | undefined {
+/** A single resource carries its version as `etag` (an entity-tag already); the ETag header repeats it for If-Match. */
+function etagOf(reply: Reply): string | undefined {
+  if (reply.etag !== undefined) return reply.etag;
+  const { body } = reply;
   if (typeof body !== 'object' || body === null || !('etag' in body)) return undefined;
   return typeof body.etag === 'string' ? body.etag : undefined;
 }
 
-function success(reply: Reply, correlationId: string): HttpResponseInit {
+/** If-Match on a write; a header that is not `*` or a list of entity-tags is refused before the use case runs. */
+function ifMatchOf(request: HttpRequest): VersionCondition | undefined {
+  const header = request.headers.get('if-match');
+  if (header === null || request.method === 'GET' || request.method === 'HEAD') return undefined;
+  const condition = ifMatchCondition(header);
+  if (condition === null) throw new EdgeProblem('precondition-failed', malformedIfMatchDetail);
+  return condition;
+}
+
+function success(request: HttpRequest, reply: Reply, correlationId: string): HttpResponseInit {
   const headers: Record<string, string> = { ...securityHeaders, 'x-correlation-id': correlationId, ...reply.headers };
-  const etag = etagOf(reply.body);
+  const etag = etagOf(reply);
   if (etag !== undefined) headers.etag = etag;
+  // A GET whose client already holds this version gets 304 and no body (RFC 9110 13.1.2).
+  const ifNoneMatch = request.headers.get('if-none-match');
+  if (request.method === 'GET' && reply.status === 200 && etag !== undefined && ifNoneMatch !== null && noneMatchHolds(ifNoneMatch, etag)) {
+    return { status: 304, headers };
+  }
   if (reply.location !== undefined) headers.location = reply.location;
   if (reply.body === undefined) return { status: reply.status, headers };
   return { status: reply.status, headers: { 'content-type': 'application/json', ...headers }, jsonBody: reply.body };
@@ -213,14 +234,14 @@ export function endpoint<
         query,
         body,
         caller: caller as Auth extends 'user' ? Caller : null,
-        ifMatch: request.headers.get('if-match') ?? undefined,
+        ifMatch: ifMatchOf(request),
         idempotencyKey,
         services: s,
         log: (message) => {
           context.log(`[${correlationId}] ${message}`);
         },
       });
-      return success(reply, correlationId);
+      return success(request, reply, correlationId);
     } catch (error) {
       const at = { correlationId, instance };
       return (spec.renderFailure ?? problemFor)(failureOf(error, correlationId, context), at);
