@@ -168,6 +168,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/me/invitations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Your invitations
+         * @description Any signed-in user. The invitations to your account's email address that are still pending (not answered, revoked or expired), including those sent before you registered. Accept one to become a member; decline to remove it.
+         */
+        get: operations["listMyInvitations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/invitations/{invitationId}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accept an invitation
+         * @description The invitee only. Makes you a member of the restaurant in the invitation's role and removes the invitation. Counts toward the restaurants you may belong to (50), checked atomically with creating restaurants.
+         */
+        post: operations["acceptInvitation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/invitations/{invitationId}/decline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Decline an invitation
+         * @description The invitee only. Removes the invitation; the restaurant's owners no longer see it pending.
+         */
+        post: operations["declineInvitation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/restaurants": {
         parameters: {
             query?: never;
@@ -229,11 +289,7 @@ export interface paths {
          */
         get: operations["listStaff"];
         put?: never;
-        /**
-         * Add a member
-         * @description Owners. Adds a registered account to the restaurant as `staff` (default) or `owner`. To change a member's role, remove and add them again. Staff get 403 `forbidden`. A signed-in user who is not a member of the restaurant gets 404 `not-found`, exactly as if the restaurant did not exist, so restaurant ids cannot be probed.
-         */
-        post: operations["addStaffMember"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -255,6 +311,50 @@ export interface paths {
          * @description Owners; an owner may remove themselves while another owner remains. Staff get 403 `forbidden`. A signed-in user who is not a member of the restaurant gets 404 `not-found`, exactly as if the restaurant did not exist, so restaurant ids cannot be probed.
          */
         delete: operations["removeStaffMember"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/restaurants/{restaurantId}/invitations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List pending invitations
+         * @description Owners. The invitations not yet accepted, declined, revoked or expired. Staff get 403 `forbidden`. A signed-in user who is not a member of the restaurant gets 404 `not-found`, exactly as if the restaurant did not exist, so restaurant ids cannot be probed.
+         */
+        get: operations["listInvitations"];
+        put?: never;
+        /**
+         * Invite a member
+         * @description Owners. Invites an email address to become `staff` (default) or `owner`. Nothing changes for the invitee until they accept (`POST /v1/me/invitations/{invitationId}/accept`); they may decline. The answer is the same whether or not the address has an account (an account registered later sees the invitation too). Inviting an address with a pending invitation refreshes it (same id, new role and expiry, 200). Invitations expire after 7 days; a restaurant has at most 25 pending. To change a member's role, remove and invite them again. Staff get 403 `forbidden`. A signed-in user who is not a member of the restaurant gets 404 `not-found`, exactly as if the restaurant did not exist, so restaurant ids cannot be probed.
+         */
+        post: operations["inviteMember"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/restaurants/{restaurantId}/invitations/{invitationId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revoke an invitation
+         * @description Owners. Withdraws an invitation; the invitee can no longer accept it. Staff get 403 `forbidden`. A signed-in user who is not a member of the restaurant gets 404 `not-found`, exactly as if the restaurant did not exist, so restaurant ids cannot be probed.
+         */
+        delete: operations["revokeInvitation"];
         options?: never;
         head?: never;
         patch?: never;
@@ -507,7 +607,7 @@ export interface components {
          *     | `urn:waitlist:problem:conflict` | 409 | The request clashes with the current state: the email is already registered, the person is already a member, the last owner cannot be removed, the waitlist still has parties or is closed, you are already in the line. |
          *     | `urn:waitlist:problem:invalid-transition` | 409 | The party's status does not allow this action; `allowedActions` lists the moves that are. |
          *     | `urn:waitlist:problem:limit-reached` | 409 | A per-account or per-resource limit was reached (50 restaurants per user, 20 waitlists per restaurant, 500 parties in a line); `limit` gives it. |
-         *     | `urn:waitlist:problem:precondition-failed` | 412 | The `If-Match` ETag is no longer current (or the resource changed concurrently). Read the resource again and retry with its new ETag. |
+         *     | `urn:waitlist:problem:precondition-failed` | 412 | The `If-Match` ETag is no longer current (or the resource changed concurrently), is weak, or is not `*` or a list of quoted entity-tags. Read the resource again and retry with its new ETag. |
          *     | `urn:waitlist:problem:payload-too-large` | 413 | The body exceeds 64 KiB; `limit` gives the limit in bytes. |
          *     | `urn:waitlist:problem:headers-too-large` | 431 | The request headers exceed 32 KiB in all; `limit` gives the limit in bytes. Answered by the host before any operation. |
          *     | `urn:waitlist:problem:unsupported-media-type` | 415 | The body is not `application/json` (or a `+json` type such as `application/merge-patch+json`; the token and logout endpoints also take `application/x-www-form-urlencoded`). |
@@ -880,13 +980,17 @@ export interface components {
              * @enum {string}
              */
             myRole: "owner" | "staff";
-            /** @description The version of this representation; the same value as the `ETag` response header. Send it back in `If-Match`. */
+            /**
+             * @description The version of this representation, a quoted strong entity-tag (RFC 9110): the same value as the `ETag` response header of a single resource. Send it back, quotes included, in `If-Match` (or `If-None-Match`).
+             * @example "2d9068c3-58a5-4d52-9d1b-6f3c1f6f0c1e"
+             */
             etag: string;
         };
-        AddStaffRequest: {
+        InviteMemberRequest: {
             /**
              * Format: email
-             * @description The email of a registered account (case-insensitive).
+             * @description The address to invite (case-insensitive), with or without an account.
+             * @example sam@example.com
              */
             email: string;
             /**
@@ -910,6 +1014,66 @@ export interface components {
             role: "owner" | "staff";
             /** Format: date-time */
             addedAt: string;
+        };
+        /** @description An invitation as the restaurant's owners see it. Nothing in it says whether the address has an account. */
+        Invitation: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            restaurantId: string;
+            /**
+             * Format: email
+             * @description The invited address, lower-cased.
+             * @example sam@example.com
+             */
+            email: string;
+            /**
+             * @description `owner`: everything, including settings, waitlists and staff. `staff`: reads the restaurant and runs the lines.
+             * @enum {string}
+             */
+            role: "owner" | "staff";
+            /**
+             * Format: uuid
+             * @description The user id of the owner who sent (or last refreshed) it.
+             */
+            invitedBy: string;
+            /** @description That owner's display name. */
+            invitedByName: string;
+            /** Format: date-time */
+            invitedAt: string;
+            /**
+             * Format: date-time
+             * @description 7 days after `invitedAt`; then it can no longer be accepted.
+             */
+            expiresAt: string;
+        };
+        /** @description An invitation as the invitee sees it. */
+        MyInvitation: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            restaurantId: string;
+            /** @example Demo Bistro */
+            restaurantName: string;
+            /**
+             * @description `owner`: everything, including settings, waitlists and staff. `staff`: reads the restaurant and runs the lines.
+             * @enum {string}
+             */
+            role: "owner" | "staff";
+            /** @description The display name of the owner who invited you. */
+            invitedByName: string;
+            /** Format: date-time */
+            invitedAt: string;
+            /** Format: date-time */
+            expiresAt: string;
+        };
+        /** @description The restaurant's pending invitations, oldest first. */
+        InvitationList: {
+            items: components["schemas"]["Invitation"][];
+        };
+        /** @description Your pending invitations, oldest first. */
+        MyInvitationList: {
+            items: components["schemas"]["MyInvitation"][];
         };
         CreateWaitlistRequest: {
             /** @description The waitlist's name, such as `Dinner` or `Patio`. Leading and trailing whitespace is trimmed; 1–60 characters after trimming. */
@@ -1032,7 +1196,10 @@ export interface components {
             partiesInLine: number;
             /** Format: date-time */
             createdAt: string;
-            /** @description The version of this representation; the same value as the `ETag` response header. Send it back in `If-Match`. */
+            /**
+             * @description The version of this representation, a quoted strong entity-tag (RFC 9110): the same value as the `ETag` response header of a single resource. Send it back, quotes included, in `If-Match` (or `If-None-Match`).
+             * @example "2d9068c3-58a5-4d52-9d1b-6f3c1f6f0c1e"
+             */
             etag: string;
         };
         /**
@@ -1129,14 +1296,17 @@ export interface components {
             endedAt: string | null;
             /** Format: date-time */
             updatedAt: string;
-            /** @description The version of this representation; the same value as the `ETag` response header. Send it back in `If-Match`. */
+            /**
+             * @description The version of this representation, a quoted strong entity-tag (RFC 9110): the same value as the `ETag` response header of a single resource. Send it back, quotes included, in `If-Match` (or `If-None-Match`).
+             * @example "2d9068c3-58a5-4d52-9d1b-6f3c1f6f0c1e"
+             */
             etag: string;
         };
         /** @description One page of a waitlist's parties. */
         WaiteePage: {
             /** @description Parties in joining order. */
             items: components["schemas"]["Waitee"][];
-            /** @description Opaque; pass it as `continuationToken` to get the next page. Null on the last page. */
+            /** @description Opaque and signed: pass it unchanged as `continuationToken`, with the same `status` filter, to get the next page. Null on the last page. */
             continuationToken: string | null;
         };
         /** @description What the public status link shows: nothing personal. */
@@ -1172,6 +1342,16 @@ export interface components {
         };
     };
     responses: {
+        /** @description Not modified: the `If-None-Match` you sent names the current version. No body; the `ETag` is the one you hold. */
+        NotModified: {
+            headers: {
+                "x-correlation-id": components["headers"]["CorrelationId"];
+                ETag: components["headers"]["ETag"];
+                "Cache-Control": components["headers"]["CacheControl"];
+                [name: string]: unknown;
+            };
+            content?: never;
+        };
         /** @description `validation-failed`: a path or query parameter (or header) is not valid. */
         ValidationFailed: {
             headers: {
@@ -1253,10 +1433,20 @@ export interface components {
         WaiteeId: string;
         /** @description The member's user id. */
         UserId: string;
+        /** @description The invitation's id. */
+        InvitationId: string;
         /** @description The token at the end of a party's `statusUrl`. */
         StatusToken: string;
-        /** @description The `etag` you last read. When sent, the change is made only if the resource is still at that version; otherwise 412 `precondition-failed`. Without it the change applies to whatever version is current (last write wins for PATCH and DELETE; a move such as `seat` is retried on fresh data). */
+        /**
+         * @description The `etag` you last read, quotes included (`If-Match: "2d9068c3-…"`), a comma-separated list of them, or `*`. When sent, the change is made only if the resource is still at one of those versions (strong comparison: a weak `W/` tag never matches), or for `*` if it exists; otherwise 412 `precondition-failed`, as for a value that is not `*` or a list of quoted entity-tags. Without it the change applies to whatever version is current (last write wins for PATCH and DELETE; a move such as `seat` is retried on fresh data).
+         * @example "2d9068c3-58a5-4d52-9d1b-6f3c1f6f0c1e"
+         */
         IfMatch: string;
+        /**
+         * @description The `ETag` you last read (a list of them, or `*`). If the representation still has one of them (weak comparison: `W/"x"` matches `"x"`), the answer is 304 with the `ETag` and no body. Anything else, including a malformed value, gets the full 200 answer.
+         * @example "2d9068c3-58a5-4d52-9d1b-6f3c1f6f0c1e"
+         */
+        IfNoneMatch: string;
         /** @description A key you choose per logical add (8–128 letters, digits, `.`, `_`, `:` or `-`). Retrying with the same key (same caller, same waitlist) returns the party the first request added, with status 200, instead of adding it twice, even if the body differs. Keys do not expire. */
         IdempotencyKey: string;
         /** @description Your id for this request (1–64 letters, digits, `.`, `_` or `-`), echoed in the `x-correlation-id` response header and in problems, and logged. Other values are ignored and a server id is used. */
@@ -1265,17 +1455,28 @@ export interface components {
         Status: ("waiting" | "notified" | "seated" | "no_show" | "cancelled")[];
         /** @description Page size. */
         Limit: number;
-        /** @description The `continuationToken` of the previous page, unchanged. Send the same `status` filter with it. An invalid token is a 400 `validation-failed`. */
+        /** @description The `continuationToken` of the previous page, unchanged, with the same `status` filter (the order of the statuses does not matter). The token is signed and bound to this waitlist and filter: one altered, from another waitlist or read with another filter is a 400 `validation-failed` (`field`: `continuationToken`), never a silent restart. */
         ContinuationToken: string;
     };
     requestBodies: never;
     headers: {
         /** @description The correlation id of this request (the one you sent, when valid); quote it when reporting a problem. */
         CorrelationId: string;
-        /** @description The version of the returned resource; send it in `If-Match` to change or delete it safely. */
+        /**
+         * @description The version of the returned resource, a quoted strong entity-tag equal to the body's `etag`; send it in `If-Match` to change or delete it safely, or in `If-None-Match` to read it only if it changed.
+         * @example "2d9068c3-58a5-4d52-9d1b-6f3c1f6f0c1e"
+         */
         ETag: string;
-        /** @description The version of the waitlist; sent only with the member view. */
+        /**
+         * @description The version of the waitlist, a quoted strong entity-tag equal to the body's `etag`; sent only with the member view.
+         * @example "2d9068c3-58a5-4d52-9d1b-6f3c1f6f0c1e"
+         */
         MemberETag: string;
+        /**
+         * @description A strong entity-tag of this page as sent (a hash of it): it changes when anything on the page changes, so a poll with `If-None-Match` gets 304 while nothing did. It saves the transfer, not the read: the server still reads the page to compare.
+         * @example "q1o5H3tJ0y8m2cJv4n6QpYwz8kL0aBcD"
+         */
+        PageETag: string;
         /** @description Where the created resource lives (an absolute path starting `/api/`). */
         Location: string;
         /** @description Seconds until sign-in may be tried again. */
@@ -1582,6 +1783,121 @@ export interface operations {
             500: components["responses"]["Internal"];
         };
     };
+    listMyInvitations: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id for this request (1–64 letters, digits, `.`, `_` or `-`), echoed in the `x-correlation-id` response header and in problems, and logged. Other values are ignored and a server id is used. */
+                "x-correlation-id"?: components["parameters"]["CorrelationId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Your pending invitations, oldest first. */
+            200: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MyInvitationList"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    acceptInvitation: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id for this request (1–64 letters, digits, `.`, `_` or `-`), echoed in the `x-correlation-id` response header and in problems, and logged. Other values are ignored and a server id is used. */
+                "x-correlation-id"?: components["parameters"]["CorrelationId"];
+            };
+            path: {
+                /** @description The invitation's id. */
+                invitationId: components["parameters"]["InvitationId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description You are a member. The body is the restaurant with `myRole`; `Location` names it. */
+            201: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    Location: components["headers"]["Location"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Restaurant"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            /** @description `not-found`: no such invitation among yours: answered, revoked, expired, or addressed to someone else (their invitations are never found for you, so ids reveal nothing). */
+            404: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["NotFoundProblem"];
+                };
+            };
+            /** @description `limit-reached`: you belong to 50 restaurants already; leave one, then accept (the invitation stays until it expires). */
+            409: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["LimitReachedProblem"];
+                };
+            };
+            500: components["responses"]["Internal"];
+        };
+    };
+    declineInvitation: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id for this request (1–64 letters, digits, `.`, `_` or `-`), echoed in the `x-correlation-id` response header and in problems, and logged. Other values are ignored and a server id is used. */
+                "x-correlation-id"?: components["parameters"]["CorrelationId"];
+            };
+            path: {
+                /** @description The invitation's id. */
+                invitationId: components["parameters"]["InvitationId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The invitation was declined. */
+            204: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            /** @description `not-found`: no such invitation among yours: answered, revoked, expired, or addressed to someone else (their invitations are never found for you, so ids reveal nothing). */
+            404: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["NotFoundProblem"];
+                };
+            };
+            500: components["responses"]["Internal"];
+        };
+    };
     listMyRestaurants: {
         parameters: {
             query?: never;
@@ -1660,6 +1976,11 @@ export interface operations {
             header?: {
                 /** @description Your id for this request (1–64 letters, digits, `.`, `_` or `-`), echoed in the `x-correlation-id` response header and in problems, and logged. Other values are ignored and a server id is used. */
                 "x-correlation-id"?: components["parameters"]["CorrelationId"];
+                /**
+                 * @description The `ETag` you last read (a list of them, or `*`). If the representation still has one of them (weak comparison: `W/"x"` matches `"x"`), the answer is 304 with the `ETag` and no body. Anything else, including a malformed value, gets the full 200 answer.
+                 * @example "2d9068c3-58a5-4d52-9d1b-6f3c1f6f0c1e"
+                 */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
             };
             path: {
                 /** @description The restaurant's id. */
@@ -1680,6 +2001,7 @@ export interface operations {
                     "application/json": components["schemas"]["Restaurant"];
                 };
             };
+            304: components["responses"]["NotModified"];
             400: components["responses"]["ValidationFailed"];
             401: components["responses"]["Unauthenticated"];
             /** @description `not-found`: no such restaurant, or you are not a member of it. */
@@ -1699,7 +2021,10 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The `etag` you last read. When sent, the change is made only if the resource is still at that version; otherwise 412 `precondition-failed`. Without it the change applies to whatever version is current (last write wins for PATCH and DELETE; a move such as `seat` is retried on fresh data). */
+                /**
+                 * @description The `etag` you last read, quotes included (`If-Match: "2d9068c3-…"`), a comma-separated list of them, or `*`. When sent, the change is made only if the resource is still at one of those versions (strong comparison: a weak `W/` tag never matches), or for `*` if it exists; otherwise 412 `precondition-failed`, as for a value that is not `*` or a list of quoted entity-tags. Without it the change applies to whatever version is current (last write wins for PATCH and DELETE; a move such as `seat` is retried on fresh data).
+                 * @example "2d9068c3-58a5-4d52-9d1b-6f3c1f6f0c1e"
+                 */
                 "If-Match"?: components["parameters"]["IfMatch"];
                 /** @description Your id for this request (1–64 letters, digits, `.`, `_` or `-`), echoed in the `x-correlation-id` response header and in problems, and logged. Other values are ignored and a server id is used. */
                 "x-correlation-id"?: components["parameters"]["CorrelationId"];
@@ -1797,74 +2122,6 @@ export interface operations {
             500: components["responses"]["Internal"];
         };
     };
-    addStaffMember: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description Your id for this request (1–64 letters, digits, `.`, `_` or `-`), echoed in the `x-correlation-id` response header and in problems, and logged. Other values are ignored and a server id is used. */
-                "x-correlation-id"?: components["parameters"]["CorrelationId"];
-            };
-            path: {
-                /** @description The restaurant's id. */
-                restaurantId: components["parameters"]["RestaurantId"];
-            };
-            cookie?: never;
-        };
-        /** @description Who to add, and as what. */
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["AddStaffRequest"];
-            };
-        };
-        responses: {
-            /** @description The member was added. `Location` names the member. */
-            201: {
-                headers: {
-                    "x-correlation-id": components["headers"]["CorrelationId"];
-                    Location: components["headers"]["Location"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Member"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthenticated"];
-            /** @description `forbidden`: you are staff; only owners manage members. */
-            403: {
-                headers: {
-                    "x-correlation-id": components["headers"]["CorrelationId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ForbiddenProblem"];
-                };
-            };
-            /** @description `not-found`: no such restaurant or you are not a member of it; or no account uses this email (`field: "email"`): ask them to register first. */
-            404: {
-                headers: {
-                    "x-correlation-id": components["headers"]["CorrelationId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["NotFoundProblem"];
-                };
-            };
-            /** @description `conflict`: this person is already a member (`userId` names them). */
-            409: {
-                headers: {
-                    "x-correlation-id": components["headers"]["CorrelationId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ConflictProblem"];
-                };
-            };
-            413: components["responses"]["PayloadTooLarge"];
-            415: components["responses"]["UnsupportedMediaType"];
-            500: components["responses"]["Internal"];
-        };
-    };
     removeStaffMember: {
         parameters: {
             query?: never;
@@ -1920,6 +2177,185 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["ConflictProblem"];
+                };
+            };
+            500: components["responses"]["Internal"];
+        };
+    };
+    listInvitations: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id for this request (1–64 letters, digits, `.`, `_` or `-`), echoed in the `x-correlation-id` response header and in problems, and logged. Other values are ignored and a server id is used. */
+                "x-correlation-id"?: components["parameters"]["CorrelationId"];
+            };
+            path: {
+                /** @description The restaurant's id. */
+                restaurantId: components["parameters"]["RestaurantId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The pending invitations, oldest first. */
+            200: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvitationList"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            /** @description `forbidden`: you are staff; only owners manage members and invitations. */
+            403: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ForbiddenProblem"];
+                };
+            };
+            /** @description `not-found`: no such restaurant, or you are not a member of it. */
+            404: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["NotFoundProblem"];
+                };
+            };
+            500: components["responses"]["Internal"];
+        };
+    };
+    inviteMember: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id for this request (1–64 letters, digits, `.`, `_` or `-`), echoed in the `x-correlation-id` response header and in problems, and logged. Other values are ignored and a server id is used. */
+                "x-correlation-id"?: components["parameters"]["CorrelationId"];
+            };
+            path: {
+                /** @description The restaurant's id. */
+                restaurantId: components["parameters"]["RestaurantId"];
+            };
+            cookie?: never;
+        };
+        /** @description Who to invite, and as what. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InviteMemberRequest"];
+            };
+        };
+        responses: {
+            /** @description The address's pending invitation was refreshed. `Location` names it. */
+            200: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    Location: components["headers"]["Location"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Invitation"];
+                };
+            };
+            /** @description The invitation was made. `Location` names it. */
+            201: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    Location: components["headers"]["Location"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Invitation"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            /** @description `forbidden`: you are staff; only owners manage members and invitations. */
+            403: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ForbiddenProblem"];
+                };
+            };
+            /** @description `not-found`: no such restaurant, or you are not a member of it. */
+            404: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["NotFoundProblem"];
+                };
+            };
+            /** @description `conflict`: this address belongs to a member already (`userId` names them); or `limit-reached`: 25 invitations are pending (`limit`). */
+            409: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ConflictProblem"] | components["schemas"]["LimitReachedProblem"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    revokeInvitation: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id for this request (1–64 letters, digits, `.`, `_` or `-`), echoed in the `x-correlation-id` response header and in problems, and logged. Other values are ignored and a server id is used. */
+                "x-correlation-id"?: components["parameters"]["CorrelationId"];
+            };
+            path: {
+                /** @description The restaurant's id. */
+                restaurantId: components["parameters"]["RestaurantId"];
+                /** @description The invitation's id. */
+                invitationId: components["parameters"]["InvitationId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The invitation was revoked. */
+            204: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            /** @description `forbidden`: you are staff; only owners manage members and invitations. */
+            403: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ForbiddenProblem"];
+                };
+            };
+            /** @description `not-found`: no such restaurant or you are not a member of it, or no such invitation in it. */
+            404: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["NotFoundProblem"];
                 };
             };
             500: components["responses"]["Internal"];
@@ -2040,6 +2476,11 @@ export interface operations {
             header?: {
                 /** @description Your id for this request (1–64 letters, digits, `.`, `_` or `-`), echoed in the `x-correlation-id` response header and in problems, and logged. Other values are ignored and a server id is used. */
                 "x-correlation-id"?: components["parameters"]["CorrelationId"];
+                /**
+                 * @description The `ETag` you last read (a list of them, or `*`). If the representation still has one of them (weak comparison: `W/"x"` matches `"x"`), the answer is 304 with the `ETag` and no body. Anything else, including a malformed value, gets the full 200 answer.
+                 * @example "2d9068c3-58a5-4d52-9d1b-6f3c1f6f0c1e"
+                 */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
             };
             path: {
                 /** @description The restaurant's id. */
@@ -2062,6 +2503,7 @@ export interface operations {
                     "application/json": components["schemas"]["Waitlist"] | components["schemas"]["WaitlistSummary"];
                 };
             };
+            304: components["responses"]["NotModified"];
             400: components["responses"]["ValidationFailed"];
             401: components["responses"]["Unauthenticated"];
             /** @description `not-found`: no such waitlist in that restaurant. */
@@ -2081,7 +2523,10 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The `etag` you last read. When sent, the change is made only if the resource is still at that version; otherwise 412 `precondition-failed`. Without it the change applies to whatever version is current (last write wins for PATCH and DELETE; a move such as `seat` is retried on fresh data). */
+                /**
+                 * @description The `etag` you last read, quotes included (`If-Match: "2d9068c3-…"`), a comma-separated list of them, or `*`. When sent, the change is made only if the resource is still at one of those versions (strong comparison: a weak `W/` tag never matches), or for `*` if it exists; otherwise 412 `precondition-failed`, as for a value that is not `*` or a list of quoted entity-tags. Without it the change applies to whatever version is current (last write wins for PATCH and DELETE; a move such as `seat` is retried on fresh data).
+                 * @example "2d9068c3-58a5-4d52-9d1b-6f3c1f6f0c1e"
+                 */
                 "If-Match"?: components["parameters"]["IfMatch"];
                 /** @description Your id for this request (1–64 letters, digits, `.`, `_` or `-`), echoed in the `x-correlation-id` response header and in problems, and logged. Other values are ignored and a server id is used. */
                 "x-correlation-id"?: components["parameters"]["CorrelationId"];
@@ -2144,7 +2589,10 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The `etag` you last read. When sent, the change is made only if the resource is still at that version; otherwise 412 `precondition-failed`. Without it the change applies to whatever version is current (last write wins for PATCH and DELETE; a move such as `seat` is retried on fresh data). */
+                /**
+                 * @description The `etag` you last read, quotes included (`If-Match: "2d9068c3-…"`), a comma-separated list of them, or `*`. When sent, the change is made only if the resource is still at one of those versions (strong comparison: a weak `W/` tag never matches), or for `*` if it exists; otherwise 412 `precondition-failed`, as for a value that is not `*` or a list of quoted entity-tags. Without it the change applies to whatever version is current (last write wins for PATCH and DELETE; a move such as `seat` is retried on fresh data).
+                 * @example "2d9068c3-58a5-4d52-9d1b-6f3c1f6f0c1e"
+                 */
                 "If-Match"?: components["parameters"]["IfMatch"];
                 /** @description Your id for this request (1–64 letters, digits, `.`, `_` or `-`), echoed in the `x-correlation-id` response header and in problems, and logged. Other values are ignored and a server id is used. */
                 "x-correlation-id"?: components["parameters"]["CorrelationId"];
@@ -2211,12 +2659,17 @@ export interface operations {
                 status?: components["parameters"]["Status"];
                 /** @description Page size. */
                 limit?: components["parameters"]["Limit"];
-                /** @description The `continuationToken` of the previous page, unchanged. Send the same `status` filter with it. An invalid token is a 400 `validation-failed`. */
+                /** @description The `continuationToken` of the previous page, unchanged, with the same `status` filter (the order of the statuses does not matter). The token is signed and bound to this waitlist and filter: one altered, from another waitlist or read with another filter is a 400 `validation-failed` (`field`: `continuationToken`), never a silent restart. */
                 continuationToken?: components["parameters"]["ContinuationToken"];
             };
             header?: {
                 /** @description Your id for this request (1–64 letters, digits, `.`, `_` or `-`), echoed in the `x-correlation-id` response header and in problems, and logged. Other values are ignored and a server id is used. */
                 "x-correlation-id"?: components["parameters"]["CorrelationId"];
+                /**
+                 * @description The `ETag` you last read (a list of them, or `*`). If the representation still has one of them (weak comparison: `W/"x"` matches `"x"`), the answer is 304 with the `ETag` and no body. Anything else, including a malformed value, gets the full 200 answer.
+                 * @example "2d9068c3-58a5-4d52-9d1b-6f3c1f6f0c1e"
+                 */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
             };
             path: {
                 /** @description The restaurant's id. */
@@ -2232,12 +2685,14 @@ export interface operations {
             200: {
                 headers: {
                     "x-correlation-id": components["headers"]["CorrelationId"];
+                    ETag: components["headers"]["PageETag"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["WaiteePage"];
                 };
             };
+            304: components["responses"]["NotModified"];
             400: components["responses"]["ValidationFailed"];
             401: components["responses"]["Unauthenticated"];
             /** @description `not-found`: no such restaurant or waitlist, or you are not its staff. */
@@ -2334,6 +2789,11 @@ export interface operations {
             header?: {
                 /** @description Your id for this request (1–64 letters, digits, `.`, `_` or `-`), echoed in the `x-correlation-id` response header and in problems, and logged. Other values are ignored and a server id is used. */
                 "x-correlation-id"?: components["parameters"]["CorrelationId"];
+                /**
+                 * @description The `ETag` you last read (a list of them, or `*`). If the representation still has one of them (weak comparison: `W/"x"` matches `"x"`), the answer is 304 with the `ETag` and no body. Anything else, including a malformed value, gets the full 200 answer.
+                 * @example "2d9068c3-58a5-4d52-9d1b-6f3c1f6f0c1e"
+                 */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
             };
             path: {
                 /** @description The restaurant's id. */
@@ -2358,6 +2818,7 @@ export interface operations {
                     "application/json": components["schemas"]["Waitee"];
                 };
             };
+            304: components["responses"]["NotModified"];
             400: components["responses"]["ValidationFailed"];
             401: components["responses"]["Unauthenticated"];
             /** @description `not-found`: The restaurant, waitlist or party does not exist, or you may not see the party: staff and owners of the restaurant see every party; a customer sees only their own places, and gets 404 for anyone else's. */
@@ -2377,7 +2838,10 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The `etag` you last read. When sent, the change is made only if the resource is still at that version; otherwise 412 `precondition-failed`. Without it the change applies to whatever version is current (last write wins for PATCH and DELETE; a move such as `seat` is retried on fresh data). */
+                /**
+                 * @description The `etag` you last read, quotes included (`If-Match: "2d9068c3-…"`), a comma-separated list of them, or `*`. When sent, the change is made only if the resource is still at one of those versions (strong comparison: a weak `W/` tag never matches), or for `*` if it exists; otherwise 412 `precondition-failed`, as for a value that is not `*` or a list of quoted entity-tags. Without it the change applies to whatever version is current (last write wins for PATCH and DELETE; a move such as `seat` is retried on fresh data).
+                 * @example "2d9068c3-58a5-4d52-9d1b-6f3c1f6f0c1e"
+                 */
                 "If-Match"?: components["parameters"]["IfMatch"];
                 /** @description Your id for this request (1–64 letters, digits, `.`, `_` or `-`), echoed in the `x-correlation-id` response header and in problems, and logged. Other values are ignored and a server id is used. */
                 "x-correlation-id"?: components["parameters"]["CorrelationId"];
@@ -2432,7 +2896,10 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The `etag` you last read. When sent, the change is made only if the resource is still at that version; otherwise 412 `precondition-failed`. Without it the change applies to whatever version is current (last write wins for PATCH and DELETE; a move such as `seat` is retried on fresh data). */
+                /**
+                 * @description The `etag` you last read, quotes included (`If-Match: "2d9068c3-…"`), a comma-separated list of them, or `*`. When sent, the change is made only if the resource is still at one of those versions (strong comparison: a weak `W/` tag never matches), or for `*` if it exists; otherwise 412 `precondition-failed`, as for a value that is not `*` or a list of quoted entity-tags. Without it the change applies to whatever version is current (last write wins for PATCH and DELETE; a move such as `seat` is retried on fresh data).
+                 * @example "2d9068c3-58a5-4d52-9d1b-6f3c1f6f0c1e"
+                 */
                 "If-Match"?: components["parameters"]["IfMatch"];
                 /** @description Your id for this request (1–64 letters, digits, `.`, `_` or `-`), echoed in the `x-correlation-id` response header and in problems, and logged. Other values are ignored and a server id is used. */
                 "x-correlation-id"?: components["parameters"]["CorrelationId"];
@@ -2498,7 +2965,10 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The `etag` you last read. When sent, the change is made only if the resource is still at that version; otherwise 412 `precondition-failed`. Without it the change applies to whatever version is current (last write wins for PATCH and DELETE; a move such as `seat` is retried on fresh data). */
+                /**
+                 * @description The `etag` you last read, quotes included (`If-Match: "2d9068c3-…"`), a comma-separated list of them, or `*`. When sent, the change is made only if the resource is still at one of those versions (strong comparison: a weak `W/` tag never matches), or for `*` if it exists; otherwise 412 `precondition-failed`, as for a value that is not `*` or a list of quoted entity-tags. Without it the change applies to whatever version is current (last write wins for PATCH and DELETE; a move such as `seat` is retried on fresh data).
+                 * @example "2d9068c3-58a5-4d52-9d1b-6f3c1f6f0c1e"
+                 */
                 "If-Match"?: components["parameters"]["IfMatch"];
                 /** @description Your id for this request (1–64 letters, digits, `.`, `_` or `-`), echoed in the `x-correlation-id` response header and in problems, and logged. Other values are ignored and a server id is used. */
                 "x-correlation-id"?: components["parameters"]["CorrelationId"];
@@ -2566,7 +3036,10 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The `etag` you last read. When sent, the change is made only if the resource is still at that version; otherwise 412 `precondition-failed`. Without it the change applies to whatever version is current (last write wins for PATCH and DELETE; a move such as `seat` is retried on fresh data). */
+                /**
+                 * @description The `etag` you last read, quotes included (`If-Match: "2d9068c3-…"`), a comma-separated list of them, or `*`. When sent, the change is made only if the resource is still at one of those versions (strong comparison: a weak `W/` tag never matches), or for `*` if it exists; otherwise 412 `precondition-failed`, as for a value that is not `*` or a list of quoted entity-tags. Without it the change applies to whatever version is current (last write wins for PATCH and DELETE; a move such as `seat` is retried on fresh data).
+                 * @example "2d9068c3-58a5-4d52-9d1b-6f3c1f6f0c1e"
+                 */
                 "If-Match"?: components["parameters"]["IfMatch"];
                 /** @description Your id for this request (1–64 letters, digits, `.`, `_` or `-`), echoed in the `x-correlation-id` response header and in problems, and logged. Other values are ignored and a server id is used. */
                 "x-correlation-id"?: components["parameters"]["CorrelationId"];
@@ -2634,7 +3107,10 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The `etag` you last read. When sent, the change is made only if the resource is still at that version; otherwise 412 `precondition-failed`. Without it the change applies to whatever version is current (last write wins for PATCH and DELETE; a move such as `seat` is retried on fresh data). */
+                /**
+                 * @description The `etag` you last read, quotes included (`If-Match: "2d9068c3-…"`), a comma-separated list of them, or `*`. When sent, the change is made only if the resource is still at one of those versions (strong comparison: a weak `W/` tag never matches), or for `*` if it exists; otherwise 412 `precondition-failed`, as for a value that is not `*` or a list of quoted entity-tags. Without it the change applies to whatever version is current (last write wins for PATCH and DELETE; a move such as `seat` is retried on fresh data).
+                 * @example "2d9068c3-58a5-4d52-9d1b-6f3c1f6f0c1e"
+                 */
                 "If-Match"?: components["parameters"]["IfMatch"];
                 /** @description Your id for this request (1–64 letters, digits, `.`, `_` or `-`), echoed in the `x-correlation-id` response header and in problems, and logged. Other values are ignored and a server id is used. */
                 "x-correlation-id"?: components["parameters"]["CorrelationId"];
@@ -2702,7 +3178,10 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The `etag` you last read. When sent, the change is made only if the resource is still at that version; otherwise 412 `precondition-failed`. Without it the change applies to whatever version is current (last write wins for PATCH and DELETE; a move such as `seat` is retried on fresh data). */
+                /**
+                 * @description The `etag` you last read, quotes included (`If-Match: "2d9068c3-…"`), a comma-separated list of them, or `*`. When sent, the change is made only if the resource is still at one of those versions (strong comparison: a weak `W/` tag never matches), or for `*` if it exists; otherwise 412 `precondition-failed`, as for a value that is not `*` or a list of quoted entity-tags. Without it the change applies to whatever version is current (last write wins for PATCH and DELETE; a move such as `seat` is retried on fresh data).
+                 * @example "2d9068c3-58a5-4d52-9d1b-6f3c1f6f0c1e"
+                 */
                 "If-Match"?: components["parameters"]["IfMatch"];
                 /** @description Your id for this request (1–64 letters, digits, `.`, `_` or `-`), echoed in the `x-correlation-id` response header and in problems, and logged. Other values are ignored and a server id is used. */
                 "x-correlation-id"?: components["parameters"]["CorrelationId"];
