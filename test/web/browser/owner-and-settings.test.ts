@@ -19,6 +19,20 @@ async function openLine(page: Page, bs: BrowserStack, account: { email: string; 
   await page.getByRole('heading', { name: 'Line', level: 1 }).waitFor();
 }
 
+/** Invites the user through the API and accepts as them: a member of the demo restaurant. */
+async function joinAs(bs: BrowserStack, user: { email: string; api: Api }, role: 'owner' | 'staff'): Promise<void> {
+  const demo = demoOf(bs);
+  expect((await bs.owner.post(`/v1/restaurants/${demo.restaurantId}/invitations`, { email: user.email, role })).status).toBe(201);
+  await accept(user);
+}
+
+async function accept(user: { api: Api }): Promise<void> {
+  const mine = await user.api.get<{ items: { id: string }[] }>('/v1/me/invitations');
+  const invitation = mine.body.items[0];
+  if (invitation === undefined) throw new Error('no invitation to accept');
+  expect((await user.api.post(`/v1/me/invitations/${invitation.id}/accept`)).status).toBe(201);
+}
+
 const tabs = (page: Page) => page.getByRole('navigation', { name: 'Screens' }).getByRole('link');
 
 describe('owner screens and line settings', () => {
@@ -26,7 +40,7 @@ describe('owner screens and line settings', () => {
     const bs = browserStack();
     const demo = demoOf(bs);
     const staff = await newUser(new Api(bs.stack.apiUrl), { displayName: 'Sam Staff' });
-    expect((await bs.owner.post(`/v1/restaurants/${demo.restaurantId}/staff`, { email: staff.email, role: 'staff' })).status).toBe(201);
+    await joinAs(bs, staff, 'staff');
 
     const { page } = await bs.newDevice(viewports.phone);
     await openLine(page, bs, staff);
@@ -83,7 +97,7 @@ describe('owner screens and line settings', () => {
     expect((await bs.owner.get<Json & { open: boolean }>(waitlistPath)).body.open).toBe(true);
   });
 
-  it('lets an owner add staff and change their role, and create and delete a waitlist', async () => {
+  it('lets an owner invite staff, revoke an invitation, change a role, and create and delete a waitlist', async () => {
     const bs = browserStack();
     const demo = demoOf(bs);
     const cook = await newUser(new Api(bs.stack.apiUrl), { displayName: 'Cora Cook' });
@@ -92,19 +106,34 @@ describe('owner screens and line settings', () => {
 
     await tabs(page).filter({ hasText: 'Staff' }).click();
     await page.getByRole('heading', { name: 'Staff', level: 1 }).waitFor();
-    await page.getByLabel('Email').fill('nobody-registered@example.test');
-    await page.getByRole('button', { name: 'Add to the restaurant' }).click();
-    await page.getByRole('alert').filter({ hasText: 'No account uses this email. Ask them to register first' }).waitFor();
+    const pending = page.getByRole('list', { name: 'Pending invitations' }).getByRole('listitem');
+    await page.getByLabel('Email').fill('not-yet-registered@example.test');
+    await page.getByRole('button', { name: 'Send invitation' }).click();
+    await page.getByRole('status').filter({ hasText: 'Invited not-yet-registered@example.test as staff.' }).waitFor();
+    await pending
+      .filter({ hasText: 'not-yet-registered@example.test' })
+      .getByRole('button', { name: /^Revoke/ })
+      .click();
+    await expect.poll(() => pending.filter({ hasText: 'not-yet-registered@example.test' }).count()).toBe(0);
+
     await page.getByLabel('Email').fill(cook.email);
-    await page.getByRole('button', { name: 'Add to the restaurant' }).click();
-    await page.getByRole('status').filter({ hasText: 'Cora Cook can now sign in and run its lines.' }).waitFor();
+    await page.getByRole('button', { name: 'Send invitation' }).click();
+    await pending.filter({ hasText: cook.email }).waitFor();
+    await accept(cook);
+    await page.reload();
     const members = page.getByRole('list', { name: 'Members of this restaurant' }).getByRole('listitem');
     const cora = members.filter({ hasText: 'Cora Cook' });
     await expect.poll(() => cora.innerText()).toMatch(/Staff/);
-    await cora.getByRole('button', { name: 'Make owner Cora Cook' }).click();
-    await cora.getByRole('button', { name: 'Yes' }).click();
-    await expect.poll(() => cora.innerText()).toMatch(/Owner/);
     await expectAccessible(page, 'staff');
+    await cora.getByRole('button', { name: 'Make owner Cora Cook' }).click();
+    await cora.getByText('They are removed and invited again as owner, and are back once they accept.', { exact: false }).waitFor();
+    await cora.getByRole('button', { name: 'Yes' }).click();
+    await expect.poll(() => cora.count()).toBe(0);
+    await expect.poll(() => pending.filter({ hasText: cook.email }).innerText()).toMatch(/invited as Owner/);
+    await accept(cook);
+    const roles = await bs.owner.get<{ items: { email: string; role: string }[] }>(`/v1/restaurants/${demo.restaurantId}/staff`);
+    expect(roles.body.items.find((m) => m.email === cook.email)?.role).toBe('owner');
+    await screenshot(page, 'staff-tablet');
 
     await tabs(page).filter({ hasText: 'Waitlists' }).click();
     await page.getByRole('heading', { name: 'Waitlists', level: 1 }).waitFor();

@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useId, useState, type SubmitEvent, type ReactNode } from 'react';
+import { useId, useState, type ReactNode, type SubmitEvent } from 'react';
 import type { ApiClient } from '../api/client.js';
 import { useApi, useSessionState } from '../api/context.js';
 import { unwrap } from '../api/errors.js';
@@ -7,15 +7,28 @@ import { queryKeys } from '../api/queries.js';
 import type { components } from '../api/schema.js';
 import { describeError } from '../app/describe-error.js';
 import type { ScreenDefinition, ScreenProps } from '../app/screens.js';
+import { clockTime } from '../lib/time.js';
 
 type Member = components['schemas']['Member'];
+type Invitation = components['schemas']['Invitation'];
 type Role = Member['role'];
 
 const roleWords: Readonly<Record<Role, string>> = { owner: 'Owner', staff: 'Staff' };
-const staffKey = (restaurantId: string) => [...queryKeys.restaurant(restaurantId), 'staff'] as const;
+const membersKey = (restaurantId: string) => [...queryKeys.restaurant(restaurantId), 'staff'] as const;
+const invitationsKey = (restaurantId: string) => [...queryKeys.restaurant(restaurantId), 'invitations'] as const;
 
-async function addMember(api: ApiClient, restaurantId: string, email: string, role: Role): Promise<Member> {
-  return unwrap(await api.POST('/v1/restaurants/{restaurantId}/staff', { params: { path: { restaurantId } }, body: { email, role } }));
+/** POST …/invitations: 201 for a new invitation, 200 when the address's pending one was refreshed. */
+async function invite(
+  api: ApiClient,
+  restaurantId: string,
+  email: string,
+  role: Role,
+): Promise<{ invitation: Invitation; refreshed: boolean }> {
+  const result = await api.POST('/v1/restaurants/{restaurantId}/invitations', {
+    params: { path: { restaurantId } },
+    body: { email, role },
+  });
+  return { invitation: unwrap(result), refreshed: result.response.status === 200 };
 }
 
 async function removeMember(api: ApiClient, restaurantId: string, userId: string): Promise<void> {
@@ -26,24 +39,42 @@ async function removeMember(api: ApiClient, restaurantId: string, userId: string
 }
 
 /**
- * The API has no "change role": a member is removed and added again with the other role, as its
- * own conflict message advises. If the add fails after the removal, the sentence says so.
+ * The API changes no one's role in place: nobody becomes a member, or an owner, without saying yes.
+ * So a new role is a removal and an invitation with that role, which they accept to come back.
  */
-async function changeRole(api: ApiClient, restaurantId: string, member: Member, role: Role): Promise<Member> {
+async function changeRole(api: ApiClient, restaurantId: string, member: Member, role: Role): Promise<void> {
   await removeMember(api, restaurantId, member.userId);
   try {
-    return await addMember(api, restaurantId, member.email, role);
+    await invite(api, restaurantId, member.email, role);
   } catch (error) {
     throw new Error(
-      `${member.displayName} was removed but could not be added back as ${role}: ${describeError(error, 'member')} Add them again below.`,
-      { cause: error },
+      `${member.displayName} was removed but could not be invited back as ${role}: ${describeError(error, 'member')} Invite them below.`,
+      {
+        cause: error,
+      },
     );
   }
 }
 
+function useRefreshPeople(restaurantId: string): () => Promise<void> {
+  const queryClient = useQueryClient();
+  return async () => {
+    await Promise.all([
+      queryClient.invalidateQueries({ queryKey: membersKey(restaurantId) }),
+      queryClient.invalidateQueries({ queryKey: invitationsKey(restaurantId) }),
+    ]);
+  };
+}
+
+function confirmText(member: Member, what: 'remove' | Role, isMe: boolean): string {
+  const who = `${member.displayName}${isMe ? ' (you)' : ''}`;
+  if (what === 'remove') return `Remove ${who} from the restaurant?${isMe ? ' You will lose access to it.' : ''}`;
+  return `Make ${who} ${what === 'owner' ? 'an owner' : 'staff'}? They are removed and invited again as ${what}, and are back once they accept.`;
+}
+
 function MemberRow({ member, restaurantId, isMe }: { member: Member; restaurantId: string; isMe: boolean }): ReactNode {
   const api = useApi();
-  const queryClient = useQueryClient();
+  const refresh = useRefreshPeople(restaurantId);
   const [confirming, setConfirming] = useState<'remove' | Role | null>(null);
   const other: Role = member.role === 'owner' ? 'staff' : 'owner';
   const act = useMutation({
@@ -51,12 +82,9 @@ function MemberRow({ member, restaurantId, isMe }: { member: Member; restaurantI
       if (what === 'remove') await removeMember(api, restaurantId, member.userId);
       else await changeRole(api, restaurantId, member, what);
     },
-    onSettled: () => queryClient.invalidateQueries({ queryKey: staffKey(restaurantId) }),
+    onSettled: refresh,
   });
-  const question =
-    confirming === 'remove'
-      ? `Remove ${member.displayName}${isMe ? ' (you)' : ''} from the restaurant?${isMe ? ' You will lose access to it.' : ''}`
-      : `Make ${member.displayName}${isMe ? ' (you)' : ''} ${confirming === 'owner' ? 'an owner' : 'staff'}?${isMe && confirming === 'staff' ? ' You will no longer manage the restaurant.' : ''}`;
+  const question = confirming === null ? '' : confirmText(member, confirming, isMe);
   return (
     <li className="owner__item">
       <p className="owner__who">
@@ -72,7 +100,7 @@ function MemberRow({ member, restaurantId, isMe }: { member: Member; restaurantI
               setConfirming(other);
             }}
           >
-            Make {other === 'owner' ? 'owner' : 'staff'}
+            Make {other}
             <span className="visually-hidden"> {member.displayName}</span>
           </button>
           <button
@@ -119,30 +147,73 @@ function MemberRow({ member, restaurantId, isMe }: { member: Member; restaurantI
   );
 }
 
-function AddMember({ restaurantId }: { restaurantId: string }): ReactNode {
+function InvitationRow({ invitation, timeZone }: { invitation: Invitation; timeZone: string }): ReactNode {
   const api = useApi();
-  const queryClient = useQueryClient();
+  const refresh = useRefreshPeople(invitation.restaurantId);
+  const revoke = useMutation({
+    mutationFn: async () => {
+      const { error, response } = await api.DELETE('/v1/restaurants/{restaurantId}/invitations/{invitationId}', {
+        params: { path: { restaurantId: invitation.restaurantId, invitationId: invitation.id } },
+      });
+      if (!response.ok) unwrap({ error, response });
+    },
+    onSettled: refresh,
+  });
+  const until = new Date(invitation.expiresAt).toLocaleDateString(undefined, { timeZone, month: 'short', day: 'numeric' });
+  return (
+    <li className="owner__item">
+      <p className="owner__who">
+        <strong>{invitation.email}</strong> · invited as <span className="owner__role">{roleWords[invitation.role]}</span> by{' '}
+        {invitation.invitedByName}, valid until {until} {clockTime(invitation.expiresAt, timeZone)}
+      </p>
+      <div className="owner__inline">
+        <button
+          type="button"
+          className="button button--danger"
+          disabled={revoke.isPending}
+          onClick={() => {
+            revoke.mutate();
+          }}
+        >
+          Revoke<span className="visually-hidden"> the invitation of {invitation.email}</span>
+        </button>
+      </div>
+      {revoke.isError ? (
+        <p className="message message--error" role="alert">
+          {describeError(revoke.error, 'member')}
+        </p>
+      ) : null}
+    </li>
+  );
+}
+
+function InviteForm({ restaurantId }: { restaurantId: string }): ReactNode {
+  const api = useApi();
+  const refresh = useRefreshPeople(restaurantId);
   const id = useId();
   const [email, setEmail] = useState('');
   const [role, setRole] = useState<Role>('staff');
-  const [added, setAdded] = useState<string | null>(null);
-  const add = useMutation({
-    mutationFn: () => addMember(api, restaurantId, email.trim(), role),
-    onSuccess: (member) => {
+  const [sent, setSent] = useState<string | null>(null);
+  const send = useMutation({
+    mutationFn: () => invite(api, restaurantId, email.trim(), role),
+    onSuccess: ({ invitation, refreshed }) => {
       setEmail('');
-      setAdded(`${member.displayName} can now sign in and ${member.role === 'owner' ? 'manage this restaurant' : 'run its lines'}.`);
+      setSent(
+        refreshed
+          ? `The invitation to ${invitation.email} was renewed, as ${invitation.role}.`
+          : `Invited ${invitation.email} as ${invitation.role}. Once they sign in (or register with this address) and accept, they are in.`,
+      );
     },
-    onSettled: () => queryClient.invalidateQueries({ queryKey: staffKey(restaurantId) }),
+    onSettled: refresh,
   });
   const submit = (event: SubmitEvent<HTMLFormElement>): void => {
     event.preventDefault();
-    setAdded(null);
-    add.mutate();
+    setSent(null);
+    send.mutate();
   };
   return (
     <form className="form owner__form" onSubmit={submit} aria-labelledby={`${id}-title`}>
-      <h2 id={`${id}-title`}>Add someone</h2>
-      <p className="hint">They need an account first: ask them to register, then add them by the email they registered with.</p>
+      <h2 id={`${id}-title`}>Invite someone</h2>
       <label htmlFor={`${id}-email`}>Email</label>
       <input
         id={`${id}-email`}
@@ -165,18 +236,18 @@ function AddMember({ restaurantId }: { restaurantId: string }): ReactNode {
         <option value="staff">Staff: runs the lines</option>
         <option value="owner">Owner: also settings, waitlists and staff</option>
       </select>
-      {add.isError ? (
+      {send.isError ? (
         <p className="message message--error" role="alert">
-          {describeError(add.error, 'member')}
+          {describeError(send.error, 'member')}
         </p>
       ) : null}
-      {added === null ? null : (
+      {sent === null ? null : (
         <p className="message message--ok" role="status">
-          {added}
+          {sent}
         </p>
       )}
-      <button type="submit" className="button button--primary" disabled={add.isPending}>
-        Add to the restaurant
+      <button type="submit" className="button button--primary" disabled={send.isPending}>
+        Send invitation
       </button>
     </form>
   );
@@ -185,21 +256,28 @@ function AddMember({ restaurantId }: { restaurantId: string }): ReactNode {
 function StaffScreen({ restaurant }: ScreenProps): ReactNode {
   const api = useApi();
   const session = useSessionState();
+  const path = { restaurantId: restaurant.id };
   const members = useQuery({
-    queryKey: staffKey(restaurant.id),
-    queryFn: async ({ signal }) =>
-      unwrap(await api.GET('/v1/restaurants/{restaurantId}/staff', { params: { path: { restaurantId: restaurant.id } }, signal })).items,
+    queryKey: membersKey(restaurant.id),
+    queryFn: async ({ signal }) => unwrap(await api.GET('/v1/restaurants/{restaurantId}/staff', { params: { path }, signal })).items,
+    refetchInterval: 15_000,
   });
+  const invitations = useQuery({
+    queryKey: invitationsKey(restaurant.id),
+    queryFn: async ({ signal }) => unwrap(await api.GET('/v1/restaurants/{restaurantId}/invitations', { params: { path }, signal })).items,
+    refetchInterval: 15_000,
+  });
+  const failed = members.error ?? invitations.error;
   return (
     <section className="owner" aria-labelledby="staff-title">
       <h1 id="staff-title" tabIndex={-1}>
         Staff
       </h1>
-      {members.isError ? (
+      {failed === null ? null : (
         <p className="message message--error" role="alert">
-          {describeError(members.error, 'restaurant')}
+          {describeError(failed, 'restaurant')}
         </p>
-      ) : null}
+      )}
       {members.data === undefined ? null : (
         <ul className="owner__list" aria-label="Members of this restaurant">
           {members.data.map((member) => (
@@ -212,7 +290,16 @@ function StaffScreen({ restaurant }: ScreenProps): ReactNode {
           ))}
         </ul>
       )}
-      <AddMember restaurantId={restaurant.id} />
+      <h2>Pending invitations</h2>
+      {invitations.data?.length === 0 ? <p className="today__none">None.</p> : null}
+      {invitations.data === undefined || invitations.data.length === 0 ? null : (
+        <ul className="owner__list" aria-label="Pending invitations">
+          {invitations.data.map((invitation) => (
+            <InvitationRow key={invitation.id} invitation={invitation} timeZone={restaurant.timeZone} />
+          ))}
+        </ul>
+      )}
+      <InviteForm restaurantId={restaurant.id} />
     </section>
   );
 }
