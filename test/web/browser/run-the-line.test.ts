@@ -67,13 +67,21 @@ describe('running the line from the host stand', () => {
     await screenshot(page, 'run-line-phone');
     await page.setViewportSize(viewports.tablet);
 
+    await row.getByRole('button', { name: 'Edit Linus' }).click();
+    const edit = page.getByRole('form', { name: 'Edit Linus' });
+    await edit.getByLabel('Party size').fill('4');
+    await expectAccessible(page, 'editing a party');
+    await edit.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Linus (party of 4) saved.').waitFor();
+    await expect.poll(() => row.innerText()).toMatch(/Linus\s+party of 4/);
+
     await row.getByRole('button', { name: 'Seat Linus' }).click();
-    await page.getByText('Linus (party of 3) seated.').waitFor();
+    await page.getByText('Linus (party of 4) seated.').waitFor();
     await expect.poll(() => row.count()).toBe(0);
 
     await page.getByRole('link', { name: 'Today' }).click();
     const seated = page.getByRole('region', { name: /^Seated \(\d+\)$/ });
-    await expect.poll(() => seated.innerText()).toMatch(/Linus\s+party of 3/);
+    await expect.poll(() => seated.innerText()).toMatch(/Linus\s+party of 4/);
     await expectAccessible(page, 'today');
     await screenshot(page, 'today-tablet');
   });
@@ -95,7 +103,10 @@ describe('running the line from the host stand', () => {
     let last = '';
     await door.page.route(/\/waitees\?/, async (route) => {
       if (frozen !== null) return route.fulfill({ status: 200, contentType: 'application/json', body: frozen });
-      const response = await route.fetch();
+      // Read in full (no If-None-Match), so the page frozen later is a whole answer, not a 304.
+      const headers = { ...route.request().headers() };
+      delete headers['if-none-match'];
+      const response = await route.fetch({ headers });
       last = await response.text();
       return route.fulfill({ response, body: last });
     });
@@ -118,9 +129,55 @@ describe('running the line from the host stand', () => {
     await expect.poll(() => stale.innerText()).toMatch(/Notified/);
     await expectAccessible(door.page, 'line after a conflict');
     await screenshot(door.page, 'conflict-tablet');
+    // A cancel asks first; keeping the party changes nothing.
+    await stale.getByRole('button', { name: 'Cancel Marie' }).click();
+    await stale.getByText('Cancel Marie (party of 2)? They leave the line.').waitFor();
+    await expectAccessible(door.page, 'confirming a cancel');
+    await stale.getByRole('button', { name: 'Keep in line' }).click();
+    await stale.getByRole('button', { name: 'Seat Marie' }).waitFor();
 
     const now = await owner.get<Json & { status: string }>(`${waitees}/${added.body.id}`);
     expect(now.body.status).toBe('notified');
     expect(await textsTo(stack.baseUrl, '+14155550177')).toHaveLength(1);
+  });
+
+  it('adds a walk-in once and texts it once when the answers are lost on the way back (Idempotency-Key, If-Match)', async () => {
+    const { stack, owner, newDevice } = browserStack();
+    const demo = stack.demo;
+    if (demo === null) throw new Error('no demo');
+    const { page } = await newDevice(viewports.phone);
+    await openLine(page, { email: demo.ownerEmail, password: demo.ownerPassword });
+    // The server acts on the request, then the connection drops before its answer arrives.
+    const loseFirstAnswer = async (pattern: RegExp, method: string): Promise<void> => {
+      let lost = false;
+      await page.route(pattern, async (route) => {
+        if (lost || route.request().method() !== method) return route.fallback();
+        lost = true;
+        await route.fetch();
+        return route.abort('connectionreset');
+      });
+    };
+
+    await loseFirstAnswer(/\/waitees$/, 'POST');
+    await page.getByRole('button', { name: 'Add walk-in' }).click();
+    await page.getByLabel('Name').fill('Hedy');
+    await page.getByRole('textbox', { name: 'Phone' }).fill('415 555 0188');
+    await page.getByRole('button', { name: 'Add to line' }).click();
+    await page.getByText(/Added Hedy \(party of 2\) at position \d+/).waitFor();
+    const line = await owner.get<{ items: { name: string }[] }>(
+      `/v1/restaurants/${demo.restaurantId}/waitlists/${demo.waitlistId}/waitees`,
+    );
+    expect(line.body.items.filter((party) => party.name === 'Hedy')).toHaveLength(1);
+    await page.getByRole('button', { name: 'Close' }).click();
+
+    await loseFirstAnswer(/\/notify$/, 'POST');
+    await rowOf(page, 'Hedy').getByRole('button', { name: 'Notify Hedy' }).click();
+    await page
+      .getByRole('alert')
+      .filter({ hasText: 'Hedy: the connection dropped while this was sent; the line now shows where the party stands.' })
+      .waitFor();
+    await expect.poll(() => rowOf(page, 'Hedy').innerText()).toMatch(/Notified/);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(await textsTo(stack.baseUrl, '+14155550188')).toHaveLength(1);
   });
 });

@@ -2,19 +2,25 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { lazy, Suspense, useState, type ReactNode } from 'react';
 import { useApi } from '../../api/context.js';
 import { queryKeys, refreshLine } from '../../api/queries.js';
-import { describeError } from '../../app/describe-error.js';
 import type { RowActionsProps, Waitee } from '../../app/screens.js';
 import { MoveGuard, movesFor, notifyCaveat, type MoveButton, type WaiteeAction } from '../../lib/moves.js';
 import { neverArrived } from '../../lib/problems.js';
 import { PartyTexts } from '../../texts/PartyTexts.js';
 import { lineNotices } from './notices.js';
-import { moveDoneText, sendMove } from './send-move.js';
+import { moveDoneText, moveFailedText, sendMove } from './send-move.js';
 
 /** Loaded on the first edit: it carries the phone number library (see WalkInPanel). */
 const EditParty = lazy(() => import('./EditParty.js'));
 
 /** One guard for the whole app: two rows rendering the same party still send one request per version. */
 const guard = new MoveGuard();
+
+/** One tap's request; retried (same If-Match) while the network fails, see main.tsx. */
+interface Move {
+  readonly action: WaiteeAction;
+  readonly party: Waitee;
+  attempts: number;
+}
 
 /** A row's moves: one tap each, a question first for no-show and cancel, only the moves the server allows. */
 export function RowActions({ waitee, restaurant, waitlist }: RowActionsProps): ReactNode {
@@ -25,13 +31,16 @@ export function RowActions({ waitee, restaurant, waitlist }: RowActionsProps): R
   const textsKey = queryKeys.texts(restaurant.id, waitlist.id, waitee.id);
 
   const move = useMutation({
-    mutationFn: ({ action, party }: { action: WaiteeAction; party: Waitee }) => sendMove(api, action, party),
+    mutationFn: (move: Move) => {
+      move.attempts += 1;
+      return sendMove(api, move.action, move.party);
+    },
     onSuccess: (_moved, { action, party }) => {
       lineNotices.say(moveDoneText(action, party), 'status');
     },
-    onError: (error, { action, party }) => {
+    onError: (error, { action, party, attempts }) => {
       if (neverArrived(error)) guard.release(party, action);
-      lineNotices.say(`${party.name}: ${describeError(error, 'party')}`, 'alert');
+      lineNotices.say(moveFailedText(error, party, attempts), 'alert');
     },
     // Read the row again either way: after a success to show its new state, after a conflict to show
     // what someone else made of it (an unchanged line costs a 304).
@@ -47,7 +56,7 @@ export function RowActions({ waitee, restaurant, waitlist }: RowActionsProps): R
       return;
     }
     if (!guard.claim(waitee, button.move)) return;
-    move.mutate({ action: button.move, party: waitee });
+    move.mutate({ action: button.move, party: waitee, attempts: 0 });
   };
 
   const buttons = movesFor(waitee);

@@ -1,6 +1,7 @@
 import type { ApiClient } from '../../api/client.js';
-import { unwrap } from '../../api/errors.js';
+import { ApiProblem, unwrap } from '../../api/errors.js';
 import type { components } from '../../api/schema.js';
+import { describeError } from '../../app/describe-error.js';
 import { moveHeaders, type WaiteeAction } from '../../lib/moves.js';
 
 type Waitee = components['schemas']['Waitee'];
@@ -34,4 +35,16 @@ const done: Readonly<Record<WaiteeAction, string>> = {
 export function moveDoneText(action: WaiteeAction, before: Waitee): string {
   const what = action === 'notify' && before.status === 'notified' ? 'paged again' : done[action];
   return `${before.name} (party of ${before.partySize}) ${what}.`;
+}
+
+/**
+ * Why a move did not happen, for the notice above the line. A conflict on a retry is most likely
+ * the first attempt's own doing (it arrived, its answer was lost): say that rather than blame
+ * another device. If-Match made sure it was applied once at most.
+ */
+export function moveFailedText(error: unknown, party: Waitee, attempts: number): string {
+  const conflict = error instanceof ApiProblem && (error.status === 412 || error.status === 409);
+  if (conflict && attempts > 1)
+    return `${party.name}: the connection dropped while this was sent; the line now shows where the party stands.`;
+  return `${party.name}: ${describeError(error, 'party')}`;
 }
