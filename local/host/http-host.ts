@@ -252,7 +252,7 @@ export async function startHttpHost(options: {
       }
       const prefix = `/${options.routePrefix}/`;
       const path = url.pathname.startsWith(prefix) ? url.pathname.slice(prefix.length) : null;
-      const page = path === null ? await webApp.serve(request.method ?? 'GET', url.pathname) : null;
+      const page = path === null ? await webApp.serve(request.method ?? 'GET', url.pathname, request.headers['accept-encoding']) : null;
       if (page !== null) {
         await send(response, page);
         return;

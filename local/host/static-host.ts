@@ -2,6 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import type { HttpResponseInit } from '@azure/functions';
 
 /** The part of staticwebapp.config.json the local host honours, the same file Static Web Apps reads. */
@@ -52,9 +53,14 @@ function matches(pattern: string, path: string): boolean {
 }
 
 export interface StaticSite {
-  /** The answer for a path outside /api, or null when the method is not one a static site serves. */
-  serve(method: string, pathname: string): Promise<HttpResponseInit | null>;
+  /**
+   * The answer for a path outside /api, or null when the method is not one a static site serves.
+   * Text files go gzip-compressed when the request's Accept-Encoding allows, as Static Web Apps sends them.
+   */
+  serve(method: string, pathname: string, acceptEncoding?: string): Promise<HttpResponseInit | null>;
 }
+
+const compressible = /^(text\/|application\/(json|manifest\+json)|image\/svg)/;
 
 /**
  * The built SPA at `/`, as Static Web Apps serves it: files from dist/web with the headers of
@@ -76,8 +82,17 @@ export function staticSite(webRoot: string = defaultWebRoot()): StaticSite {
     for (const route of site.routes) if (matches(route.route, path)) Object.assign(headers, route.headers);
     return headers;
   };
+  const gzipped = new Map<string, Buffer>();
+  const compress = (file: string, body: Buffer): Buffer => {
+    let packed = gzipped.get(file);
+    if (packed === undefined) {
+      packed = gzipSync(body);
+      gzipped.set(file, packed);
+    }
+    return packed;
+  };
   return {
-    async serve(method, pathname): Promise<HttpResponseInit | null> {
+    async serve(method, pathname, acceptEncoding = ''): Promise<HttpResponseInit | null> {
       if (method !== 'GET' && method !== 'HEAD') return null;
       const site = loadConfig();
       if (site === undefined)
@@ -102,7 +117,11 @@ export function staticSite(webRoot: string = defaultWebRoot()): StaticSite {
       const servedPath = isFile ? pathname : site.navigationFallback.rewrite;
       const file = isFile ? candidate : join(webRoot, site.navigationFallback.rewrite);
       const body = await readFile(file);
-      return { status: 200, headers: headersFor(site, servedPath, file), body: method === 'HEAD' ? new Uint8Array() : body };
+      const headers = headersFor(site, servedPath, file);
+      const gzip = compressible.test(headers['content-type'] ?? '') && /\bgzip\b/.test(acceptEncoding);
+      if (gzip) Object.assign(headers, { 'content-encoding': 'gzip', vary: 'Accept-Encoding' });
+      const sent = gzip ? compress(file, body) : body;
+      return { status: 200, headers, body: method === 'HEAD' ? new Uint8Array() : sent };
     },
   };
 }

@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { staticSite, type StaticWebAppConfig } from '../../local/host/static-host.js';
 
@@ -54,6 +55,15 @@ describe('the local host serving the web app as Static Web Apps does', () => {
     expect(headersOf(asset).get('cache-control')).toBe('public, max-age=31536000, immutable');
     expect(headersOf(asset).get('content-type')).toBe('text/javascript; charset=utf-8');
     expect((await site.serve('GET', '/assets/gone.js'))?.status).toBe(404);
+  });
+
+  it('sends text gzip-compressed to a browser that takes it, as Static Web Apps does', async () => {
+    const site = staticSite(webRoot);
+    const packed = await site.serve('GET', '/assets/index-abc123.js', 'gzip, deflate, br');
+    expect(headersOf(packed).get('content-encoding')).toBe('gzip');
+    expect(headersOf(packed).get('vary')).toBe('Accept-Encoding');
+    expect(gunzipSync(packed?.body as Uint8Array).toString('utf8')).toBe('console.log(1)');
+    expect(headersOf(await site.serve('GET', '/assets/index-abc123.js')).get('content-encoding')).toBeNull();
   });
 
   it('writes /config.json pointing the app at this host, never cached', async () => {
