@@ -103,12 +103,42 @@ function finishDownConversion(document: JsonObject): void {
   });
 }
 
+/** The contract's name for API Management's subscription key (an `apiKey` security scheme). */
+export const subscriptionKeyScheme = 'subscriptionKey';
+
+/**
+ * Takes the subscription key scheme out of the import: API Management reads the key itself, under
+ * the names the API's subscriptionKeyParameterNames give (infra/app/gateway-api.bicep), ignores
+ * imported security schemes and adds its own when it exports the API. Requirements keep their
+ * other schemes; one that named only the key becomes "nothing more to send".
+ */
+function withoutSubscriptionKey(document: JsonObject): void {
+  const components = document.components;
+  const schemes = isObject(components) ? components.securitySchemes : undefined;
+  if (isObject(components) && isObject(schemes))
+    components.securitySchemes = Object.fromEntries(Object.entries(schemes).filter(([name]) => name !== subscriptionKeyScheme));
+  const strip = (holder: JsonObject): void => {
+    const security = holder.security;
+    if (!Array.isArray(security)) return;
+    holder.security = security.filter(isObject).flatMap((requirement) => {
+      const rest = Object.fromEntries(Object.entries(requirement).filter(([scheme]) => scheme !== subscriptionKeyScheme));
+      return Object.keys(rest).length === 0 ? [] : [rest];
+    });
+  };
+  strip(document);
+  const paths = document.paths;
+  for (const item of isObject(paths) ? Object.values(paths) : []) {
+    for (const operation of isObject(item) ? Object.values(item) : []) if (isObject(operation)) strip(operation);
+  }
+}
+
 /** The OpenAPI 3.0.3 form of an OpenAPI 3.1 document; the input is left as it is. */
 export function toApimOpenApi(document: JsonObject): JsonObject {
   // 3.0 ignores (and Redocly flags) anything beside a schema `$ref`, such as the `description` of
   // `messageTemplates`; allOfTransform wraps the `$ref` in an allOf so the description is kept.
   const converted = new Converter(document, { allOfTransform: true }).convert() as JsonObject;
   finishDownConversion(converted);
+  withoutSubscriptionKey(converted);
   return converted;
 }
 

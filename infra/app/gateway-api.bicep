@@ -38,6 +38,12 @@ resource api 'Microsoft.ApiManagement/service/apis@2024-05-01' = {
     // Discovery documents and status pages are opened without a key (by browsers following an SMS
     // link, by JWT validators); api.xml demands a subscription on every other route.
     subscriptionRequired: false
+    // The header the contract declares as its apiKey security scheme (openapi/openapi.json,
+    // subscriptionKey); the test suite keeps the two the same.
+    subscriptionKeyParameterNames: {
+      header: 'Ocp-Apim-Subscription-Key'
+      query: 'subscription-key'
+    }
     format: 'openapi+json'
     value: openApiDocument
     serviceUrl: backendUrl

@@ -360,6 +360,12 @@ async function claim(
   return { record: tried, claimed: { value: outcome.value, etag: outcome.result.etag } };
 }
 
+/**
+ * The longest `lastError` staff are shown (the contract's maxLength): the reason comes from the SMS
+ * provider or the Service Bus client and has no length of its own.
+ */
+export const maxShownErrorLength = 500;
+
 /** One text as the line's staff see it. */
 export type NotificationView = Pick<
   Notification,
@@ -401,6 +407,6 @@ export async function notificationsOf(
     failedAt: n.failedAt,
     attempts: n.attempts,
     providerMessageId: n.providerMessageId,
-    lastError: n.lastError,
+    lastError: n.lastError?.slice(0, maxShownErrorLength) ?? null,
   }));
 }

@@ -122,7 +122,7 @@ export const listWaiteesQuery = z.strictObject({
   status: z
     .union([z.string(), z.array(z.string())])
     .transform((value) => [value].flat().flatMap((item) => item.split(',')))
-    .pipe(z.array(z.enum(waiteeStatuses)).min(1))
+    .pipe(z.array(z.enum(waiteeStatuses)).min(1).max(waiteeStatuses.length, `must list at most ${waiteeStatuses.length} statuses`))
     .optional(),
   limit: once.transform(Number).pipe(z.number().int().min(1).max(100)).default(50),
   // Tokens this API issues are printable ASCII; anything else could not even travel to the database

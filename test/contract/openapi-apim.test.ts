@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { toApimOpenApi, writeApimOpenApi, type JsonObject } from '../../scripts/openapi-apim.js';
+import { subscriptionKeyScheme, toApimOpenApi, writeApimOpenApi, type JsonObject } from '../../scripts/openapi-apim.js';
 import { redoclyLint } from '../support/redocly.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -17,7 +17,11 @@ interface Document {
   readonly openapi: string;
   readonly info: Readonly<Record<string, unknown>>;
   readonly paths: Readonly<Record<string, Readonly<Record<string, { readonly operationId?: string }>>>>;
-  readonly components: { readonly schemas: Readonly<Record<string, unknown>> };
+  readonly security?: readonly Readonly<Record<string, readonly string[]>>[];
+  readonly components: {
+    readonly schemas: Readonly<Record<string, unknown>>;
+    readonly securitySchemes?: Readonly<Record<string, { readonly type: string }>>;
+  };
 }
 
 const methods = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace']);
@@ -89,6 +93,20 @@ describe('the OpenAPI rendition for API Management', () => {
       .map(([key, value, pointer]) => `${pointer}: ${key} ${JSON.stringify(value)}`);
     expect(found).toEqual([]);
     expect((rendition.info.license as { identifier?: unknown } | undefined)?.identifier).toBeUndefined();
+  });
+
+  it('leaves the subscription key to API Management and keeps the bearer token where the contract asks for it', () => {
+    // API Management reads the key under the API's subscriptionKeyParameterNames and ignores
+    // imported security schemes, so the import does not declare the key a second time.
+    expect(original.components.securitySchemes?.[subscriptionKeyScheme]?.type).toBe('apiKey');
+    expect(Object.keys(rendition.components.securitySchemes ?? {})).toEqual(['bearerAuth']);
+    const named = [...entries(rendition)].filter(([key]) => key === subscriptionKeyScheme).map(([, , pointer]) => pointer);
+    expect(named).toEqual([]);
+    expect(rendition.security).toEqual([{ bearerAuth: [] }]);
+    const security = (document: Document, path: string): unknown =>
+      (document.paths[path]?.post as { readonly security?: unknown } | undefined)?.security;
+    expect(security(original, '/v1/auth/token')).toEqual([{ subscriptionKey: [] }]);
+    expect(security(rendition, '/v1/auth/token')).toEqual([]);
   });
 
   it('keeps every nullable field nullable', () => {

@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { functions } from '../../src/functions/catalog.js';
 import { methodsOf } from '../../src/functions/http/dispatch.js';
 import type { HttpFunction } from '../../src/functions/catalog-types.js';
-import { documentedOperations, loadOpenApi, resolve, type ParameterObject, type ResponseObject } from '../support/openapi.js';
+import {
+  documentedOperations,
+  loadOpenApi,
+  requiresScheme,
+  resolve,
+  type ParameterObject,
+  type ResponseObject,
+} from '../support/openapi.js';
 
 const doc = loadOpenApi();
 
@@ -47,7 +54,8 @@ describe('the OpenAPI document and the function catalog', () => {
 describe('each operation documents the responses its inputs imply', () => {
   it.each(documented.map((o) => [`${o.method.toUpperCase()} ${o.path}`, o] as const))('%s', (_key, { path, operation }) => {
     const statuses = Object.keys(operation.responses);
-    const isPublic = operation.security !== undefined && operation.security.length === 0;
+    // Anything API Management guards (a token, a subscription key or both) can answer 401.
+    const isPublic = !requiresScheme(doc, operation, 'bearerAuth') && !requiresScheme(doc, operation, 'subscriptionKey');
     const parameters = (operation.parameters ?? []).map((p) => resolve<ParameterObject>(doc, p));
     const validated = parameters.some((p) => p.in === 'path' || p.in === 'query' || p.name === 'Idempotency-Key');
 
@@ -84,19 +92,31 @@ describe('each operation documents the responses its inputs imply', () => {
     }
   });
 
-  it('marks exactly the public routes as public', () => {
-    const publicKeys = documented.filter((o) => o.operation.security?.length === 0).map((o) => `${o.method.toUpperCase()} ${o.path}`);
-    expect(publicKeys.sort()).toEqual(
-      [
-        'POST /v1/auth/register',
-        'POST /v1/auth/token',
-        'POST /v1/auth/logout',
-        'GET /.well-known/openid-configuration',
-        'GET /.well-known/jwks.json',
-        'GET /openapi.json',
-        'GET /v1/status/{token}',
-      ].sort(),
-    );
-    expect(doc.security).toEqual([{ bearerAuth: [] }]);
+  const keysWhere = (test: (operation: (typeof documented)[number]['operation']) => boolean): string[] =>
+    documented
+      .filter((o) => test(o.operation))
+      .map((o) => `${o.method.toUpperCase()} ${o.path}`)
+      .sort();
+  const publicRoutes = [
+    'GET /.well-known/openid-configuration',
+    'GET /.well-known/jwks.json',
+    'GET /openapi.json',
+    'GET /v1/status/{token}',
+  ];
+  const authRoutes = ['POST /v1/auth/register', 'POST /v1/auth/token', 'POST /v1/auth/logout'];
+
+  it('asks for a bearer token everywhere except on the public and auth routes', () => {
+    expect(doc.security).toEqual([{ bearerAuth: [], subscriptionKey: [] }]);
+    expect(keysWhere((operation) => !requiresScheme(doc, operation, 'bearerAuth'))).toEqual([...publicRoutes, ...authRoutes].sort());
+  });
+
+  it('asks for the API Management subscription key everywhere except on the public routes', () => {
+    expect(doc.components.securitySchemes?.subscriptionKey).toMatchObject({
+      type: 'apiKey',
+      in: 'header',
+      name: 'Ocp-Apim-Subscription-Key',
+    });
+    expect(keysWhere((operation) => !requiresScheme(doc, operation, 'subscriptionKey'))).toEqual([...publicRoutes].sort());
+    expect(keysWhere((operation) => operation.security?.length === 0)).toEqual([...publicRoutes].sort());
   });
 });

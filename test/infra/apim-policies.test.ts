@@ -4,10 +4,13 @@
  * <base />, and validate-jwt checks the token against the app's own issuer, audience and discovery
  * document on every route but the anonymous ones.
  */
+import { readFileSync } from 'node:fs';
 import { access, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it, type TestContext } from 'vitest';
+import { securityHeaders } from '../../src/functions/http/problem.js';
+import { loadOpenApi, resolve, type ResponseObject } from '../support/openapi.js';
 import { isObject, type Json, type JsonObject, repoRoot } from './arm.js';
 
 const policiesDir = join(repoRoot, 'infra', 'apim', 'policies');
@@ -39,12 +42,26 @@ function text(node: Json | undefined): string | undefined {
   return isObject(node) && typeof node['#text'] === 'string' ? node['#text'] : undefined;
 }
 
-/** The path prefixes (or exact paths) api.xml exempts from validate-jwt. */
-async function anonymousRoutes(): Promise<string[]> {
+/**
+ * The path prefixes (or exact paths) of each route class api.xml's routeClass variable names:
+ * `public` (no key, no token) and `auth` (a subscription key, no token); everything else is protected.
+ */
+async function routeClasses(): Promise<Record<'public' | 'auth', string[]>> {
   const routing = find((await parse('api.xml')).inbound, 'set-variable').find((v) => v['@name'] === 'routeClass');
   const expression = routing?.['@value'];
   if (typeof expression !== 'string') throw new Error('api.xml sets no routeClass variable');
-  return [...expression.matchAll(/StartsWith\("([^"]+)"\)|path == "([^"]+)"/g)].map((m) => String(m[1] ?? m[2]));
+  const classes: Record<'public' | 'auth', string[]> = { public: [], auth: [] };
+  for (const [, condition = '', name] of expression.matchAll(/if \(([^{]+)\)\s*\{\s*return "(\w+)";/g)) {
+    if (name !== 'public' && name !== 'auth') throw new Error(`api.xml: unknown route class ${String(name)}`);
+    classes[name].push(...[...condition.matchAll(/StartsWith\("([^"]+)"\)|path == "([^"]+)"/g)].map((m) => String(m[1] ?? m[2])));
+  }
+  return classes;
+}
+
+/** The path prefixes (or exact paths) api.xml exempts from validate-jwt. */
+async function anonymousRoutes(): Promise<string[]> {
+  const classes = await routeClasses();
+  return [...classes.public, ...classes.auth];
 }
 
 describe('APIM policy files', () => {
@@ -98,7 +115,89 @@ describe('APIM policy files', () => {
     }
     const onError = (await parse('api.xml'))['on-error'];
     const contentTypes = find(onError, 'set-header').filter((h) => h['@name'] === 'Content-Type');
-    expect(contentTypes.map((h) => text(h.value))).toEqual(['application/problem+json']);
+    // The token endpoint's answers are RFC 6749 errors, as the app's are.
+    expect(contentTypes.map((h) => text(h.value))).toEqual(['application/problem+json', 'application/json', 'application/problem+json']);
+  });
+});
+
+/** An attribute's value, or '' when the element lacks it. */
+const attribute = (element: JsonObject, name: string): string => {
+  const value = element[`@${name}`];
+  return typeof value === 'string' ? value : '';
+};
+
+/** The `name → value` headers a policy element sets directly (not in nested elements). */
+function headersSet(element: JsonObject): Record<string, string | undefined> {
+  const setHeaders = element['set-header'];
+  const list = (Array.isArray(setHeaders) ? setHeaders : [setHeaders]).filter(isObject);
+  return Object.fromEntries(list.map((h) => [attribute(h, 'name').toLowerCase(), text(h.value)]));
+}
+
+describe("the gateway's own answers", () => {
+  const contract = JSON.parse(readFileSync(join(repoRoot, 'openapi', 'openapi.json'), 'utf8')) as {
+    components: {
+      schemas: { Problem: { properties: { type: { enum: string[] } } }; OAuthError: { properties: { error: { enum: string[] } } } };
+    };
+  };
+
+  it('carry the security headers the app sends, a correlation id, and a body of a type the contract lists', async () => {
+    const api = await parse('api.xml');
+    const answers = [...find(api.inbound, 'return-response'), ...find(api['on-error'], 'return-response')];
+    expect(answers).toHaveLength(5);
+    for (const answer of answers) {
+      const headers = headersSet(answer);
+      const where = `return-response ${JSON.stringify(answer['set-status'])}`;
+      expect(headers, where).toMatchObject(securityHeaders);
+      expect(headers['x-correlation-id'], where).toBe('@(context.RequestId.ToString())');
+      const body = text(answer['set-body']) ?? '';
+      expect(body, where).toContain('new JProperty("correlationId", context.RequestId.ToString())');
+      if (headers['content-type'] === 'application/problem+json') {
+        const type = /"(urn:waitlist:problem:[a-z-]+)"/.exec(body)?.[1];
+        expect(contract.components.schemas.Problem.properties.type.enum, where).toContain(type);
+      } else {
+        expect(headers['content-type'], where).toBe('application/json');
+        const error = /JProperty\("error", "([a-z_]+)"\)/.exec(body)?.[1];
+        expect(contract.components.schemas.OAuthError.properties.error.enum, where).toContain(error);
+      }
+    }
+  });
+
+  it('add the security headers to every other response, keeping the values the app chose', async () => {
+    const api = await parse('api.xml');
+    const outbound = find(api.outbound, 'set-header').filter((h) => attribute(h, 'name').toLowerCase() in securityHeaders);
+    expect(Object.fromEntries(outbound.map((h) => [attribute(h, 'name').toLowerCase(), text(h.value)]))).toEqual(securityHeaders);
+    expect(outbound.map((h) => h['@exists-action'])).toEqual(['skip', 'skip', 'skip']);
+    const onError = api['on-error'];
+    if (!isObject(onError)) throw new Error('api.xml has no <on-error>');
+    expect(headersSet(onError)).toEqual(securityHeaders);
+  });
+
+  it('answer a rate limit with 429 and the Retry-After the limit computed, and name the limit headers the contract documents', async () => {
+    const api = await parse('api.xml');
+    const rateLimited = find(api['on-error'], 'when').filter((w) => attribute(w, 'condition').includes('"RateLimitExceeded"'));
+    expect(rateLimited).toHaveLength(2);
+    for (const when of rateLimited) {
+      const [answer] = find(when, 'return-response');
+      expect(find(answer, 'set-status').map((st) => st['@code'])).toEqual(['429']);
+      expect(headersSet(answer ?? {})['retry-after']).toBe('@(context.Variables.GetValueOrDefault("retryAfterSeconds", 60).ToString())');
+    }
+    const limits = [];
+    for (const file of await policyFiles()) {
+      const policies = await parse(file);
+      limits.push(...[...find(policies, 'rate-limit'), ...find(policies, 'rate-limit-by-key')].map((limit) => ({ file, limit })));
+    }
+    expect(limits).toHaveLength(4);
+    for (const { file, limit } of limits) expect(limit['@retry-after-variable-name'], file).toBe('retryAfterSeconds');
+    // Every limit but the auth routes' extra per-IP one names the headers; the auth routes get the product's.
+    const named = limits.filter(({ limit }) => limit['@total-calls-header-name'] !== undefined);
+    expect(named.map(({ file }) => file).sort()).toEqual(['api.xml', 'product-client-apps.xml', 'product-staff-spa.xml']);
+    const doc = loadOpenApi();
+    const documented = doc.paths['/v1/me']?.get?.responses['200'];
+    const responseHeaders = Object.keys(documented === undefined ? {} : (resolve<ResponseObject>(doc, documented).headers ?? {}));
+    for (const { limit } of named) {
+      expect(responseHeaders).toContain(limit['@total-calls-header-name']);
+      expect(responseHeaders).toContain(limit['@remaining-calls-header-name']);
+    }
   });
 });
 
@@ -150,17 +249,29 @@ describe('the OpenAPI document API Management imports', () => {
     expect(text).not.toMatch(/"\$ref":\s*"(?!#)/);
   });
 
-  it('marks as anonymous exactly the operations the gateway lets through without a token', async (ctx: TestContext) => {
+  it('asks for a bearer token exactly where the gateway validates one, and for a key exactly where it demands one', async (ctx: TestContext) => {
     const openApi = await document();
     if (openApi === undefined) ctx.skip('openapi/openapi.json is not written yet');
-    const routes = await anonymousRoutes();
-    const exempt = (path: string): boolean =>
+    const classes = await routeClasses();
+    const within = (routes: readonly string[], path: string): boolean =>
       routes.some((route) => (route.endsWith('/') ? `/api${path}`.startsWith(route) : `/api${path}` === route));
+    const requirementsOf = (operation: JsonObject): Json[] =>
+      Array.isArray(operation.security) ? operation.security : Array.isArray(openApi.security) ? openApi.security : [];
+    // Every alternative requirement names the scheme (an empty list names none).
+    const needs = (requirements: Json[], scheme: string): boolean =>
+      requirements.length > 0 && requirements.every((requirement) => isObject(requirement) && scheme in requirement);
     for (const [path, item] of Object.entries(isObject(openApi.paths) ? openApi.paths : {})) {
       for (const [method, operation] of Object.entries(isObject(item) ? item : {})) {
         if (!isObject(operation) || !('responses' in operation)) continue;
-        const anonymous = Array.isArray(operation.security) && operation.security.length === 0;
-        expect(anonymous, `${method.toUpperCase()} ${path}: anonymous in OpenAPI must match api.xml`).toBe(exempt(path));
+        const requirements = requirementsOf(operation);
+        const where = `${method.toUpperCase()} ${path}`;
+        expect(needs(requirements, 'bearerAuth'), `${where}: bearerAuth in OpenAPI must match validate-jwt in api.xml`).toBe(
+          !within([...classes.public, ...classes.auth], path),
+        );
+        expect(needs(requirements, 'subscriptionKey'), `${where}: subscriptionKey in OpenAPI must match api.xml`).toBe(
+          !within(classes.public, path),
+        );
+        expect(requirements.length === 0, `${where}: only public routes need nothing`).toBe(within(classes.public, path));
       }
     }
   });

@@ -8,6 +8,7 @@
  * Where Bicep cannot be installed (no NuGet source carrying it), the checks are skipped with a
  * warning, unless WAITLIST_REQUIRE_BICEP=1 (set in CI), which turns that into a failure.
  */
+import { readFileSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -725,6 +726,13 @@ describe('API Management', () => {
     const all = resources(built(ctx).main);
     const [api] = byType(all, 'Microsoft.ApiManagement/service/apis');
     expect(api?.properties).toMatchObject({ path: 'api', subscriptionRequired: false, format: 'openapi+json' });
+    // Clients built from the contract send the key under the name its apiKey scheme gives.
+    const contract = JSON.parse(readFileSync(join(repoRoot, 'openapi', 'openapi.json'), 'utf8')) as {
+      components: { securitySchemes: Record<string, { name?: string }> };
+    };
+    expect(api?.properties.subscriptionKeyParameterNames).toMatchObject({
+      header: contract.components.securitySchemes.subscriptionKey?.name,
+    });
     expect(byType(all, 'Microsoft.ApiManagement/service/products/apis')).toHaveLength(1); // one copy loop
     const products = byType(all, 'Microsoft.ApiManagement/service/products');
     expect(products.map((p) => p.properties.subscriptionRequired)).toEqual([true, true]);

@@ -196,6 +196,25 @@ describe('the provider refusing the recipient', () => {
   }
 });
 
+describe('a long failure reason', () => {
+  it("is shown to staff cut to the contract's 500 characters and kept whole in the record", async () => {
+    const phone = nextPhone();
+    stack().sms.failPermanently(phone, 'invalid-number');
+    const { waiteeId, notificationId } = await notifyNewParty(phone);
+    const stored = await stack().services.notifications.get(venue.waitlistId, notificationId);
+    if (stored === null) throw new Error('notification not stored');
+    const reason = `400 ${'the provider said a great deal '.repeat(40)}`;
+    await stack().services.notifications.replace({ ...stored.value, lastError: reason }, stored.etag);
+
+    const history = await venue.owner.api.get<{ items: { lastError: string }[] }>(
+      `${venue.waitlistPath}/waitees/${waiteeId}/notifications`,
+    );
+    expect(history.status).toBe(200);
+    expect(history.body.items[0]?.lastError).toBe(reason.slice(0, 500));
+    expect((await recordOf(stack().services, venue.waitlistId, notificationId)).lastError).toBe(reason);
+  });
+});
+
 describe('poison messages', () => {
   it('a body that is not a notification is dead-lettered after the max delivery count, and the DLQ is readable', async () => {
     const messageId = `poison-${randomUUID()}`;

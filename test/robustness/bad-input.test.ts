@@ -510,6 +510,14 @@ describe('bad input, specific answers', () => {
     expect(problem.errors).toEqual([expect.objectContaining({ pointer: '/partySize', where: 'body' })]);
   });
 
+  it("refuses more statuses than there are (the contract's maxItems) with 400", async () => {
+    const query = Array.from({ length: 6 }, () => 'status=waiting').join('&');
+    const problem = expectProblem(await venue.owner.api.get(`${venue.waitlistPath}/waitees?${query}`), 400, 'validation-failed');
+    expect(problem.errors).toEqual([
+      expect.objectContaining({ pointer: '/status', where: 'query', message: 'must list at most 5 statuses' }),
+    ]);
+  });
+
   it('refuses a continuation token that cannot travel in an HTTP header (NUL, control or non-Latin-1 characters) with 400', async () => {
     for (const token of ['\u0000', 'abc\u0007def', 'tok\u00e9n\u4e2d', 'line\nbreak']) {
       const problem = expectProblem(

@@ -65,6 +65,7 @@ export interface OpenApiDocument {
   readonly security?: readonly Readonly<Record<string, readonly string[]>>[];
   readonly paths: Readonly<Record<string, PathItemObject>>;
   readonly components: {
+    readonly securitySchemes?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
     readonly schemas: Readonly<Record<string, JsonSchema>>;
     readonly responses?: Readonly<Record<string, ResponseObject>>;
     readonly parameters?: Readonly<Record<string, ParameterObject>>;
@@ -108,6 +109,18 @@ export function documentedOperations(doc: OpenApiDocument): { path: string; meth
       return operation === undefined ? [] : [{ path, method, operation }];
     }),
   );
+}
+
+/** The security requirements that apply to an operation: its own, or the document's. */
+const requirementsOf = (doc: OpenApiDocument, operation: OperationObject) => operation.security ?? doc.security ?? [];
+
+/**
+ * Whether every way to call the operation needs `scheme` (a requirement object lists schemes that
+ * are all needed; the list offers alternatives). `security: []` needs nothing.
+ */
+export function requiresScheme(doc: OpenApiDocument, operation: OperationObject, scheme: 'bearerAuth' | 'subscriptionKey'): boolean {
+  const requirements = requirementsOf(doc, operation);
+  return requirements.length > 0 && requirements.every((requirement) => scheme in requirement);
 }
 
 const schemasId = 'urn:waitlist:openapi:schemas';
