@@ -600,7 +600,7 @@ export interface components {
          *     | --- | --- | --- |
          *     | `urn:waitlist:problem:validation-failed` | 400 | A path parameter, query parameter, header or body failed validation (including business rules on input such as the password policy). `errors` lists each problem with a JSON Pointer. |
          *     | `urn:waitlist:problem:malformed-body` | 400 | The body is not valid JSON. |
-         *     | `urn:waitlist:problem:unauthenticated` | 401 | No bearer token, or the token is invalid or expired, or the account no longer exists. Comes with a `WWW-Authenticate: Bearer` header. |
+         *     | `urn:waitlist:problem:unauthenticated` | 401 | No bearer token, or the token is invalid or expired, or the account no longer exists. Comes with a `WWW-Authenticate: Bearer` header. Also answered by API Management, without that header, to a request without a valid `Ocp-Apim-Subscription-Key`. |
          *     | `urn:waitlist:problem:forbidden` | 403 | You may see the resource but your role does not allow this action (staff changing owner settings; a customer changing their own place other than cancelling it). |
          *     | `urn:waitlist:problem:not-found` | 404 | The resource does not exist, or you may not know that it exists (see the authorization model). |
          *     | `urn:waitlist:problem:method-not-allowed` | 405 | The route exists but not with this method; the `Allow` header lists the methods it takes. Answered by the function dispatcher for methods a route does not register; the Azure Functions host may answer such requests itself, without a problem body. |
@@ -611,6 +611,7 @@ export interface components {
          *     | `urn:waitlist:problem:payload-too-large` | 413 | The body exceeds 64 KiB; `limit` gives the limit in bytes. |
          *     | `urn:waitlist:problem:headers-too-large` | 431 | The request headers exceed 32 KiB in all; `limit` gives the limit in bytes. Answered by the host before any operation. |
          *     | `urn:waitlist:problem:unsupported-media-type` | 415 | The body is not `application/json` (or a `+json` type such as `application/merge-patch+json`; the token and logout endpoints also take `application/x-www-form-urlencoded`). |
+         *     | `urn:waitlist:problem:rate-limited` | 429 | Answered by API Management: this client's rate limit was reached (see `X-RateLimit-Limit`); retry after `Retry-After` seconds. |
          *     | `urn:waitlist:problem:internal` | 500 | An unexpected error. No details are given; quote the `correlationId` when reporting it. |
          */
         Problem: {
@@ -618,10 +619,13 @@ export interface components {
              * @description The problem type; switch on this, not on `title` or `detail`.
              * @enum {string}
              */
-            type: "urn:waitlist:problem:validation-failed" | "urn:waitlist:problem:malformed-body" | "urn:waitlist:problem:unauthenticated" | "urn:waitlist:problem:forbidden" | "urn:waitlist:problem:not-found" | "urn:waitlist:problem:method-not-allowed" | "urn:waitlist:problem:conflict" | "urn:waitlist:problem:invalid-transition" | "urn:waitlist:problem:limit-reached" | "urn:waitlist:problem:precondition-failed" | "urn:waitlist:problem:payload-too-large" | "urn:waitlist:problem:headers-too-large" | "urn:waitlist:problem:unsupported-media-type" | "urn:waitlist:problem:internal";
+            type: "urn:waitlist:problem:validation-failed" | "urn:waitlist:problem:malformed-body" | "urn:waitlist:problem:unauthenticated" | "urn:waitlist:problem:forbidden" | "urn:waitlist:problem:not-found" | "urn:waitlist:problem:method-not-allowed" | "urn:waitlist:problem:conflict" | "urn:waitlist:problem:invalid-transition" | "urn:waitlist:problem:limit-reached" | "urn:waitlist:problem:precondition-failed" | "urn:waitlist:problem:payload-too-large" | "urn:waitlist:problem:headers-too-large" | "urn:waitlist:problem:unsupported-media-type" | "urn:waitlist:problem:internal" | "urn:waitlist:problem:rate-limited";
             /** @description A short summary of the problem type (the same for every occurrence of a type). */
             title: string;
-            /** @description The HTTP status code. */
+            /**
+             * Format: int32
+             * @description The HTTP status code.
+             */
             status: number;
             /** @description What went wrong this time, in English, for people. */
             detail: string;
@@ -636,9 +640,15 @@ export interface components {
             errors?: components["schemas"]["ValidationError"][];
             /** @description The request field the problem is about, when there is one (for example `email`, `password` or `messageTemplates/table-ready`). */
             field?: string;
-            /** @description `validation-failed` for a message template: the SMS segments it could take. */
+            /**
+             * Format: int32
+             * @description `validation-failed` for a message template: the SMS segments it could take.
+             */
             segments?: number;
-            /** @description `limit-reached` and `payload-too-large`: the limit that applies. */
+            /**
+             * Format: int32
+             * @description `limit-reached` and `payload-too-large`: the limit that applies.
+             */
             limit?: number;
             /** @description `invalid-transition`: the moves the party's current status allows. */
             allowedActions?: ("notify" | "seat" | "no-show" | "cancel")[];
@@ -672,7 +682,10 @@ export interface components {
              * @description `conflict` when joining a line: your place that is already in it.
              */
             waiteeId?: string;
-            /** @description `conflict` when deleting a waitlist: parties still in line. */
+            /**
+             * Format: int32
+             * @description `conflict` when deleting a waitlist: parties still in line.
+             */
             partiesInLine?: number;
         };
         /** @description One invalid input of a `validation-failed` problem. */
@@ -693,7 +706,7 @@ export interface components {
             type?: "urn:waitlist:problem:validation-failed";
             /** @constant */
             status?: 400;
-            errors: unknown[];
+            errors: components["schemas"]["ValidationError"][];
         };
         /** @description A `urn:waitlist:problem:malformed-body` problem (400 The request body could not be read). */
         MalformedBodyProblem: components["schemas"]["Problem"] & {
@@ -705,10 +718,10 @@ export interface components {
         /** @description An OAuth 2.0 error response (RFC 6749 section 5.2), the token endpoint's only error format (`application/json`, `Cache-Control: no-store`). Switch on `error`; `error_description` is for people. Members besides `error` and `error_description` are extensions; ignore the ones you do not know. */
         OAuthError: {
             /**
-             * @description `invalid_grant` (400): the credentials or refresh token were not accepted; (429): the address is blocked for now. `unsupported_grant_type` (400): not `password` or `refresh_token`. `invalid_request` (400): a missing or invalid parameter, or a body that cannot be read. `server_error` (500): an unexpected failure.
+             * @description `invalid_grant` (400): the credentials or refresh token were not accepted; (429): the address is blocked for now. `unsupported_grant_type` (400): not `password` or `refresh_token`. `invalid_request` (400): a missing or invalid parameter, or a body that cannot be read. `server_error` (500): an unexpected failure. Answered by API Management: `invalid_client` (401) without a valid `Ocp-Apim-Subscription-Key`, and `invalid_request` (429) when the client's rate limit is reached.
              * @enum {string}
              */
-            error: "invalid_request" | "invalid_grant" | "unsupported_grant_type" | "server_error";
+            error: "invalid_request" | "invalid_grant" | "unsupported_grant_type" | "server_error" | "invalid_client";
             /** @description What went wrong, in English, for people (printable ASCII without `"` and `\`, as RFC 6749 requires). */
             error_description: string;
             /** @description The request's correlation id, as in the `x-correlation-id` response header. */
@@ -717,9 +730,15 @@ export interface components {
             errors?: components["schemas"]["ValidationError"][];
             /** @description `invalid_request`: the parameter the error is about, when there is one. */
             field?: string;
-            /** @description `invalid_request` for a body over the limit: the limit in bytes. */
+            /**
+             * Format: int32
+             * @description `invalid_request` for a body over the limit: the limit in bytes.
+             */
             limit?: number;
-            /** @description 429 `invalid_grant`: seconds until sign-in may be tried again (also the `Retry-After` header). */
+            /**
+             * Format: int32
+             * @description 429 `invalid_grant`: seconds until sign-in may be tried again (also the `Retry-After` header).
+             */
             retryAfterSeconds?: number;
         };
         /** @description A `urn:waitlist:problem:unauthenticated` problem (401 Authentication required). */
@@ -813,10 +832,7 @@ export interface components {
          * @description Sign in with email and password (RFC 6749 resource owner password credentials). Send `email`, or the RFC 6749 name `username`; if both are sent, `email` is used. Unknown properties are ignored.
          */
         PasswordGrant: {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
+            /** @constant */
             grant_type: "password";
             /** Format: email */
             email?: string;
@@ -826,12 +842,18 @@ export interface components {
              */
             username?: string;
             password: string;
-        } | {
+        } & ({
             /** Format: email */
             email: string;
         } | {
             /** Format: email */
             username: string;
+        }) & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            grant_type: "password";
         };
         /**
          * Refresh token grant
@@ -857,7 +879,10 @@ export interface components {
             access_token: string;
             /** @constant */
             token_type: "Bearer";
-            /** @description Seconds until the access token expires (900 by default). */
+            /**
+             * Format: int32
+             * @description Seconds until the access token expires (900 by default).
+             */
             expires_in: number;
             /** @description Single-use; exchange it for new tokens before it expires (30 days by default). */
             refresh_token: string;
@@ -933,22 +958,6 @@ export interface components {
                 role: "owner" | "staff";
             }[];
         };
-        CreateRestaurantRequest: {
-            /** @description The restaurant's name. Leading and trailing whitespace is trimmed; 1–100 characters after trimming. */
-            name: string;
-            /**
-             * @description IANA time zone such as `Europe/Paris`.
-             * @default UTC
-             * @example Europe/Paris
-             */
-            timeZone?: string;
-            /**
-             * @description The restaurant's E.164 phone number, or null.
-             * @default null
-             * @example +14155550123
-             */
-            phone?: string | null;
-        };
         /** @description The properties to change (at least one); the others keep their values. */
         UpdateRestaurantRequest: {
             /** @description The restaurant's name. Leading and trailing whitespace is trimmed; 1–100 characters after trimming. */
@@ -985,20 +994,6 @@ export interface components {
              * @example "2d9068c3-58a5-4d52-9d1b-6f3c1f6f0c1e"
              */
             etag: string;
-        };
-        InviteMemberRequest: {
-            /**
-             * Format: email
-             * @description The address to invite (case-insensitive), with or without an account.
-             * @example sam@example.com
-             */
-            email: string;
-            /**
-             * @description `owner`: everything, including settings, waitlists and staff. `staff`: reads the restaurant and runs the lines.
-             * @default staff
-             * @enum {string}
-             */
-            role?: "owner" | "staff";
         };
         /** @description A member (owner or staff) of a restaurant. */
         Member: {
@@ -1075,34 +1070,15 @@ export interface components {
         MyInvitationList: {
             items: components["schemas"]["MyInvitation"][];
         };
-        CreateWaitlistRequest: {
-            /** @description The waitlist's name, such as `Dinner` or `Patio`. Leading and trailing whitespace is trimmed; 1–60 characters after trimming. */
-            name: string;
-            /**
-             * @description Whether customers may join it.
-             * @default true
-             */
-            open?: boolean;
-            /**
-             * @description The wait quoted while there is too little recent history to estimate from.
-             * @default 15
-             */
-            defaultWaitMinutes?: number;
-            /**
-             * @description How long a notified party has to show up: after one grace period it is paged again, after two it is marked `no_show`.
-             * @default 10
-             */
-            gracePeriodMinutes?: number;
-            /** @description Texts that replace the defaults; see `MessageTemplatesChange`. */
-            messageTemplates?: components["schemas"]["MessageTemplatesChange"];
-        };
         /** @description The properties to change (at least one); the others keep their values. */
         UpdateWaitlistRequest: {
             /** @description The waitlist's name. Leading and trailing whitespace is trimmed; 1–60 characters after trimming. */
             name?: string;
             /** @description Whether customers may join it. */
             open?: boolean;
+            /** Format: int32 */
             defaultWaitMinutes?: number;
+            /** Format: int32 */
             gracePeriodMinutes?: number;
             /** @description Texts to change; the others keep their current value. */
             messageTemplates?: components["schemas"]["MessageTemplatesChange"];
@@ -1166,7 +1142,10 @@ export interface components {
              * @description When sending was given up, or when a delivery report said the text did not arrive.
              */
             failedAt: string | null;
-            /** @description Delivery attempts so far. */
+            /**
+             * Format: int32
+             * @description Delivery attempts so far.
+             */
             attempts: number;
             /** @description The SMS provider's message id once sent (also taken from a delivery report that arrives first). */
             providerMessageId: string | null;
@@ -1189,10 +1168,15 @@ export interface components {
             name: string;
             /** @description Whether customers may join. */
             open: boolean;
+            /** Format: int32 */
             defaultWaitMinutes: number;
+            /** Format: int32 */
             gracePeriodMinutes: number;
             messageTemplates: components["schemas"]["MessageTemplates"];
-            /** @description Parties waiting or notified. */
+            /**
+             * Format: int32
+             * @description Parties waiting or notified.
+             */
             partiesInLine: number;
             /** Format: date-time */
             createdAt: string;
@@ -1215,7 +1199,10 @@ export interface components {
             name: string;
             /** @description Whether you may join. */
             open: boolean;
-            /** @description Parties waiting or notified. */
+            /**
+             * Format: int32
+             * @description Parties waiting or notified.
+             */
             partiesInLine: number;
         };
         AddWaiteeRequest: {
@@ -1226,6 +1213,7 @@ export interface components {
              * @example +14155550123
              */
             phone?: string | null;
+            /** Format: int32 */
             partySize: number;
             /** @description Notes for the staff (high chair, patio). Leading and trailing whitespace is trimmed; 1–500 characters after trimming. */
             notes?: string | null;
@@ -1239,6 +1227,7 @@ export interface components {
              * @example +14155550123
              */
             phone?: string | null;
+            /** Format: int32 */
             partySize?: number;
             /** @description Notes for the staff; null removes them. Leading and trailing whitespace is trimmed; 1–500 characters after trimming. */
             notes?: string | null;
@@ -1257,6 +1246,7 @@ export interface components {
              * @example +14155550123
              */
             phone: string | null;
+            /** Format: int32 */
             partySize: number;
             notes: string | null;
             /**
@@ -1269,9 +1259,15 @@ export interface components {
              * @enum {string}
              */
             source: "staff" | "customer";
-            /** @description 1-based place in line (first come, first served); null once the party has left the line. */
+            /**
+             * Format: int32
+             * @description 1-based place in line (first come, first served); null once the party has left the line.
+             */
             position: number | null;
-            /** @description Minutes left to wait: the median wait of similar-size parties seated in the last three hours (when there are at least three), else the waitlist's default wait, less the time already waited. Null once the party has left the line. */
+            /**
+             * Format: int32
+             * @description Minutes left to wait: the median wait of similar-size parties seated in the last three hours (when there are at least three), else the waitlist's default wait, less the time already waited. Null once the party has left the line.
+             */
             estimatedWaitMinutes: number | null;
             /** @description The moves the current status allows (each is `POST .../{waiteeId}/{action}`); empty in a final status. */
             allowedActions: ("notify" | "seat" | "no-show" | "cancel")[];
@@ -1318,8 +1314,11 @@ export interface components {
              * @enum {string}
              */
             status: "waiting" | "notified" | "seated" | "no_show" | "cancelled";
+            /** Format: int32 */
             partySize: number;
+            /** Format: int32 */
             position: number | null;
+            /** Format: int32 */
             estimatedWaitMinutes: number | null;
             /** Format: date-time */
             updatedAt: string;
@@ -1340,6 +1339,13 @@ export interface components {
         WaiteeList: {
             items: components["schemas"]["Waitee"][];
         };
+        /** @description A `urn:waitlist:problem:rate-limited` problem (429), answered by API Management. */
+        RateLimitedProblem: components["schemas"]["Problem"] & {
+            /** @constant */
+            type?: "urn:waitlist:problem:rate-limited";
+            /** @constant */
+            status?: 429;
+        };
     };
     responses: {
         /** @description Not modified: the `If-None-Match` you sent names the current version. No body; the `ETag` is the one you hold. */
@@ -1348,6 +1354,9 @@ export interface components {
                 "x-correlation-id": components["headers"]["CorrelationId"];
                 ETag: components["headers"]["ETag"];
                 "Cache-Control": components["headers"]["CacheControl"];
+                "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                 [name: string]: unknown;
             };
             content?: never;
@@ -1356,6 +1365,9 @@ export interface components {
         ValidationFailed: {
             headers: {
                 "x-correlation-id": components["headers"]["CorrelationId"];
+                "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                 [name: string]: unknown;
             };
             content: {
@@ -1366,6 +1378,9 @@ export interface components {
         BadRequest: {
             headers: {
                 "x-correlation-id": components["headers"]["CorrelationId"];
+                "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                 [name: string]: unknown;
             };
             content: {
@@ -1377,6 +1392,9 @@ export interface components {
             headers: {
                 "x-correlation-id": components["headers"]["CorrelationId"];
                 "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
+                "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                 [name: string]: unknown;
             };
             content: {
@@ -1387,6 +1405,9 @@ export interface components {
         PreconditionFailed: {
             headers: {
                 "x-correlation-id": components["headers"]["CorrelationId"];
+                "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                 [name: string]: unknown;
             };
             content: {
@@ -1397,6 +1418,9 @@ export interface components {
         PayloadTooLarge: {
             headers: {
                 "x-correlation-id": components["headers"]["CorrelationId"];
+                "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                 [name: string]: unknown;
             };
             content: {
@@ -1407,6 +1431,9 @@ export interface components {
         UnsupportedMediaType: {
             headers: {
                 "x-correlation-id": components["headers"]["CorrelationId"];
+                "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                 [name: string]: unknown;
             };
             content: {
@@ -1417,10 +1444,40 @@ export interface components {
         Internal: {
             headers: {
                 "x-correlation-id": components["headers"]["CorrelationId"];
+                "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                 [name: string]: unknown;
             };
             content: {
                 "application/problem+json": components["schemas"]["InternalProblem"];
+            };
+        };
+        /** @description `rate-limited`: API Management's rate limit for this client was reached; retry after `Retry-After` seconds. */
+        TooManyRequests: {
+            headers: {
+                "x-correlation-id": components["headers"]["CorrelationId"];
+                "Retry-After": components["headers"]["RateLimitRetryAfter"];
+                "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["RateLimitedProblem"];
+            };
+        };
+        /** @description `unauthenticated`, answered by API Management: the `Ocp-Apim-Subscription-Key` header is missing or not a key of an active subscription. */
+        SubscriptionRequired: {
+            headers: {
+                "x-correlation-id": components["headers"]["CorrelationId"];
+                "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["UnauthenticatedProblem"];
             };
         };
     };
@@ -1458,7 +1515,76 @@ export interface components {
         /** @description The `continuationToken` of the previous page, unchanged, with the same `status` filter (the order of the statuses does not matter). The token is signed and bound to this waitlist and filter: one altered, from another waitlist or read with another filter is a 400 `validation-failed` (`field`: `continuationToken`), never a silent restart. */
         ContinuationToken: string;
     };
-    requestBodies: never;
+    requestBodies: {
+        /** @description The new restaurant. */
+        CreateRestaurant: {
+            content: {
+                "application/json": {
+                    /** @description The restaurant's name. Leading and trailing whitespace is trimmed; 1–100 characters after trimming. */
+                    name: string;
+                    /**
+                     * @description IANA time zone such as `Europe/Paris`.
+                     * @default UTC
+                     * @example Europe/Paris
+                     */
+                    timeZone?: string;
+                    /**
+                     * @description The restaurant's E.164 phone number, or null.
+                     * @default null
+                     * @example +14155550123
+                     */
+                    phone?: string | null;
+                };
+            };
+        };
+        /** @description Who to invite, and as what. */
+        InviteMember: {
+            content: {
+                "application/json": {
+                    /**
+                     * Format: email
+                     * @description The address to invite (case-insensitive), with or without an account.
+                     * @example sam@example.com
+                     */
+                    email: string;
+                    /**
+                     * @description `owner`: everything, including settings, waitlists and staff. `staff`: reads the restaurant and runs the lines.
+                     * @default staff
+                     * @enum {string}
+                     */
+                    role?: "owner" | "staff";
+                };
+            };
+        };
+        /** @description The new waitlist. */
+        CreateWaitlist: {
+            content: {
+                "application/json": {
+                    /** @description The waitlist's name, such as `Dinner` or `Patio`. Leading and trailing whitespace is trimmed; 1–60 characters after trimming. */
+                    name: string;
+                    /**
+                     * @description Whether customers may join it.
+                     * @default true
+                     */
+                    open?: boolean;
+                    /**
+                     * Format: int32
+                     * @description The wait quoted while there is too little recent history to estimate from.
+                     * @default 15
+                     */
+                    defaultWaitMinutes?: number;
+                    /**
+                     * Format: int32
+                     * @description How long a notified party has to show up: after one grace period it is paged again, after two it is marked `no_show`.
+                     * @default 10
+                     */
+                    gracePeriodMinutes?: number;
+                    /** @description Texts that replace the defaults; see `MessageTemplatesChange`. */
+                    messageTemplates?: components["schemas"]["MessageTemplatesChange"];
+                };
+            };
+        };
+    };
     headers: {
         /** @description The correlation id of this request (the one you sent, when valid); quote it when reporting a problem. */
         CorrelationId: string;
@@ -1485,6 +1611,14 @@ export interface components {
         WwwAuthenticate: string;
         /** @description Caching directive for this response. */
         CacheControl: string;
+        /** @description Sent by API Management: the calls a minute the rate limit counting this request allows (public routes: 120 per client IP; client apps: 300 per subscription; the staff SPA: 120 per signed-in user, or per client IP before sign-in). Not sent by the function app itself. */
+        RateLimitLimit: number;
+        /** @description Sent by API Management with `X-RateLimit-Limit`: the calls left in the current minute. */
+        RateLimitRemaining: number;
+        /** @description Seconds until the rate limit lets requests through again. */
+        RateLimitRetryAfter: number;
+        /** @description Sent when the request's `Origin` is one the API admits for browsers (the staff SPA's; locally `CORS_ALLOWED_ORIGINS`): that origin. See docs/api.md, CORS. */
+        AccessControlAllowOrigin: string;
     };
     pathItems: never;
 }
@@ -1512,6 +1646,9 @@ export interface operations {
                 headers: {
                     "x-correlation-id": components["headers"]["CorrelationId"];
                     Location: components["headers"]["Location"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1522,16 +1659,23 @@ export interface operations {
             400: {
                 headers: {
                     "x-correlation-id": components["headers"]["CorrelationId"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["ValidationFailedProblem"] | components["schemas"]["MalformedBodyProblem"];
                 };
             };
+            401: components["responses"]["SubscriptionRequired"];
             /** @description `conflict`: an account with this email already exists. */
             409: {
                 headers: {
                     "x-correlation-id": components["headers"]["CorrelationId"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1540,6 +1684,7 @@ export interface operations {
             };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
         };
     };
@@ -1566,6 +1711,9 @@ export interface operations {
                 headers: {
                     "x-correlation-id": components["headers"]["CorrelationId"];
                     "Cache-Control": components["headers"]["CacheControl"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1577,18 +1725,38 @@ export interface operations {
                 headers: {
                     "x-correlation-id": components["headers"]["CorrelationId"];
                     "Cache-Control": components["headers"]["CacheControl"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["OAuthError"];
                 };
             };
-            /** @description `invalid_grant` with `retryAfterSeconds`: this email address is blocked after 10 failed sign-ins within 15 minutes, whatever the password; retry after `Retry-After` seconds. */
+            /** @description `invalid_client`, answered by API Management: the `Ocp-Apim-Subscription-Key` header is missing or not a key of an active subscription. */
+            401: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            /** @description `invalid_grant` with `retryAfterSeconds`: this email address is blocked after 10 failed sign-ins within 15 minutes, whatever the password; retry after `Retry-After` seconds. Through API Management also `invalid_request` when this client's rate limit is reached. */
             429: {
                 headers: {
                     "x-correlation-id": components["headers"]["CorrelationId"];
                     "Cache-Control": components["headers"]["CacheControl"];
                     "Retry-After": components["headers"]["RetryAfter"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1600,6 +1768,9 @@ export interface operations {
                 headers: {
                     "x-correlation-id": components["headers"]["CorrelationId"];
                     "Cache-Control": components["headers"]["CacheControl"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1630,22 +1801,30 @@ export interface operations {
             204: {
                 headers: {
                     "x-correlation-id": components["headers"]["CorrelationId"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     [name: string]: unknown;
                 };
                 content?: never;
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["SubscriptionRequired"];
             413: components["responses"]["PayloadTooLarge"];
             /** @description `unsupported-media-type`: the body is neither JSON nor `application/x-www-form-urlencoded`. */
             415: {
                 headers: {
                     "x-correlation-id": components["headers"]["CorrelationId"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["UnsupportedMediaTypeProblem"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
         };
     };
@@ -1666,12 +1845,16 @@ export interface operations {
                 headers: {
                     "x-correlation-id": components["headers"]["CorrelationId"];
                     "Cache-Control": components["headers"]["CacheControl"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["OpenIdConfiguration"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
         };
     };
@@ -1692,12 +1875,16 @@ export interface operations {
                 headers: {
                     "x-correlation-id": components["headers"]["CorrelationId"];
                     "Cache-Control": components["headers"]["CacheControl"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["JsonWebKeySet"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
         };
     };
@@ -1718,6 +1905,9 @@ export interface operations {
                 headers: {
                     "x-correlation-id": components["headers"]["CorrelationId"];
                     "Cache-Control": components["headers"]["CacheControl"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1728,6 +1918,7 @@ export interface operations {
                     };
                 };
             };
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
         };
     };
@@ -1747,6 +1938,9 @@ export interface operations {
             200: {
                 headers: {
                     "x-correlation-id": components["headers"]["CorrelationId"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1754,6 +1948,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthenticated"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
         };
     };
@@ -1773,6 +1968,9 @@ export interface operations {
             200: {
                 headers: {
                     "x-correlation-id": components["headers"]["CorrelationId"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1780,6 +1978,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthenticated"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
         };
     };
@@ -1799,6 +1998,9 @@ export interface operations {
             200: {
                 headers: {
                     "x-correlation-id": components["headers"]["CorrelationId"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1806,6 +2008,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthenticated"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
         };
     };
@@ -1829,6 +2032,9 @@ export interface operations {
                 headers: {
                     "x-correlation-id": components["headers"]["CorrelationId"];
                     Location: components["headers"]["Location"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1841,6 +2047,9 @@ export interface operations {
             404: {
                 headers: {
                     "x-correlation-id": components["headers"]["CorrelationId"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1851,12 +2060,16 @@ export interface operations {
             409: {
                 headers: {
                     "x-correlation-id": components["headers"]["CorrelationId"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["LimitReachedProblem"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
         };
     };
@@ -1879,6 +2092,9 @@ export interface operations {
             204: {
                 headers: {
                     "x-correlation-id": components["headers"]["CorrelationId"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -1889,12 +2105,16 @@ export interface operations {
             404: {
                 headers: {
                     "x-correlation-id": components["headers"]["CorrelationId"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["NotFoundProblem"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
         };
     };
@@ -1914,6 +2134,9 @@ export interface operations {
             200: {
                 headers: {
                     "x-correlation-id": components["headers"]["CorrelationId"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1921,6 +2144,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthenticated"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
         };
     };
@@ -1934,12 +2158,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        /** @description The new restaurant. */
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["CreateRestaurantRequest"];
-            };
-        };
+        requestBody: components["requestBodies"]["CreateRestaurant"];
         responses: {
             /** @description The restaurant was created. */
             201: {
@@ -1947,6 +2166,9 @@ export interface operations {
                     "x-correlation-id": components["headers"]["CorrelationId"];
                     ETag: components["headers"]["ETag"];
                     Location: components["headers"]["Location"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1959,6 +2181,9 @@ export interface operations {
             409: {
                 headers: {
                     "x-correlation-id": components["headers"]["CorrelationId"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1967,6 +2192,7 @@ export interface operations {
             };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
         };
     };
@@ -1995,6 +2221,9 @@ export interface operations {
                 headers: {
                     "x-correlation-id": components["headers"]["CorrelationId"];
                     ETag: components["headers"]["ETag"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2008,12 +2237,16 @@ export interface operations {
             404: {
                 headers: {
                     "x-correlation-id": components["headers"]["CorrelationId"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["NotFoundProblem"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
         };
     };
@@ -2048,6 +2281,9 @@ export interface operations {
                 headers: {
                     "x-correlation-id": components["headers"]["CorrelationId"];
                     ETag: components["headers"]["ETag"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2060,6 +2296,9 @@ export interface operations {
             403: {
                 headers: {
                     "x-correlation-id": components["headers"]["CorrelationId"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2070,6 +2309,9 @@ export interface operations {
             404: {
                 headers: {
                     "x-correlation-id": components["headers"]["CorrelationId"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2079,6 +2321,7 @@ export interface operations {
             412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
         };
     };
@@ -2101,6 +2344,9 @@ export interface operations {
             200: {
                 headers: {
                     "x-correlation-id": components["headers"]["CorrelationId"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2113,12 +2359,16 @@ export interface operations {
             404: {
                 headers: {
                     "x-correlation-id": components["headers"]["CorrelationId"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["NotFoundProblem"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
         };
     };
@@ -2143,6 +2393,9 @@ export interface operations {
             204: {
                 headers: {
                     "x-correlation-id": components["headers"]["CorrelationId"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -2153,6 +2406,9 @@ export interface operations {
             403: {
                 headers: {
                     "x-correlation-id": components["headers"]["CorrelationId"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2163,6 +2419,9 @@ export interface operations {
             404: {
                 headers: {
                     "x-correlation-id": components["headers"]["CorrelationId"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2173,12 +2432,16 @@ export interface operations {
             409: {
                 headers: {
                     "x-correlation-id": components["headers"]["CorrelationId"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["ConflictProblem"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
         };
     };
@@ -2201,6 +2464,9 @@ export interface operations {
             200: {
                 headers: {
                     "x-correlation-id": components["headers"]["CorrelationId"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2213,6 +2479,9 @@ export interface operations {
             403: {
                 headers: {
                     "x-correlation-id": components["headers"]["CorrelationId"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2223,12 +2492,16 @@ export interface operations {
             404: {
                 headers: {
                     "x-correlation-id": components["headers"]["CorrelationId"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["NotFoundProblem"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
         };
     };
@@ -2245,18 +2518,16 @@ export interface operations {
             };
             cookie?: never;
         };
-        /** @description Who to invite, and as what. */
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["InviteMemberRequest"];
-            };
-        };
+        requestBody: components["requestBodies"]["InviteMember"];
         responses: {
             /** @description The address's pending invitation was refreshed. `Location` names it. */
             200: {
                 headers: {
                     "x-correlation-id": components["headers"]["CorrelationId"];
                     Location: components["headers"]["Location"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2268,6 +2539,9 @@ export interface operations {
                 headers: {
                     "x-correlation-id": components["headers"]["CorrelationId"];
                     Location: components["headers"]["Location"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2280,6 +2554,9 @@ export interface operations {
             403: {
                 headers: {
                     "x-correlation-id": components["headers"]["CorrelationId"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2290,6 +2567,9 @@ export interface operations {
             404: {
                 headers: {
                     "x-correlation-id": components["headers"]["CorrelationId"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2300,6 +2580,9 @@ export interface operations {
             409: {
                 headers: {
                     "x-correlation-id": components["headers"]["CorrelationId"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2308,6 +2591,7 @@ export interface operations {
             };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
         };
     };
@@ -2332,6 +2616,9 @@ export interface operations {
             204: {
                 headers: {
                     "x-correlation-id": components["headers"]["CorrelationId"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -2342,6 +2629,9 @@ export interface operations {
             403: {
                 headers: {
                     "x-correlation-id": components["headers"]["CorrelationId"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2352,12 +2642,16 @@ export interface operations {
             404: {
                 headers: {
                     "x-correlation-id": components["headers"]["CorrelationId"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["NotFoundProblem"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
         };
     };
@@ -2380,6 +2674,9 @@ export interface operations {
             200: {
                 headers: {
                     "x-correlation-id": components["headers"]["CorrelationId"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2392,12 +2689,16 @@ export interface operations {
             404: {
                 headers: {
                     "x-correlation-id": components["headers"]["CorrelationId"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["NotFoundProblem"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
         };
     };
@@ -2414,12 +2715,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        /** @description The new waitlist. */
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["CreateWaitlistRequest"];
-            };
-        };
+        requestBody: components["requestBodies"]["CreateWaitlist"];
         responses: {
             /** @description The waitlist was created. */
             201: {
@@ -2427,6 +2723,9 @@ export interface operations {
                     "x-correlation-id": components["headers"]["CorrelationId"];
                     ETag: components["headers"]["ETag"];
                     Location: components["headers"]["Location"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2439,6 +2738,9 @@ export interface operations {
             403: {
                 headers: {
                     "x-correlation-id": components["headers"]["CorrelationId"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2449,6 +2751,9 @@ export interface operations {
             404: {
                 headers: {
                     "x-correlation-id": components["headers"]["CorrelationId"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2459,6 +2764,9 @@ export interface operations {
             409: {
                 headers: {
                     "x-correlation-id": components["headers"]["CorrelationId"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2467,6 +2775,7 @@ export interface operations {
             };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
         };
     };
@@ -2497,6 +2806,9 @@ export interface operations {
                 headers: {
                     "x-correlation-id": components["headers"]["CorrelationId"];
                     ETag: components["headers"]["MemberETag"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2510,12 +2822,16 @@ export interface operations {
             404: {
                 headers: {
                     "x-correlation-id": components["headers"]["CorrelationId"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["NotFoundProblem"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
         };
     };
@@ -2545,6 +2861,9 @@ export interface operations {
             204: {
                 headers: {
                     "x-correlation-id": components["headers"]["CorrelationId"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -2555,6 +2874,9 @@ export interface operations {
             403: {
                 headers: {
                     "x-correlation-id": components["headers"]["CorrelationId"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2565,6 +2887,9 @@ export interface operations {
             404: {
                 headers: {
                     "x-correlation-id": components["headers"]["CorrelationId"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2575,6 +2900,9 @@ export interface operations {
             409: {
                 headers: {
                     "x-correlation-id": components["headers"]["CorrelationId"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2582,6 +2910,7 @@ export interface operations {
                 };
             };
             412: components["responses"]["PreconditionFailed"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
         };
     };
@@ -2618,6 +2947,9 @@ export interface operations {
                 headers: {
                     "x-correlation-id": components["headers"]["CorrelationId"];
                     ETag: components["headers"]["ETag"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2630,6 +2962,9 @@ export interface operations {
             403: {
                 headers: {
                     "x-correlation-id": components["headers"]["CorrelationId"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2640,6 +2975,9 @@ export interface operations {
             404: {
                 headers: {
                     "x-correlation-id": components["headers"]["CorrelationId"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2649,6 +2987,7 @@ export interface operations {
             412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
         };
     };
@@ -2686,6 +3025,9 @@ export interface operations {
                 headers: {
                     "x-correlation-id": components["headers"]["CorrelationId"];
                     ETag: components["headers"]["PageETag"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2699,12 +3041,16 @@ export interface operations {
             404: {
                 headers: {
                     "x-correlation-id": components["headers"]["CorrelationId"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["NotFoundProblem"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
         };
     };
@@ -2738,6 +3084,9 @@ export interface operations {
                     "x-correlation-id": components["headers"]["CorrelationId"];
                     ETag: components["headers"]["ETag"];
                     Location: components["headers"]["Location"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2750,6 +3099,9 @@ export interface operations {
                     "x-correlation-id": components["headers"]["CorrelationId"];
                     ETag: components["headers"]["ETag"];
                     Location: components["headers"]["Location"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2762,6 +3114,9 @@ export interface operations {
             404: {
                 headers: {
                     "x-correlation-id": components["headers"]["CorrelationId"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2772,6 +3127,9 @@ export interface operations {
             409: {
                 headers: {
                     "x-correlation-id": components["headers"]["CorrelationId"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2780,6 +3138,7 @@ export interface operations {
             };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
         };
     };
@@ -2812,6 +3171,9 @@ export interface operations {
                 headers: {
                     "x-correlation-id": components["headers"]["CorrelationId"];
                     ETag: components["headers"]["ETag"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2825,12 +3187,16 @@ export interface operations {
             404: {
                 headers: {
                     "x-correlation-id": components["headers"]["CorrelationId"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["NotFoundProblem"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
         };
     };
@@ -2862,6 +3228,9 @@ export interface operations {
             204: {
                 headers: {
                     "x-correlation-id": components["headers"]["CorrelationId"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -2872,6 +3241,9 @@ export interface operations {
             403: {
                 headers: {
                     "x-correlation-id": components["headers"]["CorrelationId"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2882,6 +3254,9 @@ export interface operations {
             404: {
                 headers: {
                     "x-correlation-id": components["headers"]["CorrelationId"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2889,6 +3264,7 @@ export interface operations {
                 };
             };
             412: components["responses"]["PreconditionFailed"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
         };
     };
@@ -2927,6 +3303,9 @@ export interface operations {
                 headers: {
                     "x-correlation-id": components["headers"]["CorrelationId"];
                     ETag: components["headers"]["ETag"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2939,6 +3318,9 @@ export interface operations {
             403: {
                 headers: {
                     "x-correlation-id": components["headers"]["CorrelationId"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2949,6 +3331,9 @@ export interface operations {
             404: {
                 headers: {
                     "x-correlation-id": components["headers"]["CorrelationId"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2958,6 +3343,7 @@ export interface operations {
             412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
         };
     };
@@ -2990,6 +3376,9 @@ export interface operations {
                 headers: {
                     "x-correlation-id": components["headers"]["CorrelationId"];
                     ETag: components["headers"]["ETag"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3002,6 +3391,9 @@ export interface operations {
             403: {
                 headers: {
                     "x-correlation-id": components["headers"]["CorrelationId"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3012,6 +3404,9 @@ export interface operations {
             404: {
                 headers: {
                     "x-correlation-id": components["headers"]["CorrelationId"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3022,6 +3417,9 @@ export interface operations {
             409: {
                 headers: {
                     "x-correlation-id": components["headers"]["CorrelationId"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3029,6 +3427,7 @@ export interface operations {
                 };
             };
             412: components["responses"]["PreconditionFailed"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
         };
     };
@@ -3061,6 +3460,9 @@ export interface operations {
                 headers: {
                     "x-correlation-id": components["headers"]["CorrelationId"];
                     ETag: components["headers"]["ETag"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3073,6 +3475,9 @@ export interface operations {
             403: {
                 headers: {
                     "x-correlation-id": components["headers"]["CorrelationId"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3083,6 +3488,9 @@ export interface operations {
             404: {
                 headers: {
                     "x-correlation-id": components["headers"]["CorrelationId"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3093,6 +3501,9 @@ export interface operations {
             409: {
                 headers: {
                     "x-correlation-id": components["headers"]["CorrelationId"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3100,6 +3511,7 @@ export interface operations {
                 };
             };
             412: components["responses"]["PreconditionFailed"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
         };
     };
@@ -3132,6 +3544,9 @@ export interface operations {
                 headers: {
                     "x-correlation-id": components["headers"]["CorrelationId"];
                     ETag: components["headers"]["ETag"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3144,6 +3559,9 @@ export interface operations {
             403: {
                 headers: {
                     "x-correlation-id": components["headers"]["CorrelationId"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3154,6 +3572,9 @@ export interface operations {
             404: {
                 headers: {
                     "x-correlation-id": components["headers"]["CorrelationId"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3164,6 +3585,9 @@ export interface operations {
             409: {
                 headers: {
                     "x-correlation-id": components["headers"]["CorrelationId"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3171,6 +3595,7 @@ export interface operations {
                 };
             };
             412: components["responses"]["PreconditionFailed"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
         };
     };
@@ -3203,6 +3628,9 @@ export interface operations {
                 headers: {
                     "x-correlation-id": components["headers"]["CorrelationId"];
                     ETag: components["headers"]["ETag"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3215,6 +3643,9 @@ export interface operations {
             404: {
                 headers: {
                     "x-correlation-id": components["headers"]["CorrelationId"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3225,6 +3656,9 @@ export interface operations {
             409: {
                 headers: {
                     "x-correlation-id": components["headers"]["CorrelationId"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3232,6 +3666,7 @@ export interface operations {
                 };
             };
             412: components["responses"]["PreconditionFailed"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
         };
     };
@@ -3258,6 +3693,9 @@ export interface operations {
             200: {
                 headers: {
                     "x-correlation-id": components["headers"]["CorrelationId"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3270,12 +3708,16 @@ export interface operations {
             404: {
                 headers: {
                     "x-correlation-id": components["headers"]["CorrelationId"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["NotFoundProblem"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
         };
     };
@@ -3299,6 +3741,9 @@ export interface operations {
                 headers: {
                     "x-correlation-id": components["headers"]["CorrelationId"];
                     "Cache-Control": components["headers"]["CacheControl"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3310,12 +3755,16 @@ export interface operations {
             404: {
                 headers: {
                     "x-correlation-id": components["headers"]["CorrelationId"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["NotFoundProblem"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
         };
     };
