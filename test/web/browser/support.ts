@@ -57,9 +57,8 @@ export async function ensureWebBuilt(): Promise<void> {
       await promisify(execFile)(
         process.execPath,
         [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'],
-        {
-          cwd: root,
-        },
+        // vitest sets NODE_ENV=test, which would make Vite build React's development bundle.
+        { cwd: root, env: { ...process.env, NODE_ENV: 'production' } },
       );
   } finally {
     rmdirSync(lock);
