@@ -42,6 +42,10 @@ describe('the live line', () => {
     expect(await rowsOf(phone.page).count()).toBe(before + 1);
     expect(await rowsOf(tablet.page).last().innerText()).toMatch(/Lin\s+party of 3\s+high chair/);
 
+    // Nothing changes now: the next polls send the page's ETag back and cost a 304, not a full read.
+    const unchanged = await phone.page.waitForResponse((r) => r.url().includes('/waitees?') && r.status() === 304, { timeout: 6_000 });
+    expect(await unchanged.request().headerValue('if-none-match')).toMatch(/^"/);
+
     await expectAccessible(phone.page, 'line (phone)');
     await screenshot(tablet.page, 'line-live-tablet');
     await screenshot(phone.page, 'line-live-phone');

@@ -9,6 +9,7 @@ type Schemas = components['schemas'];
 /** Query keys, one place: a mutation invalidates with these (e.g. `queryKeys.line(r, w)` after a move). */
 export const queryKeys = {
   me: ['me'] as const,
+  myInvitations: ['me', 'invitations'] as const,
   restaurants: ['restaurants'] as const,
   restaurant: (restaurantId: string) => ['restaurants', restaurantId] as const,
   waitlists: (restaurantId: string) => ['restaurants', restaurantId, 'waitlists'] as const,
@@ -25,6 +26,15 @@ export function useRestaurants(): UseQueryResult<Schemas['Restaurant'][]> {
   return useQuery({
     queryKey: queryKeys.restaurants,
     queryFn: async ({ signal }) => unwrap(await api.GET('/v1/restaurants', { signal })).items,
+  });
+}
+
+/** Invitations to join a restaurant's staff, addressed to the signed-in account's email. */
+export function useMyInvitations(): UseQueryResult<Schemas['MyInvitation'][]> {
+  const api = useApi();
+  return useQuery({
+    queryKey: queryKeys.myInvitations,
+    queryFn: async ({ signal }) => unwrap(await api.GET('/v1/me/invitations', { signal })).items,
   });
 }
 

@@ -3,6 +3,7 @@ import { useRestaurants, useWaitlists } from '../api/queries.js';
 import { describeError } from './describe-error.js';
 import { loadLastChoice, saveLastChoice } from './last-choice.js';
 import { navigate, paths } from './router.js';
+import { Invitations } from './Invitations.js';
 import { TopBar } from './TopBar.js';
 
 /** Which restaurant and waitlist this device runs; the choice is remembered for the next sign-in. */
@@ -31,8 +32,9 @@ export function Picker(): ReactNode {
             {describeError(restaurants.error, 'restaurant')}
           </p>
         ) : null}
+        <Invitations />
         {restaurants.isSuccess && list.length === 0 ? (
-          <p>You are not a member of any restaurant yet. Ask an owner to add you with this email address.</p>
+          <p>You are not a member of any restaurant yet. Ask an owner to invite this email address, then join here.</p>
         ) : null}
         {list.length > 1 ? (
           <section aria-labelledby="restaurants-title">
