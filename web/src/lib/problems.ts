@@ -3,7 +3,9 @@ import { statusLabel } from './moves.js';
 
 export type Problem = components['schemas']['Problem'];
 type ProblemType = Problem['type'];
-export type ProblemSlug = ProblemType extends `urn:waitlist:problem:${infer Slug}` ? Slug : never;
+/** Distributes over the union, so a type added to the contract is a compile error here until it has a sentence. */
+type SlugOf<T> = T extends `urn:waitlist:problem:${infer Slug}` ? Slug : never;
+export type ProblemSlug = SlugOf<ProblemType>;
 
 /** What the host was working on, so a sentence can name it ("Someone else changed this party"). */
 export type Subject = 'party' | 'waitlist' | 'restaurant' | 'member' | 'line';
@@ -47,6 +49,7 @@ function validationSentence(problem: Problem): string {
 }
 
 const unreadable = 'The app sent something the server could not read. Reload the page and try again.';
+const tooMany = 'Too many requests at once. Wait a moment and try again.';
 const signedOut = 'Your sign-in has ended. Sign in again to carry on; nothing you typed is lost.';
 const gone = (subject: Subject): string => `This ${subject} is no longer there; it may have been removed on another device.`;
 
@@ -67,6 +70,7 @@ const sentences: Readonly<Record<ProblemSlug, (problem: Problem, subject: Subjec
   'limit-reached': (problem) => `A limit was reached: ${problem.detail}`,
   'precondition-failed': (_problem, subject) => `Someone else changed this ${subject}; here is the latest. Check it and try again.`,
   'payload-too-large': () => 'That is too much to save at once. Shorten the text and try again.',
+  'rate-limited': () => tooMany,
   internal: (problem) =>
     `Something went wrong on our side. Try again; if it keeps happening, give this reference to support: ${problem.correlationId}.`,
 };
@@ -85,7 +89,7 @@ export function explainFailure(status: number, body: unknown, subject: Subject =
   }
   if (status === 401) return signedOut;
   if (status === 404) return gone(subject);
-  if (status === 429) return 'Too many requests at once. Wait a moment and try again.';
+  if (status === 429) return tooMany;
   if (status >= 500) return 'The server is having trouble right now. Wait a moment and try again.';
   return 'The server refused that request. Reload the page and try again.';
 }
