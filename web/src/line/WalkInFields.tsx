@@ -16,8 +16,8 @@ function countries(): readonly { readonly code: CountryCode; readonly label: str
   return countryOptions;
 }
 
-/** Name, phone (with its country), party size and notes: the walk-in form and the edit form share them. */
-export function PartyFields({ draft, onChange }: { draft: PartyDraft; onChange: (draft: PartyDraft) => void }): ReactNode {
+/** The phone number and its country, checked as it is typed, with what will happen in words. */
+function PhoneField({ draft, onChange }: { draft: PartyDraft; onChange: (draft: PartyDraft) => void }): ReactNode {
   const id = useId();
   const phone = checkPhone(draft.phone, draft.country);
   const phoneHint =
@@ -26,6 +26,46 @@ export function PartyFields({ draft, onChange }: { draft: PartyDraft; onChange: 
       : phone.state === 'valid'
         ? `Will text ${phone.international}`
         : phone.message;
+  return (
+    <div className="field field--phone">
+      <label htmlFor={`${id}-phone`}>Phone</label>
+      <div className="phone-input">
+        <select
+          aria-label="Country of the phone number"
+          value={draft.country}
+          onChange={(event) => {
+            onChange({ ...draft, country: event.target.value as CountryCode });
+          }}
+        >
+          {countries().map(({ code, label }) => (
+            <option key={code} value={code}>
+              {label}
+            </option>
+          ))}
+        </select>
+        <input
+          id={`${id}-phone`}
+          type="tel"
+          inputMode="tel"
+          autoComplete="off"
+          aria-describedby={`${id}-phone-hint`}
+          aria-invalid={phone.state === 'invalid'}
+          value={draft.phone}
+          onChange={(event) => {
+            onChange({ ...draft, phone: nextPhoneInput(draft.phone, event.target.value, draft.country) });
+          }}
+        />
+      </div>
+      <p id={`${id}-phone-hint`} className={`hint hint--${phone.state}`} aria-live="polite">
+        {phoneHint}
+      </p>
+    </div>
+  );
+}
+
+/** Name, phone (with its country), party size and notes: the walk-in form and the edit form share them. */
+export function PartyFields({ draft, onChange }: { draft: PartyDraft; onChange: (draft: PartyDraft) => void }): ReactNode {
+  const id = useId();
   return (
     <div className="party-fields">
       <div className="field field--name">
@@ -56,39 +96,7 @@ export function PartyFields({ draft, onChange }: { draft: PartyDraft; onChange: 
           }}
         />
       </div>
-      <div className="field field--phone">
-        <label htmlFor={`${id}-phone`}>Phone</label>
-        <div className="phone-input">
-          <select
-            aria-label="Country of the phone number"
-            value={draft.country}
-            onChange={(event) => {
-              onChange({ ...draft, country: event.target.value as CountryCode });
-            }}
-          >
-            {countries().map(({ code, label }) => (
-              <option key={code} value={code}>
-                {label}
-              </option>
-            ))}
-          </select>
-          <input
-            id={`${id}-phone`}
-            type="tel"
-            inputMode="tel"
-            autoComplete="off"
-            aria-describedby={`${id}-phone-hint`}
-            aria-invalid={phone.state === 'invalid'}
-            value={draft.phone}
-            onChange={(event) => {
-              onChange({ ...draft, phone: nextPhoneInput(draft.phone, event.target.value, draft.country) });
-            }}
-          />
-        </div>
-        <p id={`${id}-phone-hint`} className={`hint hint--${phone.state}`} aria-live="polite">
-          {phoneHint}
-        </p>
-      </div>
+      <PhoneField draft={draft} onChange={onChange} />
       <div className="field field--notes">
         <label htmlFor={`${id}-notes`}>Notes (staff only)</label>
         <input

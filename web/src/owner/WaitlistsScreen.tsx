@@ -18,28 +18,25 @@ function Outcome({ outcome }: { outcome: Outcome }): ReactNode {
   );
 }
 
-/** One waitlist: rename it, or delete it (asked first; the server refuses while parties are in line). */
-function WaitlistRow({ waitlist }: { waitlist: Waitlist }): ReactNode {
+/** Rename and delete for one waitlist, each against the version on screen; the outcome is said in words. */
+function useWaitlistChanges(waitlist: Waitlist, say: (outcome: Outcome) => void) {
   const api = useApi();
   const queryClient = useQueryClient();
-  const id = useId();
-  const [name, setName] = useState(waitlist.name);
-  const [confirming, setConfirming] = useState(false);
-  const [outcome, setOutcome] = useState<Outcome>(null);
   const path = { restaurantId: waitlist.restaurantId, waitlistId: waitlist.id };
   const header = { 'If-Match': waitlist.etag };
   const refresh = (): Promise<void> => queryClient.invalidateQueries({ queryKey: queryKeys.waitlists(waitlist.restaurantId) });
+  const failed = (error: Error): void => {
+    say({ text: describeError(error, 'waitlist'), ok: false });
+  };
   const rename = useMutation({
     mutationFn: async (newName: string) =>
       unwrap(
         await api.PATCH('/v1/restaurants/{restaurantId}/waitlists/{waitlistId}', { params: { path, header }, body: { name: newName } }),
       ),
     onSuccess: (saved) => {
-      setOutcome({ text: `Renamed to ${saved.name}.`, ok: true });
+      say({ text: `Renamed to ${saved.name}.`, ok: true });
     },
-    onError: (error) => {
-      setOutcome({ text: describeError(error, 'waitlist'), ok: false });
-    },
+    onError: failed,
     onSettled: refresh,
   });
   const remove = useMutation({
@@ -47,11 +44,19 @@ function WaitlistRow({ waitlist }: { waitlist: Waitlist }): ReactNode {
       const { error, response } = await api.DELETE('/v1/restaurants/{restaurantId}/waitlists/{waitlistId}', { params: { path, header } });
       if (!response.ok) unwrap({ error, response });
     },
-    onError: (error) => {
-      setOutcome({ text: describeError(error, 'waitlist'), ok: false });
-    },
+    onError: failed,
     onSettled: refresh,
   });
+  return { rename, remove };
+}
+
+/** One waitlist: rename it, or delete it (asked first; the server refuses while parties are in line). */
+function WaitlistRow({ waitlist }: { waitlist: Waitlist }): ReactNode {
+  const id = useId();
+  const [name, setName] = useState(waitlist.name);
+  const [confirming, setConfirming] = useState(false);
+  const [outcome, setOutcome] = useState<Outcome>(null);
+  const { rename, remove } = useWaitlistChanges(waitlist, setOutcome);
   const submit = (event: SubmitEvent<HTMLFormElement>): void => {
     event.preventDefault();
     if (name.trim() === '') setOutcome({ text: 'Enter a name for the waitlist.', ok: false });

@@ -67,6 +67,31 @@ function refusalOf(error: unknown): { readonly kind: ReturnType<typeof templateO
   return { kind, text: describeError(error, 'waitlist') };
 }
 
+/** A whole number of minutes, with what it does. */
+function MinutesField(props: { label: string; max: number; hint: string; value: string; onChange: (value: string) => void }): ReactNode {
+  const id = useId();
+  return (
+    <div className="field">
+      <label htmlFor={id}>{props.label}</label>
+      <input
+        id={id}
+        type="number"
+        inputMode="numeric"
+        min={0}
+        max={props.max}
+        value={props.value}
+        aria-describedby={`${id}-hint`}
+        onChange={(event) => {
+          props.onChange(event.target.value);
+        }}
+      />
+      <p id={`${id}-hint`} className="hint">
+        {props.hint}
+      </p>
+    </div>
+  );
+}
+
 /** Default wait, grace period and the three texts, saved together. */
 function SettingsForm({ waitlist, restaurantName }: { waitlist: Waitlist; restaurantName: string }): ReactNode {
   const id = useId();
@@ -94,37 +119,27 @@ function SettingsForm({ waitlist, restaurantName }: { waitlist: Waitlist; restau
       });
   };
 
-  const number = (name: 'defaultWaitMinutes' | 'gracePeriodMinutes', label: string, max: number, hint: string): ReactNode => (
-    <div className="field">
-      <label htmlFor={`${id}-${name}`}>{label}</label>
-      <input
-        id={`${id}-${name}`}
-        type="number"
-        inputMode="numeric"
-        min={0}
-        max={max}
-        value={draft[name]}
-        aria-describedby={`${id}-${name}-hint`}
-        onChange={(event) => {
-          setDraft({ ...draft, [name]: event.target.value });
-        }}
-      />
-      <p id={`${id}-${name}-hint`} className="hint">
-        {hint}
-      </p>
-    </div>
-  );
-
   return (
     <form className="form settings__form" onSubmit={submit} noValidate aria-labelledby={`${id}-title`}>
       <h2 id={`${id}-title`}>Waits and texts</h2>
-      {number('defaultWaitMinutes', 'Default wait (minutes)', 600, 'Quoted while there are too few recent seatings to estimate from.')}
-      {number(
-        'gracePeriodMinutes',
-        'Grace period (minutes)',
-        120,
-        'After one grace period a notified party is paged again; after two it is a no-show.',
-      )}
+      <MinutesField
+        label="Default wait (minutes)"
+        max={600}
+        hint="Quoted while there are too few recent seatings to estimate from."
+        value={draft.defaultWaitMinutes}
+        onChange={(value) => {
+          setDraft({ ...draft, defaultWaitMinutes: value });
+        }}
+      />
+      <MinutesField
+        label="Grace period (minutes)"
+        max={120}
+        hint="After one grace period a notified party is paged again; after two it is a no-show."
+        value={draft.gracePeriodMinutes}
+        onChange={(value) => {
+          setDraft({ ...draft, gracePeriodMinutes: value });
+        }}
+      />
       {messageKinds.map((kind) => (
         <TemplateEditor
           key={kind}

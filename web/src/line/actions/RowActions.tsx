@@ -1,8 +1,8 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient, type UseMutationResult } from '@tanstack/react-query';
 import { lazy, Suspense, useState, type ReactNode } from 'react';
 import { useApi } from '../../api/context.js';
 import { queryKeys, refreshLine } from '../../api/queries.js';
-import type { RowActionsProps, Waitee } from '../../app/screens.js';
+import type { Restaurant, RowActionsProps, Waitee } from '../../app/screens.js';
 import { MoveGuard, movesFor, notifyCaveat, type MoveButton, type WaiteeAction } from '../../lib/moves.js';
 import { neverArrived } from '../../lib/problems.js';
 import { PartyTexts } from '../../texts/PartyTexts.js';
@@ -22,50 +22,69 @@ interface Move {
   attempts: number;
 }
 
-/** A row's moves: one tap each, a question first for no-show and cancel, only the moves the server allows. */
-export function RowActions({ waitee, restaurant, waitlist }: RowActionsProps): ReactNode {
+/** Sends a move and says above the line what became of it; the line and the party's texts are read again either way. */
+function useMove(restaurant: Restaurant, party: Waitee): UseMutationResult<Waitee, Error, Move> {
   const api = useApi();
   const queryClient = useQueryClient();
-  const [confirming, setConfirming] = useState<MoveButton | null>(null);
-  const [panel, setPanel] = useState<'edit' | 'texts' | null>(null);
-  const textsKey = queryKeys.texts(restaurant.id, waitlist.id, waitee.id);
-
-  const move = useMutation({
+  return useMutation({
     mutationFn: (move: Move) => {
       move.attempts += 1;
       return sendMove(api, move.action, move.party);
     },
-    onSuccess: (_moved, { action, party }) => {
-      lineNotices.say(moveDoneText(action, party), 'status');
+    onSuccess: (_moved, { action, party: before }) => {
+      lineNotices.say(moveDoneText(action, before), 'status');
     },
-    onError: (error, { action, party, attempts }) => {
-      if (neverArrived(error)) guard.release(party, action);
-      lineNotices.say(moveFailedText(error, party, attempts), 'alert');
+    onError: (error, { action, party: before, attempts }) => {
+      if (neverArrived(error)) guard.release(before, action);
+      lineNotices.say(moveFailedText(error, before, attempts), 'alert');
     },
-    // Read the row again either way: after a success to show its new state, after a conflict to show
-    // what someone else made of it (an unchanged line costs a 304).
+    // After a success to show the new state, after a conflict to show what someone else made of it
+    // (an unchanged line costs a 304).
     onSettled: async () => {
-      await Promise.all([refreshLine(queryClient, restaurant.id, waitlist.id), queryClient.invalidateQueries({ queryKey: textsKey })]);
+      await Promise.all([
+        refreshLine(queryClient, restaurant.id, party.waitlistId),
+        queryClient.invalidateQueries({ queryKey: queryKeys.texts(restaurant.id, party.waitlistId, party.id) }),
+      ]);
     },
   });
+}
+
+/** The question before a no-show or a cancel, with the two answers. */
+function Confirm({ button, onYes, onNo }: { button: MoveButton; onYes: () => void; onNo: () => void }): ReactNode {
+  return (
+    <div className="row-actions__confirm" role="group" aria-label={button.confirm ?? ''}>
+      <p>{button.confirm}</p>
+      <button type="button" className="button button--danger" autoFocus onClick={onYes}>
+        Yes, {button.label.toLowerCase()}
+      </button>
+      <button type="button" className="button" onClick={onNo}>
+        Keep in line
+      </button>
+    </div>
+  );
+}
+
+/** A row's moves: one tap each, a question first for no-show and cancel, only the moves the server allows. */
+export function RowActions({ waitee, restaurant }: RowActionsProps): ReactNode {
+  const move = useMove(restaurant, waitee);
+  const [confirming, setConfirming] = useState<MoveButton | null>(null);
+  const [panel, setPanel] = useState<'edit' | 'texts' | null>(null);
+  const toggle = (which: 'edit' | 'texts'): void => {
+    setPanel(panel === which ? null : which);
+  };
 
   const run = (button: MoveButton): void => {
     setConfirming(null);
-    if (button.move === 'edit') {
-      setPanel(panel === 'edit' ? null : 'edit');
-      return;
-    }
-    if (!guard.claim(waitee, button.move)) return;
-    move.mutate({ action: button.move, party: waitee, attempts: 0 });
+    if (button.move === 'edit') toggle('edit');
+    else if (guard.claim(waitee, button.move)) move.mutate({ action: button.move, party: waitee, attempts: 0 });
   };
 
-  const buttons = movesFor(waitee);
   const caveat = notifyCaveat(waitee);
   return (
     <div className="row-actions">
       {confirming === null ? (
         <div className="row-actions__buttons" role="group" aria-label={`Actions for ${waitee.name}`}>
-          {buttons.map((button) => (
+          {movesFor(waitee).map((button) => (
             <button
               key={button.move}
               type="button"
@@ -87,35 +106,22 @@ export function RowActions({ waitee, restaurant, waitlist }: RowActionsProps): R
             className="button button--quiet"
             aria-expanded={panel === 'texts'}
             onClick={() => {
-              setPanel(panel === 'texts' ? null : 'texts');
+              toggle('texts');
             }}
           >
             Texts<span className="visually-hidden"> to {waitee.name}</span>
           </button>
         </div>
       ) : (
-        <div className="row-actions__confirm" role="group" aria-label={confirming.confirm ?? ''}>
-          <p>{confirming.confirm}</p>
-          <button
-            type="button"
-            className="button button--danger"
-            autoFocus
-            onClick={() => {
-              run(confirming);
-            }}
-          >
-            Yes, {confirming.label.toLowerCase()}
-          </button>
-          <button
-            type="button"
-            className="button"
-            onClick={() => {
-              setConfirming(null);
-            }}
-          >
-            Keep in line
-          </button>
-        </div>
+        <Confirm
+          button={confirming}
+          onYes={() => {
+            run(confirming);
+          }}
+          onNo={() => {
+            setConfirming(null);
+          }}
+        />
       )}
       {move.isPaused ? (
         <p className="row-actions__waiting" role="status">
