@@ -26,13 +26,18 @@ export class Connectivity {
 
   readonly getSnapshot = (): ConnectivitySnapshot => this.snapshot;
 
+  /** Counts the browser's offline events: an answer to a request sent before the latest one says nothing about now. */
+  private offlineEvents = 0;
+
   setBrowserOnline(browserOnline: boolean): void {
+    if (!browserOnline) this.offlineEvents += 1;
     this.update({ browserOnline });
   }
 
   /** The network, watched: a failed connection or a gateway error marks the API unreachable, any other answer reachable. */
   watch(send: (request: Request) => Promise<Response>): (request: Request) => Promise<Response> {
     return async (request) => {
+      const sentAfter = this.offlineEvents;
       let response: Response;
       try {
         response = await send(request);
@@ -40,7 +45,9 @@ export class Connectivity {
         this.update({ apiReachable: false });
         throw error;
       }
-      this.update(unreachableStatuses.has(response.status) ? { apiReachable: false } : { apiReachable: true, browserOnline: true });
+      if (unreachableStatuses.has(response.status)) this.update({ apiReachable: false });
+      // An answer proves the network is back only if the request left after the device last went offline.
+      else this.update(sentAfter === this.offlineEvents ? { apiReachable: true, browserOnline: true } : { apiReachable: true });
       return response;
     };
   }
