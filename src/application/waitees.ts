@@ -11,11 +11,11 @@ import { insertUnderCap, type Cap } from './admissions.js';
 import { conflictPolicies, versionToWrite, writeConditionally, type VersionCondition } from './conditional-write.js';
 import { announceGettingClose, composeNotification, enqueueNow, statusUrlOf, type OutboxServices } from './notifications.js';
 import { setProperties } from './patch.js';
-import { InvalidContinuationToken, VersionConflict, type Page } from './ports.js';
+import { InvalidContinuationToken, VersionConflict, type Page, type SavedWithNotifications } from './ports.js';
 import type { PageScope } from './page-tokens.js';
 import type { Services } from './services.js';
 import { waiteeView, type Viewer, type WaiteeView } from './views.js';
-import { countText, uncountText } from './send-limits.js';
+import { confirmText, countText, uncountText } from './send-limits.js';
 import { removeWaitee, saveDetails, saveMove } from './waitee-writes.js';
 
 /** What reading the line touches. */
@@ -220,7 +220,10 @@ export async function listWaitees(
   const waitlist = await waitlistOf(s, restaurantId, waitlistId);
   const scope = { waitlistId, statuses: options.statuses };
   const page = await linePage(s, scope, options.limit, options.continuationToken);
-  return { items: await present(s, waitlist.value, page.items, 'staff'), continuationToken: s.pageTokens.seal(scope, page.continuationToken) };
+  return {
+    items: await present(s, waitlist.value, page.items, 'staff'),
+    continuationToken: s.pageTokens.seal(scope, page.continuationToken),
+  };
 }
 
 /** The waitee, visible to the line's staff and to the customer it belongs to; to anyone else not-found. */
@@ -345,18 +348,21 @@ async function saveMoveCounted(s: LineServices, next: Waitee, etag: string, outb
   const toSend = outbox.filter((n) => n.status === 'pending');
   for (const [i, text] of toSend.entries()) {
     try {
-      await countText(s, text);
+      await countText(s, text, 'hold');
     } catch (error) {
-      await Promise.all(toSend.slice(0, i).map((counted) => uncountText(s, counted)));
+      await Promise.all(toSend.slice(0, i).map((held) => uncountText(s, held)));
       throw error;
     }
   }
+  let saved: SavedWithNotifications;
   try {
-    return await saveMove(s, next, etag, outbox);
+    saved = await saveMove(s, next, etag, outbox);
   } catch (error) {
     await Promise.all(toSend.map((text) => uncountText(s, text)));
     throw error;
   }
+  await Promise.all(toSend.map((text) => confirmText(s, text)));
+  return saved;
 }
 
 /** The waitee after `action`, with the timestamps and paging timer the move sets. */

@@ -18,9 +18,7 @@ import {
 const nameCharacter = fc.constantFrom(...'aZé €[]{}|~^ЖщюЯ漢字ß😀🍝👩‍🍳'.split(''), ...Array.from('😀🍝'));
 const longName = fc.array(nameCharacter, { minLength: 1, maxLength: 100 }).map((cs) => cs.join(''));
 /** A status link as the app builds it from STATUS_PAGE_BASE_URL, on hosts up to the 40 characters the check allows for. */
-const statusUrl = fc
-  .stringMatching(/^[a-z0-9-]{1,40}$/)
-  .map((host) => `https://${host}/api/v1/status/${'x'.repeat(16)}`);
+const statusUrl = fc.stringMatching(/^[a-z0-9-]{1,40}$/).map((host) => `https://${host}/api/v1/status/${'x'.repeat(16)}`);
 const values = fc.record<TemplateValues>({
   name: longName,
   restaurant: longName,
@@ -85,7 +83,9 @@ describe('the 3-segment promise', () => {
   it('refuses a re-page template that 7 segments would need with a long name, counting UCS-2', () => {
     const long = `Hi {name}, your table at {restaurant} is still waiting for you. ${'Please come to the host stand now. '.repeat(2)}{statusUrl}`;
     expect(inspectTemplate(long).worstCase).toMatchObject({ encoding: 'UCS-2' });
-    expect(() => checkTemplate('re-page', long)).toThrow(/SMS segments \(UCS-2\)/);
+    expect(() => {
+      checkTemplate('re-page', long);
+    }).toThrow(/SMS segments \(UCS-2\)/);
   });
 });
 
