@@ -17,8 +17,12 @@ const control = /\p{Cc}/u;
 const link =
   /(?:[a-z][a-z0-9+.-]*:\/\/|www\.|[^\s@]+@[^\s@]+|\b\d{1,3}(?:\.\d{1,3}){3}\b|[\p{L}\p{N}-]+\.(?:[\p{L}\p{N}-]+\.)*[a-z]{2,63}(?![\p{L}\p{N}]))/iu;
 
+/** The longest text searched: the link pattern takes quadratic time, fine for names but not for a 64 KiB body. */
+const maxSearched = 200;
+
 /** Why a guest-supplied text may not be used, in words the person who typed it can act on; null when it is fine. */
 export function guestTextProblem(value: string): string | null {
+  if (value.length > maxSearched) return `must be at most ${maxSearched} characters`;
   if (bidiControl.test(value)) return 'must not contain text-direction control characters';
   if (control.test(value)) return 'must not contain control characters such as line breaks or tabs';
   const found = link.exec(value);

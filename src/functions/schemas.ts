@@ -15,6 +15,8 @@ const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(
 /** A name the restaurant's number may text to someone: no links, no control or text-direction characters. */
 const guestName = (max: number) =>
   text(max).superRefine((value, ctx) => {
+    // The length check has answered an over-long value already; the link search is for names, not 64 KiB bodies.
+    if (value.length > max) return;
     const problem = guestTextProblem(value);
     if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
   });

@@ -96,6 +96,12 @@ describe('guest text inside a text', () => {
       expect(guestTextProblem(name), name).not.toBeNull();
   });
 
+  it('answers at once for a body-sized value instead of searching it for links', () => {
+    const started = performance.now();
+    expect(guestTextProblem('a@'.repeat(32_000))).toContain('at most');
+    expect(performance.now() - started).toBeLessThan(50);
+  });
+
   it('refuses control and text-direction characters', () => {
     expect(guestTextProblem('Ann\u202Eelbat')).toContain('direction');
     expect(guestTextProblem('Ann\nPay now')).toContain('control');
