@@ -46,6 +46,8 @@ export interface LocalStackOptions {
    */
   readonly deliveryReportDelayMs?: number;
   readonly log?: (line: string) => void;
+  /** App settings that win over the local defaults and the environment (tests lower the text limits). */
+  readonly settings?: Readonly<Record<string, string>>;
 }
 
 /** The queue as infra/ declares it (docs/deploy.md): the code relies on these properties. */
@@ -89,7 +91,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       smsConnectionString: sms.connectionString,
       ...(options.passwordHashCost === undefined ? {} : { passwordHashCost: options.passwordHashCost }),
     });
-    const appSettings: Record<string, string | undefined> = { ...settings, ...definedIn(process.env) };
+    const appSettings: Record<string, string | undefined> = { ...settings, ...definedIn(process.env), ...options.settings };
     const s = await createServices(loadConfig(appSettings));
     stops.push(() => s.close());
     servicesBuilt(s);

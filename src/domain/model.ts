@@ -87,6 +87,13 @@ export interface Waitee {
   readonly pagingDueAt?: string | null;
   readonly pagingStage?: 're-page' | 'no-show' | null;
   readonly gettingCloseSent?: boolean;
+  /**
+   * Whether `phone` may be texted: true for numbers staff entered, false for a customer's own until
+   * it is proved with a one-time code. Absent on parties stored before it: judged by `source`.
+   */
+  readonly phoneVerified?: boolean;
+  /** When each "table ready" text of the current UTC day was written (the per-party limit counts them). */
+  readonly pagedAt?: readonly string[];
 }
 
 /** A customer's place in some line, kept with the customer so "my places" is one partition. */

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll } from 'vitest';
-import { startLocalStack, type LocalStack } from '../../local/stack.js';
+import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../local/stack.js';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Waitee } from '../../src/domain/model.js';
 import { joinLine } from '../../src/domain/waitee.js';
@@ -8,10 +8,10 @@ import { joinLine } from '../../src/domain/waitee.js';
  * Starts the whole local stack (embedded Cosmos + local host on a free port) once per test file.
  * Vitest runs each file in its own process, so files never share data or settings.
  */
-export function useLocalStack(): () => LocalStack {
+export function useLocalStack(options: Pick<LocalStackOptions, 'settings'> = {}): () => LocalStack {
   let stack: LocalStack | undefined;
   beforeAll(async () => {
-    stack = await startLocalStack({ port: 0, passwordHashCost: 10 });
+    stack = await startLocalStack({ port: 0, passwordHashCost: 10, ...options });
   });
   afterAll(async () => {
     await stack?.close();

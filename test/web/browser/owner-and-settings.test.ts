@@ -71,9 +71,9 @@ describe('owner screens and line settings', () => {
     const tableReady = page.getByRole('group', { name: /Table ready/ });
     const long = `Hi {name}, ${'your table at {restaurant} is ready and waiting for you. '.repeat(7)}{statusUrl}`;
     await tableReady.getByLabel('Text').fill(long);
-    await tableReady.getByText(/With long names: [4-9] SMS \(GSM-7, \d+ characters\), over the limit of 3\./).waitFor();
+    await tableReady.getByText(/With long names: [4-9] SMS \((GSM-7|UCS-2), \d+ characters\), over the limit of 3\./).waitFor();
     await page.getByRole('button', { name: 'Save settings' }).click();
-    const refusal = /^Not saved\. The table-ready message can take [4-9] SMS segments \(GSM-7\) with long names; keep it within 3\.$/;
+    const refusal = /^Not saved\. The table-ready message can take [4-9] SMS segments \((GSM-7|UCS-2)\) with long names.*within 3\.$/;
     await page.getByRole('alert').filter({ hasText: refusal }).waitFor();
     await expectAccessible(page, 'settings with a refused template');
     await screenshot(page, 'settings-refused-tablet');

@@ -14,6 +14,7 @@ function party(id: string, position: number): Waitee {
     waitlistId: 'w1',
     name: id,
     phone: null,
+    phoneVerified: true,
     partySize: 2,
     notes: null,
     status: 'waiting',

@@ -10,6 +10,7 @@ export function party(overrides: Partial<Waitee> = {}): Waitee {
     waitlistId: '00000000-0000-4000-8000-0000000000b1',
     name: 'Ada',
     phone: '+14155550123',
+    phoneVerified: true,
     partySize: 2,
     notes: null,
     status: 'waiting',

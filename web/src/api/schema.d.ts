@@ -480,7 +480,7 @@ export interface paths {
         put?: never;
         /**
          * Notify a party that its table is ready
-         * @description Staff and owners: marks the party `notified` (from `waiting`, or again from `notified` to re-page it), records `notifiedAt` and, when the party has a phone, sends the `table-ready` (or `re-page`) text. No request body. The customer of the place gets 403 `forbidden`; anyone else 404.
+         * @description Staff and owners: marks the party `notified` (from `waiting`, or again from `notified` to re-page it), records `notifiedAt` and, when the party has a phone, sends the `table-ready` (or `re-page`) text: only to a verified number (one staff entered, or a customer proved with a one-time code; otherwise the text is recorded `failed` with the reason, see `…/notifications`), and within the text limits (429 `text-limit-reached`, docs/api.md Text limits). No request body. The customer of the place gets 403 `forbidden`; anyone else 404.
          */
         post: operations["notifyWaitee"];
         delete?: never;
@@ -612,6 +612,7 @@ export interface components {
          *     | `urn:waitlist:problem:headers-too-large` | 431 | The request headers exceed 32 KiB in all; `limit` gives the limit in bytes. Answered by the host before any operation. |
          *     | `urn:waitlist:problem:unsupported-media-type` | 415 | The body is not `application/json` (or a `+json` type such as `application/merge-patch+json`; the token and logout endpoints also take `application/x-www-form-urlencoded`). |
          *     | `urn:waitlist:problem:rate-limited` | 429 | Answered by API Management: this client's rate limit was reached (see `X-RateLimit-Limit`); retry after `Retry-After` seconds. |
+         *     | `urn:waitlist:problem:text-limit-reached` | 429 | A limit on the texts the restaurant's number sends was reached (`limitScope`: the party's daily "table ready" texts, their spacing by the grace period, the phone number's or the restaurant's day); nothing was changed. Retry after `Retry-After` seconds (also `retryAfterSeconds`). |
          *     | `urn:waitlist:problem:internal` | 500 | An unexpected error. No details are given; quote the `correlationId` when reporting it. |
          */
         Problem: {
@@ -619,7 +620,7 @@ export interface components {
              * @description The problem type; switch on this, not on `title` or `detail`.
              * @enum {string}
              */
-            type: "urn:waitlist:problem:validation-failed" | "urn:waitlist:problem:malformed-body" | "urn:waitlist:problem:unauthenticated" | "urn:waitlist:problem:forbidden" | "urn:waitlist:problem:not-found" | "urn:waitlist:problem:method-not-allowed" | "urn:waitlist:problem:conflict" | "urn:waitlist:problem:invalid-transition" | "urn:waitlist:problem:limit-reached" | "urn:waitlist:problem:precondition-failed" | "urn:waitlist:problem:payload-too-large" | "urn:waitlist:problem:headers-too-large" | "urn:waitlist:problem:unsupported-media-type" | "urn:waitlist:problem:internal" | "urn:waitlist:problem:rate-limited";
+            type: "urn:waitlist:problem:validation-failed" | "urn:waitlist:problem:malformed-body" | "urn:waitlist:problem:unauthenticated" | "urn:waitlist:problem:forbidden" | "urn:waitlist:problem:not-found" | "urn:waitlist:problem:method-not-allowed" | "urn:waitlist:problem:conflict" | "urn:waitlist:problem:invalid-transition" | "urn:waitlist:problem:limit-reached" | "urn:waitlist:problem:precondition-failed" | "urn:waitlist:problem:payload-too-large" | "urn:waitlist:problem:headers-too-large" | "urn:waitlist:problem:unsupported-media-type" | "urn:waitlist:problem:internal" | "urn:waitlist:problem:rate-limited" | "urn:waitlist:problem:text-limit-reached";
             /** @description A short summary of the problem type (the same for every occurrence of a type). */
             title: string;
             /**
@@ -682,6 +683,16 @@ export interface components {
              * @description `conflict` when joining a line: your place that is already in it.
              */
             waiteeId?: string;
+            /**
+             * @description `text-limit-reached`: which limit: `party` ("table ready" texts one party may get in a day), `party-spacing` (re-pages no closer than the grace period), `number` (texts one phone number may get in a day), `restaurant` (texts one restaurant may send in a day).
+             * @enum {string}
+             */
+            limitScope?: "party" | "party-spacing" | "number" | "restaurant";
+            /**
+             * Format: int32
+             * @description `text-limit-reached`: the `Retry-After` value, seconds until the limit lets a text through again (the next UTC day, or the end of the grace period).
+             */
+            retryAfterSeconds?: number;
             /**
              * Format: int32
              * @description `conflict` when deleting a waitlist: parties still in line.
@@ -1246,9 +1257,12 @@ export interface components {
              * @example +14155550123
              */
             phone: string | null;
+            /** @description Whether the restaurant texts `phone`: true for a number staff entered (the restaurant vouches for it), false for one a customer typed in until it is verified with a one-time code. Texts for an unverified number are recorded `failed` with the reason, never sent. */
+            phoneVerified: boolean;
             /** Format: int32 */
             partySize: number;
-            notes: string | null;
+            /** @description Staff-only notes. Absent from a customer's view of their own place (`GET …/waitees/{waiteeId}`, `/v1/me/waitees`, the join and cancel answers). */
+            notes?: string | null;
             /**
              * @description `waiting` and `notified` are in line; `seated`, `no_show` and `cancelled` are final.
              * @enum {string}
@@ -1269,7 +1283,7 @@ export interface components {
              * @description Minutes left to wait: the median wait of similar-size parties seated in the last three hours (when there are at least three), else the waitlist's default wait, less the time already waited. Null once the party has left the line.
              */
             estimatedWaitMinutes: number | null;
-            /** @description The moves the current status allows (each is `POST .../{waiteeId}/{action}`); empty in a final status. */
+            /** @description The moves you may make now (each is `POST .../{waiteeId}/{action}`): for staff, those the current status allows; for the customer of the place only `cancel` (leave the line) while it is in line. Empty in a final status. */
             allowedActions: ("notify" | "seat" | "no-show" | "cancel")[];
             /**
              * Format: uri
@@ -1343,6 +1357,13 @@ export interface components {
         RateLimitedProblem: components["schemas"]["Problem"] & {
             /** @constant */
             type?: "urn:waitlist:problem:rate-limited";
+            /** @constant */
+            status?: 429;
+        };
+        /** @description A `urn:waitlist:problem:text-limit-reached` problem (429 A limit on texts was reached). */
+        TextLimitProblem: components["schemas"]["Problem"] & {
+            /** @constant */
+            type?: "urn:waitlist:problem:text-limit-reached";
             /** @constant */
             status?: 429;
         };
@@ -1615,6 +1636,8 @@ export interface components {
         RateLimitLimit: number;
         /** @description Sent by API Management with `X-RateLimit-Limit`: the calls left in the current minute. */
         RateLimitRemaining: number;
+        /** @description Seconds until the limit lets a text through again: up to a day for the daily limits, up to the grace period for re-pages. */
+        TextLimitRetryAfter: number;
         /** @description Seconds until the rate limit lets requests through again. */
         RateLimitRetryAfter: number;
         /** @description Sent when the request's `Origin` is one the API admits for browsers (the staff SPA's; locally `CORS_ALLOWED_ORIGINS`): that origin. See docs/api.md, CORS. */
@@ -3427,7 +3450,20 @@ export interface operations {
                 };
             };
             412: components["responses"]["PreconditionFailed"];
-            429: components["responses"]["TooManyRequests"];
+            /** @description `text-limit-reached`: the party has had its texts for today, was texted less than the grace period ago, or its phone number or the restaurant has had its texts for today (`limitScope`); the party was not moved. Or `rate-limited`: API Management's rate limit for this client. Either way, retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Retry-After": components["headers"]["TextLimitRetryAfter"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TextLimitProblem"] | components["schemas"]["RateLimitedProblem"];
+                };
+            };
             500: components["responses"]["Internal"];
         };
     };
