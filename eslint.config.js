@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'coverage/', 'infra/**/*.json'] },
+  { ignores: ['dist/', 'node_modules/', 'coverage/', 'infra/**/*.json', 'web/src/api/schema.d.ts'] },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {
@@ -85,6 +85,35 @@ export default tseslint.config(
             {
               group: ['**/functions/**', '**/composition/**'],
               message: 'An adapter implements a port of src/application; it knows no function and no composition root.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  // The web app shares only pure rules with the server (src/domain: the state machine, the SMS
+  // segment counter), so client and server agree by construction; everything else reaches the
+  // server through the API.
+  {
+    files: ['web/src/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [
+                '@azure/*',
+                'node:*',
+                '**/src/application/**',
+                '**/src/adapters/**',
+                '**/src/functions/**',
+                '**/src/composition/**',
+                '**/src/config.js',
+                '**/src/index.js',
+                '**/local/**',
+              ],
+              message: 'web/ imports only pure code from src/domain; it talks to the rest through the API (web/src/api).',
             },
           ],
         },

@@ -58,6 +58,21 @@ param accessTokenTtlSeconds int = 900
 @maxValue(365)
 param refreshTokenTtlDays int = 30
 
+@description('"Table ready" texts one party may get in a UTC day (SMS_LIMIT_PER_PARTY_PER_DAY).')
+@minValue(1)
+@maxValue(20)
+param smsLimitPerPartyPerDay int = 3
+
+@description('Texts one phone number may get in a UTC day, across restaurants (SMS_LIMIT_PER_NUMBER_PER_DAY).')
+@minValue(1)
+@maxValue(1000)
+param smsLimitPerNumberPerDay int = 10
+
+@description('Texts one restaurant may send in a UTC day (SMS_LIMIT_PER_RESTAURANT_PER_DAY).')
+@minValue(1)
+@maxValue(10000)
+param smsLimitPerRestaurantPerDay int = 1000
+
 @minValue(10)
 @maxValue(20)
 @description('scrypt cost as log2(N) for new password hashes.')
@@ -278,6 +293,9 @@ module api 'app/api.bicep' = {
     notificationsQueue: messaging.outputs.notificationsQueueName
     communicationEndpoint: sms.outputs.endpoint
     smsFromNumber: smsFromNumber
+    smsLimitPerPartyPerDay: smsLimitPerPartyPerDay
+    smsLimitPerNumberPerDay: smsLimitPerNumberPerDay
+    smsLimitPerRestaurantPerDay: smsLimitPerRestaurantPerDay
     uploadsBlobEndpoint: uploads.outputs.blobEndpoint
     uploadsContainer: uploads.outputs.containerName
   }

@@ -14,6 +14,7 @@ async function main(): Promise<void> {
   const demo = stack.demo;
   console.log(`
 Waitlist is running on ${stack.baseUrl}
+  Host stand     ${stack.baseUrl}/ (the staff web app: open it and sign in with the demo account below)
   API            ${stack.apiUrl}/v1/...
   OpenAPI        ${stack.apiUrl}/openapi.json
   OpenID config  ${stack.apiUrl}/.well-known/openid-configuration

@@ -1,5 +1,6 @@
 import { createPrivateKey, createPublicKey, sign, verify, type JsonWebKey } from 'node:crypto';
 import { z } from 'zod';
+import { defaultSendLimits, type SendLimits } from './domain/send-limits.js';
 
 /**
  * Every setting the function app reads, with its meaning. This list is the reference: the README's
@@ -170,6 +171,27 @@ export const settingsReference: readonly SettingReference[] = [
     description: 'The E.164 number (or alphanumeric sender id) texts are sent from.',
   },
   {
+    name: 'SMS_LIMIT_PER_PARTY_PER_DAY',
+    required: false,
+    where: 'both',
+    example: '3',
+    description: '"Table ready" texts (the first and each re-page) one party may get in a UTC day (default 3, range 1–20).',
+  },
+  {
+    name: 'SMS_LIMIT_PER_NUMBER_PER_DAY',
+    required: false,
+    where: 'both',
+    example: '10',
+    description: 'Texts of any kind one phone number may get in a UTC day, across all restaurants (default 10, range 1–1000).',
+  },
+  {
+    name: 'SMS_LIMIT_PER_RESTAURANT_PER_DAY',
+    required: false,
+    where: 'both',
+    example: '1000',
+    description: 'Texts of any kind one restaurant may send in a UTC day (default 1000, range 1–10000).',
+  },
+  {
     name: 'CORS_ALLOWED_ORIGINS',
     required: false,
     where: 'local',
@@ -240,6 +262,9 @@ const settingsSchema = z
     SMS_FROM_NUMBER: z
       .string()
       .regex(/^(\+[1-9]\d{6,14}|[A-Za-z][A-Za-z0-9 ]{0,10})$/, 'must be an E.164 number or an alphanumeric sender id'),
+    SMS_LIMIT_PER_PARTY_PER_DAY: intSetting(1, 20, defaultSendLimits.perPartyPerDay),
+    SMS_LIMIT_PER_NUMBER_PER_DAY: intSetting(1, 1000, defaultSendLimits.perNumberPerDay),
+    SMS_LIMIT_PER_RESTAURANT_PER_DAY: intSetting(1, 10_000, defaultSendLimits.perRestaurantPerDay),
     CORS_ALLOWED_ORIGINS: z
       .string()
       .transform((value) => value.split(',').map((origin) => origin.trim()))
@@ -316,6 +341,8 @@ export interface Config {
     readonly endpoint: string | undefined;
     readonly emulatorConnectionString: string | undefined;
     readonly from: string;
+    /** What the restaurant's number may send (src/domain/send-limits.ts). */
+    readonly limits: SendLimits;
   };
   /** Only the local host reads it: in Azure, API Management answers CORS (infra/apim/policies/api.xml). */
   readonly cors: { readonly allowedOrigins: readonly string[] };
@@ -407,7 +434,16 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       fullyQualifiedNamespace: s.ServiceBusConnection__fullyQualifiedNamespace,
       emulatorConnectionString: s.ServiceBusConnection,
     },
-    sms: { endpoint: s.ACS_ENDPOINT, emulatorConnectionString: s.ACS_CONNECTION_STRING, from: s.SMS_FROM_NUMBER },
+    sms: {
+      endpoint: s.ACS_ENDPOINT,
+      emulatorConnectionString: s.ACS_CONNECTION_STRING,
+      from: s.SMS_FROM_NUMBER,
+      limits: {
+        perPartyPerDay: s.SMS_LIMIT_PER_PARTY_PER_DAY,
+        perNumberPerDay: s.SMS_LIMIT_PER_NUMBER_PER_DAY,
+        perRestaurantPerDay: s.SMS_LIMIT_PER_RESTAURANT_PER_DAY,
+      },
+    },
     cors: { allowedOrigins: s.CORS_ALLOWED_ORIGINS },
   };
 }

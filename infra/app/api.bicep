@@ -45,6 +45,9 @@ param serviceBusNamespace string
 param notificationsQueue string
 param communicationEndpoint string
 param smsFromNumber string
+param smsLimitPerPartyPerDay int
+param smsLimitPerNumberPerDay int
+param smsLimitPerRestaurantPerDay int
 param uploadsBlobEndpoint string
 param uploadsContainer string
 
@@ -225,6 +228,9 @@ resource functionApp 'Microsoft.Web/sites@2025-03-01' = {
       NOTIFICATIONS_QUEUE: notificationsQueue
       ACS_ENDPOINT: communicationEndpoint
       SMS_FROM_NUMBER: smsFromNumber
+      SMS_LIMIT_PER_PARTY_PER_DAY: string(smsLimitPerPartyPerDay)
+      SMS_LIMIT_PER_NUMBER_PER_DAY: string(smsLimitPerNumberPerDay)
+      SMS_LIMIT_PER_RESTAURANT_PER_DAY: string(smsLimitPerRestaurantPerDay)
       UPLOADS_BLOB_ENDPOINT: uploadsBlobEndpoint
       UPLOADS_CONTAINER: uploadsContainer
     }

@@ -10,6 +10,7 @@ import { problemResponse, problemTypes } from '../../src/functions/http/problem.
 import { closeServer, listenOnLoopback } from '../loopback.js';
 import { isPreflight, preflightHeaders, responseCorsHeaders } from './cors.js';
 import { describeError, HttpRequest, HttpResponse, invocationContext } from './invocation.js';
+import { staticSite, type StaticSite } from './static-host.js';
 
 /** A request to a host route, its body read. */
 export interface HostRequest {
@@ -231,11 +232,14 @@ export async function startHttpHost(options: {
   readonly hostRoutes?: readonly HostRoute[];
   /** Origins answered with CORS on API routes (CORS_ALLOWED_ORIGINS; APIM does this in Azure). */
   readonly corsAllowedOrigins?: () => Promise<readonly string[]>;
+  /** The staff SPA served at `/` outside the route prefix (default: the build in dist/web). */
+  readonly webApp?: StaticSite;
   readonly log?: (line: string) => void;
 }): Promise<LocalHttpHost> {
   const routes = options.functions.map(compile).sort((a, b) => b.literalSegments - a.literalSegments);
   const dispatchers = new Map(routes.map((r) => [r.fn, dispatch(r.fn, options.services)]));
   const log = options.log ?? (() => undefined);
+  const webApp = options.webApp ?? staticSite();
 
   const server: Server = createServer({ maxHeaderSize: maxHeaderBytes }, (request, response) => {
     void (async () => {
@@ -250,6 +254,11 @@ export async function startHttpHost(options: {
       }
       const prefix = `/${options.routePrefix}/`;
       const path = url.pathname.startsWith(prefix) ? url.pathname.slice(prefix.length) : null;
+      const page = path === null ? await webApp.serve(request.method ?? 'GET', url.pathname, request.headers['accept-encoding']) : null;
+      if (page !== null) {
+        await send(response, page);
+        return;
+      }
       if (path !== null && handleCors(request, response, (await options.corsAllowedOrigins?.()) ?? [])) return;
       const invocationId = randomUUID();
       const matched = path === null ? undefined : matchRoute(routes, path);

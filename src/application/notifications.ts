@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { notFound } from '../domain/errors.js';
+import { DomainError, notFound } from '../domain/errors.js';
 import { estimateWaitMinutes } from '../domain/estimate.js';
-import { defaultTemplates, render, type MessageKind } from '../domain/messages.js';
+import { defaultTemplates, renderText, type MessageKind } from '../domain/messages.js';
 import type { Versioned, Waitee, Waitlist } from '../domain/model.js';
 import {
   canDropUnfilled,
@@ -15,12 +15,14 @@ import {
   type DueWork,
   type Notification,
 } from '../domain/notification.js';
+import { pageRefusal, phoneTrusted, unverifiedNumberReason, withPage } from '../domain/send-limits.js';
 import { nextStatus, positionsInLine } from '../domain/waitee.js';
 import type { Caller } from './access.js';
 import { memberWith, waitlistOf } from './access.js';
 import { conflictPolicies, writeConditionally } from './conditional-write.js';
 import { recordSendAfterConflict } from './delivery-reports.js';
 import { TransientSmsError, VersionConflict } from './ports.js';
+import { countText } from './send-limits.js';
 import type { Services } from './services.js';
 import { saveMove } from './waitee-writes.js';
 
@@ -31,7 +33,7 @@ export type OutboxServices = Pick<
 >;
 
 /** What the consumer touches: the record and the SMS gateway. */
-type ConsumerServices = Pick<Services, 'notifications' | 'sms' | 'now' | 'joinCodes'>;
+type ConsumerServices = Pick<Services, 'notifications' | 'sms' | 'now' | 'admissions' | 'config' | 'joinCodes'>;
 
 /** The text as sent: a join-code text gets its code only now, so no stored record or log line ever holds it. */
 function textOf(s: Pick<Services, 'joinCodes'>, record: Notification): string {
@@ -45,7 +47,18 @@ export function statusUrlOf(s: Pick<Services, 'config'>, statusToken: string): s
   return new URL(statusToken, base).toString();
 }
 
-/** The text for a waitee, rendered from the waitlist's template; null when the waitee has no phone. */
+/**
+ * A text recorded as not sent, with the reason staff see in the party's texts: it is written like
+ * any other (nothing silently dropped) but never enqueued.
+ */
+export function refusedText(notification: Notification, reason: string, at: string = notification.createdAt): Notification {
+  return { ...notification, status: 'failed', failedAt: at, lastError: reason };
+}
+
+/**
+ * The text for a waitee, rendered from the waitlist's template; null when the waitee has no phone.
+ * A number the restaurant may not text (a customer's, unverified) gets the text recorded as failed.
+ */
 export async function composeNotification(
   s: Pick<Services, 'restaurants' | 'now' | 'config'>,
   kind: MessageKind,
@@ -67,14 +80,14 @@ export async function composeNotification(
           defaultWaitMinutes: waitlist.defaultWaitMinutes,
         });
   const template = waitlist.messageTemplates?.[kind] ?? defaultTemplates[kind];
-  return {
+  const notification: Notification = {
     id: randomUUID(),
     waitlistId: waitee.waitlistId,
     restaurantId: waitee.restaurantId,
     waiteeId: waitee.id,
     kind,
     to: waitee.phone,
-    message: render(template, {
+    message: renderText(template, {
       name: waitee.name,
       restaurant: restaurant?.value.name ?? 'the restaurant',
       position: String(position ?? ''),
@@ -93,13 +106,15 @@ export async function composeNotification(
     lastError: null,
     failedAt: null,
   };
+  return phoneTrusted(waitee) ? notification : refusedText(notification, unverifiedNumberReason);
 }
 
 /**
  * Hands freshly written outbox records to Service Bus right away. A failure here loses nothing:
  * the records stay pending and the producer's next sweep sends them.
  */
-export async function enqueueNow(s: OutboxServices, stored: readonly Versioned<Notification>[], log: Log): Promise<void> {
+export async function enqueueNow(s: OutboxServices, written: readonly Versioned<Notification>[], log: Log): Promise<void> {
+  const stored = written.filter((n) => n.value.status === 'pending');
   if (stored.length === 0) return;
   try {
     await s.notificationQueue().send(stored.map(({ value: n }) => ({ notificationId: n.id, waitlistId: n.waitlistId })));
@@ -253,10 +268,14 @@ async function advancePaging(
     return (await save(stop, [])).kind === 'lost' ? 'raced' : 'nothing';
   }
   if (waitee.pagingStage === 're-page') {
-    const notification = await composeNotification(s, 're-page', waitee, waitlist.value, null);
+    const composed = await composeNotification(s, 're-page', waitee, waitlist.value, null);
     const plan = pagingPlan(waitee.notifiedAt ?? waitee.updatedAt, waitlist.value.gracePeriodMinutes);
+    const paged = { ...waitee, pagingDueAt: plan.noShowAt, pagingStage: 'no-show' as const };
+    // The party's own limit is checked on the party, in this write; the daily ones by the consumer.
+    const refusal = composed?.status === 'pending' ? pageRefusal(waitee, 0, s.config.sms.limits, s.now()) : null;
+    const notification = composed === null || refusal === null ? composed : refusedText(composed, `not sent: ${refusal.message}`);
     const outcome = await save(
-      { ...waitee, pagingDueAt: plan.noShowAt, pagingStage: 'no-show' },
+      notification?.status === 'pending' ? withPage(paged, s.now()) : paged,
       notification === null ? [] : [notification],
     );
     if (outcome.kind !== 'written') return 'raced';
@@ -294,6 +313,12 @@ export async function consume(
   if (typeof found === 'string') return found;
   const { record, claimed } = found;
   const firstAttemptAt = claimed.value.sendingSince ?? s.now().toISOString();
+  const limited = await dailyLimitRefusal(s, record);
+  if (limited !== null) {
+    await s.notifications.replace(refusedText(claimed.value, limited, s.now().toISOString()), claimed.etag);
+    log(`sms ${record.kind} to ${maskPhone(record.to)} not sent: ${limited}`);
+    return 'rejected';
+  }
   try {
     const outcome = await s
       .sms()
@@ -333,6 +358,17 @@ export async function consume(
       await s.notifications.replace(update, claimed.etag).catch(() => undefined);
       log(`sms ${record.kind} to ${maskPhone(record.to)} ${givingUp ? 'given up' : 'will be retried'}: ${error.message}`);
     }
+    throw error;
+  }
+}
+
+/** Counts the text in its number's and restaurant's day; the reason it may not be sent when a count is full. */
+async function dailyLimitRefusal(s: ConsumerServices, record: Notification): Promise<string | null> {
+  try {
+    await countText(s, record);
+    return null;
+  } catch (error) {
+    if (error instanceof DomainError && error.kind === 'text-limit-reached') return `not sent: ${error.message}`;
     throw error;
   }
 }

@@ -131,7 +131,11 @@ export type CapScope =
   | { readonly kind: 'line'; readonly waitlistId: string }
   | { readonly kind: 'waitlists'; readonly restaurantId: string }
   | { readonly kind: 'invitations'; readonly restaurantId: string }
-  | { readonly kind: 'restaurants'; readonly userId: string };
+  | { readonly kind: 'restaurants'; readonly userId: string }
+  /** The texts sent to one phone number on one UTC day, across restaurants (a counter: nothing leaves it). */
+  | { readonly kind: 'texts-to-number'; readonly number: string; readonly day: string }
+  /** The texts one restaurant sent on one UTC day. */
+  | { readonly kind: 'texts-of-restaurant'; readonly restaurantId: string; readonly day: string };
 
 /** One request's claim on a place under a cap, between its check and its insert. */
 export interface Admission {

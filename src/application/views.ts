@@ -3,6 +3,7 @@
  */
 import { defaultTemplates, type MessageTemplates } from '../domain/messages.js';
 import type { Invitation, Membership, Restaurant, User, Versioned, Waitee, Waitlist } from '../domain/model.js';
+import { phoneTrusted } from '../domain/send-limits.js';
 import { allowedActions, type WaiteeAction } from '../domain/waitee.js';
 
 export interface UserView {
@@ -60,7 +61,6 @@ export interface WaiteeView extends Pick<
   | 'name'
   | 'phone'
   | 'partySize'
-  | 'notes'
   | 'status'
   | 'source'
   | 'joinedAt'
@@ -69,8 +69,13 @@ export interface WaiteeView extends Pick<
   | 'endedAt'
   | 'updatedAt'
 > {
+  /** Staff only: absent from a customer's view. */
+  readonly notes?: Waitee['notes'];
+  /** Whether the restaurant may text `phone` (send-limits.ts, phoneTrusted). */
+  readonly phoneVerified: boolean;
   readonly position: number | null;
   readonly estimatedWaitMinutes: number | null;
+  /** The moves the caller may make: a customer only ever leaves the line (`cancel`). */
   readonly allowedActions: readonly WaiteeAction[];
   readonly statusUrl: string;
   /** When the party said, from its status page, that it is on its way; null until then. */
@@ -159,19 +164,26 @@ export interface LineFacts {
   readonly statusUrl: string;
 }
 
-export const waiteeView = ({ value, etag }: Versioned<Waitee>, facts: LineFacts): WaiteeView => ({
+/** Who is looking at a party: the line's staff see everything, its customer their own place without staff notes. */
+export type Viewer = 'staff' | 'customer';
+
+/** The moves a customer may make on their own place. */
+const customerActions: readonly WaiteeAction[] = ['cancel'];
+
+export const waiteeView = ({ value, etag }: Versioned<Waitee>, facts: LineFacts, viewer: Viewer): WaiteeView => ({
   id: value.id,
   restaurantId: value.restaurantId,
   waitlistId: value.waitlistId,
   name: value.name,
   phone: value.phone,
+  phoneVerified: phoneTrusted(value),
   partySize: value.partySize,
-  notes: value.notes,
+  ...(viewer === 'staff' ? { notes: value.notes } : {}),
   status: value.status,
   source: value.source,
   position: facts.position,
   estimatedWaitMinutes: facts.estimatedWaitMinutes,
-  allowedActions: allowedActions(value.status),
+  allowedActions: allowedActions(value.status).filter((action) => viewer === 'staff' || customerActions.includes(action)),
   statusUrl: facts.statusUrl,
   onMyWayAt: value.onMyWayAt ?? null,
   joinedAt: value.joinedAt,

@@ -3,6 +3,7 @@ import { DomainError, notFound } from '../domain/errors.js';
 import { estimateWaitMinutes, recordSeating } from '../domain/estimate.js';
 import type { Membership, Place, Versioned, Waitee, Waitlist } from '../domain/model.js';
 import { lineWork, pagingPlan, type Notification } from '../domain/notification.js';
+import { pageRefusal, withPage } from '../domain/send-limits.js';
 import { can } from '../domain/roles.js';
 import { isActive, joinLine, nextStatus, positionsInLine, type WaiteeAction, type WaiteeStatus } from '../domain/waitee.js';
 import { waitlistOf, type Caller } from './access.js';
@@ -10,10 +11,11 @@ import { insertUnderCap, type Cap } from './admissions.js';
 import { conflictPolicies, versionToWrite, writeConditionally, type VersionCondition } from './conditional-write.js';
 import { announceGettingClose, composeNotification, enqueueNow, statusUrlOf, type OutboxServices } from './notifications.js';
 import { setProperties } from './patch.js';
-import { InvalidContinuationToken, VersionConflict, type Page } from './ports.js';
+import { InvalidContinuationToken, VersionConflict, type Page, type SavedWithNotifications } from './ports.js';
 import type { PageScope } from './page-tokens.js';
 import type { Services } from './services.js';
-import { waiteeView, type WaiteeView } from './views.js';
+import { waiteeView, type Viewer, type WaiteeView } from './views.js';
+import { confirmText, countText, uncountText } from './send-limits.js';
 import { removeWaitee, saveDetails, saveMove } from './waitee-writes.js';
 
 /** What reading the line touches. */
@@ -33,8 +35,16 @@ async function roleIn(s: Pick<Services, 'restaurants'>, caller: Caller, restaura
   return membership !== null && can(membership.role, 'run-line') ? membership : null;
 }
 
+/** Whom a party is shown to: the line's staff, or the customer whose place it is. */
+const viewerOf = (staff: Membership | null): Viewer => (staff === null ? 'customer' : 'staff');
+
 /** Positions and estimates need the whole active line (bounded by maxPartiesInLine) and the waitlist's history. */
-async function present(s: LineReadServices, waitlist: Waitlist, waitees: readonly Versioned<Waitee>[]): Promise<WaiteeView[]> {
+async function present(
+  s: LineReadServices,
+  waitlist: Waitlist,
+  waitees: readonly Versioned<Waitee>[],
+  viewer: Viewer,
+): Promise<WaiteeView[]> {
   const needsLine = waitees.some((w) => isActive(w.value.status));
   const positions = needsLine ? positionsInLine((await s.waitees.line(waitlist.id)).map((w) => w.value)) : new Map<string, number>();
   const now = s.now();
@@ -50,12 +60,12 @@ async function present(s: LineReadServices, waitlist: Waitlist, waitees: readonl
             history: waitlist.recentSeatings,
             defaultWaitMinutes: waitlist.defaultWaitMinutes,
           });
-    return waiteeView(w, { position, estimatedWaitMinutes, statusUrl: statusUrlOf(s, w.value.statusToken) });
+    return waiteeView(w, { position, estimatedWaitMinutes, statusUrl: statusUrlOf(s, w.value.statusToken) }, viewer);
   });
 }
 
-async function presentOne(s: LineReadServices, waitlist: Waitlist, waitee: Versioned<Waitee>): Promise<WaiteeView> {
-  const [view] = await present(s, waitlist, [waitee]);
+async function presentOne(s: LineReadServices, waitlist: Waitlist, waitee: Versioned<Waitee>, viewer: Viewer): Promise<WaiteeView> {
+  const [view] = await present(s, waitlist, [waitee], viewer);
   if (view === undefined) throw new Error('present returned nothing');
   return view;
 }
@@ -90,7 +100,8 @@ export async function addWaitee(
   const waitlist = await waitlistOf(s, restaurantId, waitlistId);
   const id = waiteeIdFor(waitlistId, caller.userId, idempotencyKey);
   const replay = idempotencyKey === undefined ? null : await s.waitees.get(waitlistId, id);
-  if (replay !== null) return { replayed: true, view: await presentOne(s, waitlist.value, replay) };
+  const viewer = viewerOf(staff);
+  if (replay !== null) return { replayed: true, view: await presentOne(s, waitlist.value, replay, viewer) };
 
   let name: string;
   let phone: string | null;
@@ -111,9 +122,9 @@ export async function addWaitee(
   if (created === null) {
     const existing = await s.waitees.get(waitlistId, id);
     if (existing === null) throw new Error('waitee create conflicted but nothing is stored');
-    return { replayed: true, view: await presentOne(s, waitlist.value, existing) };
+    return { replayed: true, view: await presentOne(s, waitlist.value, existing, viewer) };
   }
-  return { replayed: false, view: await presentOne(s, waitlist.value, created) };
+  return { replayed: false, view: await presentOne(s, waitlist.value, created, viewer) };
 }
 
 export const closedLine = (): DomainError => new DomainError('conflict', 'This waitlist is closed and not taking new parties right now.');
@@ -150,7 +161,7 @@ async function insertWaitee(
   const now = s.now().toISOString();
   if (staff === null) await claimPlaceInLine(s, { userId: caller.userId, restaurantId, waitlistId, waiteeId: id, joinedAt: now });
   const statusToken = randomBytes(12).toString('base64url');
-  const waitee = joinLine({
+  const joined = joinLine({
     id,
     waitlistId,
     restaurantId,
@@ -163,6 +174,8 @@ async function insertWaitee(
     statusToken,
     joinedAt: now,
   });
+  // Staff vouch for the numbers they enter; a customer's own is texted only once proved (send-limits.ts, phoneTrusted).
+  const waitee: Waitee = { ...joined, phoneVerified: staff !== null };
   // Indexes first, the waitee last: a crash in between leaves an index pointing at nothing (ignored
   // on read), never a waitee nobody can find.
   await s.statusLinks.create({ id: statusToken, restaurantId, waitlistId, waiteeId: id });
@@ -207,7 +220,10 @@ export async function listWaitees(
   const waitlist = await waitlistOf(s, restaurantId, waitlistId);
   const scope = { waitlistId, statuses: options.statuses };
   const page = await linePage(s, scope, options.limit, options.continuationToken);
-  return { items: await present(s, waitlist.value, page.items), continuationToken: s.pageTokens.seal(scope, page.continuationToken) };
+  return {
+    items: await present(s, waitlist.value, page.items, 'staff'),
+    continuationToken: s.pageTokens.seal(scope, page.continuationToken),
+  };
 }
 
 /** The waitee, visible to the line's staff and to the customer it belongs to; to anyone else not-found. */
@@ -227,8 +243,8 @@ export async function getWaitee(
   waitlistId: string,
   waiteeId: string,
 ): Promise<WaiteeView> {
-  const { waitee, waitlist } = await visibleWaitee(s, caller, restaurantId, waitlistId, waiteeId);
-  return presentOne(s, waitlist.value, waitee);
+  const { staff, waitee, waitlist } = await visibleWaitee(s, caller, restaurantId, waitlistId, waiteeId);
+  return presentOne(s, waitlist.value, waitee, viewerOf(staff));
 }
 
 const staffOnly = () =>
@@ -248,9 +264,11 @@ export async function updateWaitee(
 ): Promise<WaiteeView> {
   const { staff, waitee, waitlist } = await visibleWaitee(s, caller, ids.restaurantId, ids.waitlistId, ids.waiteeId);
   if (staff === null) throw staffOnly();
-  const next = { ...waitee.value, ...setProperties(patch), updatedAt: s.now().toISOString() };
+  // A number staff type in is one the restaurant vouches for (and counts against its limits).
+  const vouched = patch.phone === undefined ? {} : { phoneVerified: true };
+  const next = { ...waitee.value, ...setProperties(patch), ...vouched, updatedAt: s.now().toISOString() };
   const saved = await saveDetails(s, next, versionToWrite(waitee, ifMatch));
-  return presentOne(s, waitlist.value, { value: next, etag: saved.etag });
+  return presentOne(s, waitlist.value, { value: next, etag: saved.etag }, 'staff');
 }
 
 export async function deleteWaitee(
@@ -283,24 +301,31 @@ export async function actOnWaitee(
 ): Promise<WaiteeView> {
   let waitlist: Versioned<Waitlist> | undefined;
   let outbox: Notification[] = [];
+  let viewer: Viewer = 'customer';
   const outcome = await writeConditionally({
     read: async () => {
       const visible = await visibleWaitee(s, caller, ids.restaurantId, ids.waitlistId, ids.waiteeId);
       if (visible.staff === null && action !== 'cancel') throw staffOnly();
       waitlist = visible.waitlist;
+      viewer = viewerOf(visible.staff);
       versionToWrite(visible.waitee, ifMatch);
       return visible.waitee;
     },
     change: async (current) => {
       if (waitlist === undefined) throw new Error('read sets the waitlist');
-      const next = moved(current, action, s.now().toISOString(), waitlist.value);
+      const now = s.now();
+      const next = moved(current, action, now.toISOString(), waitlist.value);
       // "Notify" again on a notified waitee is a re-page; either way the text is written with the move.
       const kind = current.status === 'notified' ? 're-page' : 'table-ready';
       const notification = action === 'notify' ? await composeNotification(s, kind, next, waitlist.value, null) : null;
       outbox = notification === null ? [] : [notification];
-      return next;
+      if (notification?.status !== 'pending') return next;
+      // The party's own limits are decided on the party, under its ETag: parallel notifies are serialised here.
+      const refusal = pageRefusal(current, waitlist.value.gracePeriodMinutes, s.config.sms.limits, now);
+      if (refusal !== null) throw refusal;
+      return withPage(next, now);
     },
-    write: (next, etag) => saveMove(s, next, etag, outbox),
+    write: (next, etag) => saveMoveCounted(s, next, etag, outbox),
     policy: ifMatch === undefined ? conflictPolicies.contended : conflictPolicies.callerVersion,
   });
   if (outcome.kind !== 'written' || waitlist === undefined) throw new VersionConflict(ids.waiteeId);
@@ -311,7 +336,33 @@ export async function actOnWaitee(
     if (next.customerId !== null) await s.users.removePlace(next.customerId, next.waitlistId, next.id);
     await announceGettingClose(s, updatedWaitlist, log);
   }
-  return presentOne(s, updatedWaitlist, { value: next, etag: outcome.result.etag });
+  return presentOne(s, updatedWaitlist, { value: next, etag: outcome.result.etag }, viewer);
+}
+
+/**
+ * saveMove for a move that owes texts, counted first in their number's and restaurant's day (429
+ * when a count is full); a save the store refuses takes them back out, so nothing is counted twice
+ * or for a text never written.
+ */
+async function saveMoveCounted(s: LineServices, next: Waitee, etag: string, outbox: readonly Notification[]) {
+  const toSend = outbox.filter((n) => n.status === 'pending');
+  for (const [i, text] of toSend.entries()) {
+    try {
+      await countText(s, text, 'hold');
+    } catch (error) {
+      await Promise.all(toSend.slice(0, i).map((held) => uncountText(s, held)));
+      throw error;
+    }
+  }
+  let saved: SavedWithNotifications;
+  try {
+    saved = await saveMove(s, next, etag, outbox);
+  } catch (error) {
+    await Promise.all(toSend.map((text) => uncountText(s, text)));
+    throw error;
+  }
+  await Promise.all(toSend.map((text) => confirmText(s, text)));
+  return saved;
 }
 
 /** The waitee after `action`, with the timestamps and paging timer the move sets. */
@@ -357,7 +408,7 @@ export async function myWaitees(s: LineReadServices, caller: Caller): Promise<Wa
         s.restaurants.waitlist(place.restaurantId, place.waitlistId),
       ]);
       if (waitee === null || waitlist === null || !isActive(waitee.value.status) || waitee.value.customerId !== caller.userId) return null;
-      return presentOne(s, waitlist.value, waitee);
+      return presentOne(s, waitlist.value, waitee, 'customer');
     }),
   );
   return views.filter((v): v is WaiteeView => v !== null);
@@ -421,7 +472,7 @@ export async function publicStatus(s: StatusServices, token: string): Promise<Pu
   const { waitee, waitlist } = await partyOfToken(s, token);
   const restaurant = await s.restaurants.get(waitee.value.restaurantId);
   if (restaurant === null) throw notFound.statusLink();
-  const view = await presentOne(s, waitlist.value, waitee);
+  const view = await presentOne(s, waitlist.value, waitee, 'customer');
   const { notifiedAt, status, onMyWayAt } = waitee.value;
   const grace = waitlist.value.gracePeriodMinutes;
   return {

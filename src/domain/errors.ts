@@ -11,6 +11,7 @@ export type DomainErrorKind =
   | 'invalid-transition'
   | 'limit-reached'
   | 'too-many-attempts'
+  | 'text-limit-reached'
   | 'invalid-grant';
 
 export class DomainError extends Error {

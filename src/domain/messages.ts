@@ -1,4 +1,5 @@
 import { DomainError } from './errors.js';
+import { textSafe } from './guest-text.js';
 
 /** The texts a waitlist sends, with `{name}`, `{restaurant}`, `{position}`, `{wait}` and `{statusUrl}`. */
 export const messageKinds = ['table-ready', 'getting-close', 're-page'] as const;
@@ -9,25 +10,61 @@ export type MessageTemplates = Readonly<Record<MessageKind, string>>;
 export const defaultTemplates: MessageTemplates = {
   'table-ready': 'Hi {name}, your table at {restaurant} is ready! Please come to the host stand. {statusUrl}',
   'getting-close': 'Hi {name}, you are number {position} in line at {restaurant} (about {wait} min). Please head back soon. {statusUrl}',
-  're-page': 'Hi {name}, your table at {restaurant} is still waiting for you. Please come now or we may have to give it away. {statusUrl}',
+  're-page': 'Hi {name}, your table at {restaurant} is still waiting. Please come now or we may give it away. {statusUrl}',
 };
 
 export const templateVariables = ['name', 'restaurant', 'position', 'wait', 'statusUrl'] as const;
 export type TemplateValues = Readonly<Record<(typeof templateVariables)[number], string>>;
 
-/** Longest values a template is checked with when saved, so a rendered text never exceeds the limit. */
-const worstCaseValues: TemplateValues = {
-  name: 'N'.repeat(30),
-  restaurant: 'R'.repeat(40),
-  position: '500',
-  wait: '600',
-  statusUrl: `https://${'h'.repeat(40)}/api/v1/status/${'t'.repeat(16)}`,
-};
+/**
+ * The most of a party's name and of the restaurant's name a text carries, in UTF-16 units (what UCS-2
+ * segments count). The fields allow 100 characters, which in Cyrillic alone would take two segments;
+ * a text cuts them here, so that a template that passes the check below stays within its segments
+ * whatever the names are.
+ */
+export const textFieldLimits = { name: 20, restaurant: 24 } as const;
+
+/** What a text says instead of a name it cannot carry (empty once cleaned, or carrying a link). */
+export const textFallbacks = { name: 'there', restaurant: 'the restaurant' } as const;
+
+/** The longest status link the check allows for: a 40-character host and the 16-character token. */
+const worstCaseStatusUrl = `https://${'h'.repeat(40)}/api/v1/status/${'t'.repeat(16)}`;
+
+/**
+ * The values a template is checked with when saved: the longest names a text carries, once in the
+ * GSM-7 characters that take two units each and once in UCS-2 (one Cyrillic letter turns the whole
+ * text into UCS-2, 67 characters a segment instead of 153). Whichever takes more segments counts.
+ */
+const worstCaseValues: readonly TemplateValues[] = [
+  {
+    name: '€'.repeat(textFieldLimits.name),
+    restaurant: '€'.repeat(textFieldLimits.restaurant),
+    position: '500',
+    wait: '600',
+    statusUrl: worstCaseStatusUrl,
+  },
+  {
+    name: 'Ж'.repeat(textFieldLimits.name),
+    restaurant: 'Ж'.repeat(textFieldLimits.restaurant),
+    position: '500',
+    wait: '600',
+    statusUrl: worstCaseStatusUrl,
+  },
+];
 
 export const maxSegments = 3;
 
 export function render(template: string, values: TemplateValues): string {
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in values ? values[name as keyof TemplateValues] : whole));
+}
+
+/** The text a party is sent: the names cleaned of links and invisible characters and cut to textFieldLimits. */
+export function renderText(template: string, values: TemplateValues): string {
+  return render(template, {
+    ...values,
+    name: textSafe(values.name, textFieldLimits.name, textFallbacks.name),
+    restaurant: textSafe(values.restaurant, textFieldLimits.restaurant, textFallbacks.restaurant),
+  });
 }
 
 const gsm7 = new Set(
@@ -47,11 +84,24 @@ export function smsSegments(text: string): { encoding: 'GSM-7' | 'UCS-2'; units:
   return { encoding: 'UCS-2', units, segments: units <= 70 ? 1 : Math.ceil(units / 67) };
 }
 
-/** Rejects unknown variables and templates that could render past `maxSegments` SMS segments. */
-export function checkTemplate(kind: MessageKind, template: string): void {
-  const unknown = [...template.matchAll(/\{(\w+)\}/g)]
+/** What saving a template checks: the variables it does not know, and the SMS it could take once rendered with long values. */
+export interface TemplateInspection {
+  readonly unknownVariables: readonly string[];
+  readonly worstCase: ReturnType<typeof smsSegments>;
+}
+
+export function inspectTemplate(template: string): TemplateInspection {
+  const unknownVariables = [...template.matchAll(/\{(\w+)\}/g)]
     .map((m) => m[1] ?? '')
     .filter((name) => !(templateVariables as readonly string[]).includes(name));
+  const counts = worstCaseValues.map((values) => smsSegments(render(template, values)));
+  const worstCase = counts.reduce((worst, count) => (count.segments > worst.segments ? count : worst));
+  return { unknownVariables, worstCase };
+}
+
+/** Rejects unknown variables and templates that could render past `maxSegments` SMS segments. */
+export function checkTemplate(kind: MessageKind, template: string): void {
+  const { unknownVariables: unknown, worstCase } = inspectTemplate(template);
   if (unknown.length > 0) {
     throw new DomainError(
       'validation',
@@ -61,11 +111,11 @@ export function checkTemplate(kind: MessageKind, template: string): void {
       },
     );
   }
-  const { segments, encoding } = smsSegments(render(template, worstCaseValues));
+  const { segments, encoding } = worstCase;
   if (segments > maxSegments) {
     throw new DomainError(
       'validation',
-      `The ${kind} message can take ${segments} SMS segments (${encoding}) with long names; keep it within ${maxSegments}.`,
+      `The ${kind} message can take ${segments} SMS segments (${encoding}) with long names (a text carries up to ${textFieldLimits.name} characters of the name and ${textFieldLimits.restaurant} of the restaurant's, in any alphabet); shorten it to stay within ${maxSegments}.`,
       {
         field: `messageTemplates/${kind}`,
         segments,

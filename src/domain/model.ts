@@ -91,8 +91,13 @@ export interface Waitee {
   readonly pagingDueAt?: string | null;
   readonly pagingStage?: 're-page' | 'no-show' | null;
   readonly gettingCloseSent?: boolean;
-  /** The phone was proven by a one-time code (an account-less join); absent on parties added before codes existed. */
+  /**
+   * Whether `phone` may be texted: true for numbers staff entered, false for a customer's own until
+   * it is proved with a one-time code. Absent on parties stored before it: judged by `source`.
+   */
   readonly phoneVerified?: boolean;
+  /** When each "table ready" text of the current UTC day was written (the per-party limit counts them). */
+  readonly pagedAt?: readonly string[];
   /** When the party said it is on its way from its status page; null until then. */
   readonly onMyWayAt?: string | null;
 }

@@ -249,7 +249,9 @@ export function dueWorkFor(waitee: SavedParty, notifications: readonly Notificat
   const left = isActive(waitee.status)
     ? null
     : lineWork({ id: waitee.waitlistId, restaurantId: waitee.restaurantId }, waitee.updatedAt, saveId);
-  return [...notifications.map(enqueueWork), ...[paging, left].filter((entry) => entry !== null)];
+  // A text refused before it was sent (an unverified number, a limit) is recorded failed, with nothing left to enqueue.
+  const toSend = notifications.filter((n) => n.status === 'pending');
+  return [...toSend.map(enqueueWork), ...[paging, left].filter((entry) => entry !== null)];
 }
 
 /**

@@ -1,5 +1,6 @@
 import { isValidPhoneNumber } from 'libphonenumber-js';
 import { z } from 'zod';
+import { guestTextProblem } from '../domain/guest-text.js';
 import { maximumPasswordLength } from '../domain/password-policy.js';
 import { restaurantRoles } from '../domain/roles.js';
 import { waiteeStatuses } from '../domain/waitee.js';
@@ -10,6 +11,15 @@ import { unsupportedGrantTypeMessage } from './http/oauth-error.js';
 export const id = z.uuid({ error: 'must be an id (UUID)' });
 
 const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+
+/** A name the restaurant's number may text to someone: no links, no control or text-direction characters. */
+const guestName = (max: number) =>
+  text(max).superRefine((value, ctx) => {
+    // The length check has answered an over-long value already; the link search is for names, not 64 KiB bodies.
+    if (value.length > max) return;
+    const problem = guestTextProblem(value);
+    if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
+  });
 
 export const phone = z
   .string()
@@ -32,7 +42,7 @@ export const timeZone = z
     }
   }, 'must be an IANA time zone such as Europe/Paris');
 
-export const registerBody = z.strictObject({ email, password, displayName: text(100), phone: phone.optional() });
+export const registerBody = z.strictObject({ email, password, displayName: guestName(100), phone: phone.optional() });
 
 export const tokenBody = z.discriminatedUnion(
   'grant_type',
@@ -100,14 +110,14 @@ export const updateWaitlistBody = z
 const partySize = z.number().int('must be a whole number').min(1).max(50);
 const notes = text(500).nullable();
 export const addWaiteeBody = z.strictObject({
-  name: text(100).optional(),
+  name: guestName(100).optional(),
   phone: phone.nullable().optional(),
   partySize,
   notes: notes.optional(),
 });
 export const updateWaiteeBody = z
   .strictObject({
-    name: text(100).optional(),
+    name: guestName(100).optional(),
     phone: phone.nullable().optional(),
     partySize: partySize.optional(),
     notes: notes.optional(),

@@ -507,9 +507,12 @@ describe('waitees', () => {
 
     const notified = await post(staff.api, `${adaPath}/notify`, 200);
     expect(notified.body).toMatchObject({ status: 'notified', allowedActions: ['notify', 'seat', 'no-show', 'cancel'] });
-    await post(staff.api, `${adaPath}/notify`, 200);
+    // A re-page within the grace period is refused (docs/api.md, Text limits), with the seconds to wait.
+    const tooSoon = await post(staff.api, `${adaPath}/notify`, 429);
+    expect(tooSoon.body).toMatchObject({ type: 'urn:waitlist:problem:text-limit-reached', limitScope: 'party-spacing' });
+    expect(Number(tooSoon.headers.get('retry-after'))).toBeGreaterThan(0);
     const texts = await get<{ items: Json[] }>(staff.api, `${adaPath}/notifications`, 200);
-    expect(texts.body.items.map((n) => n.kind)).toEqual(expect.arrayContaining(['table-ready', 're-page']));
+    expect(texts.body.items.map((n) => n.kind)).toEqual(['table-ready']);
     expect(texts.body.items.every((n) => n.to === '+14155550123')).toBe(true);
     await get(staff.api, `${waitees}/${unknownId}/notifications`, 404);
     await get(staff.api, `${waitees}/nope/notifications`, 400);

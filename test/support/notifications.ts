@@ -11,7 +11,7 @@ import { saveMove } from '../../src/application/waitee-writes.js';
 
 export type NotificationStackOptions = Pick<
   LocalStackOptions,
-  'lockDurationMs' | 'timers' | 'crashBeforeComplete' | 'deliveryReportDelayMs' | 'log'
+  'lockDurationMs' | 'timers' | 'crashBeforeComplete' | 'deliveryReportDelayMs' | 'log' | 'settings'
 >;
 
 /**

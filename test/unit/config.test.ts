@@ -55,7 +55,12 @@ describe('config', () => {
       statusLinkLifetimeHours: 12,
       joins: { linkBaseUrl: 'http://127.0.0.1:7071/api/v1/join/', codesPerNumberPerHour: 3, codesPerAddressPerHour: 10 },
       serviceBus: { queue: 'notifications', fullyQualifiedNamespace: undefined, emulatorConnectionString: base.ServiceBusConnection },
-      sms: { endpoint: undefined, emulatorConnectionString: base.ACS_CONNECTION_STRING, from: '+18005550100' },
+      sms: {
+        endpoint: undefined,
+        emulatorConnectionString: base.ACS_CONNECTION_STRING,
+        from: '+18005550100',
+        limits: { perPartyPerDay: 3, perNumberPerDay: 10, perRestaurantPerDay: 1000 },
+      },
       cors: { allowedOrigins: [] },
     });
   });
@@ -105,7 +110,11 @@ describe('config', () => {
       REFRESH_TOKEN_TTL_DAYS: '365',
       PASSWORD_HASH_COST: '20',
       AZURE_CLIENT_ID: '6f1e2b3c-4d5e-4f60-8a7b-9c0d1e2f3a4b',
+      SMS_LIMIT_PER_PARTY_PER_DAY: '20',
+      SMS_LIMIT_PER_NUMBER_PER_DAY: '1',
+      SMS_LIMIT_PER_RESTAURANT_PER_DAY: '10000',
     });
+    expect(config.sms.limits).toEqual({ perPartyPerDay: 20, perNumberPerDay: 1, perRestaurantPerDay: 10_000 });
     expect(config.cosmos.database).toBe('other_db-1');
     expect(config.cosmos.managedIdentityClientId).toBe('6f1e2b3c-4d5e-4f60-8a7b-9c0d1e2f3a4b');
     expect(config.jwt.accessTokenTtlSeconds).toBe(60);
@@ -146,6 +155,10 @@ describe('config', () => {
     ['PASSWORD_HASH_COST', '9'],
     ['PASSWORD_HASH_COST', '21'],
     ['PASSWORD_HASH_COST', '16 '],
+    ['SMS_LIMIT_PER_PARTY_PER_DAY', '0'],
+    ['SMS_LIMIT_PER_PARTY_PER_DAY', '21'],
+    ['SMS_LIMIT_PER_NUMBER_PER_DAY', '1001'],
+    ['SMS_LIMIT_PER_RESTAURANT_PER_DAY', 'many'],
   ])('refuses %s=%j and names it', (name, value) => {
     const problems = problemsOf({ ...base, [name]: value });
     expect(problems).toHaveLength(1);

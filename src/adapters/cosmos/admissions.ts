@@ -16,6 +16,10 @@ function placeOf(containers: AdmissionContainers, scope: CapScope) {
       return { container: containers.restaurants, id: 'admissions:invitations', key: scope.restaurantId, field: 'restaurantId' };
     case 'restaurants':
       return { container: containers.users, id: 'admissions:restaurants', key: scope.userId, field: 'pk' };
+    case 'texts-to-number':
+      return { container: containers.users, id: `texts:${scope.day}`, key: `texts:${scope.number}`, field: 'pk' };
+    case 'texts-of-restaurant':
+      return { container: containers.restaurants, id: `texts:${scope.day}`, key: scope.restaurantId, field: 'restaurantId' };
   }
 }
 

@@ -290,7 +290,7 @@ function failureOf(error: unknown, correlationId: string, context: InvocationCon
   if (error instanceof GoneSinceRead) return { slug: 'not-found', detail: 'The resource was removed while you were changing it.' };
   if (error instanceof DomainError) {
     const headers: Record<string, string> = {};
-    if (error.kind === 'too-many-attempts' && typeof error.details.retryAfterSeconds === 'number')
+    if ((error.kind === 'too-many-attempts' || error.kind === 'text-limit-reached') && typeof error.details.retryAfterSeconds === 'number')
       headers['retry-after'] = String(error.details.retryAfterSeconds);
     if (error.kind === 'unauthenticated') headers['www-authenticate'] = 'Bearer error="invalid_token"';
     const extensions =

@@ -21,6 +21,7 @@ export const problemTypes = {
   'headers-too-large': { status: 431, title: 'The request headers are too large' },
   'unsupported-media-type': { status: 415, title: 'Unsupported content type' },
   'too-many-attempts': { status: 429, title: 'Too many attempts' },
+  'text-limit-reached': { status: 429, title: 'A limit on texts was reached' },
   internal: { status: 500, title: 'Something went wrong on our side' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
@@ -37,6 +38,7 @@ export const slugForKind: Readonly<Record<DomainErrorKind, ProblemSlug>> = {
   'invalid-transition': 'invalid-transition',
   'limit-reached': 'limit-reached',
   'too-many-attempts': 'too-many-attempts',
+  'text-limit-reached': 'text-limit-reached',
   'invalid-grant': 'invalid-grant',
 };
 
