@@ -4,12 +4,12 @@ import { confirmJoin, getJoinLink, joinSummary, joinUrlOf, setJoinLink, startJoi
 import { joinCodePolicy, joinLinkCodePattern } from '../domain/join.js';
 import type { HttpFunction } from './catalog-types.js';
 import { endpoint } from './http/endpoint.js';
-import { id, waitlistParams } from './schemas.js';
+import { guestName, id, waitlistParams } from './schemas.js';
 
 const joinParams = z.object({ joinCode: z.string().regex(joinLinkCodePattern, 'is not a join link code') });
 
 export const startJoinBody = z.strictObject({
-  name: z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters'),
+  name: guestName(100),
   partySize: z.number().int('must be a whole number').min(1).max(50),
   // National numbers are read in the restaurant's country (the use case normalises to E.164).
   phone: z.string().trim().min(4).max(32, 'must be at most 32 characters'),

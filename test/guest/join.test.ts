@@ -130,6 +130,19 @@ describe('joining without an account', () => {
     ).toEqual([]);
   });
 
+  it('refuses a name carrying a link, as every guest-set name is, and texts nobody', async () => {
+    const venue = await newVenue(api());
+    const code = await joinLinkOf(venue);
+    const relay = 'URGENT: pay deposit at http://evil.example/p or lose table';
+    const refused = await api().post(`/v1/join/${code}`, guest(phoneNumber(9103), relay));
+    expect(expectProblem(refused, 400, 'validation-failed').errors).toEqual([expect.objectContaining({ pointer: '/name' })]);
+    expect(
+      stack()
+        .sms.outbox()
+        .filter((m) => m.to === phoneNumber(9103)),
+    ).toEqual([]);
+  });
+
   it('needs a new code after 5 wrong tries, even with the right one', async () => {
     const venue = await newVenue(api());
     const code = await joinLinkOf(venue);
