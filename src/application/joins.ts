@@ -13,7 +13,7 @@ import {
   wrongCode,
 } from '../domain/join.js';
 import type { JoinRequest, Restaurant, User, Versioned, Waitee, Waitlist } from '../domain/model.js';
-import { codePlaceholder, type Notification } from '../domain/notification.js';
+import { codePlaceholder, unsentState, type Notification } from '../domain/notification.js';
 import { joinLine } from '../domain/waitee.js';
 import { memberWith, waitlistOf, type Caller } from './access.js';
 import { insertUnderCap } from './admissions.js';
@@ -249,17 +249,7 @@ function codeText(join: JoinRequest, restaurant: Restaurant, now: string): Notif
     kind: 'join-code',
     to: join.phone,
     message: `${codePlaceholder} is your code to join the line at ${restaurant.name.slice(0, 40)}. It expires in ${joinCodePolicy.lifetimeMinutes} min. ${textConsentWording}.`,
-    status: 'pending',
-    dueAt: now,
-    createdAt: now,
-    enqueuedAt: null,
-    sendingSince: null,
-    sentAt: null,
-    deliveredAt: null,
-    providerMessageId: null,
-    attempts: 0,
-    lastError: null,
-    failedAt: null,
+    ...unsentState(now),
   };
 }
 

@@ -14,6 +14,7 @@ import {
   smsTagOf,
   type DueWork,
   type Notification,
+  unsentState,
 } from '../domain/notification.js';
 import { pageRefusal, phoneTrusted, unverifiedNumberReason, withPage } from '../domain/send-limits.js';
 import { nextStatus, positionsInLine } from '../domain/waitee.js';
@@ -94,17 +95,7 @@ export async function composeNotification(
       wait: String(wait),
       statusUrl: statusUrlOf(s, waitee.statusToken),
     }),
-    status: 'pending',
-    dueAt: now.toISOString(),
-    createdAt: now.toISOString(),
-    enqueuedAt: null,
-    sendingSince: null,
-    sentAt: null,
-    deliveredAt: null,
-    providerMessageId: null,
-    attempts: 0,
-    lastError: null,
-    failedAt: null,
+    ...unsentState(now.toISOString()),
   };
   return phoneTrusted(waitee) ? notification : refusedText(notification, unverifiedNumberReason);
 }

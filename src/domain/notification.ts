@@ -46,6 +46,38 @@ export interface Notification {
 }
 
 /** Where a record lives: the waitees container is partitioned by waitlist, so a point read needs both ids. */
+/** Where every text starts: due now, never tried (the producer and the consumer take it from here). */
+export function unsentState(
+  now: string,
+): Pick<
+  Notification,
+  | 'status'
+  | 'dueAt'
+  | 'createdAt'
+  | 'enqueuedAt'
+  | 'sendingSince'
+  | 'sentAt'
+  | 'deliveredAt'
+  | 'providerMessageId'
+  | 'attempts'
+  | 'lastError'
+  | 'failedAt'
+> {
+  return {
+    status: 'pending',
+    dueAt: now,
+    createdAt: now,
+    enqueuedAt: null,
+    sendingSince: null,
+    sentAt: null,
+    deliveredAt: null,
+    providerMessageId: null,
+    attempts: 0,
+    lastError: null,
+    failedAt: null,
+  };
+}
+
 export interface NotificationAddress {
   readonly waitlistId: string;
   readonly notificationId: string;
