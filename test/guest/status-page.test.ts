@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { expectProblem } from '../support/problems.js';
 import { phoneNumber } from '../support/notifications.js';
@@ -27,14 +28,22 @@ describe('the status link', () => {
     expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
     expect(page.headers.get('vary')).toBe('Accept');
     expect(page.headers.get('content-security-policy')).toMatch(
-      /^default-src 'none'; style-src 'sha256-[A-Za-z0-9+/=]+'; form-action 'self'/,
+      /^default-src 'none'; style-src 'sha256-[A-Za-z0-9+/=]+'; script-src 'sha256-[A-Za-z0-9+/=]+'; connect-src 'self'; form-action 'self'/,
     );
     const text = page.body;
     expect(text).toContain('<html lang="en">');
     expect(text).toContain('Test Diner');
     expect(text).toMatch(/You are number<\/p><p class="big">1</);
-    expect(text).toContain('<meta http-equiv="refresh" content="5">');
-    expect(text).not.toContain('<script');
+    // Updated in place by the one script the policy names, never by a timed reload (WCAG 2.2.1).
+    expect(text).toContain('<main data-live>');
+    expect(text).not.toContain('http-equiv="refresh"');
+    const scripts = [...text.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((m) => m[1] ?? '');
+    expect(scripts).toHaveLength(1);
+    expect(page.headers.get('content-security-policy')).toContain(
+      `'sha256-${createHash('sha256')
+        .update(scripts[0] ?? '')
+        .digest('base64')}'`,
+    );
     expect(text).not.toContain('Robin');
     const json = await api().get(status);
     expect(json.headers.get('content-type')).toBe('application/json');
@@ -71,7 +80,7 @@ describe('the status link', () => {
     const { venue, status, waiteeId } = await guestInLine(9204);
     const asking = await pageAt(`${status}?leave=confirm`);
     expect(asking).toContain('Yes, leave the line');
-    expect(asking).not.toContain('http-equiv="refresh"');
+    expect(asking).not.toContain('data-live');
     expectProblem(await api().post(`${status}/leave`, {}), 400, 'validation-failed');
     expect(await stack().services.waitees.line(venue.waitlistId)).toHaveLength(1);
     // As the browser posts the page's form; the 303 is read, not followed.
@@ -87,7 +96,7 @@ describe('the status link', () => {
     expect((await venue.owner.api.get(`${venue.waitlistPath}/waitees/${waiteeId}`)).body.status).toBe('cancelled');
     const after = await pageAt(status);
     expect(after).toContain('You have left the line');
-    expect(after).not.toContain('http-equiv="refresh"');
+    expect(after).not.toContain('data-live');
     expect(after).not.toContain('<form');
     expectProblem(await api().post(`${status}/on-my-way`), 409, 'conflict');
   });

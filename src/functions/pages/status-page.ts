@@ -2,41 +2,54 @@ import { createHash } from 'node:crypto';
 import type { PublicStatus } from '../../application/waitees.js';
 
 /**
- * The status page a text's link opens on a phone: server-rendered, no script, refreshed by the
- * browser every few seconds while the party is in line and never after (the visit is over). It
- * shows only what the public status JSON shows: nothing personal.
+ * The status page a text's link opens on a phone: server-rendered, updated in place every few
+ * seconds while the party is in line and never after (the visit is over). It shows only what the
+ * public status JSON shows: nothing personal. The update is a few lines of script, not a
+ * `<meta http-equiv="refresh">`: a timed reload moves a screen reader back to the top every time
+ * (WCAG 2.2.1, axe's meta-refresh rule); replacing the live region's text announces the change instead.
  */
 
-const refreshSeconds = 5;
+const updateSeconds = 5;
 
 const style = `body{font:1.125rem/1.5 system-ui,sans-serif;margin:0 auto;max-width:32rem;padding:1rem;color:#1a1a1a;background:#fff}
 h1{font-size:1.5rem;margin:.5rem 0}p.big{font-size:2rem;font-weight:700;margin:.25rem 0}
 form{margin:1rem 0}button{font:inherit;padding:.75rem 1rem;min-height:48px;width:100%;border-radius:.5rem;border:2px solid #1a1a1a;background:#fff;color:#1a1a1a}
 button.primary{background:#0b5394;border-color:#0b5394;color:#fff}.note{color:#444}`;
 
-/** A strict policy: nothing loads, nothing runs; only this page's own style, and forms post back to the API. */
-export const statusPagePolicy = `default-src 'none'; style-src 'sha256-${createHash('sha256').update(style).digest('base64')}'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'`;
+/** Reads this page again every few seconds: a new place goes into the status region; a finished visit replaces the page and stops. */
+const live = `const main=document.querySelector('main[data-live]');
+if(main){const tick=async()=>{try{const r=await fetch(location.pathname,{headers:{accept:'text/html'}});
+if(r.ok){const next=new DOMParser().parseFromString(await r.text(),'text/html');const nextMain=next.querySelector('main');
+if(!nextMain||!nextMain.hasAttribute('data-live')){if(nextMain)main.innerHTML=nextMain.innerHTML;return;}
+const now=main.querySelector('[role=status]'),then=nextMain.querySelector('[role=status]');
+if(now&&then&&now.innerHTML!==then.innerHTML)now.innerHTML=then.innerHTML;}}catch{}setTimeout(tick,${updateSeconds * 1000});};
+setTimeout(tick,${updateSeconds * 1000});}`;
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('base64');
+
+/** A strict policy: only this page's own style and script run, it reads only its own URL, and forms post back to the API. */
+export const statusPagePolicy = `default-src 'none'; style-src 'sha256-${sha256(style)}'; script-src 'sha256-${sha256(live)}'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'`;
 
 const escape = (text: string) =>
   text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 
 const time = (iso: string) => new Date(iso).toISOString().slice(11, 16);
 
-function page(title: string, body: string, refresh: boolean): string {
+function page(title: string, body: string, updating: boolean): string {
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-${refresh ? `<meta http-equiv="refresh" content="${refreshSeconds}">\n` : ''}<meta name="referrer" content="no-referrer">
+<meta name="referrer" content="no-referrer">
 <title>${escape(title)}</title>
 <style>${style}</style>
 </head>
 <body>
-<main>
+<main${updating ? ' data-live' : ''}>
 ${body}
 </main>
-</body>
+${updating ? `<script>${live}</script>\n` : ''}</body>
 </html>
 `;
 }
@@ -73,8 +86,8 @@ export function statusPage(status: PublicStatus, actionsUrl: string, confirmingL
   const body = `<h1>${escape(status.restaurantName)}</h1>
 <p>${escape(status.waitlistName)}</p>
 <div role="status">${whereInLine(status)}</div>
-${inLine ? `${onMyWay}\n${leave}\n<p class="note">This page refreshes every ${refreshSeconds} seconds.</p>` : ''}`;
-  // Refreshing would cancel a confirmation in progress, and a finished visit has nothing new to show.
+${inLine ? `${onMyWay}\n${leave}\n<p class="note">This page updates by itself every ${updateSeconds} seconds.</p>` : ''}`;
+  // Updating would cancel a confirmation in progress, and a finished visit has nothing new to show.
   return page(`${status.restaurantName}: your place in line`, body, inLine && !confirmingLeave);
 }
 
