@@ -13,7 +13,7 @@ export const id = z.uuid({ error: 'must be an id (UUID)' });
 const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
 
 /** A name the restaurant's number may text to someone: no links, no control or text-direction characters. */
-export const guestName = (max: number) =>
+export const guestName = (max: number): z.ZodString =>
   text(max).superRefine((value, ctx) => {
     // The length check has answered an over-long value already; the link search is for names, not 64 KiB bodies.
     if (value.length > max) return;
