@@ -2,36 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { createApiClient } from '../../../web/src/api/client.js';
 import { readLine, type Line } from '../../../web/src/api/line.js';
 import type { components } from '../../../web/src/api/schema.js';
+import { party } from './party.js';
 
 type Waitee = components['schemas']['Waitee'];
 
 const ids = { restaurantId: 'r1', waitlistId: 'w1' };
 
-function party(id: string, position: number): Waitee {
-  return {
-    id,
-    restaurantId: 'r1',
-    waitlistId: 'w1',
-    name: id,
-    phone: null,
-    phoneVerified: true,
-    onMyWayAt: null,
-    partySize: 2,
-    notes: null,
-    status: 'waiting',
-    source: 'staff',
-    position,
-    estimatedWaitMinutes: 10,
-    allowedActions: ['notify', 'seat', 'cancel'],
-    statusUrl: 'http://x.test/s',
-    joinedAt: '2026-12-01T18:00:00Z',
-    notifiedAt: null,
-    seatedAt: null,
-    endedAt: null,
-    updatedAt: '2026-12-01T18:00:00Z',
-    etag: `"${id}"`,
-  };
-}
+const partyAt = (id: string, position: number): Waitee => party({ ...ids, id, name: id, phone: null, position, etag: `"${id}"` });
 
 /** A line server with quoted ETags per page and 304 on If-None-Match, as RFC 9110 has it. */
 function lineServer(pages: { items: Waitee[]; etag: string }[]) {
@@ -58,8 +35,8 @@ function lineServer(pages: { items: Waitee[]; etag: string }[]) {
 describe('polling the line', () => {
   it('asks for the current line only, then sends each page its ETag and keeps the cached page on 304', async () => {
     const server = lineServer([
-      { items: [party('b', 2), party('a', 1)], etag: '"p0-v1"' },
-      { items: [party('c', 3)], etag: '"p1-v1"' },
+      { items: [partyAt('b', 2), partyAt('a', 1)], etag: '"p0-v1"' },
+      { items: [partyAt('c', 3)], etag: '"p1-v1"' },
     ]);
     const api = createApiClient({ apiBaseUrl: 'http://api.test/api' }, server.send);
     const first = await readLine(api, ids, undefined);
@@ -75,11 +52,11 @@ describe('polling the line', () => {
   });
 
   it('takes a changed page when its ETag no longer matches', async () => {
-    const pages = [{ items: [party('a', 1)], etag: '"v1"' }];
+    const pages = [{ items: [partyAt('a', 1)], etag: '"v1"' }];
     const server = lineServer(pages);
     const api = createApiClient({ apiBaseUrl: 'http://api.test/api' }, server.send);
     const first = await readLine(api, ids, undefined);
-    pages[0] = { items: [party('a', 1), party('d', 2)], etag: '"v2"' };
+    pages[0] = { items: [partyAt('a', 1), partyAt('d', 2)], etag: '"v2"' };
     const second = await readLine(api, ids, first);
     expect(second.parties.map((p) => p.id)).toEqual(['a', 'd']);
     expect(second.pages[0]?.etag).toBe('"v2"');
