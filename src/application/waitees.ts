@@ -1,7 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { DomainError, notFound } from '../domain/errors.js';
 import { estimateWaitMinutes, recordSeating } from '../domain/estimate.js';
-import type { Membership, Place, Versioned, Waitee, Waitlist } from '../domain/model.js';
+import type { Membership, Place, Restaurant, Versioned, Waitee, Waitlist } from '../domain/model.js';
 import { lineWork, pagingPlan, type Notification } from '../domain/notification.js';
 import { pageRefusal, withPage } from '../domain/send-limits.js';
 import { can } from '../domain/roles.js';
@@ -440,14 +440,19 @@ export interface PublicStatus {
 type StatusServices = LineReadServices;
 
 /** The party a status token names, while the link works (a set time after the party left the line). */
-async function partyOfToken(s: StatusServices, token: string): Promise<{ waitee: Versioned<Waitee>; waitlist: Versioned<Waitlist> }> {
+async function partyOfToken(
+  s: StatusServices,
+  token: string,
+): Promise<{ waitee: Versioned<Waitee>; waitlist: Versioned<Waitlist>; restaurant: Versioned<Restaurant> }> {
   const link = await s.statusLinks.get(token);
   if (link === null) throw notFound.statusLink();
-  const [waitee, waitlist] = await Promise.all([
+  // The restaurant is a point read the page needs on every poll: read beside the rest, not after it.
+  const [waitee, waitlist, restaurant] = await Promise.all([
     s.waitees.get(link.waitlistId, link.waiteeId),
     s.restaurants.waitlist(link.restaurantId, link.waitlistId),
+    s.restaurants.get(link.restaurantId),
   ]);
-  if (waitee === null || waitlist === null || waitee.value.statusToken !== token) throw notFound.statusLink();
+  if (waitee === null || waitlist === null || restaurant === null || waitee.value.statusToken !== token) throw notFound.statusLink();
   const expiresAt = linkExpiryOf(s, waitee.value);
   if (expiresAt !== null && s.now().getTime() >= Date.parse(expiresAt)) {
     throw new DomainError(
@@ -458,7 +463,7 @@ async function partyOfToken(s: StatusServices, token: string): Promise<{ waitee:
       },
     );
   }
-  return { waitee, waitlist };
+  return { waitee, waitlist, restaurant };
 }
 
 function linkExpiryOf(s: Pick<Services, 'config'>, waitee: Waitee): string | null {
@@ -469,9 +474,7 @@ function linkExpiryOf(s: Pick<Services, 'config'>, waitee: Waitee): string | nul
 
 /** What the public status link shows: nothing personal. */
 export async function publicStatus(s: StatusServices, token: string): Promise<PublicStatus> {
-  const { waitee, waitlist } = await partyOfToken(s, token);
-  const restaurant = await s.restaurants.get(waitee.value.restaurantId);
-  if (restaurant === null) throw notFound.statusLink();
+  const { waitee, waitlist, restaurant } = await partyOfToken(s, token);
   const view = await presentOne(s, waitlist.value, waitee, 'customer');
   const { notifiedAt, status, onMyWayAt } = waitee.value;
   const grace = waitlist.value.gracePeriodMinutes;
