@@ -18,6 +18,10 @@ import { build, type Metafile } from 'esbuild';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', ...(import.meta.url.includes('/dist/') ? ['..'] : []));
 
+/** Where `npm run package` writes, relative to the repository: azure.yaml's `dist` and deploy.yml's artifact. */
+export const packageDir = 'dist/package';
+export const packageZip = 'dist/function-app.zip';
+
 /** The bundled entry, relative to the package root: package.json `main`. */
 export const packageEntry = 'index.js';
 
@@ -80,10 +84,14 @@ export async function buildFunctionPackage(options: { dir: string; zip: string }
   return { dir, zip, zipBytes: (await stat(zip)).size, files, metafile: result.metafile };
 }
 
-/** The output files the entry loads when it is imported: its static imports, transitively (not its dynamic ones). */
-export function loadedAtImport(metafile: Metafile, outdir: string): string[] {
-  const entry = Object.keys(metafile.outputs).find((file) => metafile.outputs[file]?.entryPoint !== undefined);
-  if (entry === undefined) throw new Error('the bundle has no entry point');
+/**
+ * The output files (metafile keys) that load when `entryPoint` (a source path, relative to the
+ * repository) is imported: the entry or the dynamic import's chunk, and its static imports,
+ * transitively. Its own dynamic imports wait for the code that calls them.
+ */
+export function loadedBy(metafile: Metafile, entryPoint: string): string[] {
+  const start = Object.keys(metafile.outputs).find((file) => metafile.outputs[file]?.entryPoint === entryPoint);
+  if (start === undefined) throw new Error(`${entryPoint} is neither the entry nor a dynamic import of the bundle`);
   const seen = new Set<string>();
   const visit = (file: string): void => {
     if (seen.has(file)) return;
@@ -91,12 +99,12 @@ export function loadedAtImport(metafile: Metafile, outdir: string): string[] {
     for (const { path, kind } of metafile.outputs[file]?.imports ?? [])
       if (kind === 'import-statement' && path in metafile.outputs) visit(path);
   };
-  visit(entry);
-  return [...seen].map((file) => relative(outdir, resolve(repoRoot, file)));
+  visit(start);
+  return [...seen];
 }
 
 async function main(): Promise<void> {
-  const built = await buildFunctionPackage({ dir: join(repoRoot, 'dist', 'package'), zip: join(repoRoot, 'dist', 'function-app.zip') });
+  const built = await buildFunctionPackage({ dir: join(repoRoot, packageDir), zip: join(repoRoot, packageZip) });
   console.log(
     `${relative(repoRoot, built.zip)}: ${(built.zipBytes / 1e6).toFixed(2)} MB, ${built.files.length} files (${relative(repoRoot, built.dir)})`,
   );
