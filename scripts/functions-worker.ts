@@ -7,6 +7,7 @@
  *
  *   node functions-worker.js <package dir> list          prints the registrations as JSON
  *   node functions-worker.js <package dir> serve [port]  prints {"url": …} once listening
+ *   node functions-worker.js <package dir> import-time   prints {"importMs": …}, the import of `main` alone
  *
  * The app settings come from the environment, as in Azure. Dev tooling: never shipped.
  */
@@ -193,7 +194,12 @@ async function main(): Promise<void> {
   const hostJson = JSON.parse(await readFile(join(root, 'host.json'), 'utf8')) as { extensions?: { http?: { routePrefix?: string } } };
   if (manifest.main === undefined) throw new Error(`${join(root, 'package.json')} has no "main": the Functions host would find no app`);
   provideCoreApi();
+  const started = performance.now();
   await import(pathToFileURL(join(root, manifest.main)).href);
+  if (command === 'import-time') {
+    console.log(JSON.stringify({ importMs: performance.now() - started }));
+    return;
+  }
   if (command === 'list') {
     console.log(JSON.stringify(registrations.map(({ registration }) => registration)));
     return;

@@ -14,7 +14,7 @@ import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { build, type Metafile } from 'esbuild';
+import { build, type Metafile, type Plugin } from 'esbuild';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', ...(import.meta.url.includes('/dist/') ? ['..'] : []));
 
@@ -33,6 +33,23 @@ export interface FunctionPackage {
   readonly files: readonly string[];
   readonly metafile: Metafile;
 }
+
+/**
+ * Zod's namespace export (`z`, which the schemas use) holds every locale of its error messages,
+ * a quarter of the bundle's entry; the app speaks English only. `z.locales` keeps `en` (the default).
+ */
+const englishZodOnly: Plugin = {
+  name: 'english-zod-only',
+  setup(esbuild) {
+    esbuild.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, ({ importer }) =>
+      /node_modules\/zod\/v4\/(classic|core)\//.test(importer) ? { path: 'zod-locales', namespace: 'english-zod-only' } : undefined,
+    );
+    esbuild.onLoad({ filter: /.*/, namespace: 'english-zod-only' }, () => ({
+      contents: "export { default as en } from './en.js';",
+      resolveDir: join(repoRoot, 'node_modules', 'zod', 'v4', 'locales'),
+    }));
+  },
+};
 
 const createRequireBanner =
   "import { createRequire as __waitlistCreateRequire } from 'node:module'; const require = __waitlistCreateRequire(import.meta.url);";
@@ -59,6 +76,7 @@ export async function buildFunctionPackage(options: { dir: string; zip: string }
     minify: true,
     legalComments: 'none',
     metafile: true,
+    plugins: [englishZodOnly],
     logLevel: 'warning',
   });
   const manifest = JSON.parse(await readFile(join(repoRoot, 'package.json'), 'utf8')) as {

@@ -17,7 +17,7 @@ import { buildFunctionPackage, loadedBy, packageEntry, repoRoot, type FunctionPa
 import type { Registration } from '../../scripts/functions-worker.js';
 import { functions } from '../../src/functions/catalog.js';
 import { methodsOf } from '../../src/functions/http/dispatch.js';
-import { Api, useLocalStack } from '../support/stack.js';
+import { Api, useLocalStack, type Json } from '../support/stack.js';
 
 const sdkPackages = [
   '@azure/cosmos',
@@ -164,11 +164,19 @@ describe('the deployment package in a fresh worker process, against the local st
     expect(JSON.stringify(viaWorker.body)).toContain('Bundled party');
   });
 
-  it('answers bad input with the same problem+json', async () => {
-    const { line } = await ownerToken();
-    const viaWorker = await workerApi().get(line);
-    expect(viaWorker.status).toBe(401);
-    expect(viaWorker.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-    expect((viaWorker.body as { type?: string }).type).toBe((await new Api(stack().apiUrl).get(line)).body.type);
+  it('answers bad input with the same problem+json as the local host, messages and all', async () => {
+    const { token, line } = await ownerToken();
+    const withoutCorrelation = ({ correlationId: _c, instance: _i, ...problem }: Json): Json => problem;
+    const unauthenticated = await workerApi().get(line);
+    expect(unauthenticated.status).toBe(401);
+    expect(unauthenticated.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(withoutCorrelation(unauthenticated.body)).toEqual(withoutCorrelation((await new Api(stack().apiUrl).get(line)).body));
+    const invalid = { name: '', partySize: 0 };
+    const refused = await workerApi().as(token).post(line, invalid);
+    expect(refused.status).toBe(400);
+    expect(JSON.stringify(refused.body)).toMatch(/partySize/);
+    expect(withoutCorrelation(refused.body)).toEqual(
+      withoutCorrelation((await new Api(stack().apiUrl).as(token).post(line, invalid)).body),
+    );
   });
 });
