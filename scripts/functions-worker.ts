@@ -9,14 +9,18 @@
  *   node functions-worker.js <package dir> serve [port]  prints {"url": …} once listening
  *   node functions-worker.js <package dir> import-time   prints {"importMs": …}, the import of `main` alone
  *
- * The app settings come from the environment, as in Azure. Dev tooling: never shipped.
+ * The app settings come from the environment, as in Azure. With FUNCTIONS_WORKER_TRACE_IMPORTS=1
+ * it records every module the app imports (a loader hook) and `serve` answers
+ * `GET /_worker/imports` with their URLs, so a test can see which chunks a request loaded.
+ * Dev tooling: never shipped.
  */
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import Module from 'node:module';
+import Module, { register } from 'node:module';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { MessageChannel } from 'node:worker_threads';
 
 /** What `app.http`, `app.timer`… hand the worker: a name and its bindings (RpcBindingInfo, camelCased). */
 export interface Registration {
@@ -65,6 +69,19 @@ function provideCoreApi(): void {
   prototype.require = function require(this: NodeJS.Module, id: string) {
     return id === '@azure/functions-core' ? coreApi : original.call(this, id);
   };
+}
+
+/** The URL of every module imported from here on, through a resolve hook that reports back on a port. */
+function traceImports(): readonly string[] {
+  const imported: string[] = [];
+  const { port1, port2 } = new MessageChannel();
+  port1.on('message', (url: string) => imported.push(url));
+  port1.unref();
+  const hooks = `let port;
+export function initialize(data) { port = data.port; }
+export async function resolve(specifier, context, next) { const resolved = await next(specifier, context); port.postMessage(resolved.url); return resolved; }`;
+  register(`data:text/javascript,${encodeURIComponent(hooks)}`, { data: { port: port2 }, transferList: [port2] });
+  return imported;
 }
 
 function triggerOf(registration: Registration): Readonly<Record<string, unknown>> & { readonly bindingName: string } {
@@ -156,10 +173,14 @@ async function invoke(route: HttpRoute, request: IncomingMessage, url: URL, para
   return response.returnValue?.http ?? { statusCode: '204' };
 }
 
-async function serve(routePrefix: string, port: number): Promise<void> {
+async function serve(routePrefix: string, port: number, imported: readonly string[] | undefined): Promise<void> {
   const routes = httpRoutes();
   const answer = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const url = new URL(request.url ?? '/', `http://${request.headers.host ?? '127.0.0.1'}`);
+    if (imported !== undefined && url.pathname === '/_worker/imports') {
+      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(imported));
+      return;
+    }
     const prefix = `/${routePrefix}/`;
     const path = url.pathname.startsWith(prefix) ? url.pathname.slice(prefix.length) : '';
     for (const route of routes) {
@@ -194,6 +215,7 @@ async function main(): Promise<void> {
   const hostJson = JSON.parse(await readFile(join(root, 'host.json'), 'utf8')) as { extensions?: { http?: { routePrefix?: string } } };
   if (manifest.main === undefined) throw new Error(`${join(root, 'package.json')} has no "main": the Functions host would find no app`);
   provideCoreApi();
+  const imported = process.env.FUNCTIONS_WORKER_TRACE_IMPORTS === '1' ? traceImports() : undefined;
   const started = performance.now();
   await import(pathToFileURL(join(root, manifest.main)).href);
   if (command === 'import-time') {
@@ -204,7 +226,7 @@ async function main(): Promise<void> {
     console.log(JSON.stringify(registrations.map(({ registration }) => registration)));
     return;
   }
-  await serve(hostJson.extensions?.http?.routePrefix ?? 'api', Number(port));
+  await serve(hostJson.extensions?.http?.routePrefix ?? 'api', Number(port), imported);
 }
 
 await main();

@@ -8,6 +8,7 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -120,11 +121,12 @@ describe('the deployment package', () => {
 
 describe('the deployment package in a fresh worker process, against the local stack', () => {
   let running: FunctionsWorkerProcess | undefined;
+  let settings: Record<string, string> = {};
   const workerApi = () => new Api(`${running?.url ?? ''}/api`);
 
   beforeAll(async () => {
     const { cosmos, serviceBus, sms, baseUrl } = stack();
-    const settings = await localAppSettings({
+    const appSettings = await localAppSettings({
       cosmosEndpoint: cosmos.endpoint,
       cosmosKey: cosmos.key,
       baseUrl,
@@ -133,7 +135,8 @@ describe('the deployment package in a fresh worker process, against the local st
       passwordHashCost: 10,
     });
     // The stack's signing key, so the worker accepts the tokens the stack issues (and the reverse).
-    running = await startFunctionsWorker({ worker, packageDir: pkg.dir, settings: { ...settings, JWT_SIGNING_KEYS: signingKeys } });
+    settings = { ...appSettings, JWT_SIGNING_KEYS: signingKeys };
+    running = await startFunctionsWorker({ worker, packageDir: pkg.dir, settings });
   });
 
   afterAll(async () => {
@@ -162,6 +165,40 @@ describe('the deployment package in a fresh worker process, against the local st
     expect(viaWorker.headers.get('content-type')).toBe(viaLocalHost.headers.get('content-type'));
     expect(viaWorker.body).toEqual(viaLocalHost.body);
     expect(JSON.stringify(viaWorker.body)).toContain('Bundled party');
+  });
+
+  it('imports no SDK at start, then Cosmos DB for the first GET of the line, and neither Service Bus, ACS nor @azure/identity', async () => {
+    const { token, line } = await ownerToken();
+    const chunkUrl = (entryPoint: string) => {
+      const [chunk] = loadedBy(pkg.metafile, entryPoint);
+      if (chunk === undefined) throw new Error(`no chunk for ${entryPoint}`);
+      return pathToFileURL(join(repoRoot, chunk)).href;
+    };
+    const identity =
+      Object.values(pkg.metafile.outputs).find((o) => o.entryPoint?.includes('node_modules/@azure/identity/'))?.entryPoint ?? '';
+    const chunks = {
+      cosmos: chunkUrl('src/adapters/cosmos/client.ts'),
+      serviceBus: chunkUrl('src/adapters/servicebus/notification-queue.ts'),
+      sms: chunkUrl('src/adapters/sms/sms-gateway.ts'),
+      identity: chunkUrl(identity),
+    };
+    const traced = await startFunctionsWorker({
+      worker,
+      packageDir: pkg.dir,
+      settings: { ...settings, FUNCTIONS_WORKER_TRACE_IMPORTS: '1' },
+    });
+    try {
+      const sdkChunksImported = async () => {
+        const imported = (await (await fetch(`${traced.url}/_worker/imports`)).json()) as string[];
+        expect(imported).toContain(pathToFileURL(join(pkg.dir, packageEntry)).href);
+        return Object.entries(chunks).flatMap(([sdk, url]) => (imported.includes(url) ? [sdk] : []));
+      };
+      expect(await sdkChunksImported()).toEqual([]);
+      expect((await new Api(`${traced.url}/api`).as(token).get(line)).status).toBe(200);
+      expect(await sdkChunksImported()).toEqual(['cosmos']);
+    } finally {
+      await traced.stop();
+    }
   });
 
   it('answers bad input with the same problem+json as the local host, messages and all', async () => {
