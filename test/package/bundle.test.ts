@@ -12,6 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startIdentityEndpoint } from '../../local/identity/endpoint.js';
 import { generateSigningKeys, localAppSettings } from '../../local/settings.js';
 import { startFunctionsWorker, type FunctionsWorkerProcess } from '../../scripts/functions-worker-process.js';
 import { buildFunctionPackage, loadedBy, packageEntry, repoRoot, type FunctionPackage } from '../../scripts/package.js';
@@ -59,6 +60,30 @@ afterAll(async () => {
 function sdksIn(outputs: readonly string[]): string[] {
   const inputs = outputs.flatMap((output) => Object.keys(pkg.metafile.outputs[output]?.inputs ?? {}));
   return sdkPackages.filter((name) => inputs.some((input) => input.includes(`node_modules/${name}/`)));
+}
+
+/** The file URL of the chunk that holds each SDK (the first output a dynamic import of its module loads). */
+function sdkChunkUrls(): Record<'cosmos' | 'serviceBus' | 'sms' | 'identity', string> {
+  const chunkUrl = (entryPoint: string) => {
+    const [chunk] = loadedBy(pkg.metafile, entryPoint);
+    if (chunk === undefined) throw new Error(`no chunk for ${entryPoint}`);
+    return pathToFileURL(join(repoRoot, chunk)).href;
+  };
+  const identity =
+    Object.values(pkg.metafile.outputs).find((o) => o.entryPoint?.includes('node_modules/@azure/identity/'))?.entryPoint ?? '';
+  return {
+    cosmos: chunkUrl('src/adapters/cosmos/client.ts'),
+    serviceBus: chunkUrl('src/adapters/servicebus/notification-queue.ts'),
+    sms: chunkUrl('src/adapters/sms/sms-gateway.ts'),
+    identity: chunkUrl(identity),
+  };
+}
+
+/** Which SDK chunks a worker started with FUNCTIONS_WORKER_TRACE_IMPORTS=1 has imported so far. */
+async function sdkChunksImported(workerUrl: string): Promise<string[]> {
+  const imported = (await (await fetch(`${workerUrl}/_worker/imports`)).json()) as string[];
+  expect(imported).toContain(pathToFileURL(join(pkg.dir, packageEntry)).href);
+  return Object.entries(sdkChunkUrls()).flatMap(([sdk, url]) => (imported.includes(url) ? [sdk] : []));
 }
 
 describe('the deployment package', () => {
@@ -169,35 +194,44 @@ describe('the deployment package in a fresh worker process, against the local st
 
   it('imports no SDK at start, then Cosmos DB for the first GET of the line, and neither Service Bus, ACS nor @azure/identity', async () => {
     const { token, line } = await ownerToken();
-    const chunkUrl = (entryPoint: string) => {
-      const [chunk] = loadedBy(pkg.metafile, entryPoint);
-      if (chunk === undefined) throw new Error(`no chunk for ${entryPoint}`);
-      return pathToFileURL(join(repoRoot, chunk)).href;
-    };
-    const identity =
-      Object.values(pkg.metafile.outputs).find((o) => o.entryPoint?.includes('node_modules/@azure/identity/'))?.entryPoint ?? '';
-    const chunks = {
-      cosmos: chunkUrl('src/adapters/cosmos/client.ts'),
-      serviceBus: chunkUrl('src/adapters/servicebus/notification-queue.ts'),
-      sms: chunkUrl('src/adapters/sms/sms-gateway.ts'),
-      identity: chunkUrl(identity),
-    };
     const traced = await startFunctionsWorker({
       worker,
       packageDir: pkg.dir,
       settings: { ...settings, FUNCTIONS_WORKER_TRACE_IMPORTS: '1' },
     });
     try {
-      const sdkChunksImported = async () => {
-        const imported = (await (await fetch(`${traced.url}/_worker/imports`)).json()) as string[];
-        expect(imported).toContain(pathToFileURL(join(pkg.dir, packageEntry)).href);
-        return Object.entries(chunks).flatMap(([sdk, url]) => (imported.includes(url) ? [sdk] : []));
-      };
-      expect(await sdkChunksImported()).toEqual([]);
+      expect(await sdkChunksImported(traced.url)).toEqual([]);
       expect((await new Api(`${traced.url}/api`).as(token).get(line)).status).toBe(200);
-      expect(await sdkChunksImported()).toEqual(['cosmos']);
+      expect(await sdkChunksImported(traced.url)).toEqual(['cosmos']);
     } finally {
       await traced.stop();
+    }
+  });
+
+  it('without keys (as in Azure), fetches a managed-identity token for Cosmos DB, @azure/identity imported for it', async () => {
+    const { token, line } = await ownerToken();
+    const identity = await startIdentityEndpoint();
+    const { COSMOS_KEY: _key, ...keyless } = settings;
+    const traced = await startFunctionsWorker({
+      worker,
+      packageDir: pkg.dir,
+      settings: {
+        ...keyless,
+        IDENTITY_ENDPOINT: identity.endpoint,
+        IDENTITY_HEADER: identity.header,
+        FUNCTIONS_WORKER_TRACE_IMPORTS: '1',
+        // The Cosmos DB emulator's certificate is self-signed (and expired); only this child trusts it.
+        NODE_TLS_REJECT_UNAUTHORIZED: '0',
+      },
+    });
+    try {
+      expect(await sdkChunksImported(traced.url)).toEqual([]);
+      expect((await new Api(`${traced.url}/api`).as(token).get(line)).status).toBe(200);
+      expect(identity.requests().map((r) => [r.resource, r.status])).toContainEqual([new URL(settings.COSMOS_ENDPOINT ?? '').origin, 200]);
+      expect(await sdkChunksImported(traced.url)).toEqual(['cosmos', 'identity']);
+    } finally {
+      await traced.stop();
+      await identity.close();
     }
   });
 
