@@ -97,7 +97,7 @@ export async function buildFunctionPackage(options: { dir: string; zip: string }
   await mkdir(dirname(zip), { recursive: true });
   // -X: no extra file attributes, so the same code makes the same zip.
   await promisify(execFile)('zip', ['-qrX', resolve(zip), '.'], { cwd: dir });
-  const { stdout } = await promisify(execFile)('zipinfo', ['-1', resolve(zip)]);
+  const { stdout } = await promisify(execFile)('unzip', ['-Z1', resolve(zip)]);
   const files = stdout.split('\n').filter((line) => line !== '' && !line.endsWith('/'));
   return { dir, zip, zipBytes: (await stat(zip)).size, files, metafile: result.metafile };
 }
