@@ -1,11 +1,13 @@
 import { benchApi } from './api.js';
 import { benchColdImport } from './cold-import.js';
 import { benchNotifications } from './notifications.js';
+import { benchPackage } from './package.js';
 import { benchWeb } from './web.js';
 
 /** `npm run bench`: prints figures measured in this run, each against a baseline from the same run. */
 console.log(`Node ${process.version} on ${String((await import('node:os')).cpus().length)} cores\n`);
 benchColdImport();
+await benchPackage();
 await benchApi();
 await benchNotifications();
 await benchWeb();

@@ -20,27 +20,40 @@ import type { Config } from '../config.js';
  * builds its services here, from a Config it loaded itself (src/index.ts from the app settings,
  * local/stack.ts from the local stack's settings).
  *
- * The Azure SDK adapters are imported here, on the first request, not at module load: the
+ * Each Azure SDK is imported on the path that uses it, never at module load (docs/architecture.md,
+ * Lazy SDK imports): Cosmos DB when the services are built (the first request that reads or writes),
+ * Service Bus on the first enqueue, ACS on the first text, @azure/identity on the first token. The
  * Functions worker imports the app before it can serve anything, and the SDKs are most of that
  * import time (see `npm run bench`).
  */
 export async function createServices(config: Config): Promise<Services> {
-  const [{ containersOf, createCosmosClient }, { ServiceBusNotificationQueue }, { SmsGateway }, { DefaultAzureCredential }] =
-    await Promise.all([
-      import('../adapters/cosmos/client.js'),
-      import('../adapters/servicebus/notification-queue.js'),
-      import('../adapters/sms/sms-gateway.js'),
-      import('@azure/identity'),
-    ]);
+  const { containersOf, createCosmosClient } = await import('../adapters/cosmos/client.js');
   // One credential for every Azure service, so its token cache and identity endpoint calls are shared.
-  const { managedIdentityClientId } = config.cosmos;
-  let credential: TokenCredential | undefined;
-  const azureCredential = () =>
-    (credential ??= new DefaultAzureCredential(managedIdentityClientId === undefined ? {} : { managedIdentityClientId }));
-  const cosmos = createCosmosClient(config.cosmos, config.cosmos.key === undefined ? azureCredential() : undefined);
+  const credential = managedIdentityCredential(config.cosmos.managedIdentityClientId);
+  const cosmos = createCosmosClient(config.cosmos, config.cosmos.key === undefined ? credential : undefined);
   const containers = containersOf(cosmos.database(config.cosmos.database));
-  let queue: NotificationQueue | undefined;
-  let sms: SmsSender | undefined;
+  const queue = onFirstUse(async () => {
+    const { ServiceBusNotificationQueue } = await import('../adapters/servicebus/notification-queue.js');
+    return new ServiceBusNotificationQueue(
+      config.serviceBus,
+      config.serviceBus.emulatorConnectionString === undefined ? credential : undefined,
+    );
+  });
+  let openedQueue: NotificationQueue | undefined;
+  const notificationQueue: NotificationQueue = {
+    send: async (messages) => {
+      openedQueue = await queue();
+      await openedQueue.send(messages);
+    },
+    close: async () => {
+      await openedQueue?.close();
+    },
+  };
+  const smsGateway = onFirstUse(async () => {
+    const { SmsGateway } = await import('../adapters/sms/sms-gateway.js');
+    return new SmsGateway(config.sms, config.sms.emulatorConnectionString === undefined ? credential : undefined);
+  });
+  const sms: SmsSender = { send: async (request) => (await smsGateway()).send(request) };
   return {
     config,
     users: new UserStore(containers.users),
@@ -58,27 +71,34 @@ export async function createServices(config: Config): Promise<Services> {
     joinCodes: new JoinCodes(config.jwt.signingKeys),
     accessTokens: new AccessTokens(config.jwt),
     pageTokens: new PageTokens(config.jwt.signingKeys),
-    notificationQueue: () =>
-      (queue ??= new ServiceBusNotificationQueue(
-        config.serviceBus,
-        config.serviceBus.emulatorConnectionString === undefined ? azureCredential() : undefined,
-      )),
-    sms: () => (sms ??= new SmsGateway(config.sms, config.sms.emulatorConnectionString === undefined ? azureCredential() : undefined)),
+    notificationQueue: () => notificationQueue,
+    sms: () => sms,
     now: () => new Date(),
     close: async () => {
-      await queue?.close();
+      await notificationQueue.close();
       cosmos.dispose();
     },
   };
 }
 
 /**
- * Services built on first use and kept: Azure's host imports the app before any request, and a bad
- * setting is reported by name on the request that needs it. A failed build (a bad setting) is not
- * kept, so the next request reports it again.
+ * The app's managed identity, with @azure/identity imported on the first token request: locally
+ * (keys and emulator connection strings) it never loads.
  */
-export function servicesOnFirstUse(build: () => Promise<Services>): ServicesProvider {
-  let current: Promise<Services> | undefined;
+function managedIdentityCredential(managedIdentityClientId: string | undefined): TokenCredential {
+  const credential = onFirstUse(async () => {
+    const { DefaultAzureCredential } = await import('@azure/identity');
+    return new DefaultAzureCredential(managedIdentityClientId === undefined ? {} : { managedIdentityClientId });
+  });
+  return { getToken: async (scopes, options) => (await credential()).getToken(scopes, options) };
+}
+
+/**
+ * A value built on first use and kept. A failed build (a bad setting, a module that failed to load)
+ * is not kept, so the next use tries again and reports it again.
+ */
+export function onFirstUse<T>(build: () => Promise<T>): () => Promise<T> {
+  let current: Promise<T> | undefined;
   return () => {
     if (current === undefined) {
       const building = build();
@@ -89,4 +109,12 @@ export function servicesOnFirstUse(build: () => Promise<Services>): ServicesProv
     }
     return current;
   };
+}
+
+/**
+ * Services built on first use and kept: Azure's host imports the app before any request, and a bad
+ * setting is reported by name on the request that needs it (and again on the next one).
+ */
+export function servicesOnFirstUse(build: () => Promise<Services>): ServicesProvider {
+  return onFirstUse(build);
 }

@@ -1,0 +1,131 @@
+/**
+ * `npm run package`: the function app as Azure runs it, one esbuild bundle, in `dist/package` (what
+ * azd ships: azure.yaml's `dist`) and zipped to `dist/function-app.zip` (what deploy.yml ships).
+ * See docs/deploy.md, The deployment package.
+ *
+ * - `@azure/functions-core` stays outside: the Functions worker provides it at run time.
+ * - ESM output with a `createRequire` banner, so the CommonJS dependencies inside can still `require`.
+ * - Split chunks: each SDK sits in the chunk of the dynamic import that needs it (src/composition),
+ *   so importing the entry loads none of them.
+ * - A package.json of its own whose `main` is the bundled entry (the host reads `main`), no dependencies.
+ */
+import { execFile } from 'node:child_process';
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { build, type Metafile, type Plugin } from 'esbuild';
+
+export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', ...(import.meta.url.includes('/dist/') ? ['..'] : []));
+
+/** Where `npm run package` writes, relative to the repository: azure.yaml's `dist` and deploy.yml's artifact. */
+export const packageDir = 'dist/package';
+export const packageZip = 'dist/function-app.zip';
+
+/** The bundled entry, relative to the package root: package.json `main`. */
+export const packageEntry = 'index.js';
+
+export interface FunctionPackage {
+  readonly dir: string;
+  readonly zip: string;
+  readonly zipBytes: number;
+  /** Every file in the zip, relative to its root. */
+  readonly files: readonly string[];
+  readonly metafile: Metafile;
+}
+
+/**
+ * Zod's namespace export (`z`, which the schemas use) holds every locale of its error messages,
+ * a quarter of the bundle's entry; the app speaks English only. `z.locales` keeps `en` (the default).
+ */
+const englishZodOnly: Plugin = {
+  name: 'english-zod-only',
+  setup(esbuild) {
+    esbuild.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, ({ importer }) =>
+      /node_modules\/zod\/v4\/(classic|core)\//.test(importer) ? { path: 'zod-locales', namespace: 'english-zod-only' } : undefined,
+    );
+    esbuild.onLoad({ filter: /.*/, namespace: 'english-zod-only' }, () => ({
+      contents: "export { default as en } from './en.js';",
+      resolveDir: join(repoRoot, 'node_modules', 'zod', 'v4', 'locales'),
+    }));
+  },
+};
+
+const createRequireBanner =
+  "import { createRequire as __waitlistCreateRequire } from 'node:module'; const require = __waitlistCreateRequire(import.meta.url);";
+
+/** Builds the package into `dir` (emptied first) and zips it to `zip`. */
+export async function buildFunctionPackage(options: { dir: string; zip: string }): Promise<FunctionPackage> {
+  const { dir, zip } = options;
+  await rm(dir, { recursive: true, force: true });
+  await rm(zip, { force: true });
+  await mkdir(dir, { recursive: true });
+  const result = await build({
+    absWorkingDir: repoRoot,
+    entryPoints: { index: 'src/index.ts' },
+    outdir: dir,
+    chunkNames: 'chunks/[name]-[hash]',
+    bundle: true,
+    splitting: true,
+    platform: 'node',
+    format: 'esm',
+    // Flex Consumption runs Node 22; Node 20 is the oldest the repo supports (package.json engines).
+    target: 'node20',
+    external: ['@azure/functions-core'],
+    banner: { js: createRequireBanner },
+    minify: true,
+    legalComments: 'none',
+    metafile: true,
+    plugins: [englishZodOnly],
+    logLevel: 'warning',
+  });
+  const manifest = JSON.parse(await readFile(join(repoRoot, 'package.json'), 'utf8')) as {
+    name: string;
+    version: string;
+    engines: unknown;
+  };
+  const packageJson = {
+    name: manifest.name,
+    version: manifest.version,
+    private: true,
+    type: 'module',
+    main: packageEntry,
+    engines: manifest.engines,
+  };
+  await writeFile(join(dir, 'package.json'), `${JSON.stringify(packageJson, null, 2)}\n`);
+  await writeFile(join(dir, 'host.json'), await readFile(join(repoRoot, 'host.json')));
+  await mkdir(dirname(zip), { recursive: true });
+  // -X: no extra file attributes, so the same code makes the same zip.
+  await promisify(execFile)('zip', ['-qrX', resolve(zip), '.'], { cwd: dir });
+  const { stdout } = await promisify(execFile)('unzip', ['-Z1', resolve(zip)]);
+  const files = stdout.split('\n').filter((line) => line !== '' && !line.endsWith('/'));
+  return { dir, zip, zipBytes: (await stat(zip)).size, files, metafile: result.metafile };
+}
+
+/**
+ * The output files (metafile keys) that load when `entryPoint` (a source path, relative to the
+ * repository) is imported: the entry or the dynamic import's chunk, and its static imports,
+ * transitively. Its own dynamic imports wait for the code that calls them.
+ */
+export function loadedBy(metafile: Metafile, entryPoint: string): string[] {
+  const start = Object.keys(metafile.outputs).find((file) => metafile.outputs[file]?.entryPoint === entryPoint);
+  if (start === undefined) throw new Error(`${entryPoint} is neither the entry nor a dynamic import of the bundle`);
+  const seen = new Set<string>();
+  const visit = (file: string): void => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    for (const { path, kind } of metafile.outputs[file]?.imports ?? [])
+      if (kind === 'import-statement' && path in metafile.outputs) visit(path);
+  };
+  visit(start);
+  return [...seen];
+}
+
+async function main(): Promise<void> {
+  const built = await buildFunctionPackage({ dir: join(repoRoot, packageDir), zip: join(repoRoot, packageZip) });
+  console.log(
+    `${relative(repoRoot, built.zip)}: ${(built.zipBytes / 1e6).toFixed(2)} MB, ${built.files.length} files (${relative(repoRoot, built.dir)})`,
+  );
+}
+
+if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await main();

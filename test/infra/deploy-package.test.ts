@@ -1,0 +1,62 @@
+/**
+ * Both ways the function app reaches Azure ship the bundle `npm run package` makes (docs/deploy.md,
+ * The deployment package), never the repository with its node_modules: deploy.yml uploads its zip,
+ * azd zips its directory (azure.yaml `dist`; azd runs the `package` script before it copies `dist`).
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { packageDir, packageZip } from '../../scripts/package.js';
+import { repoRoot } from './arm.js';
+
+const read = (path: string): Promise<string> => readFile(join(repoRoot, path), 'utf8');
+
+/** A job's text in a workflow: from its key to the next job's. */
+function jobText(workflow: string, job: string): string {
+  const start = workflow.indexOf(`\n  ${job}:\n`);
+  expect(start, `job ${job}`).toBeGreaterThan(-1);
+  const next = workflow.slice(start + 1).search(/\n {2}[\w-]+:\n/);
+  return next === -1 ? workflow.slice(start) : workflow.slice(start, start + 1 + next);
+}
+
+/** A service's block in azure.yaml. */
+function serviceText(azure: string, service: string): string {
+  const services = azure.slice(azure.indexOf('\nservices:\n'));
+  const start = services.indexOf(`\n  ${service}:\n`);
+  expect(start, `service ${service}`).toBeGreaterThan(-1);
+  const next = services.slice(start + 1).search(/\n( {2}\w[\w-]*:|\w[\w-]*:)/);
+  return next === -1 ? services.slice(start) : services.slice(start, start + 1 + next);
+}
+
+describe('the function app deployment', () => {
+  it('builds its package with the package script, which writes the bundle', async () => {
+    const manifest = JSON.parse(await read('package.json')) as { scripts: Record<string, string> };
+    expect(manifest.scripts.package).toMatch(/node dist\/scripts\/package\.js$/);
+  });
+
+  it('in deploy.yml, uploads the zip of the bundle and nothing else as the function app', async () => {
+    const workflow = await read('.github/workflows/deploy.yml');
+    const build = jobText(workflow, 'build');
+    expect(build).toMatch(/run: npm run package\n/);
+    const upload = /- uses: actions\/upload-artifact@v4\n\s+with:\n\s+name: function-app\n\s+path: (\S+)\n/.exec(build);
+    expect(upload?.[1]).toBe(packageZip);
+    // No second packaging of the repository (node_modules, dist/*) anywhere in the workflow.
+    expect(workflow).not.toMatch(/\bzip -|npm prune/);
+    for (const job of ['deploy-dev', 'deploy-prod']) {
+      const deploy = jobText(workflow, job);
+      expect(deploy).toMatch(/name: function-app\n/);
+      expect(deploy).toMatch(/uses: Azure\/functions-action@v1\n\s+with:\n(?:\s+[\w-]+: .*\n)*?\s+package: function-app\.zip\n/);
+    }
+  });
+
+  it("in azure.yaml, ships the bundle's directory as the api service", async () => {
+    const api = serviceText(await read('azure.yaml'), 'api');
+    expect(api).toMatch(/\n\s+host: function\n/);
+    expect(/\n\s+dist: (\S+)\n/.exec(api)?.[1]).toBe(packageDir);
+  });
+
+  it('keeps the bundle out of what Core Tools publishes from the repository root', async () => {
+    const ignored = (await read('.funcignore')).split('\n');
+    expect(ignored).toEqual(expect.arrayContaining([packageDir, packageZip]));
+  });
+});

@@ -1,0 +1,253 @@
+/**
+ * The deployment package (`npm run package`, docs/deploy.md): built into a temporary directory,
+ * started in a child process the way the Functions worker starts it (scripts/functions-worker.ts:
+ * `@azure/functions-core` provided, package.json `main` imported), and driven over HTTP against the
+ * local stack.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { build } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startIdentityEndpoint } from '../../local/identity/endpoint.js';
+import { generateSigningKeys, localAppSettings } from '../../local/settings.js';
+import { startFunctionsWorker, type FunctionsWorkerProcess } from '../../scripts/functions-worker-process.js';
+import { buildFunctionPackage, loadedBy, packageEntry, repoRoot, type FunctionPackage } from '../../scripts/package.js';
+import type { Registration } from '../../scripts/functions-worker.js';
+import { functions } from '../../src/functions/catalog.js';
+import { methodsOf } from '../../src/functions/http/dispatch.js';
+import { Api, useLocalStack, type Json } from '../support/stack.js';
+
+const sdkPackages = [
+  '@azure/cosmos',
+  '@azure/service-bus',
+  '@azure/core-amqp',
+  '@azure/identity',
+  '@azure/communication-sms',
+  '@azure/storage-blob',
+];
+
+const signingKeys = await generateSigningKeys();
+const stack = useLocalStack({ settings: { JWT_SIGNING_KEYS: signingKeys } });
+
+let dir = '';
+let pkg: FunctionPackage;
+let worker = '';
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'waitlist-package-'));
+  pkg = await buildFunctionPackage({ dir: join(dir, 'package'), zip: join(dir, 'function-app.zip') });
+  worker = join(dir, 'functions-worker.mjs');
+  // The stand-in worker imports only node builtins: transpiled, not bundled with anything of the app.
+  await build({
+    absWorkingDir: repoRoot,
+    entryPoints: ['scripts/functions-worker.ts'],
+    outfile: worker,
+    format: 'esm',
+    platform: 'node',
+    logLevel: 'warning',
+  });
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** The Azure SDKs whose code is in these output files of the bundle. */
+function sdksIn(outputs: readonly string[]): string[] {
+  const inputs = outputs.flatMap((output) => Object.keys(pkg.metafile.outputs[output]?.inputs ?? {}));
+  return sdkPackages.filter((name) => inputs.some((input) => input.includes(`node_modules/${name}/`)));
+}
+
+/** The file URL of the chunk that holds each SDK (the first output a dynamic import of its module loads). */
+function sdkChunkUrls(): Record<'cosmos' | 'serviceBus' | 'sms' | 'identity', string> {
+  const chunkUrl = (entryPoint: string) => {
+    const [chunk] = loadedBy(pkg.metafile, entryPoint);
+    if (chunk === undefined) throw new Error(`no chunk for ${entryPoint}`);
+    return pathToFileURL(join(repoRoot, chunk)).href;
+  };
+  const identity =
+    Object.values(pkg.metafile.outputs).find((o) => o.entryPoint?.includes('node_modules/@azure/identity/'))?.entryPoint ?? '';
+  return {
+    cosmos: chunkUrl('src/adapters/cosmos/client.ts'),
+    serviceBus: chunkUrl('src/adapters/servicebus/notification-queue.ts'),
+    sms: chunkUrl('src/adapters/sms/sms-gateway.ts'),
+    identity: chunkUrl(identity),
+  };
+}
+
+/** Which SDK chunks a worker started with FUNCTIONS_WORKER_TRACE_IMPORTS=1 has imported so far. */
+async function sdkChunksImported(workerUrl: string): Promise<string[]> {
+  const imported = (await (await fetch(`${workerUrl}/_worker/imports`)).json()) as string[];
+  expect(imported).toContain(pathToFileURL(join(pkg.dir, packageEntry)).href);
+  return Object.entries(sdkChunkUrls()).flatMap(([sdk, url]) => (imported.includes(url) ? [sdk] : []));
+}
+
+describe('the deployment package', () => {
+  it('holds only the bundle, its package.json (main: the bundled entry) and host.json, well under 2 MB', async () => {
+    expect(pkg.files).toEqual(expect.arrayContaining(['package.json', 'host.json', packageEntry]));
+    expect(
+      pkg.files
+        .filter((file) => !['package.json', 'host.json', packageEntry].includes(file))
+        .every((file) => /^chunks\/[\w-]+\.js$/.test(file)),
+    ).toBe(true);
+    expect(pkg.zipBytes).toBeLessThan(2 * 1024 * 1024);
+    const manifest = JSON.parse(await readFile(join(pkg.dir, 'package.json'), 'utf8')) as {
+      main: string;
+      type: string;
+      dependencies?: unknown;
+    };
+    expect(manifest).toMatchObject({ main: packageEntry, type: 'module' });
+    expect(manifest.dependencies).toBeUndefined();
+    const { stdout } = await promisify(execFile)('unzip', ['-p', pkg.zip, 'host.json']);
+    expect(JSON.parse(stdout)).toEqual(JSON.parse(await readFile(join(repoRoot, 'host.json'), 'utf8')));
+  });
+
+  it('loads none of the Azure SDKs when the entry is imported, and each only on the path that uses it', () => {
+    const loaded = (entryPoint: string) => sdksIn(loadedBy(pkg.metafile, entryPoint));
+    expect(loaded('src/index.ts')).toEqual([]);
+    expect(loaded('src/adapters/cosmos/client.ts')).toEqual(['@azure/cosmos']);
+    expect(loaded('src/adapters/servicebus/notification-queue.ts')).toEqual(['@azure/service-bus', '@azure/core-amqp']);
+    expect(loaded('src/adapters/sms/sms-gateway.ts')).toEqual(['@azure/communication-sms']);
+    const identity = Object.values(pkg.metafile.outputs).find((o) => o.entryPoint?.includes('node_modules/@azure/identity/'))?.entryPoint;
+    expect(identity, 'a chunk of its own for @azure/identity').toBeDefined();
+    expect(loaded(identity ?? '')).toEqual(['@azure/identity']);
+  });
+
+  it('registers exactly the functions of the catalog, with their triggers', async () => {
+    const { stdout } = await promisify(execFile)(process.execPath, [worker, pkg.dir, 'list'], { env: { PATH: process.env.PATH ?? '' } });
+    const registered = (JSON.parse(stdout) as Registration[]).map(({ name, bindings }) => {
+      const {
+        name: _bindingName,
+        direction: _direction,
+        properties: _properties,
+        ...trigger
+      } = Object.values(bindings).find((binding) => binding.direction === 'in') ?? {};
+      return { name, trigger };
+    });
+    const expected = functions.map((fn) => {
+      switch (fn.kind) {
+        case 'http':
+          return { name: fn.name, trigger: { type: 'httpTrigger', route: fn.route, methods: methodsOf(fn), authLevel: 'anonymous' } };
+        case 'timer':
+          return { name: fn.name, trigger: { type: 'timerTrigger', schedule: fn.schedule } };
+        case 'serviceBusQueue':
+          return { name: fn.name, trigger: { type: 'serviceBusTrigger', queueName: fn.queueName, connection: fn.connection } };
+        case 'eventGrid':
+          return { name: fn.name, trigger: { type: 'eventGridTrigger' } };
+      }
+    });
+    expect(registered).toEqual(expected);
+  });
+});
+
+describe('the deployment package in a fresh worker process, against the local stack', () => {
+  let running: FunctionsWorkerProcess | undefined;
+  let settings: Record<string, string> = {};
+  const workerApi = () => new Api(`${running?.url ?? ''}/api`);
+
+  beforeAll(async () => {
+    const { cosmos, serviceBus, sms, baseUrl } = stack();
+    const appSettings = await localAppSettings({
+      cosmosEndpoint: cosmos.endpoint,
+      cosmosKey: cosmos.key,
+      baseUrl,
+      serviceBusConnectionString: serviceBus.connectionString,
+      smsConnectionString: sms.connectionString,
+      passwordHashCost: 10,
+    });
+    // The stack's signing key, so the worker accepts the tokens the stack issues (and the reverse).
+    settings = { ...appSettings, JWT_SIGNING_KEYS: signingKeys };
+    running = await startFunctionsWorker({ worker, packageDir: pkg.dir, settings });
+  });
+
+  afterAll(async () => {
+    await running?.stop();
+  });
+
+  async function ownerToken(): Promise<{ token: string; line: string }> {
+    const demo = stack().demo;
+    if (demo === null) throw new Error('the local stack seeded no demo data');
+    const signedIn = await new Api(stack().apiUrl).post<{ access_token: string }>('/v1/auth/token', {
+      grant_type: 'password',
+      email: demo.ownerEmail,
+      password: demo.ownerPassword,
+    });
+    expect(signedIn.status).toBe(200);
+    return { token: signedIn.body.access_token, line: `/v1/restaurants/${demo.restaurantId}/waitlists/${demo.waitlistId}/waitees` };
+  }
+
+  it('answers a GET of the line as the local host does, and writes what the local host then reads', async () => {
+    const { token, line } = await ownerToken();
+    const added = await workerApi().as(token).post(line, { name: 'Bundled party', partySize: 2 });
+    expect(added.status, JSON.stringify(added.body)).toBe(201);
+    const viaWorker = await workerApi().as(token).get(line);
+    const viaLocalHost = await new Api(stack().apiUrl).as(token).get(line);
+    expect(viaWorker.status).toBe(200);
+    expect(viaWorker.headers.get('content-type')).toBe(viaLocalHost.headers.get('content-type'));
+    expect(viaWorker.body).toEqual(viaLocalHost.body);
+    expect(JSON.stringify(viaWorker.body)).toContain('Bundled party');
+  });
+
+  it('imports no SDK at start, then Cosmos DB for the first GET of the line, and neither Service Bus, ACS nor @azure/identity', async () => {
+    const { token, line } = await ownerToken();
+    const traced = await startFunctionsWorker({
+      worker,
+      packageDir: pkg.dir,
+      settings: { ...settings, FUNCTIONS_WORKER_TRACE_IMPORTS: '1' },
+    });
+    try {
+      expect(await sdkChunksImported(traced.url)).toEqual([]);
+      expect((await new Api(`${traced.url}/api`).as(token).get(line)).status).toBe(200);
+      expect(await sdkChunksImported(traced.url)).toEqual(['cosmos']);
+    } finally {
+      await traced.stop();
+    }
+  });
+
+  it('without keys (as in Azure), fetches a managed-identity token for Cosmos DB, @azure/identity imported for it', async () => {
+    const { token, line } = await ownerToken();
+    const identity = await startIdentityEndpoint();
+    const { COSMOS_KEY: _key, ...keyless } = settings;
+    const traced = await startFunctionsWorker({
+      worker,
+      packageDir: pkg.dir,
+      settings: {
+        ...keyless,
+        IDENTITY_ENDPOINT: identity.endpoint,
+        IDENTITY_HEADER: identity.header,
+        FUNCTIONS_WORKER_TRACE_IMPORTS: '1',
+        // The Cosmos DB emulator's certificate is self-signed (and expired); only this child trusts it.
+        NODE_TLS_REJECT_UNAUTHORIZED: '0',
+      },
+    });
+    try {
+      expect(await sdkChunksImported(traced.url)).toEqual([]);
+      expect((await new Api(`${traced.url}/api`).as(token).get(line)).status).toBe(200);
+      expect(identity.requests().map((r) => [r.resource, r.status])).toContainEqual([new URL(settings.COSMOS_ENDPOINT ?? '').origin, 200]);
+      expect(await sdkChunksImported(traced.url)).toEqual(['cosmos', 'identity']);
+    } finally {
+      await traced.stop();
+      await identity.close();
+    }
+  });
+
+  it('answers bad input with the same problem+json as the local host, messages and all', async () => {
+    const { token, line } = await ownerToken();
+    const withoutCorrelation = ({ correlationId: _c, instance: _i, ...problem }: Json): Json => problem;
+    const unauthenticated = await workerApi().get(line);
+    expect(unauthenticated.status).toBe(401);
+    expect(unauthenticated.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(withoutCorrelation(unauthenticated.body)).toEqual(withoutCorrelation((await new Api(stack().apiUrl).get(line)).body));
+    const invalid = { name: '', partySize: 0 };
+    const refused = await workerApi().as(token).post(line, invalid);
+    expect(refused.status).toBe(400);
+    expect(JSON.stringify(refused.body)).toMatch(/partySize/);
+    expect(withoutCorrelation(refused.body)).toEqual(
+      withoutCorrelation((await new Api(stack().apiUrl).as(token).post(line, invalid)).body),
+    );
+  });
+});
