@@ -207,7 +207,7 @@ describe('joining without an account', () => {
     expect(Date.parse(join.value.expiresAt) - sent).toBe(10 * 60_000);
     await stack().services.joinRequests.replace({ ...join.value, expiresAt: new Date(Date.now() - 1000).toISOString() }, join.etag);
     const late = await api().post(`/v1/join/${code}/confirm`, { joinId, code: right });
-    expect(expectProblem(late, 409, 'conflict')).toMatchObject({ newCodeNeeded: true });
+    expect(expectProblem(late, 409, 'conflict')).toMatchObject({ newCodeNeeded: true, expired: true });
     expect(String(late.body.detail)).toContain('expired');
     expect(await stack().services.waitees.line(venue.waitlistId)).toEqual([]);
   });

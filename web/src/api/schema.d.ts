@@ -753,7 +753,7 @@ export interface components {
              * @description The problem type; switch on this, not on `title` or `detail`.
              * @enum {string}
              */
-            type: "urn:waitlist:problem:validation-failed" | "urn:waitlist:problem:malformed-body" | "urn:waitlist:problem:unauthenticated" | "urn:waitlist:problem:forbidden" | "urn:waitlist:problem:not-found" | "urn:waitlist:problem:method-not-allowed" | "urn:waitlist:problem:conflict" | "urn:waitlist:problem:invalid-transition" | "urn:waitlist:problem:limit-reached" | "urn:waitlist:problem:precondition-failed" | "urn:waitlist:problem:payload-too-large" | "urn:waitlist:problem:headers-too-large" | "urn:waitlist:problem:unsupported-media-type" | "urn:waitlist:problem:internal" | "urn:waitlist:problem:rate-limited" | "urn:waitlist:problem:text-limit-reached";
+            type: "urn:waitlist:problem:validation-failed" | "urn:waitlist:problem:malformed-body" | "urn:waitlist:problem:unauthenticated" | "urn:waitlist:problem:forbidden" | "urn:waitlist:problem:not-found" | "urn:waitlist:problem:method-not-allowed" | "urn:waitlist:problem:conflict" | "urn:waitlist:problem:invalid-transition" | "urn:waitlist:problem:limit-reached" | "urn:waitlist:problem:precondition-failed" | "urn:waitlist:problem:payload-too-large" | "urn:waitlist:problem:headers-too-large" | "urn:waitlist:problem:unsupported-media-type" | "urn:waitlist:problem:internal" | "urn:waitlist:problem:too-many-attempts" | "urn:waitlist:problem:rate-limited" | "urn:waitlist:problem:text-limit-reached";
             /** @description A short summary of the problem type (the same for every occurrence of a type). */
             title: string;
             /**
@@ -831,6 +831,15 @@ export interface components {
              * @description `conflict` when deleting a waitlist: parties still in line.
              */
             partiesInLine?: number;
+            /**
+             * Format: int32
+             * @description `validation-failed` for a wrong one-time join code: the tries the code has left.
+             */
+            triesLeft?: number;
+            /** @description `conflict` when confirming a join: the code expired or its tries are used up; start the join again for a new one. */
+            newCodeNeeded?: boolean;
+            /** @description `not-found` for a status link: it worked once and has expired (the visit ended); `conflict` when confirming a join: the code expired (10 minutes). */
+            expired?: boolean;
         };
         /** @description One invalid input of a `validation-failed` problem. */
         ValidationError: {
@@ -1491,7 +1500,7 @@ export interface components {
              * @description For a party of two joining now.
              */
             estimatedWaitMinutes: number;
-            /** @description ISO 3166-1 country a phone number without `+` is read in (the restaurant's phone's), or null: give the country code. */
+            /** @description ISO 3166-1 country a phone number without `+` is read in (the restaurant's phone's, else its time zone's), or null: give the country code. */
             defaultPhoneCountry: string | null;
             /** @description The consent the join page shows next to its checkbox; ends "Reply STOP to opt out." */
             consentText: string;
