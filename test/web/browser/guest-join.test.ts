@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { codeTextedTo, otherThan } from '../../guest/support.js';
 import { phoneNumber } from '../../support/notifications.js';
 import { Api } from '../../support/stack.js';
-import { expectAccessible, screenshot, useBrowserStack, viewports, type BrowserStack } from './support.js';
+import { expectAccessible, screenshot, signIn, useBrowserStack, viewports, type BrowserStack } from './support.js';
 
 // Every join here comes from 127.0.0.1; the per-address limit has its own tests (test/guest/join-limits.test.ts).
 const browserStack = useBrowserStack({ settings: { JOIN_CODES_PER_ADDRESS_PER_HOUR: '1000' } });
@@ -123,5 +123,43 @@ describe('the join page a guest’s phone opens from the poster’s QR code', ()
     expect(await page.getByRole('textbox').count()).toBe(0);
     await expectAccessible(page, 'join page, replaced link (phone)');
     await screenshot(page, 'guest-join-link-gone-phone');
+  });
+});
+
+describe('the poster, from the host stand', () => {
+  it('replaces the link after a confirmation and prints only the names, a big QR code of the new link and the short link', async () => {
+    const bs = browserStack();
+    const demo = bs.stack.demo;
+    if (demo === null) throw new Error('no demo');
+    const before = await demoJoinLink(bs);
+    const { page } = await bs.newDevice(viewports.tablet);
+    await signIn(page, { email: demo.ownerEmail, password: demo.ownerPassword });
+    await page.goto(`/restaurants/${demo.restaurantId}/waitlists/${demo.waitlistId}`);
+    await page.getByRole('link', { name: 'Join link' }).click();
+    await page.getByRole('heading', { name: 'Join link and poster' }).waitFor();
+    await page.getByRole('button', { name: 'Replace the link…' }).click();
+    await page.getByText('Every poster printed so far stops working at once').waitFor();
+    await expectAccessible(page, 'join link, confirming a replacement (tablet)');
+    await page.getByRole('button', { name: 'Yes, replace the link' }).click();
+    await page.getByText('The join link was replaced: print the new poster.').waitFor();
+
+    const after = await bs.owner.get<{ code: string; url: string }>(`${before.waitlistPath}/join-link`);
+    expect(after.body.code).not.toBe(before.code);
+    expect((await new Api(bs.stack.apiUrl).get(`/v1/join/${before.code}`)).status).toBe(404);
+    const poster = page.getByRole('region', { name: 'Poster' });
+    await poster.getByText(after.body.url.replace(/^http:\/\//, '')).waitFor();
+    const qr = poster.getByRole('img', { name: `QR code of ${after.body.url}` });
+    await qr.waitFor();
+    await expect.poll(() => qr.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
+    await expectAccessible(page, 'join link and poster (tablet)');
+    await screenshot(page, 'poster-screen-tablet');
+
+    await page.emulateMedia({ media: 'print' });
+    expect(await page.getByRole('navigation', { name: 'Screens' }).isVisible()).toBe(false);
+    expect(await page.getByRole('button', { name: 'Print poster' }).isVisible()).toBe(false);
+    expect(await page.getByRole('button', { name: 'Sign out' }).isVisible()).toBe(false);
+    expect(await poster.getByText('Demo Bistro').isVisible()).toBe(true);
+    expect(await qr.isVisible()).toBe(true);
+    await screenshot(page, 'poster-print-tablet');
   });
 });
