@@ -150,7 +150,7 @@ describe('the poster, from the host stand', () => {
     await poster.getByText(after.body.url.replace(/^http:\/\//, '')).waitFor();
     const qr = poster.getByRole('img', { name: `QR code of ${after.body.url}` });
     await qr.waitFor();
-    await expect.poll(() => qr.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
+    await expect.poll(() => qr.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBeGreaterThan(0);
     await expectAccessible(page, 'join link and poster (tablet)');
     await screenshot(page, 'poster-screen-tablet');
 

@@ -672,7 +672,7 @@ export interface paths {
         put?: never;
         /**
          * Tell the restaurant the party is on its way
-         * @description Public: staff see `onMyWayAt` on the party. Saying it again changes nothing. No request body.
+         * @description Public: staff see `onMyWayAt` on the party. Saying it again changes nothing. No request body. A browser (Accept preferring `text/html`, as the page's form sends) is sent back to the page with 303 on success and gets a page saying what went wrong, with a link back, on a failure; client apps get JSON and problem+json.
          */
         post: operations["sayOnMyWay"];
         delete?: never;
@@ -692,7 +692,7 @@ export interface paths {
         put?: never;
         /**
          * Leave the line
-         * @description Public: cancels the party's place; it cannot be undone, so the body must confirm it (JSON `{"confirm": true}` or the page's form `confirm=true`).
+         * @description Public: cancels the party's place; it cannot be undone, so the body must confirm it (JSON `{"confirm": true}` or the page's form `confirm=true`). A browser (Accept preferring `text/html`, as the page's form sends) is sent back to the page with 303 on success and gets a page saying what went wrong, with a link back, on a failure; client apps get JSON and problem+json.
          */
         post: operations["leaveLine"];
         delete?: never;
@@ -1565,6 +1565,8 @@ export interface components {
         /** @description What the public status link shows: nothing personal. */
         PublicStatus: {
             restaurantName: string;
+            /** @description The restaurant's IANA time zone (such as `Europe/Paris`): the page gives times such as the end of the hold in it. */
+            timeZone: string;
             waitlistName: string;
             /**
              * @description `waiting` and `notified` are in line; `seated`, `no_show` and `cancelled` are final.
@@ -4519,6 +4521,7 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["NotFoundProblem"];
+                    "text/html": string;
                 };
             };
             /** @description `conflict`: the party has left the line. */
@@ -4532,6 +4535,7 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["ConflictProblem"];
+                    "text/html": string;
                 };
             };
             413: components["responses"]["PayloadTooLarge"];
@@ -4600,6 +4604,7 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["NotFoundProblem"];
+                    "text/html": string;
                 };
             };
             /** @description `invalid-transition`: the party has left the line. */
@@ -4613,6 +4618,7 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["InvalidTransitionProblem"];
+                    "text/html": string;
                 };
             };
             413: components["responses"]["PayloadTooLarge"];
