@@ -21,7 +21,7 @@ function useSecondsUntil(until: number): number {
   return Math.max(0, Math.ceil((until - now) / 1000));
 }
 
-const waitText = (seconds: number): string => (seconds < 90 ? `${seconds} s` : `${Math.ceil(seconds / 60)} min`);
+const waitText = (seconds: number): string => (seconds < 90 ? `${seconds}\u00a0s` : `${Math.ceil(seconds / 60)}\u00a0min`);
 
 /** The code field (numeric keypad, filled from the text where the phone offers it) and its button. */
 function CodeEntry(props: {
@@ -148,7 +148,7 @@ export function CodeForm(props: {
         disabled={busy !== null || resendIn > 0}
         onClick={() => void resend()}
       >
-        {busy === 'resending' ? 'Sending…' : resendIn > 0 ? `Send me a new code (in ${waitText(resendIn)})` : 'Send me a new code'}
+        {busy === 'resending' ? 'Sending…' : resendIn > 0 ? `Send a new code in ${waitText(resendIn)}` : 'Send me a new code'}
       </button>
       <button type="button" className="join__button join__button--quiet" disabled={busy !== null} onClick={props.onChangeDetails}>
         Change my details
