@@ -124,6 +124,26 @@ describe('the join page a guest’s phone opens from the poster’s QR code', ()
     await expectAccessible(page, 'join page, replaced link (phone)');
     await screenshot(page, 'guest-join-link-gone-phone');
   });
+
+  it('says a closed line is closed and offers no form', async () => {
+    const bs = browserStack();
+    const link = await demoJoinLink(bs);
+    const setOpen = async (open: boolean): Promise<void> => {
+      const waitlist = await bs.owner.get<{ etag: string }>(link.waitlistPath);
+      expect((await bs.owner.patch(link.waitlistPath, { open }, { 'if-match': waitlist.body.etag })).status).toBe(200);
+    };
+    await setOpen(false);
+    try {
+      const { page } = await bs.newDevice(viewports.phone);
+      await page.goto(link.url);
+      await page.getByRole('status').getByText('The line is closed right now').waitFor();
+      expect(await page.getByRole('button', { name: 'Send me a code' }).count()).toBe(0);
+      await expectAccessible(page, 'join page, closed line (phone)');
+      await screenshot(page, 'guest-join-closed-phone');
+    } finally {
+      await setOpen(true);
+    }
+  });
 });
 
 describe('the poster, from the host stand', () => {
