@@ -128,11 +128,11 @@ var names = {
 }
 
 // The public face of the API is the gateway: the issuer, the discovery document and the status
-// links all live under it, never under the function app's own host name.
+// links all live under it, never under the function app's own host name. Join links (printed on
+// posters) open the web app's join page, /j/{code}, on the Static Web App.
 var gatewayUrl = 'https://${names.apim}.azure-api.net'
 var jwtIssuer = '${gatewayUrl}/api'
 var statusPageBaseUrl = '${gatewayUrl}/api/v1/status/'
-var joinLinkBaseUrl = '${gatewayUrl}/api/v1/join/'
 
 resource rg 'Microsoft.Resources/resourceGroups@2025-04-01' = {
   name: names.resourceGroup
@@ -288,7 +288,7 @@ module api 'app/api.bicep' = {
     refreshTokenTtlDays: refreshTokenTtlDays
     passwordHashCost: passwordHashCost
     statusPageBaseUrl: statusPageBaseUrl
-    joinLinkBaseUrl: joinLinkBaseUrl
+    joinLinkBaseUrl: '${web.outputs.origin}/j/'
     serviceBusNamespace: messaging.outputs.fullyQualifiedNamespace
     notificationsQueue: messaging.outputs.notificationsQueueName
     communicationEndpoint: sms.outputs.endpoint

@@ -108,9 +108,9 @@ export const settingsReference: readonly SettingReference[] = [
     name: 'JOIN_LINK_BASE_URL',
     required: false,
     where: 'both',
-    example: 'http://127.0.0.1:7071/api/v1/join/',
+    example: 'http://127.0.0.1:7071/j/',
     description:
-      "Public base URL of a waitlist's join link (and its QR code); the code is appended. Default: `join/` beside STATUS_PAGE_BASE_URL.",
+      "Public base URL of a waitlist's join link, the web app's join page that its QR code opens; the code is appended. Default: `/j/` on STATUS_PAGE_BASE_URL's origin (where the local host serves the web app).",
   },
   {
     name: 'JOIN_CODES_PER_NUMBER_PER_HOUR',
@@ -327,7 +327,10 @@ export interface Config {
   readonly statusPageBaseUrl: string;
   readonly statusLinkLifetimeHours: number;
   readonly joins: {
+    /** Where a join link opens: the web app's join page. */
     readonly linkBaseUrl: string;
+    /** The API's `v1/join/` (the QR code's SVG lives there). */
+    readonly apiBaseUrl: string;
     readonly codesPerNumberPerHour: number;
     readonly codesPerAddressPerHour: number;
   };
@@ -425,7 +428,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     statusPageBaseUrl: s.STATUS_PAGE_BASE_URL,
     statusLinkLifetimeHours: s.STATUS_LINK_LIFETIME_HOURS,
     joins: {
-      linkBaseUrl: s.JOIN_LINK_BASE_URL ?? new URL('../join/', withSlash(s.STATUS_PAGE_BASE_URL)).href,
+      linkBaseUrl: s.JOIN_LINK_BASE_URL ?? new URL('/j/', s.STATUS_PAGE_BASE_URL).href,
+      // The API's own join routes (the QR code's SVG), beside the status links.
+      apiBaseUrl: new URL('../join/', withSlash(s.STATUS_PAGE_BASE_URL)).href,
       codesPerNumberPerHour: s.JOIN_CODES_PER_NUMBER_PER_HOUR,
       codesPerAddressPerHour: s.JOIN_CODES_PER_ADDRESS_PER_HOUR,
     },

@@ -31,6 +31,14 @@ export default defineConfig({
     // A strict CSP (no inline script) must hold: no asset is inlined as a data: module.
     assetsInlineLimit: 0,
     sourcemap: true,
+    // Two pages: the host stand (index.html) and the guest's join page (join.html, at /j/{code}
+    // through staticwebapp.config.json), which loads none of the host stand's code.
+    rolldownOptions: {
+      input: {
+        main: fileURLToPath(new URL('index.html', import.meta.url)),
+        join: fileURLToPath(new URL('join.html', import.meta.url)),
+      },
+    },
   },
   // `npm run dev:web` next to `npm start`: the API and its runtime config come from the local host.
   server: {

@@ -8,7 +8,12 @@ import type { HttpResponseInit } from '@azure/functions';
 /** The part of staticwebapp.config.json the local host honours, the same file Static Web Apps reads. */
 export interface StaticWebAppConfig {
   readonly navigationFallback: { readonly rewrite: string; readonly exclude: readonly string[] };
-  readonly routes: readonly { readonly route: string; readonly headers?: Readonly<Record<string, string>> }[];
+  readonly routes: readonly {
+    readonly route: string;
+    /** Serves this file instead (the join page at /j/{code}), as Static Web Apps' route rewrite does. */
+    readonly rewrite?: string;
+    readonly headers?: Readonly<Record<string, string>>;
+  }[];
   readonly globalHeaders: Readonly<Record<string, string>>;
 }
 
@@ -114,10 +119,11 @@ export function staticSite(webRoot: string = defaultWebRoot()): StaticSite {
       const excluded = site.navigationFallback.exclude.some((pattern) => matches(pattern, pathname));
       if (!isFile && excluded)
         return { status: 404, headers: { ...site.globalHeaders, 'content-type': 'text/plain; charset=utf-8' }, body: 'Not found.\n' };
-      const servedPath = isFile ? pathname : site.navigationFallback.rewrite;
-      const file = isFile ? candidate : join(webRoot, site.navigationFallback.rewrite);
+      const rewrite = site.routes.find((route) => route.rewrite !== undefined && matches(route.route, pathname))?.rewrite;
+      const servedPath = isFile ? pathname : (rewrite ?? site.navigationFallback.rewrite);
+      const file = isFile ? candidate : join(webRoot, servedPath);
       const body = await readFile(file);
-      const headers = headersFor(site, servedPath, file);
+      const headers = { ...headersFor(site, servedPath, file), ...(rewrite === undefined ? {} : headersFor(site, pathname, file)) };
       const gzip = compressible.test(headers['content-type'] ?? '') && /\bgzip\b/.test(acceptEncoding);
       if (gzip) Object.assign(headers, { 'content-encoding': 'gzip', vary: 'Accept-Encoding' });
       const sent = gzip ? compress(file, body) : body;

@@ -1,5 +1,6 @@
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
+import { restaurantCountry } from '../domain/country.js';
 import { DomainError, notFound } from '../domain/errors.js';
 import { estimateWaitMinutes } from '../domain/estimate.js';
 import {
@@ -45,7 +46,7 @@ export function joinUrlOf(s: Pick<Services, 'config'>, code: string): string {
 const linkView = (s: Pick<Services, 'config'>, code: string | null | undefined): JoinLinkView =>
   code == null
     ? { enabled: false, code: null, url: null, qrCodeUrl: null }
-    : { enabled: true, code, url: joinUrlOf(s, code), qrCodeUrl: `${joinUrlOf(s, code)}/qr.svg` };
+    : { enabled: true, code, url: joinUrlOf(s, code), qrCodeUrl: new URL(`${code}/qr.svg`, s.config.joins.apiBaseUrl).toString() };
 
 export async function getJoinLink(s: LinkServices, caller: Caller, restaurantId: string, waitlistId: string): Promise<JoinLinkView> {
   await memberWith(s, caller, restaurantId, 'read');
@@ -109,13 +110,10 @@ export interface JoinSummary {
   readonly open: boolean;
   readonly partiesAhead: number;
   readonly estimatedWaitMinutes: number;
-  /** The country a phone number without a country code is read in (the restaurant's phone's), or null. */
+  /** The country a phone number without a country code is read in (the restaurant's phone's, else its time zone's), or null. */
   readonly defaultPhoneCountry: string | null;
   readonly consentText: string;
 }
-
-const countryOf = (restaurant: Restaurant): CountryCode | null =>
-  restaurant.phone === null ? null : (parsePhoneNumberFromString(restaurant.phone)?.country ?? null);
 
 export async function joinSummary(s: SummaryServices, code: string): Promise<JoinSummary> {
   const { waitlist, restaurant } = await resolve(s, code);
@@ -135,7 +133,7 @@ export async function joinSummary(s: SummaryServices, code: string): Promise<Joi
       history: waitlist.value.recentSeatings,
       defaultWaitMinutes: waitlist.value.defaultWaitMinutes,
     }),
-    defaultPhoneCountry: countryOf(restaurant.value),
+    defaultPhoneCountry: restaurantCountry(restaurant.value),
     consentText: consentText(restaurant.value.name),
   };
 }
@@ -211,7 +209,7 @@ export async function startJoin(
 ): Promise<JoinStart> {
   const { waitlist, restaurant } = await resolve(s, code);
   if (!waitlist.value.open) throw closedLine();
-  const phone = phoneIn(request.phone, countryOf(restaurant.value));
+  const phone = phoneIn(request.phone, restaurantCountry(restaurant.value));
   const user = caller === null ? null : await s.users.get(caller.userId);
   if (caller !== null && user === null) throw new DomainError('unauthenticated', 'Your account no longer exists.');
   const now = s.now().toISOString();

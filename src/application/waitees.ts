@@ -421,6 +421,8 @@ export type GuestAction = (typeof guestActions)[number];
 /** The public status page's facts: which line, where in it, and nothing personal. */
 export interface PublicStatus {
   readonly restaurantName: string;
+  /** The restaurant's IANA time zone: the page says "until 14:18" in the restaurant's time. */
+  readonly timeZone: string;
   readonly waitlistName: string;
   readonly status: WaiteeView['status'];
   readonly partySize: number;
@@ -480,6 +482,7 @@ export async function publicStatus(s: StatusServices, token: string): Promise<Pu
   const grace = waitlist.value.gracePeriodMinutes;
   return {
     restaurantName: restaurant.value.name,
+    timeZone: restaurant.value.timeZone,
     waitlistName: waitlist.value.name,
     status: view.status,
     partySize: view.partySize,

@@ -18,14 +18,17 @@ export function startJoin(fields: Omit<JoinRequest, 'expiresAt' | 'triesLeft' | 
   return { ...fields, expiresAt, triesLeft: joinCodePolicy.tries, confirmedAt: null };
 }
 
-const newCodeNeeded = (why: string) =>
-  new DomainError('conflict', `${why} Start the join again (POST the join link) to get a new code.`, { newCodeNeeded: true });
+const newCodeNeeded = (why: string, expired = false) =>
+  new DomainError('conflict', `${why} Start the join again (POST the join link) to get a new code.`, {
+    newCodeNeeded: true,
+    ...(expired ? { expired: true } : {}),
+  });
 
 /** Refuses a try on a join whose code expired or whose tries are used up; a confirmed join is not tried again. */
 export function checkTryAllowed(join: JoinRequest, now: Date): void {
   if (join.confirmedAt !== null) return;
   if (now.getTime() >= Date.parse(join.expiresAt))
-    throw newCodeNeeded(`This code expired ${joinCodePolicy.lifetimeMinutes} minutes after it was sent.`);
+    throw newCodeNeeded(`This code expired ${joinCodePolicy.lifetimeMinutes} minutes after it was sent.`, true);
   if (join.triesLeft <= 0) throw newCodeNeeded(`This code was entered wrongly ${joinCodePolicy.tries} times.`);
 }
 

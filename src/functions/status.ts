@@ -1,4 +1,4 @@
-import type { HttpRequest } from '@azure/functions';
+import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import { z } from 'zod';
 import { statusUrlOf } from '../application/notifications.js';
 import { actFromStatusLink, publicStatus, type GuestAction, type PublicStatus } from '../application/waitees.js';
@@ -6,20 +6,38 @@ import type { HttpFunction } from './catalog-types.js';
 import { endpoint, type Reply } from './http/endpoint.js';
 import { prefersHtml } from './http/negotiation.js';
 import { problemFor, type Failure, type FailureContext } from './http/problem.js';
-import { statusLinkGonePage, statusPage, statusPagePolicy } from './pages/status-page.js';
+import { statusActionFailedPage, statusLinkGonePage, statusPage, statusPagePolicy } from './pages/status-page.js';
 import { statusParams } from './schemas.js';
 
 const htmlHeaders = { 'content-security-policy': statusPagePolicy, vary: 'Accept' };
 
-/** A browser gets a page saying the link no longer works; a client app the problem+json. */
-function statusFailure(failure: Failure, at: FailureContext, request: HttpRequest) {
-  const problem = problemFor({ ...failure, headers: { ...failure.headers, vary: 'Accept' } }, at);
-  if (!prefersHtml(request.headers.get('accept'))) return problem;
-  const headers = new Headers(problem.headers);
-  for (const [name, value] of Object.entries(htmlHeaders)) headers.set(name, value);
-  headers.set('content-type', 'text/html; charset=utf-8');
-  return { status: problem.status ?? 500, headers, body: statusLinkGonePage(failure.detail) };
+/**
+ * A failure as a browser needs it: a page (the link no longer works; or, after a form post, what
+ * went wrong and the way back to the place in line), under the problem's status. A client app
+ * gets the problem+json, chosen by Accept as the page itself is.
+ */
+function failureFor(page: (failure: Failure, request: HttpRequest) => string) {
+  return (failure: Failure, at: FailureContext, request: HttpRequest): HttpResponseInit => {
+    const problem = problemFor({ ...failure, headers: { ...failure.headers, vary: 'Accept' } }, at);
+    if (!prefersHtml(request.headers.get('accept'))) return problem;
+    const headers = new Headers(problem.headers);
+    for (const [name, value] of Object.entries(htmlHeaders)) headers.set(name, value);
+    headers.set('content-type', 'text/html; charset=utf-8');
+    return { status: problem.status ?? 500, headers, body: page(failure, request) };
+  };
 }
+
+const statusFailure = failureFor((failure) => statusLinkGonePage(failure.detail));
+
+/** The page's own address, relative to a form's action (…/status/{token}/leave → ../{token}), whatever host and prefix served it. */
+const backToPage = (request: HttpRequest): string | null => {
+  const token = /\/([^/]+)\/(?:on-my-way|leave)\/?$/.exec(new URL(request.url).pathname)?.[1];
+  return token === undefined ? null : `../${token}`;
+};
+
+const actionFailure = failureFor((failure, request) =>
+  failure.slug === 'not-found' ? statusLinkGonePage(failure.detail) : statusActionFailedPage(failure.detail, backToPage(request)),
+);
 
 function statusReply(accept: string | null, status: PublicStatus, actionsUrl: string, confirmingLeave: boolean): Reply {
   if (!prefersHtml(accept)) return { status: 200, body: status, headers: { vary: 'Accept' } };
@@ -57,8 +75,8 @@ function guestAction(action: GuestAction): HttpFunction {
     handlers: {
       POST:
         action === 'leave'
-          ? endpoint({ auth: 'public', params: statusParams, body: leaveBody, acceptsForm: true, handle })
-          : endpoint({ auth: 'public', params: statusParams, handle }),
+          ? endpoint({ auth: 'public', params: statusParams, body: leaveBody, acceptsForm: true, renderFailure: actionFailure, handle })
+          : endpoint({ auth: 'public', params: statusParams, renderFailure: actionFailure, handle }),
     },
   };
 }

@@ -84,8 +84,11 @@ describe('each operation documents the responses its inputs imply', () => {
       expect(response.headers?.['x-correlation-id'], `${status} x-correlation-id`).toBeDefined();
       if (Number(status) < 400) continue;
       const mediaType = oauth ? 'application/json' : 'application/problem+json';
-      // The status link opens in a phone's browser: a link that no longer works is a page there (content negotiation).
-      const page = path === '/v1/status/{token}' && status === '404' ? ['text/html'] : [];
+      // The status link opens in a phone's browser: a link that no longer works is a page there, and
+      // so is a failed post of its forms (content negotiation).
+      const statusPage = path === '/v1/status/{token}' && status === '404';
+      const statusForm = /^\/v1\/status\/\{token\}\/(on-my-way|leave)$/.test(path) && (status === '404' || status === '409');
+      const page = statusPage || statusForm ? ['text/html'] : [];
       expect(Object.keys(response.content ?? {}), status).toEqual([mediaType, ...page]);
       const refs = schemaRefs(response.content?.[mediaType]?.schema);
       expect(refs.length, `${status} schema`).toBeGreaterThan(0);

@@ -26,7 +26,13 @@ describe('join links', () => {
     });
     expect(String(summary.body.consentText)).toContain('Reply STOP to opt out');
     const shown = await venue.owner.api.get(`${venue.waitlistPath}/join-link`);
-    expect(shown.body).toMatchObject({ enabled: true, code, url: `${stack().apiUrl}/v1/join/${code}` });
+    // The printable link opens the web app's join page; its QR code comes from the API.
+    expect(shown.body).toEqual({
+      enabled: true,
+      code,
+      url: `${stack().baseUrl}/j/${code}`,
+      qrCodeUrl: `${stack().apiUrl}/v1/join/${code}/qr.svg`,
+    });
   });
 
   it('serves the link as a printable QR code (SVG)', async () => {
@@ -118,6 +124,19 @@ describe('joining without an account', () => {
     expect(await codeTextedTo(stack(), '+33612345678')).toMatch(/^\d{6}$/);
   });
 
+  it('reads a national number in the country of the restaurant’s time zone when it has no phone', async () => {
+    const owner = await newUser(api());
+    const restaurant = await owner.api.post<{ id: string }>('/v1/restaurants', { name: 'Bei Uns', timeZone: 'Europe/Berlin' });
+    const waitlist = await owner.api.post<{ id: string }>(`/v1/restaurants/${restaurant.body.id}/waitlists`, { name: 'Abend' });
+    const link = await owner.api.request<{ code: string }>(
+      'PUT',
+      `/v1/restaurants/${restaurant.body.id}/waitlists/${waitlist.body.id}/join-link`,
+    );
+    expect((await api().get(`/v1/join/${link.body.code}`)).body).toMatchObject({ defaultPhoneCountry: 'DE' });
+    expect((await api().post(`/v1/join/${link.body.code}`, guest('0151 23456789'))).status).toBe(202);
+    expect(await codeTextedTo(stack(), '+4915123456789')).toMatch(/^\d{6}$/);
+  });
+
   it('refuses a join without consent to texts, and changes nothing', async () => {
     const venue = await newVenue(api());
     const code = await joinLinkOf(venue);
@@ -188,7 +207,7 @@ describe('joining without an account', () => {
     expect(Date.parse(join.value.expiresAt) - sent).toBe(10 * 60_000);
     await stack().services.joinRequests.replace({ ...join.value, expiresAt: new Date(Date.now() - 1000).toISOString() }, join.etag);
     const late = await api().post(`/v1/join/${code}/confirm`, { joinId, code: right });
-    expect(expectProblem(late, 409, 'conflict')).toMatchObject({ newCodeNeeded: true });
+    expect(expectProblem(late, 409, 'conflict')).toMatchObject({ newCodeNeeded: true, expired: true });
     expect(String(late.body.detail)).toContain('expired');
     expect(await stack().services.waitees.line(venue.waitlistId)).toEqual([]);
   });

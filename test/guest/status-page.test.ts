@@ -57,12 +57,12 @@ describe('the status link', () => {
     expect((await venue.owner.api.post(`${venue.waitlistPath}/waitees/${waiteeId}/notify`)).status).toBe(200);
     const text = await pageAt(status);
     expect(text).toContain('Your table is ready');
-    expect(text).toContain('We hold it for 10 minutes');
-    expect((await api().get(status)).body).toMatchObject({
-      status: 'notified',
-      gracePeriodMinutes: 10,
-      holdUntil: expect.any(String) as string,
-    });
+    const json = await api().get<{ holdUntil: string }>(status);
+    expect(json.body).toMatchObject({ status: 'notified', gracePeriodMinutes: 10, timeZone: 'Europe/Paris' });
+    // On the restaurant's clock (Test Diner is in Paris), not UTC's.
+    const paris = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: 'Europe/Paris' });
+    expect(text).toContain(`We hold it for 10 minutes, until ${paris.format(new Date(json.body.holdUntil))}.`);
+    expect(text).not.toContain('UTC');
   });
 
   it('lets the guest say "on my way", which staff see on the party', async () => {
@@ -99,6 +99,30 @@ describe('the status link', () => {
     expect(after).not.toContain('data-live');
     expect(after).not.toContain('<form');
     expectProblem(await api().post(`${status}/on-my-way`), 409, 'conflict');
+  });
+
+  it('answers a browser’s form post that fails with a page saying why and the way back, and a client app with problem+json', async () => {
+    const { venue, status, waiteeId } = await guestInLine(9206);
+    const form = { 'content-type': 'application/x-www-form-urlencoded', ...html };
+    const unconfirmed = await fetch(`${stack().apiUrl}${status}/leave`, { method: 'POST', body: 'confirm=maybe', headers: form });
+    expect(unconfirmed.status).toBe(400);
+    expect(unconfirmed.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(unconfirmed.headers.get('content-security-policy')).toMatch(/^default-src 'none'/);
+    const refusedPage = await unconfirmed.text();
+    expect(refusedPage).toContain('<h1>That did not go through</h1>');
+    const token = status.split('/').at(-1) ?? '';
+    expect(refusedPage).toContain(`<a href="../${token}">Back to your place in line</a>`);
+    // The link, resolved against the form's action, is the status page.
+    expect(new URL(`../${token}`, `${stack().apiUrl}${status}/leave`).href).toBe(`${stack().apiUrl}${status}`);
+    expect(await stack().services.waitees.line(venue.waitlistId)).toHaveLength(1);
+
+    expect((await venue.owner.api.post(`${venue.waitlistPath}/waitees/${waiteeId}/seat`)).status).toBe(200);
+    const late = await fetch(`${stack().apiUrl}${status}/on-my-way`, { method: 'POST', headers: html });
+    expect(late.status).toBe(409);
+    expect(late.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(await late.text()).toContain('That did not go through');
+    expectProblem(await api().post(`${status}/on-my-way`), 409, 'conflict');
+    expectProblem(await api().post(`${status}/leave`, { confirm: 'maybe' }), 400, 'validation-failed');
   });
 
   it('stops working 12 hours after the visit ended, with a clear page and a 404 problem', async () => {

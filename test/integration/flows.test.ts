@@ -90,6 +90,7 @@ describe('customer flow', () => {
     expect(publicView.status).toBe(200);
     expect(status).toEqual({
       restaurantName: 'Test Diner',
+      timeZone: 'Europe/Paris',
       waitlistName: 'Main',
       status: 'waiting',
       partySize: 3,

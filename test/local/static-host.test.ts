@@ -16,6 +16,7 @@ describe('the local host serving the web app as Static Web Apps does', () => {
     swa = JSON.parse(await readFile(swaConfigPath, 'utf8')) as StaticWebAppConfig;
     await mkdir(join(webRoot, 'assets'));
     await writeFile(join(webRoot, 'index.html'), '<!doctype html><title>app</title>');
+    await writeFile(join(webRoot, 'join.html'), '<!doctype html><title>join</title>');
     await writeFile(join(webRoot, 'assets', 'index-abc123.js'), 'console.log(1)');
     await writeFile(join(webRoot, 'staticwebapp.config.json'), JSON.stringify(swa));
   });
@@ -47,6 +48,14 @@ describe('the local host serving the web app as Static Web Apps does', () => {
     expect(textOf(page)).toContain('<title>app</title>');
     expect(headersOf(page).get('content-type')).toBe('text/html; charset=utf-8');
     expect(headersOf(page).get('cache-control')).toBe('no-cache');
+  });
+
+  it('answers a join link, /j/{code}, with the join page (a route rewrite), kept revalidated', async () => {
+    const page = await staticSite(webRoot).serve('GET', '/j/abcdefghjk');
+    expect(page?.status).toBe(200);
+    expect(textOf(page)).toContain('<title>join</title>');
+    expect(headersOf(page).get('cache-control')).toBe('no-cache');
+    expect(headersOf(page).get('content-security-policy')).toBe(swa.globalHeaders['Content-Security-Policy']);
   });
 
   it('serves hashed assets with a year of immutable cache, and a missing asset as 404 rather than the app', async () => {

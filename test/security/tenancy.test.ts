@@ -296,6 +296,7 @@ describe('tenancy: every protected route against restaurant A', () => {
       'position',
       'restaurantName',
       'status',
+      'timeZone',
       'updatedAt',
       'waitlistName',
     ]);

@@ -53,7 +53,12 @@ describe('config', () => {
       passwordHashCost: 16,
       statusPageBaseUrl: 'http://127.0.0.1:7071/api/v1/status/',
       statusLinkLifetimeHours: 12,
-      joins: { linkBaseUrl: 'http://127.0.0.1:7071/api/v1/join/', codesPerNumberPerHour: 3, codesPerAddressPerHour: 10 },
+      joins: {
+        linkBaseUrl: 'http://127.0.0.1:7071/j/',
+        apiBaseUrl: 'http://127.0.0.1:7071/api/v1/join/',
+        codesPerNumberPerHour: 3,
+        codesPerAddressPerHour: 10,
+      },
       serviceBus: { queue: 'notifications', fullyQualifiedNamespace: undefined, emulatorConnectionString: base.ServiceBusConnection },
       sms: {
         endpoint: undefined,

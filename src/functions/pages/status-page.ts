@@ -33,7 +33,9 @@ export const statusPagePolicy = `default-src 'none'; style-src 'sha256-${sha256(
 const escape = (text: string) =>
   text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 
-const time = (iso: string) => new Date(iso).toISOString().slice(11, 16);
+/** "14:18" on the restaurant's clock, where the guest is (a phone abroad still reads the restaurant's time). */
+const time = (iso: string, timeZone: string) =>
+  new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone }).format(new Date(iso));
 
 function page(title: string, body: string, updating: boolean): string {
   return `<!doctype html>
@@ -61,7 +63,7 @@ function whereInLine(status: PublicStatus): string {
 <p>in line for a party of ${status.partySize}. About ${String(status.estimatedWaitMinutes ?? 0)} minutes to wait.</p>`;
     case 'notified':
       return `<p class="big">Your table is ready</p>
-<p>Please come to the host stand. We hold it for ${status.gracePeriodMinutes} minutes${status.holdUntil === null ? '' : `, until ${time(status.holdUntil)} UTC`}.</p>`;
+<p>Please come to the host stand. We hold it for ${status.gracePeriodMinutes} minutes${status.holdUntil === null ? '' : `, until ${time(status.holdUntil, status.timeZone)}`}.</p>`;
     case 'seated':
       return '<p class="big">You have been seated</p><p>Enjoy your meal. This page no longer updates.</p>';
     case 'cancelled':
@@ -77,7 +79,7 @@ export function statusPage(status: PublicStatus, actionsUrl: string, confirmingL
   const onMyWay =
     status.onMyWayAt === null
       ? `<form method="post" action="${escape(actionsUrl)}/on-my-way"><button class="primary" type="submit">I'm on my way</button></form>`
-      : `<p class="note">You told the restaurant you are on your way (${time(status.onMyWayAt)} UTC).</p>`;
+      : `<p class="note">You told the restaurant you are on your way (${time(status.onMyWayAt, status.timeZone)}).</p>`;
   const leave = confirmingLeave
     ? `<form method="post" action="${escape(actionsUrl)}/leave"><p>Leave the line? Your place will go to the next party.</p>
 <input type="hidden" name="confirm" value="true"><button type="submit">Yes, leave the line</button></form>
@@ -94,4 +96,10 @@ ${inLine ? `${onMyWay}\n${leave}\n<p class="note">This page updates by itself ev
 /** The page for a link that no longer works (expired, or never valid). */
 export function statusLinkGonePage(detail: string): string {
   return page('Status link not available', `<h1>This link no longer works</h1>\n<p>${escape(detail)}</p>`, false);
+}
+
+/** The page after a form post that did not go through (the party left meanwhile, a confirmation missing): why, and the way back. */
+export function statusActionFailedPage(detail: string, pageHref: string | null): string {
+  const back = pageHref === null ? '' : `\n<p><a href="${escape(pageHref)}">Back to your place in line</a></p>`;
+  return page('That did not go through', `<h1>That did not go through</h1>\n<p>${escape(detail)}</p>${back}`, false);
 }

@@ -44,7 +44,8 @@ describe('owner screens and line settings', () => {
 
     const { page } = await bs.newDevice(viewports.phone);
     await openLine(page, bs, staff);
-    await expect.poll(() => tabs(page).allInnerTexts()).toEqual(['Line', 'Today']);
+    // Staff print the join link's poster but do not change the link (no controls on that screen).
+    await expect.poll(() => tabs(page).allInnerTexts()).toEqual(['Line', 'Today', 'Join link']);
     await page.getByRole('button', { name: 'Add walk-in' }).waitFor();
     await expectAccessible(page, 'line as staff');
     await screenshot(page, 'staff-line-phone');
@@ -56,6 +57,10 @@ describe('owner screens and line settings', () => {
     await page.goto(`/restaurants/${demo.restaurantId}/waitlists/${demo.waitlistId}/settings`);
     await page.getByRole('alert').filter({ hasText: 'for owners only' }).waitFor();
     expect(await page.getByRole('button', { name: /Close the line|Save settings|Remove/ }).count()).toBe(0);
+    await page.goto(`/restaurants/${demo.restaurantId}/waitlists/${demo.waitlistId}/join-link`);
+    await page.getByRole('heading', { name: 'Join link and poster' }).waitFor();
+    await page.getByText(/The join link is off|Guests scan the poster/).waitFor();
+    expect(await page.getByRole('button', { name: /Turn the join link|Replace the link/ }).count()).toBe(0);
   });
 
   it('refuses a template over 3 SMS segments with the reason in words, saves a good one, closes and opens the line', async () => {

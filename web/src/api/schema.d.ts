@@ -672,7 +672,7 @@ export interface paths {
         put?: never;
         /**
          * Tell the restaurant the party is on its way
-         * @description Public: staff see `onMyWayAt` on the party. Saying it again changes nothing. No request body.
+         * @description Public: staff see `onMyWayAt` on the party. Saying it again changes nothing. No request body. A browser (Accept preferring `text/html`, as the page's form sends) is sent back to the page with 303 on success and gets a page saying what went wrong, with a link back, on a failure; client apps get JSON and problem+json.
          */
         post: operations["sayOnMyWay"];
         delete?: never;
@@ -692,7 +692,7 @@ export interface paths {
         put?: never;
         /**
          * Leave the line
-         * @description Public: cancels the party's place; it cannot be undone, so the body must confirm it (JSON `{"confirm": true}` or the page's form `confirm=true`).
+         * @description Public: cancels the party's place; it cannot be undone, so the body must confirm it (JSON `{"confirm": true}` or the page's form `confirm=true`). A browser (Accept preferring `text/html`, as the page's form sends) is sent back to the page with 303 on success and gets a page saying what went wrong, with a link back, on a failure; client apps get JSON and problem+json.
          */
         post: operations["leaveLine"];
         delete?: never;
@@ -753,7 +753,7 @@ export interface components {
              * @description The problem type; switch on this, not on `title` or `detail`.
              * @enum {string}
              */
-            type: "urn:waitlist:problem:validation-failed" | "urn:waitlist:problem:malformed-body" | "urn:waitlist:problem:unauthenticated" | "urn:waitlist:problem:forbidden" | "urn:waitlist:problem:not-found" | "urn:waitlist:problem:method-not-allowed" | "urn:waitlist:problem:conflict" | "urn:waitlist:problem:invalid-transition" | "urn:waitlist:problem:limit-reached" | "urn:waitlist:problem:precondition-failed" | "urn:waitlist:problem:payload-too-large" | "urn:waitlist:problem:headers-too-large" | "urn:waitlist:problem:unsupported-media-type" | "urn:waitlist:problem:internal" | "urn:waitlist:problem:rate-limited" | "urn:waitlist:problem:text-limit-reached";
+            type: "urn:waitlist:problem:validation-failed" | "urn:waitlist:problem:malformed-body" | "urn:waitlist:problem:unauthenticated" | "urn:waitlist:problem:forbidden" | "urn:waitlist:problem:not-found" | "urn:waitlist:problem:method-not-allowed" | "urn:waitlist:problem:conflict" | "urn:waitlist:problem:invalid-transition" | "urn:waitlist:problem:limit-reached" | "urn:waitlist:problem:precondition-failed" | "urn:waitlist:problem:payload-too-large" | "urn:waitlist:problem:headers-too-large" | "urn:waitlist:problem:unsupported-media-type" | "urn:waitlist:problem:internal" | "urn:waitlist:problem:too-many-attempts" | "urn:waitlist:problem:rate-limited" | "urn:waitlist:problem:text-limit-reached";
             /** @description A short summary of the problem type (the same for every occurrence of a type). */
             title: string;
             /**
@@ -831,6 +831,15 @@ export interface components {
              * @description `conflict` when deleting a waitlist: parties still in line.
              */
             partiesInLine?: number;
+            /**
+             * Format: int32
+             * @description `validation-failed` for a wrong one-time join code: the tries the code has left.
+             */
+            triesLeft?: number;
+            /** @description `conflict` when confirming a join: the code expired or its tries are used up; start the join again for a new one. */
+            newCodeNeeded?: boolean;
+            /** @description `not-found` for a status link: it worked once and has expired (the visit ended); `conflict` when confirming a join: the code expired (10 minutes). */
+            expired?: boolean;
         };
         /** @description One invalid input of a `validation-failed` problem. */
         ValidationError: {
@@ -1491,7 +1500,7 @@ export interface components {
              * @description For a party of two joining now.
              */
             estimatedWaitMinutes: number;
-            /** @description ISO 3166-1 country a phone number without `+` is read in (the restaurant's phone's), or null: give the country code. */
+            /** @description ISO 3166-1 country a phone number without `+` is read in (the restaurant's phone's, else its time zone's), or null: give the country code. */
             defaultPhoneCountry: string | null;
             /** @description The consent the join page shows next to its checkbox; ends "Reply STOP to opt out." */
             consentText: string;
@@ -1556,6 +1565,8 @@ export interface components {
         /** @description What the public status link shows: nothing personal. */
         PublicStatus: {
             restaurantName: string;
+            /** @description The restaurant's IANA time zone (such as `Europe/Paris`): the page gives times such as the end of the hold in it. */
+            timeZone: string;
             waitlistName: string;
             /**
              * @description `waiting` and `notified` are in line; `seated`, `no_show` and `cancelled` are final.
@@ -4510,6 +4521,7 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["NotFoundProblem"];
+                    "text/html": string;
                 };
             };
             /** @description `conflict`: the party has left the line. */
@@ -4523,6 +4535,7 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["ConflictProblem"];
+                    "text/html": string;
                 };
             };
             413: components["responses"]["PayloadTooLarge"];
@@ -4591,6 +4604,7 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["NotFoundProblem"];
+                    "text/html": string;
                 };
             };
             /** @description `invalid-transition`: the party has left the line. */
@@ -4604,6 +4618,7 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["InvalidTransitionProblem"];
+                    "text/html": string;
                 };
             };
             413: components["responses"]["PayloadTooLarge"];

@@ -1,35 +1,18 @@
-import { AsYouType, isSupportedCountry, parsePhoneNumberFromString, validatePhoneNumberLength, type CountryCode } from 'libphonenumber-js';
+import { AsYouType, parsePhoneNumberFromString, validatePhoneNumberLength, type CountryCode } from 'libphonenumber-js';
+import { defaultCountry as countryFor, restaurantCountry } from '../../../src/domain/country.js';
 import type { components } from '../api/schema.js';
-import { zonesByCountry } from './time-zone-countries.js';
 
 export type { CountryCode };
 
 type Restaurant = components['schemas']['Restaurant'];
 
-const countryOfZone = new Map(
-  Object.entries(zonesByCountry).flatMap(([country, zones]) => zones.split(' ').map((zone) => [zone, country])),
-);
-
 /**
  * The country a local number typed at this restaurant's host stand is read in: the country of the
- * restaurant's own phone, else of its time zone, else the device's region, else the US. The
- * contract gives a restaurant a time zone but no country.
+ * restaurant's own phone, else of its time zone (src/domain/country.ts, as the server reads a
+ * join), else the device's region, else the US.
  */
 export function defaultCountry(restaurant: Pick<Restaurant, 'phone' | 'timeZone'>, deviceLocale?: string): CountryCode {
-  const fromPhone = restaurant.phone === null ? undefined : parsePhoneNumberFromString(restaurant.phone)?.country;
-  if (fromPhone !== undefined) return fromPhone;
-  const fromZone = countryOfZone.get(restaurant.timeZone);
-  if (fromZone !== undefined && isSupportedCountry(fromZone)) return fromZone;
-  const region = deviceLocale === undefined ? undefined : regionOf(deviceLocale);
-  return region !== undefined && isSupportedCountry(region) ? region : 'US';
-}
-
-function regionOf(locale: string): string | undefined {
-  try {
-    return new Intl.Locale(locale).maximize().region;
-  } catch {
-    return undefined;
-  }
+  return countryFor(restaurantCountry(restaurant), deviceLocale);
 }
 
 /** What the host typed, laid out as they type it: "(415) 555-01", "+33 6 12 34". */

@@ -71,6 +71,10 @@ const sentences: Readonly<Record<ProblemSlug, (problem: Problem, subject: Subjec
   'precondition-failed': (_problem, subject) => `Someone else changed this ${subject}; here is the latest. Check it and try again.`,
   'payload-too-large': () => 'That is too much to save at once. Shorten the text and try again.',
   'rate-limited': () => tooMany,
+  'too-many-attempts': (problem) =>
+    problem.retryAfterSeconds === undefined
+      ? 'Too many attempts. Wait a while and try again.'
+      : `Too many attempts. Try again in ${Math.ceil(problem.retryAfterSeconds / 60)} min.`,
   'text-limit-reached': (problem) => `No text was sent: ${problem.detail}`,
   internal: (problem) =>
     `Something went wrong on our side. Try again; if it keeps happening, give this reference to support: ${problem.correlationId}.`,

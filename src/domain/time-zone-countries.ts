@@ -1,7 +1,7 @@
 /**
  * The country of each IANA time zone, from tzdata's zone.tab (2025b), grouped by country. A
- * restaurant has a time zone but no country (openapi Restaurant), and the walk-in form needs a
- * country to read local numbers in. Regenerate with:
+ * restaurant has a time zone but no country (openapi Restaurant), and both the server (the join
+ * link) and the web app (walk-ins, the join page) need a country to read local numbers in. Regenerate with:
  *   grep -v '^#' /usr/share/zoneinfo/zone.tab | awk -F'\t' '{print $1, $3}' | sort   (then group by country)
  */
 export const zonesByCountry: Readonly<Record<string, string>> = {
