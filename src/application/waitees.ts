@@ -23,7 +23,7 @@ import { InvalidContinuationToken, VersionConflict, type Page, type SavedWithNot
 import type { PageScope } from './page-tokens.js';
 import type { Services } from './services.js';
 import { waiteeView, type Viewer, type WaiteeView } from './views.js';
-import { confirmText, countText, uncountText } from './send-limits.js';
+import { confirmText, countText, uncountText, type CountedIn } from './send-limits.js';
 import { removeWaitee, saveDetails, saveMove } from './waitee-writes.js';
 
 /** What reading the line touches. */
@@ -398,9 +398,10 @@ export async function actOnWaitee(
  */
 async function saveMoveCounted(s: LineServices, next: Waitee, etag: string, outbox: readonly Notification[]) {
   const toSend = outbox.filter((n) => n.status === 'pending');
+  const countedIn: CountedIn[] = [];
   for (const [i, text] of toSend.entries()) {
     try {
-      await countText(s, text, 'hold');
+      countedIn.push(await countText(s, text, 'hold'));
     } catch (error) {
       await Promise.all(toSend.slice(0, i).map((held) => uncountText(s, held)));
       throw error;
@@ -413,7 +414,7 @@ async function saveMoveCounted(s: LineServices, next: Waitee, etag: string, outb
     await Promise.all(toSend.map((text) => uncountText(s, text)));
     throw error;
   }
-  await Promise.all(toSend.map((text) => confirmText(s, text)));
+  await Promise.all(toSend.map((text, i) => confirmText(s, text, countedIn[i])));
   return saved;
 }
 
