@@ -119,6 +119,7 @@ async function benchCalls(): Promise<void> {
     const calls = await countOperationCalls(stack);
     console.log(`Cosmos calls per operation (a line of ${String(countedLine)} parties; query plans counted)`);
     console.log(`  GET line (page holds the whole line)  ${String(calls.getLine)}`);
+    console.log(`  GET line (waiting + notified, 100)    ${String(calls.getLineHostStand)}`);
     console.log(`  GET line (a page of 5)                ${String(calls.getLinePartOfLine)}`);
     console.log(`  add party                             ${String(calls.addParty)}`);
     console.log(`  notify (before answering)             ${String(calls.notify)}`);

@@ -4,6 +4,8 @@ import { demoOwner } from './owner.js';
 /** The operations the host stand repeats all evening, and the Cosmos DB requests each one makes before it answers. */
 export interface OperationCalls {
   readonly getLine: number;
+  /** The host stand's poll: the line filtered to waiting and notified parties. */
+  readonly getLineHostStand: number;
   readonly getLinePartOfLine: number;
   readonly addParty: number;
   readonly notify: number;
@@ -41,6 +43,9 @@ export async function countOperationCalls(stack: LocalStack): Promise<OperationC
   const count = (run: () => Promise<unknown>) => stack.cosmos.requests.during(run).then(({ requests }) => requests);
 
   const getLine = await count(() => expectStatus(fetch(`${waiteesUrl}?limit=50`, { headers }), 200, 'GET line'));
+  const getLineHostStand = await count(() =>
+    expectStatus(fetch(`${waiteesUrl}?limit=100&status=waiting&status=notified`, { headers }), 200, 'GET line as the host stand polls'),
+  );
   const getLinePartOfLine = await count(() => expectStatus(fetch(`${waiteesUrl}?limit=5`, { headers }), 200, 'GET part of the line'));
   let party: { id: string } | undefined;
   const addParty = await count(async () => {
@@ -50,5 +55,5 @@ export async function countOperationCalls(stack: LocalStack): Promise<OperationC
   const partyUrl = `${waiteesUrl}/${party.id}`;
   const notify = await count(() => expectStatus(fetch(`${partyUrl}/notify`, { method: 'POST', headers }), 200, 'notify'));
   const seat = await count(() => expectStatus(fetch(`${partyUrl}/seat`, { method: 'POST', headers }), 200, 'seat'));
-  return { getLine, getLinePartOfLine, addParty, notify, seat };
+  return { getLine, getLineHostStand, getLinePartOfLine, addParty, notify, seat };
 }

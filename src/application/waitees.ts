@@ -6,6 +6,7 @@ import { lineWork, pagingPlan, type Notification } from '../domain/notification.
 import { pageRefusal, withPage } from '../domain/send-limits.js';
 import { can } from '../domain/roles.js';
 import {
+  activeStatuses,
   isActive,
   joinLine,
   nextStatus,
@@ -59,7 +60,8 @@ const viewerOf = (staff: Membership | null): Viewer => (staff === null ? 'custom
 /**
  * Positions and estimates need the whole active line (bounded by maxPartiesInLine) and the
  * waitlist's history. `line` is the line's places when the caller already holds them (a first
- * page with no filter and no next page); otherwise one small projection query reads them.
+ * page with no next page, unfiltered or filtered to the active statuses); otherwise one small
+ * projection query reads them.
  */
 async function present(
   s: LineReadServices,
@@ -267,7 +269,9 @@ export async function listWaitees(
   if (waitlist === null) throw notFound.waitlist();
   const scope = { waitlistId, statuses: options.statuses };
   const page = await linePage(s, scope, options.limit, options.continuationToken);
-  const wholeLine = options.statuses === null && options.continuationToken === null && page.continuationToken === null;
+  // The first and only page holds every party in line unless the filter leaves some active status out.
+  const everyActive = options.statuses === null || activeStatuses.every((status) => options.statuses?.includes(status) === true);
+  const wholeLine = everyActive && options.continuationToken === null && page.continuationToken === null;
   return {
     items: await present(s, waitlist.value, page.items, 'staff', wholeLine ? activePlaces(page.items) : undefined),
     continuationToken: s.pageTokens.seal(scope, page.continuationToken),

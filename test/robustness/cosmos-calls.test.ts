@@ -23,6 +23,10 @@ describe('Cosmos DB calls per operation', () => {
     expect(calls.getLine).toBeLessThanOrEqual(3);
   });
 
+  it('the host stand’s poll (waiting and notified, one page) makes at most 3 Cosmos calls', () => {
+    expect(calls.getLineHostStand).toBeLessThanOrEqual(3);
+  });
+
   it('GET a page of a longer line makes at most 5 Cosmos calls (one projection query for positions)', () => {
     expect(calls.getLinePartOfLine).toBeLessThanOrEqual(5);
   });
