@@ -1,3 +1,4 @@
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { createHttpsServer } from '@vercel/cosmosdb-server';
 import { closeServer, listenOnLoopback } from './loopback.js';
 
@@ -5,20 +6,82 @@ export interface CosmosEmulator {
   readonly endpoint: string;
   /** Any key works with this emulator; it is only ever used against loopback. */
   readonly key: string;
+  /** Every HTTP request the emulator has received (query plans included): what an operation costs in round trips. */
+  readonly requests: RequestCounter;
   close(): Promise<void>;
 }
+
+export interface RequestCounter {
+  /** Requests received since the emulator started. */
+  readonly total: number;
+  /** The requests `run` caused, with what it returned. Only meaningful while nothing else talks to the emulator. */
+  during<T>(run: () => Promise<T>): Promise<{ result: T; requests: number }>;
+}
+
+/** The header @azure/cosmos sets on the query-plan request it sends beside every item query. */
+const queryPlanHeader = 'x-ms-cosmos-is-query-plan-request';
+
+/**
+ * The plan the SDK asks for: a single-range query with no ORDER BY, aggregate or DISTINCT work left
+ * to the client. The SDK only reads it when the gateway refuses a query as needing client-side
+ * work, which this emulator never does; answering it without running the query keeps every query
+ * one query's work here (the server would otherwise run it twice and copy the container for each).
+ */
+const trivialQueryPlan = JSON.stringify({
+  partitionedQueryExecutionInfoVersion: 2,
+  queryInfo: {
+    distinctType: 'None',
+    top: null,
+    offset: null,
+    limit: null,
+    orderBy: [],
+    orderByExpressions: [],
+    groupByExpressions: [],
+    groupByAliases: [],
+    aggregates: [],
+    groupByAliasToAggregateType: {},
+    rewrittenQuery: '',
+    hasSelectValue: false,
+    hasNonStreamingOrderBy: false,
+  },
+  queryRanges: [{ min: '', max: 'FF', isMinInclusive: true, isMaxInclusive: false }],
+});
 
 /**
  * The embedded Cosmos DB: @vercel/cosmosdb-server speaks the Cosmos REST protocol in-process, so
  * the real @azure/cosmos client runs unchanged. Started from code with keep-alive (its CLI closes
- * every connection, which makes each request several times slower). Data lives in memory.
+ * every connection, which makes each request several times slower). Data lives in memory. In
+ * front of it: a request counter, and a cheap answer to query-plan requests.
  */
 export async function startCosmosEmulator(port = 0): Promise<CosmosEmulator> {
   const server = createHttpsServer({ keepAlive: true });
+  const handlers = server.listeners('request') as RequestListener[];
+  server.removeAllListeners('request');
+  let total = 0;
+  server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+    total += 1;
+    if (request.headers[queryPlanHeader]?.toString().toLowerCase() === 'true') {
+      request.resume();
+      response.writeHead(200, { 'content-type': 'application/json', 'x-ms-request-charge': '0', connection: 'keep-alive' });
+      response.end(trivialQueryPlan);
+      return;
+    }
+    for (const handler of handlers) handler(request, response);
+  });
   const actualPort = await listenOnLoopback(server, port);
   return {
     endpoint: `https://127.0.0.1:${actualPort}`,
     key: 'local-emulator-key',
+    requests: {
+      get total() {
+        return total;
+      },
+      async during<T>(run: () => Promise<T>) {
+        const before = total;
+        const result = await run();
+        return { result, requests: total - before };
+      },
+    },
     close: () => closeServer(server),
   };
 }

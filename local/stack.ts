@@ -38,6 +38,8 @@ export interface LocalStackOptions {
   readonly lockDurationMs?: number;
   /** Run the producer on its schedule (default true; tests call the sweep themselves). */
   readonly timers?: boolean;
+  /** Run the Service Bus queue triggers (default true; the call-count bench and test leave the consumer out of the request's count). */
+  readonly queueTriggers?: boolean;
   /** See ServiceBusTriggerOptions.crashBeforeComplete. */
   readonly crashBeforeComplete?: () => boolean;
   /**
@@ -165,8 +167,27 @@ async function startHttp(
   return http;
 }
 
-/** The queue triggers, and the timers unless the caller runs the sweep itself. */
+/** The queue triggers and the timers, unless the caller runs the consumer or the sweep itself. */
 function startTriggers(
+  options: LocalStackOptions,
+  host: { serviceBus: ServiceBusEmulator; services: ServicesProvider; appSettings: Readonly<Record<string, string | undefined>> },
+  stops: (() => Promise<void>)[],
+  log: (line: string) => void,
+): void {
+  if (options.queueTriggers !== false) startQueueTriggers(options, host, stops, log);
+  if (options.timers === false) return;
+  const timers = startTimers(
+    functions.filter((f): f is TimerFunction => f.kind === 'timer'),
+    host.services,
+    log,
+  );
+  stops.push(() => {
+    timers.stop();
+    return Promise.resolve();
+  });
+}
+
+function startQueueTriggers(
   options: LocalStackOptions,
   host: { serviceBus: ServiceBusEmulator; services: ServicesProvider; appSettings: Readonly<Record<string, string | undefined>> },
   stops: (() => Promise<void>)[],
@@ -184,16 +205,6 @@ function startTriggers(
     },
   );
   stops.push(() => triggers.stop());
-  if (options.timers === false) return;
-  const timers = startTimers(
-    functions.filter((f): f is TimerFunction => f.kind === 'timer'),
-    host.services,
-    log,
-  );
-  stops.push(() => {
-    timers.stop();
-    return Promise.resolve();
-  });
 }
 
 function definedIn(env: NodeJS.ProcessEnv): Record<string, string> {

@@ -48,6 +48,19 @@ export function statusUrlOf(s: Pick<Services, 'config'>, statusToken: string): s
   return new URL(statusToken, base).toString();
 }
 
+/** A token of these characters resolves against the base as a plain suffix: nothing to escape, no dot segments. */
+const plainToken = /^[A-Za-z0-9_-]+$/;
+
+/**
+ * statusUrlOf for many parties at once: the base is parsed once, not once per party (a page of the
+ * line builds one URL per party on every poll).
+ */
+export function statusUrlBuilder(s: Pick<Services, 'config'>): (statusToken: string) => string {
+  const resolved = statusUrlOf(s, 'x');
+  const prefix = resolved.slice(0, -1);
+  return (statusToken) => (plainToken.test(statusToken) ? prefix + statusToken : statusUrlOf(s, statusToken));
+}
+
 /**
  * A text recorded as not sent, with the reason staff see in the party's texts: it is written like
  * any other (nothing silently dropped) but never enqueued.

@@ -21,7 +21,7 @@ import type {
   Waitlist,
 } from '../domain/model.js';
 import type { DueWork, Notification } from '../domain/notification.js';
-import type { WaiteeStatus } from '../domain/waitee.js';
+import type { WaiteeInLine, WaiteeStatus } from '../domain/waitee.js';
 
 /** One page of a query, and the token that reads the next (null on the last page). */
 export interface Page<T> {
@@ -86,11 +86,19 @@ export interface UserRepository {
   places(userId: string): Promise<Place[]>;
 }
 
+/** A membership and a waitlist read together; each is null when missing. */
+export interface MemberAndWaitlist {
+  readonly membership: Membership | null;
+  readonly waitlist: Versioned<Waitlist> | null;
+}
+
 export interface RestaurantRepository {
   create(restaurant: Restaurant): Promise<Versioned<Restaurant> | null>;
   get(restaurantId: string): Promise<Versioned<Restaurant> | null>;
   replace(restaurant: Restaurant, etag: string): Promise<Versioned<Restaurant>>;
   member(restaurantId: string, userId: string): Promise<Membership | null>;
+  /** The caller's membership and the waitlist, read together: what every request on a line checks first. */
+  memberAndWaitlist(restaurantId: string, userId: string, waitlistId: string): Promise<MemberAndWaitlist>;
   putMember(membership: Membership): Promise<void>;
   addMember(membership: Membership): Promise<boolean>;
   removeMember(restaurantId: string, userId: string): Promise<boolean>;
@@ -169,6 +177,8 @@ export interface WaiteeRepository {
   delete(waitlistId: string, waiteeId: string, etag?: string): Promise<boolean>;
   /** The waitees still in line (waiting or notified), for positions. */
   line(waitlistId: string): Promise<Versioned<Waitee>[]>;
+  /** The id and joining time of each waitee still in line: what positions and counts need, and no more. */
+  placesInLine(waitlistId: string): Promise<WaiteeInLine[]>;
   /** A page of waitees in joining order, optionally only those in the given statuses. */
   page(waitlistId: string, statuses: readonly WaiteeStatus[] | null, page: PageRequest): Promise<Page<Versioned<Waitee>>>;
 }

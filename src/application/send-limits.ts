@@ -2,7 +2,8 @@ import type { Notification } from '../domain/notification.js';
 import { secondsUntilNextDay, textLimitReached, utcDayOf } from '../domain/send-limits.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { conflictPolicies, writeConditionally } from './conditional-write.js';
-import { VersionConflict, type CapScope } from './ports.js';
+import { VersionConflict, type Admissions, type CapScope } from './ports.js';
+import type { Versioned } from '../domain/model.js';
 import type { Services } from './services.js';
 
 /**
@@ -57,26 +58,34 @@ function countersOf(s: Pick<Services, 'config'>, text: Pick<Text, 'to' | 'restau
 }
 
 /**
+ * The counter documents as a count wrote them (null where it found the text already counted), so
+ * confirming starts from them instead of reading them again; a counter written since is re-read.
+ */
+export type CountedIn = readonly (Versioned<Admissions> | null)[];
+
+/**
  * Counts the text in its number's and its restaurant's day, or throws `text-limit-reached` and
  * counts it nowhere. `hold`: the API's count before its write, confirmed by confirmText or given
  * back by uncountText; the consumer counts for good at once.
  */
-export async function countText(s: CounterServices, text: Text, mode: 'hold' | 'final' = 'final'): Promise<void> {
+export async function countText(s: CounterServices, text: Text, mode: 'hold' | 'final' = 'final'): Promise<CountedIn> {
   const done: CapScope[] = [];
+  const written: (Versioned<Admissions> | null)[] = [];
   try {
     for (const counter of countersOf(s, text)) {
-      await count(s, counter, text.id, mode === 'hold' ? held : counted);
+      written.push(await count(s, counter, text.id, mode === 'hold' ? held : counted));
       done.push(counter.scope);
     }
   } catch (error) {
     await Promise.all(done.map((scope) => uncount(s, scope, text.id)));
     throw error;
   }
+  return written;
 }
 
 /** The text a request held places for is stored: its places count for good. */
-export async function confirmText(s: CounterServices, text: Text): Promise<void> {
-  await Promise.all(countersOf(s, text).map((counter) => settle(s, counter.scope, text.id, 'confirm')));
+export async function confirmText(s: CounterServices, text: Text, countedIn: CountedIn = []): Promise<void> {
+  await Promise.all(countersOf(s, text).map((counter, i) => settle(s, counter.scope, text.id, 'confirm', countedIn[i] ?? undefined)));
 }
 
 /** Takes a text back out of its counts: its write was refused, so it will never be sent. */
@@ -84,7 +93,7 @@ export async function uncountText(s: CounterServices, text: Text): Promise<void>
   await Promise.all(countersOf(s, text).map((counter) => uncount(s, counter.scope, text.id)));
 }
 
-async function count(s: CounterServices, counter: Counter, id: string, ticket: string): Promise<void> {
+async function count(s: CounterServices, counter: Counter, id: string, ticket: string): Promise<Versioned<Admissions> | null> {
   for (let attempt = 0; ; attempt++) {
     const seen = { busy: false };
     const outcome = await writeConditionally({
@@ -108,7 +117,7 @@ async function count(s: CounterServices, counter: Counter, id: string, ticket: s
       policy: conflictPolicies.contended,
     });
     if (outcome.kind === 'lost') throw new VersionConflict(`texts of ${counter.scope.kind}`);
-    if (!seen.busy) return;
+    if (!seen.busy) return outcome.kind === 'written' ? outcome.result : null;
     await sleep(busyWaitMs);
   }
 }
@@ -118,8 +127,15 @@ async function uncount(s: CounterServices, scope: CapScope, id: string): Promise
 }
 
 /** Confirms or gives back a held place; many requests do so at once on a busy count, so this retries as `contended`. */
-async function settle(s: CounterServices, scope: CapScope, id: string, how: 'confirm' | 'give back'): Promise<void> {
+async function settle(
+  s: CounterServices,
+  scope: CapScope,
+  id: string,
+  how: 'confirm' | 'give back',
+  first?: Versioned<Admissions>,
+): Promise<void> {
   await writeConditionally({
+    ...(first === undefined ? {} : { first }),
     read: () => s.admissions.get(scope),
     change: (current) => {
       const entry = current.pending.find((e) => e.id === id);

@@ -5,17 +5,26 @@ import type { Membership, Place, Restaurant, Versioned, Waitee, Waitlist } from 
 import { lineWork, pagingPlan, type Notification } from '../domain/notification.js';
 import { pageRefusal, withPage } from '../domain/send-limits.js';
 import { can } from '../domain/roles.js';
-import { isActive, joinLine, nextStatus, positionsInLine, type WaiteeAction, type WaiteeStatus } from '../domain/waitee.js';
-import { waitlistOf, type Caller } from './access.js';
+import {
+  activeStatuses,
+  isActive,
+  joinLine,
+  nextStatus,
+  positionsInLine,
+  type WaiteeAction,
+  type WaiteeInLine,
+  type WaiteeStatus,
+} from '../domain/waitee.js';
+import type { Caller } from './access.js';
 import { insertUnderCap, type Cap } from './admissions.js';
 import { conflictPolicies, versionToWrite, writeConditionally, type VersionCondition } from './conditional-write.js';
-import { announceGettingClose, composeNotification, enqueueNow, statusUrlOf, type OutboxServices } from './notifications.js';
+import { announceGettingClose, composeNotification, enqueueNow, statusUrlBuilder, type OutboxServices } from './notifications.js';
 import { setProperties } from './patch.js';
 import { InvalidContinuationToken, VersionConflict, type Page, type SavedWithNotifications } from './ports.js';
 import type { PageScope } from './page-tokens.js';
 import type { Services } from './services.js';
 import { waiteeView, type Viewer, type WaiteeView } from './views.js';
-import { confirmText, countText, uncountText } from './send-limits.js';
+import { confirmText, countText, uncountText, type CountedIn } from './send-limits.js';
 import { removeWaitee, saveDetails, saveMove } from './waitee-writes.js';
 
 /** What reading the line touches. */
@@ -29,25 +38,42 @@ type LineServices = LineReadServices & OutboxServices & Pick<Services, 'admissio
 
 export const maxPartiesInLine = 500;
 
-/** Whether the caller runs this line (staff/owner) or is a customer; anything else is not-found. */
-async function roleIn(s: Pick<Services, 'restaurants'>, caller: Caller, restaurantId: string): Promise<Membership | null> {
-  const membership = await s.restaurants.member(restaurantId, caller.userId);
-  return membership !== null && can(membership.role, 'run-line') ? membership : null;
+/** The membership if it lets the caller run the line (staff/owner); null for a customer. */
+const staffOf = (membership: Membership | null): Membership | null =>
+  membership !== null && can(membership.role, 'run-line') ? membership : null;
+
+/** Whether the caller runs this line or is a customer, and the waitlist (not-found when missing), in one round trip. */
+async function lineAccess(
+  s: Pick<Services, 'restaurants'>,
+  caller: Caller,
+  restaurantId: string,
+  waitlistId: string,
+): Promise<{ staff: Membership | null; waitlist: Versioned<Waitlist> }> {
+  const { membership, waitlist } = await s.restaurants.memberAndWaitlist(restaurantId, caller.userId, waitlistId);
+  if (waitlist === null) throw notFound.waitlist();
+  return { staff: staffOf(membership), waitlist };
 }
 
 /** Whom a party is shown to: the line's staff, or the customer whose place it is. */
 const viewerOf = (staff: Membership | null): Viewer => (staff === null ? 'customer' : 'staff');
 
-/** Positions and estimates need the whole active line (bounded by maxPartiesInLine) and the waitlist's history. */
+/**
+ * Positions and estimates need the whole active line (bounded by maxPartiesInLine) and the
+ * waitlist's history. `line` is the line's places when the caller already holds them (a first
+ * page with no next page, unfiltered or filtered to the active statuses); otherwise one small
+ * projection query reads them.
+ */
 async function present(
   s: LineReadServices,
   waitlist: Waitlist,
   waitees: readonly Versioned<Waitee>[],
   viewer: Viewer,
+  line?: readonly WaiteeInLine[],
 ): Promise<WaiteeView[]> {
   const needsLine = waitees.some((w) => isActive(w.value.status));
-  const positions = needsLine ? positionsInLine((await s.waitees.line(waitlist.id)).map((w) => w.value)) : new Map<string, number>();
+  const positions = !needsLine ? new Map<string, number>() : positionsInLine(line ?? (await s.waitees.placesInLine(waitlist.id)));
   const now = s.now();
+  const statusUrl = statusUrlBuilder(s);
   return waitees.map((w) => {
     const position = positions.get(w.value.id) ?? null;
     const estimatedWaitMinutes =
@@ -60,12 +86,22 @@ async function present(
             history: waitlist.recentSeatings,
             defaultWaitMinutes: waitlist.defaultWaitMinutes,
           });
-    return waiteeView(w, { position, estimatedWaitMinutes, statusUrl: statusUrlOf(s, w.value.statusToken) }, viewer);
+    return waiteeView(w, { position, estimatedWaitMinutes, statusUrl: statusUrl(w.value.statusToken) }, viewer);
   });
 }
 
-async function presentOne(s: LineReadServices, waitlist: Waitlist, waitee: Versioned<Waitee>, viewer: Viewer): Promise<WaiteeView> {
-  const [view] = await present(s, waitlist, [waitee], viewer);
+/** The places of the waitees still in line, among these. */
+const activePlaces = (waitees: readonly Versioned<Waitee>[]): WaiteeInLine[] =>
+  waitees.filter((w) => isActive(w.value.status)).map((w) => w.value);
+
+async function presentOne(
+  s: LineReadServices,
+  waitlist: Waitlist,
+  waitee: Versioned<Waitee>,
+  viewer: Viewer,
+  line?: readonly WaiteeInLine[],
+): Promise<WaiteeView> {
+  const [view] = await present(s, waitlist, [waitee], viewer, line);
   if (view === undefined) throw new Error('present returned nothing');
   return view;
 }
@@ -96,8 +132,7 @@ export async function addWaitee(
   request: WaiteeRequest,
   idempotencyKey: string | undefined,
 ): Promise<{ replayed: boolean; view: WaiteeView }> {
-  const staff = await roleIn(s, caller, restaurantId);
-  const waitlist = await waitlistOf(s, restaurantId, waitlistId);
+  const { staff, waitlist } = await lineAccess(s, caller, restaurantId, waitlistId);
   const id = waiteeIdFor(waitlistId, caller.userId, idempotencyKey);
   const replay = idempotencyKey === undefined ? null : await s.waitees.get(waitlistId, id);
   const viewer = viewerOf(staff);
@@ -118,24 +153,37 @@ export async function addWaitee(
     phone = request.phone ?? null;
   }
   const joining = { caller, staff, restaurantId, waitlistId, id, name, phone, request };
-  const created = await insertUnderCap(s, lineCap(s, waitlistId), id, () => insertWaitee(s, joining), closedLine);
+  // The line as the cap counted it, the moment before this party joined: its position without another query.
+  let lineBefore: readonly WaiteeInLine[] | undefined;
+  const cap = lineCap(s, waitlistId, (places) => {
+    lineBefore = places;
+  });
+  const created = await insertUnderCap(s, cap, id, () => insertWaitee(s, joining), closedLine);
   if (created === null) {
     const existing = await s.waitees.get(waitlistId, id);
     if (existing === null) throw new Error('waitee create conflicted but nothing is stored');
     return { replayed: true, view: await presentOne(s, waitlist.value, existing, viewer) };
   }
-  return { replayed: false, view: await presentOne(s, waitlist.value, created, viewer) };
+  const line = lineBefore === undefined ? undefined : [...lineBefore.filter((place) => place.id !== id), created.value];
+  return { replayed: false, view: await presentOne(s, waitlist.value, created, viewer, line) };
 }
 
 export const closedLine = (): DomainError => new DomainError('conflict', 'This waitlist is closed and not taking new parties right now.');
 
-/** The line's cap: its active waitees, counted by the one single-partition query positions use too. */
-export function lineCap(s: Pick<Services, 'waitees'>, waitlistId: string): Cap {
+/**
+ * The line's cap: its active waitees, counted by the one single-partition query positions use too;
+ * `counted` receives the places each count saw.
+ */
+export function lineCap(s: Pick<Services, 'waitees'>, waitlistId: string, counted?: (places: readonly WaiteeInLine[]) => void): Cap {
   return {
     scope: { kind: 'line', waitlistId },
     limit: maxPartiesInLine,
     full: () => new DomainError('limit-reached', `This line already has ${maxPartiesInLine} parties.`, { limit: maxPartiesInLine }),
-    members: async () => (await s.waitees.line(waitlistId)).map((w) => w.value.id),
+    members: async () => {
+      const places = await s.waitees.placesInLine(waitlistId);
+      counted?.(places);
+      return places.map((place) => place.id);
+    },
     left: async (id) => {
       const waitee = await s.waitees.get(waitlistId, id);
       return waitee !== null && !isActive(waitee.value.status);
@@ -216,23 +264,31 @@ export async function listWaitees(
   waitlistId: string,
   options: { statuses: readonly WaiteeStatus[] | null; limit: number; continuationToken: string | null },
 ): Promise<Page<WaiteeView>> {
-  if ((await roleIn(s, caller, restaurantId)) === null) throw notFound.restaurant();
-  const waitlist = await waitlistOf(s, restaurantId, waitlistId);
+  const { membership, waitlist } = await s.restaurants.memberAndWaitlist(restaurantId, caller.userId, waitlistId);
+  if (staffOf(membership) === null) throw notFound.restaurant();
+  if (waitlist === null) throw notFound.waitlist();
   const scope = { waitlistId, statuses: options.statuses };
   const page = await linePage(s, scope, options.limit, options.continuationToken);
+  // The first and only page holds every party in line unless the filter leaves some active status out.
+  const everyActive = options.statuses === null || activeStatuses.every((status) => options.statuses?.includes(status) === true);
+  const wholeLine = everyActive && options.continuationToken === null && page.continuationToken === null;
   return {
-    items: await present(s, waitlist.value, page.items, 'staff'),
+    items: await present(s, waitlist.value, page.items, 'staff', wholeLine ? activePlaces(page.items) : undefined),
     continuationToken: s.pageTokens.seal(scope, page.continuationToken),
   };
 }
 
 /** The waitee, visible to the line's staff and to the customer it belongs to; to anyone else not-found. */
 async function visibleWaitee(s: LineReadServices, caller: Caller, restaurantId: string, waitlistId: string, waiteeId: string) {
-  const staff = await roleIn(s, caller, restaurantId);
-  const waitee = await s.waitees.get(waitlistId, waiteeId);
+  // Independent reads, side by side; the answers are checked in the order the caller may see them.
+  const [{ membership, waitlist }, waitee] = await Promise.all([
+    s.restaurants.memberAndWaitlist(restaurantId, caller.userId, waitlistId),
+    s.waitees.get(waitlistId, waiteeId),
+  ]);
+  const staff = staffOf(membership);
   if (waitee === null || waitee.value.restaurantId !== restaurantId) throw notFound.waitee();
   if (staff === null && waitee.value.customerId !== caller.userId) throw notFound.waitee();
-  const waitlist = await waitlistOf(s, restaurantId, waitlistId);
+  if (waitlist === null) throw notFound.waitlist();
   return { staff, waitee, waitlist };
 }
 
@@ -346,9 +402,10 @@ export async function actOnWaitee(
  */
 async function saveMoveCounted(s: LineServices, next: Waitee, etag: string, outbox: readonly Notification[]) {
   const toSend = outbox.filter((n) => n.status === 'pending');
+  const countedIn: CountedIn[] = [];
   for (const [i, text] of toSend.entries()) {
     try {
-      await countText(s, text, 'hold');
+      countedIn.push(await countText(s, text, 'hold'));
     } catch (error) {
       await Promise.all(toSend.slice(0, i).map((held) => uncountText(s, held)));
       throw error;
@@ -361,7 +418,7 @@ async function saveMoveCounted(s: LineServices, next: Waitee, etag: string, outb
     await Promise.all(toSend.map((text) => uncountText(s, text)));
     throw error;
   }
-  await Promise.all(toSend.map((text) => confirmText(s, text)));
+  await Promise.all(toSend.map((text, i) => confirmText(s, text, countedIn[i])));
   return saved;
 }
 

@@ -1,7 +1,7 @@
 import { actOnWaitee, addWaitee, deleteWaitee, getWaitee, listWaitees, myWaitees, updateWaitee } from '../application/waitees.js';
 import { waiteeActions } from '../domain/waitee.js';
 import type { HttpFunction } from './catalog-types.js';
-import { representationTag } from './http/conditional.js';
+import { jsonRepresentation } from './http/conditional.js';
 import { endpoint } from './http/endpoint.js';
 import { addWaiteeBody, listWaiteesQuery, updateWaiteeBody, waiteeParams, waitlistParams } from './schemas.js';
 
@@ -37,7 +37,8 @@ export const waiteeFunctions: readonly HttpFunction[] = [
             continuationToken: query.continuationToken ?? null,
           });
           // A poll of an unchanged page (the host stand's) gets 304 instead of the page again.
-          return { status: 200, body: page, etag: representationTag(page) };
+          const { json, etag } = jsonRepresentation(page);
+          return { status: 200, text: { contentType: 'application/json', body: json }, etag };
         },
       }),
     },

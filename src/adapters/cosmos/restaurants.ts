@@ -1,7 +1,7 @@
 import type { Container } from '@azure/cosmos';
-import type { RestaurantRepository } from '../../application/ports.js';
+import type { MemberAndWaitlist, RestaurantRepository } from '../../application/ports.js';
 import type { Membership, Restaurant, Versioned, Waitlist } from '../../domain/model.js';
-import { allOfType, createDocument, deleteDocument, DocumentsOfType, readDocument } from './documents.js';
+import { allOfType, createDocument, deleteDocument, DocumentsOfType, readDocument, versioned } from './documents.js';
 
 const memberId = (userId: string) => `member:${userId}`;
 
@@ -30,6 +30,28 @@ export class RestaurantStore implements RestaurantRepository {
 
   async member(restaurantId: string, userId: string): Promise<Membership | null> {
     return (await readDocument<Membership>(this.container, memberId(userId), restaurantId))?.value ?? null;
+  }
+
+  /**
+   * Both point reads in one round trip: a transactional batch of two reads in the restaurant's
+   * partition. A batch stops at its first failed operation, so the waitlist goes first (a customer
+   * who is no member still gets it in one trip); a missing waitlist costs the membership's own read,
+   * and a batch refused as a whole falls back to the two reads side by side.
+   */
+  async memberAndWaitlist(restaurantId: string, userId: string, waitlistId: string): Promise<MemberAndWaitlist> {
+    const read = (id: string) => ({ operationType: 'Read' as const, id, partitionKey: restaurantId });
+    const response = await this.container.items.batch([read(waitlistId), read(memberId(userId))], restaurantId).catch(() => null);
+    const [waitlist, membership] = response?.result ?? [];
+    if (waitlist?.statusCode === 404) return { membership: await this.member(restaurantId, userId), waitlist: null };
+    if (waitlist?.statusCode !== 200 || (membership?.statusCode !== 200 && membership?.statusCode !== 404)) {
+      const [member, found] = await Promise.all([this.member(restaurantId, userId), this.waitlist(restaurantId, waitlistId)]);
+      return { membership: member, waitlist: found };
+    }
+    const list = versioned<Waitlist & { type?: unknown }>(waitlist.resourceBody, waitlist.eTag);
+    return {
+      membership: membership.statusCode === 200 ? versioned<Membership>(membership.resourceBody, membership.eTag).value : null,
+      waitlist: list.value.type === 'waitlist' ? list : null,
+    };
   }
 
   async putMember(membership: Membership): Promise<void> {

@@ -16,9 +16,26 @@ interface KeyRing {
   readonly verifyKeys: ReturnType<typeof createLocalJWKSet>;
 }
 
+/** Seconds of clock skew allowed on exp and nbf. */
+const clockToleranceSeconds = 5;
+/** Tokens whose signature this process has checked; the host stand's devices present the same few on every poll. */
+const verifiedTokensKept = 1024;
+
+interface VerifiedToken {
+  readonly claims: AccessTokenClaims;
+  /** exp and nbf in epoch seconds, checked again on every use. */
+  readonly exp: number;
+  readonly nbf: number;
+}
+
 /** Issues and verifies the API's access tokens (ES256 JWTs). */
 export class AccessTokens {
   private keyRing: Promise<KeyRing> | undefined;
+  /**
+   * An ES256 signature check is the costliest step of a request that reads the line; a token is
+   * immutable, so one already verified (byte for byte) needs only its times checked again.
+   */
+  private readonly verified = new Map<string, VerifiedToken>();
 
   constructor(private readonly settings: Config['jwt']) {}
 
@@ -58,6 +75,12 @@ export class AccessTokens {
 
   /** Verifies signature (ES256 only), iss, aud, exp and nbf; any failure is unauthenticated. */
   async verify(token: string): Promise<AccessTokenClaims> {
+    const known = this.verified.get(token);
+    const nowSeconds = Date.now() / 1000;
+    if (known !== undefined && nowSeconds < known.exp + clockToleranceSeconds && nowSeconds >= known.nbf - clockToleranceSeconds) {
+      return known.claims;
+    }
+    this.verified.delete(token);
     const { verifyKeys } = await this.keys();
     try {
       const { payload } = await jwtVerify(token, verifyKeys, {
@@ -67,13 +90,25 @@ export class AccessTokens {
         issuer: this.settings.issuer,
         audience: this.settings.audience,
         requiredClaims: ['sub', 'jti', 'exp', 'nbf'],
-        clockTolerance: 5,
+        clockTolerance: clockToleranceSeconds,
       });
-      if (payload.sub === undefined || payload.jti === undefined) throw new Error('missing claims');
-      return { userId: payload.sub, tokenId: payload.jti };
+      if (payload.sub === undefined || payload.jti === undefined || payload.exp === undefined || payload.nbf === undefined) {
+        throw new Error('missing claims');
+      }
+      const claims = { userId: payload.sub, tokenId: payload.jti };
+      this.remember(token, { claims, exp: payload.exp, nbf: payload.nbf });
+      return claims;
     } catch {
       throw new DomainError('unauthenticated', 'The access token is invalid or expired. Sign in again or refresh the token.');
     }
+  }
+
+  private remember(token: string, verified: VerifiedToken): void {
+    if (this.verified.size >= verifiedTokensKept) {
+      const oldest = this.verified.keys().next();
+      if (oldest.done !== true) this.verified.delete(oldest.value);
+    }
+    this.verified.set(token, verified);
   }
 
   async publicKeys(): Promise<JSONWebKeySet> {

@@ -63,5 +63,13 @@ export function noneMatchHolds(header: string, currentTag: string): boolean {
  * of an unchanged page, not the read behind it.
  */
 export function representationTag(body: unknown): string {
-  return `"${createHash('sha256').update(JSON.stringify(body)).digest('base64url').slice(0, 32)}"`;
+  return tagOfJson(JSON.stringify(body));
 }
+
+/** The JSON text to send and its representationTag, serialised once: the tag is the hash of the very bytes sent. */
+export function jsonRepresentation(body: unknown): { readonly json: string; readonly etag: string } {
+  const json = JSON.stringify(body);
+  return { json, etag: tagOfJson(json) };
+}
+
+const tagOfJson = (json: string): string => `"${createHash('sha256').update(json).digest('base64url').slice(0, 32)}"`;

@@ -23,7 +23,7 @@ export interface Reply {
   readonly headers?: Readonly<Record<string, string>>;
   /** The ETag of a representation without an `etag` field of its own (a page of the line: conditional.ts, representationTag). */
   readonly etag?: string;
-  /** A body that is not JSON (an HTML page, an SVG image), sent as is with its content type. */
+  /** A body already in its final form (an HTML page, an SVG image, JSON an ETag was computed from), sent as is with its content type. */
   readonly text?: { readonly contentType: string; readonly body: string };
 }
 

@@ -1,0 +1,58 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { countOperationCalls, type OperationCalls } from '../../bench/calls.js';
+import { demoOwner } from '../../bench/owner.js';
+import { startLocalStack, type LocalStack } from '../../local/stack.js';
+
+/**
+ * Round trips are what an operation costs in Azure: every request the real @azure/cosmos client
+ * sends (query plans included) is counted at the embedded Cosmos DB, one operation at a time, on a
+ * line of a fixed size. Without queue triggers and timers, so the consumer's calls are not counted.
+ */
+describe('Cosmos DB calls per operation', () => {
+  let stack: LocalStack;
+  let calls: OperationCalls;
+  beforeAll(async () => {
+    stack = await startLocalStack({ port: 0, passwordHashCost: 10, timers: false, queueTriggers: false });
+    calls = await countOperationCalls(stack);
+  });
+  afterAll(async () => {
+    await stack.close();
+  });
+
+  it('GET line makes at most 3 Cosmos calls when the page holds the whole line', () => {
+    expect(calls.getLine).toBeLessThanOrEqual(3);
+  });
+
+  it('the host stand’s poll (waiting and notified, one page) makes at most 3 Cosmos calls', () => {
+    expect(calls.getLineHostStand).toBeLessThanOrEqual(3);
+  });
+
+  it('GET a page of a longer line makes at most 5 Cosmos calls (one projection query for positions)', () => {
+    expect(calls.getLinePartOfLine).toBeLessThanOrEqual(5);
+  });
+
+  it('adding a party makes at most 8 Cosmos calls, notify at most 16 before it answers, seat at most 7', () => {
+    expect(calls.addParty).toBeLessThanOrEqual(8);
+    expect(calls.notify).toBeLessThanOrEqual(16);
+    expect(calls.seat).toBeLessThanOrEqual(7);
+  });
+
+  it('positions are the same whether they come from the page or from the projection query', async () => {
+    const { headers, waiteesUrl } = await demoOwner(stack);
+    type Page = { items: { id: string; status: string; position: number | null }[]; continuationToken: string | null };
+    const whole = (await (await fetch(`${waiteesUrl}?limit=100`, { headers })).json()) as Page;
+    expect(whole.continuationToken).toBeNull();
+    const pages: Page['items'] = [];
+    let token: string | null = null;
+    do {
+      const query: string = token === null ? '' : `&continuationToken=${encodeURIComponent(token)}`;
+      const page = (await (await fetch(`${waiteesUrl}?limit=4${query}`, { headers })).json()) as Page;
+      pages.push(...page.items);
+      token = page.continuationToken;
+    } while (token !== null);
+    expect(pages).toEqual(whole.items);
+    const waiting = whole.items.filter((w) => w.status === 'waiting' || w.status === 'notified');
+    expect(waiting.map((w) => w.position)).toEqual(waiting.map((_, i) => i + 1));
+    expect(whole.items.filter((w) => w.status === 'seated').every((w) => w.position === null)).toBe(true);
+  });
+});
