@@ -1,5 +1,5 @@
 import type { TokenCredential } from '@azure/core-auth';
-import type { NotificationQueue, SmsSender } from '../application/ports.js';
+import type { BlobStore, ImageCodec, NotificationQueue, SmsSender } from '../application/ports.js';
 import type { Services, ServicesProvider } from '../application/services.js';
 import { AccessTokens } from '../application/auth/tokens.js';
 import { JoinCodes } from '../application/join-codes.js';
@@ -15,6 +15,15 @@ import { UserStore } from '../adapters/cosmos/users.js';
 import { WaiteeStore } from '../adapters/cosmos/waitees.js';
 import type { Config } from '../config.js';
 
+export interface ServicesOptions {
+  /**
+   * The credential every keyless service is reached with; DefaultAzureCredential when absent. The
+   * local stack hands one that asks its own identity endpoint: @azure/identity finds the
+   * managed-identity endpoint in process.env, once per process, and the stack never writes there.
+   */
+  readonly credential?: TokenCredential;
+}
+
 /**
  * The composition root: the one place that knows which adapter implements which port. Every host
  * builds its services here, from a Config it loaded itself (src/index.ts from the app settings,
@@ -24,7 +33,7 @@ import type { Config } from '../config.js';
  * Functions worker imports the app before it can serve anything, and the SDKs are most of that
  * import time (see `npm run bench`).
  */
-export async function createServices(config: Config): Promise<Services> {
+export async function createServices(config: Config, options: ServicesOptions = {}): Promise<Services> {
   const [{ containersOf, createCosmosClient }, { ServiceBusNotificationQueue }, { SmsGateway }, { DefaultAzureCredential }] =
     await Promise.all([
       import('../adapters/cosmos/client.js'),
@@ -34,13 +43,16 @@ export async function createServices(config: Config): Promise<Services> {
     ]);
   // One credential for every Azure service, so its token cache and identity endpoint calls are shared.
   const { managedIdentityClientId } = config.cosmos;
-  let credential: TokenCredential | undefined;
+  let credential: TokenCredential | undefined = options.credential;
   const azureCredential = () =>
     (credential ??= new DefaultAzureCredential(managedIdentityClientId === undefined ? {} : { managedIdentityClientId }));
   const cosmos = createCosmosClient(config.cosmos, config.cosmos.key === undefined ? azureCredential() : undefined);
   const containers = containersOf(cosmos.database(config.cosmos.database));
   let queue: NotificationQueue | undefined;
   let sms: SmsSender | undefined;
+  let blobs: Promise<BlobStore> | undefined;
+  let imageCodec: Promise<ImageCodec> | undefined;
+  const now = () => new Date();
   return {
     config,
     users: new UserStore(containers.users),
@@ -64,7 +76,12 @@ export async function createServices(config: Config): Promise<Services> {
         config.serviceBus.emulatorConnectionString === undefined ? azureCredential() : undefined,
       )),
     sms: () => (sms ??= new SmsGateway(config.sms, config.sms.emulatorConnectionString === undefined ? azureCredential() : undefined)),
-    now: () => new Date(),
+    blobs: () =>
+      (blobs ??= import('../adapters/blob/blob-store.js').then(
+        ({ AzureBlobStore }) => new AzureBlobStore(config.uploads, azureCredential(), now),
+      )),
+    imageCodec: () => (imageCodec ??= import('../adapters/blob/images.js').then(({ SharpImageCodec }) => new SharpImageCodec())),
+    now,
     close: async () => {
       await queue?.close();
       cosmos.dispose();

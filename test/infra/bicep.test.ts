@@ -505,8 +505,6 @@ describe('function app settings', () => {
     'NOTIFICATIONS_QUEUE', // notifications: queue the producer sends to and the consumer reads
     'ACS_ENDPOINT', // notifications: Communication Services endpoint for SmsClient
     'SMS_FROM_NUMBER', // notifications: sender number
-    'UPLOADS_BLOB_ENDPOINT', // uploads: blob endpoint for user-delegation SAS (name proposed here)
-    'UPLOADS_CONTAINER', // uploads: container name (name proposed here)
   ];
 
   function appSettings(main: JsonObject): JsonObject {
