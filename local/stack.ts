@@ -12,6 +12,7 @@ import { startBlobEmulator, type BlobEmulator } from './blob.js';
 import { startCosmosEmulator, type CosmosEmulator } from './cosmos.js';
 import { eventGridWebhook, eventGridWebhookPath } from './host/eventgrid-host.js';
 import { startHttpHost, type LocalHttpHost } from './host/http-host.js';
+import { defaultWebRoot, staticSite } from './host/static-host.js';
 import { localIdentityCredential } from './identity/credential.js';
 import { startIdentityEndpoint, type IdentityEndpoint } from './identity/endpoint.js';
 import { startServiceBusTriggers } from './host/servicebus-host.js';
@@ -155,7 +156,7 @@ async function startEmulators(options: LocalStackOptions, stops: (() => Promise<
 /** The HTTP side of the host: the catalog's routes, the Event Grid webhook and the SMS outbox page. */
 async function startHttp(
   options: LocalStackOptions,
-  { sms }: Emulators,
+  { sms, blob }: Emulators,
   services: ServicesProvider,
   log: (line: string) => void,
 ): Promise<LocalHttpHost> {
@@ -164,6 +165,7 @@ async function startHttp(
     functions: functions.filter((f): f is HttpFunction => f.kind === 'http'),
     port: options.port ?? 7071,
     routePrefix: hostJson.extensions.http.routePrefix,
+    webApp: staticSite(defaultWebRoot(), { imageOrigins: [new URL(blob.endpoint).origin] }),
     hostRoutes: [
       eventGridWebhook(
         functions.filter((f): f is EventGridFunction => f.kind === 'eventGrid'),
