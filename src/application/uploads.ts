@@ -294,3 +294,13 @@ async function countUploadRequest(s: UploadServices, restaurantId: string): Prom
   }
   if (outcome.kind !== 'written') throw new VersionConflict(key);
 }
+
+/**
+ * The restaurant's pictures for a public page (join summary, status), as `{ images }` to spread into
+ * the answer; nothing when it has none, so those pages never load the storage SDK for it.
+ */
+export async function publicImages(s: Pick<Services, 'blobs'>, restaurant: Restaurant): Promise<{ readonly images?: ImagesView }> {
+  const images = restaurant.images;
+  if (images === undefined || blobsOf(images).length === 0) return {};
+  return { images: await imagesView(await s.blobs(), images) };
+}

@@ -1657,6 +1657,8 @@ export interface components {
             defaultPhoneCountry: string | null;
             /** @description The consent the join page shows next to its checkbox; ends "Reply STOP to opt out." */
             consentText: string;
+            /** @description The restaurant's logo, cover and menu, with read-only URLs; absent when it has none. */
+            images?: components["schemas"]["RestaurantImages"];
         };
         StartJoinRequest: {
             /** @description The party's name, as the host stand calls it. */
@@ -1754,6 +1756,8 @@ export interface components {
             linkExpiresAt: string | null;
             /** Format: date-time */
             updatedAt: string;
+            /** @description The restaurant's logo, cover and menu, with read-only URLs; absent when it has none. */
+            images?: components["schemas"]["RestaurantImages"];
         };
         /** @description The restaurants you are a member of. */
         RestaurantList: {
