@@ -36,6 +36,9 @@ describe('pictures on the public pages', () => {
     const [logoFile, coverFile] = await Promise.all([blobRequest('GET', logo.url), blobRequest('GET', cover.url)]);
     expect([logoFile.status, coverFile.status]).toEqual([200, 200]);
     const page = await api().get<string>(statusPath, { accept: 'text/html' });
+    const small = summary.body.images?.logo?.sources[0];
+    expect(page.body).toContain(`<img src="${(small?.url ?? 'missing').replaceAll('&', '&amp;')}"`);
+    expect(page.headers.get('content-security-policy')).toMatch(/; img-src https:$/);
     const jsonBytes = gzipSync(JSON.stringify(status.body)).length;
     const htmlBytes = gzipSync(page.body).length;
     console.log(
