@@ -125,7 +125,8 @@ export default function RestaurantImages({ restaurantId }: { restaurantId: strin
   const [shown, setShown] = useState<{ kind: Kind; text: string; ok: boolean } | null>(null);
   const images = useQuery({
     queryKey: imagesKey(restaurantId),
-    queryFn: async ({ signal }) => unwrap(await api.GET('/v1/restaurants/{restaurantId}/images', { params: { path: { restaurantId } }, signal })),
+    queryFn: async ({ signal }) =>
+      unwrap(await api.GET('/v1/restaurants/{restaurantId}/images', { params: { path: { restaurantId } }, signal })),
   });
   const saved = (kind: Kind, text: string) => (next: Images) => {
     queryClient.setQueryData(imagesKey(restaurantId), next);
@@ -145,7 +146,9 @@ export default function RestaurantImages({ restaurantId }: { restaurantId: strin
         setProgress({ kind, fraction });
       });
       return unwrap(
-        await api.POST('/v1/restaurants/{restaurantId}/uploads/{uploadId}/confirm', { params: { path: { restaurantId, uploadId: ticket.id } } }),
+        await api.POST('/v1/restaurants/{restaurantId}/uploads/{uploadId}/confirm', {
+          params: { path: { restaurantId, uploadId: ticket.id } },
+        }),
       );
     },
     onSuccess: (next, { kind }) => {
@@ -193,7 +196,9 @@ export default function RestaurantImages({ restaurantId }: { restaurantId: strin
               }}
             />
           )}
-          <label htmlFor={`${id}-${slot.kind}`}>{slot.kind === 'menu' ? 'Add a page or a PDF' : `Choose a ${slot.label.toLowerCase()}`}</label>
+          <label htmlFor={`${id}-${slot.kind}`}>
+            {slot.kind === 'menu' ? 'Add a page or a PDF' : `Choose a ${slot.label.toLowerCase()}`}
+          </label>
           <input
             id={`${id}-${slot.kind}`}
             type="file"
