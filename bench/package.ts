@@ -101,6 +101,7 @@ async function benchFirstGet(pkg: FunctionPackage): Promise<void> {
         baseUrl: stack.baseUrl,
         serviceBusConnectionString: stack.serviceBus.connectionString,
         smsConnectionString: stack.sms.connectionString,
+        blobEndpoint: stack.blob.endpoint,
       })),
       JWT_SIGNING_KEYS: signingKeys,
     };

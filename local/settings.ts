@@ -14,6 +14,7 @@ export async function localAppSettings(options: {
   baseUrl: string;
   serviceBusConnectionString: string;
   smsConnectionString: string;
+  blobEndpoint: string;
   passwordHashCost?: number;
 }): Promise<Record<string, string>> {
   return {
@@ -28,6 +29,8 @@ export async function localAppSettings(options: {
     NOTIFICATIONS_QUEUE: 'notifications',
     ACS_CONNECTION_STRING: options.smsConnectionString,
     SMS_FROM_NUMBER: '+18005550100',
+    UPLOADS_BLOB_ENDPOINT: options.blobEndpoint,
+    UPLOADS_CONTAINER: 'uploads',
     // The SPA's dev server (Vite's default port), by either loopback name.
     CORS_ALLOWED_ORIGINS: 'http://localhost:5173,http://127.0.0.1:5173',
     ...(options.passwordHashCost === undefined ? {} : { PASSWORD_HASH_COST: String(options.passwordHashCost) }),

@@ -1,15 +1,20 @@
 import hostJson from '../host.json' with { type: 'json' };
 import { notificationsMaxDeliveryCount } from '../src/application/notifications.js';
 import type { Services, ServicesProvider } from '../src/application/services.js';
+import { ensureUploadsContainer } from '../src/adapters/blob/blob-store.js';
 import { createCosmosClient, ensureDatabase } from '../src/adapters/cosmos/client.js';
 import { createServices } from '../src/composition/services.js';
 import { loadConfig } from '../src/config.js';
 import { functions } from '../src/functions/catalog.js';
 import type { EventGridFunction, HttpFunction, ServiceBusQueueFunction, TimerFunction } from '../src/functions/catalog-types.js';
 import { smsDeliveryReports } from '../src/functions/delivery-reports.js';
+import { startBlobEmulator, type BlobEmulator } from './blob.js';
 import { startCosmosEmulator, type CosmosEmulator } from './cosmos.js';
 import { eventGridWebhook, eventGridWebhookPath } from './host/eventgrid-host.js';
 import { startHttpHost, type LocalHttpHost } from './host/http-host.js';
+import { defaultWebRoot, staticSite } from './host/static-host.js';
+import { localIdentityCredential } from './identity/credential.js';
+import { startIdentityEndpoint, type IdentityEndpoint } from './identity/endpoint.js';
 import { startServiceBusTriggers } from './host/servicebus-host.js';
 import { startTimers } from './host/timer-host.js';
 import { seedDemo, type DemoData } from './seed.js';
@@ -17,6 +22,7 @@ import { startServiceBusEmulator, type ServiceBusEmulator } from './servicebus/i
 import { localAppSettings } from './settings.js';
 import { maskPhone } from '../src/domain/notification.js';
 import { startSmsEmulator, type SmsEmulator } from './sms/emulator.js';
+import { createLocalTls } from './tls.js';
 
 export interface LocalStack {
   readonly baseUrl: string;
@@ -24,6 +30,7 @@ export interface LocalStack {
   readonly cosmos: CosmosEmulator;
   readonly serviceBus: ServiceBusEmulator;
   readonly sms: SmsEmulator;
+  readonly blob: BlobEmulator;
   readonly services: Services;
   readonly demo: DemoData | null;
   close(): Promise<void>;
@@ -74,7 +81,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   };
   try {
     const emulators = await startEmulators(options, stops, log);
-    const { cosmos, serviceBus, sms } = emulators;
+    const { cosmos, serviceBus, sms, blob, identity } = emulators;
     // The HTTP host must listen before the settings exist (they name its address), so its functions
     // wait for the services built from those settings.
     let servicesBuilt: (s: Services) => void = () => undefined;
@@ -91,20 +98,25 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       baseUrl: http.baseUrl,
       serviceBusConnectionString: serviceBus.connectionString,
       smsConnectionString: sms.connectionString,
+      blobEndpoint: blob.endpoint,
       ...(options.passwordHashCost === undefined ? {} : { passwordHashCost: options.passwordHashCost }),
     });
     const appSettings: Record<string, string | undefined> = { ...settings, ...definedIn(process.env), ...options.settings };
-    const s = await createServices(loadConfig(appSettings));
+    const credential = localIdentityCredential(identity);
+    const s = await createServices(loadConfig(appSettings), { credential });
     stops.push(() => s.close());
     servicesBuilt(s);
     const setupClient = createCosmosClient(s.config.cosmos);
     await ensureDatabase(setupClient, s.config.cosmos.database);
     setupClient.dispose();
+    // The host stand is served by this host, so its origin (either loopback name) uploads, as the SPA's origin does in Azure.
+    const spaOrigins = [http.baseUrl, http.baseUrl.replace('127.0.0.1', 'localhost'), ...s.config.cors.allowedOrigins];
+    await ensureUploadsContainer(s.config.uploads, credential, spaOrigins);
 
     startTriggers(options, { serviceBus, services, appSettings }, stops, log);
     const demo = options.seed === false ? null : await seedDemo(s);
     log(`[sms] outbox at ${http.baseUrl}/dev/sms (numbers in the console are masked, e.g. ${maskPhone('+14155550123')})`);
-    return { baseUrl: http.baseUrl, apiUrl: `${http.baseUrl}/api`, cosmos, serviceBus, sms, services: s, demo, close: closeAll };
+    return { baseUrl: http.baseUrl, apiUrl: `${http.baseUrl}/api`, cosmos, serviceBus, sms, blob, services: s, demo, close: closeAll };
   } catch (error) {
     await closeAll();
     throw error;
@@ -115,6 +127,9 @@ interface Emulators {
   readonly cosmos: CosmosEmulator;
   readonly serviceBus: ServiceBusEmulator;
   readonly sms: SmsEmulator;
+  readonly blob: BlobEmulator;
+  /** The managed identity's token endpoint: the uploads storage is reached by token, as in Azure. */
+  readonly identity: IdentityEndpoint;
 }
 
 async function startEmulators(options: LocalStackOptions, stops: (() => Promise<void>)[], log: (line: string) => void): Promise<Emulators> {
@@ -131,13 +146,19 @@ async function startEmulators(options: LocalStackOptions, stops: (() => Promise<
     },
   });
   stops.push(() => sms.close());
-  return { cosmos, serviceBus, sms };
+  const identity = await startIdentityEndpoint({ log: () => undefined });
+  stops.push(() => identity.close());
+  const tls = await createLocalTls();
+  stops.push(() => tls.dispose());
+  const blob = await startBlobEmulator(tls);
+  stops.push(() => blob.close());
+  return { cosmos, serviceBus, sms, blob, identity };
 }
 
 /** The HTTP side of the host: the catalog's routes, the Event Grid webhook and the SMS outbox page. */
 async function startHttp(
   options: LocalStackOptions,
-  { sms }: Emulators,
+  { sms, blob }: Emulators,
   services: ServicesProvider,
   log: (line: string) => void,
 ): Promise<LocalHttpHost> {
@@ -146,6 +167,7 @@ async function startHttp(
     functions: functions.filter((f): f is HttpFunction => f.kind === 'http'),
     port: options.port ?? 7071,
     routePrefix: hostJson.extensions.http.routePrefix,
+    webApp: staticSite(defaultWebRoot(), { imageOrigins: [new URL(blob.endpoint).origin] }),
     hostRoutes: [
       eventGridWebhook(
         functions.filter((f): f is EventGridFunction => f.kind === 'eventGrid'),

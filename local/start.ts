@@ -22,6 +22,8 @@ Waitlist is running on ${stack.baseUrl}
   Cosmos DB      ${stack.cosmos.endpoint} (embedded, in memory: data is gone when this stops)
   Service Bus    ${stack.serviceBus.connectionString.split(';')[0] ?? ''} (emulator)
   ACS SMS        ${stack.sms.endpoint} (emulator; delivery reports reach ${stack.baseUrl}/runtime/webhooks/eventgrid after 1 s)
+  Blob storage   ${stack.blob.endpoint} (Azurite, in memory; its https certificate is made for this run: open the
+                 address once in the browser and accept it, so the host stand can upload and show pictures)
 ${
   demo === null
     ? ''

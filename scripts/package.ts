@@ -8,9 +8,10 @@
  * - Split chunks: each SDK sits in the chunk of the dynamic import that needs it (src/composition),
  *   so importing the entry loads none of them.
  * - A package.json of its own whose `main` is the bundled entry (the host reads `main`), no dependencies.
+ * - sharp's prebuilt linux-x64 addon and libvips beside it, in node_modules (they cannot be bundled).
  */
 import { execFile } from 'node:child_process';
-import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { access, cp, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -50,6 +51,28 @@ const englishZodOnly: Plugin = {
     }));
   },
 };
+
+/**
+ * sharp's JavaScript is bundled, but its native addon and libvips cannot be: sharp requires
+ * `@img/sharp-<platform>/sharp.node` at run time, which resolves from the chunk to the package's own
+ * node_modules. Azure runs linux-x64 (glibc), so those two prebuilt packages are copied in from the
+ * repository's node_modules, where npm installed them for this (linux-x64) build machine.
+ */
+const nativePackages = ['@img/sharp-linux-x64', '@img/sharp-libvips-linux-x64'];
+
+async function copyNativePackages(dir: string): Promise<void> {
+  for (const name of nativePackages) {
+    const from = join(repoRoot, 'node_modules', name);
+    try {
+      await access(from);
+    } catch {
+      throw new Error(
+        `${name} is not installed: the package is built for Azure's linux-x64; build it on linux-x64, or run npm install --os=linux --cpu=x64 sharp first`,
+      );
+    }
+    await cp(from, join(dir, 'node_modules', name), { recursive: true });
+  }
+}
 
 const createRequireBanner =
   "import { createRequire as __waitlistCreateRequire } from 'node:module'; const require = __waitlistCreateRequire(import.meta.url);";
@@ -94,6 +117,7 @@ export async function buildFunctionPackage(options: { dir: string; zip: string }
   };
   await writeFile(join(dir, 'package.json'), `${JSON.stringify(packageJson, null, 2)}\n`);
   await writeFile(join(dir, 'host.json'), await readFile(join(repoRoot, 'host.json')));
+  await copyNativePackages(dir);
   await mkdir(dirname(zip), { recursive: true });
   // -X: no extra file attributes, so the same code makes the same zip.
   await promisify(execFile)('zip', ['-qrX', resolve(zip), '.'], { cwd: dir });

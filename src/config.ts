@@ -192,6 +192,21 @@ export const settingsReference: readonly SettingReference[] = [
     description: 'Texts of any kind one restaurant may send in a UTC day (default 1000, range 1–10000).',
   },
   {
+    name: 'UPLOADS_BLOB_ENDPOINT',
+    required: true,
+    where: 'both',
+    example: 'https://stupexample.blob.core.windows.net/',
+    description:
+      'Blob endpoint of the uploads storage account (https: user-delegation keys need it), reached with the managed identity; locally Azurite (`https://127.0.0.1:PORT/devstoreaccount1`).',
+  },
+  {
+    name: 'UPLOADS_CONTAINER',
+    required: false,
+    where: 'both',
+    example: 'uploads',
+    description: 'Container of restaurant pictures and menus (default `uploads`).',
+  },
+  {
     name: 'CORS_ALLOWED_ORIGINS',
     required: false,
     where: 'local',
@@ -265,6 +280,12 @@ const settingsSchema = z
     SMS_LIMIT_PER_PARTY_PER_DAY: intSetting(1, 20, defaultSendLimits.perPartyPerDay),
     SMS_LIMIT_PER_NUMBER_PER_DAY: intSetting(1, 1000, defaultSendLimits.perNumberPerDay),
     SMS_LIMIT_PER_RESTAURANT_PER_DAY: intSetting(1, 10_000, defaultSendLimits.perRestaurantPerDay),
+    UPLOADS_BLOB_ENDPOINT: z.url({ protocol: /^https$/, error: 'must be an https URL (user-delegation keys are only issued over https)' }),
+    UPLOADS_CONTAINER: z
+      .string()
+      .regex(/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/, 'must be a container name: 3–63 lowercase letters, digits and single hyphens')
+      .optional()
+      .transform((v) => v ?? 'uploads'),
     CORS_ALLOWED_ORIGINS: z
       .string()
       .transform((value) => value.split(',').map((origin) => origin.trim()))
@@ -346,6 +367,10 @@ export interface Config {
     readonly from: string;
     /** What the restaurant's number may send (src/domain/send-limits.ts). */
     readonly limits: SendLimits;
+  };
+  readonly uploads: {
+    readonly blobEndpoint: string;
+    readonly container: string;
   };
   /** Only the local host reads it: in Azure, API Management answers CORS (infra/apim/policies/api.xml). */
   readonly cors: { readonly allowedOrigins: readonly string[] };
@@ -449,6 +474,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
         perRestaurantPerDay: s.SMS_LIMIT_PER_RESTAURANT_PER_DAY,
       },
     },
+    uploads: { blobEndpoint: s.UPLOADS_BLOB_ENDPOINT, container: s.UPLOADS_CONTAINER },
     cors: { allowedOrigins: s.CORS_ALLOWED_ORIGINS },
   };
 }

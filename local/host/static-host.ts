@@ -67,16 +67,36 @@ export interface StaticSite {
 
 const compressible = /^(text\/|application\/(json|manifest\+json)|image\/svg)/;
 
+export interface StaticSiteOptions {
+  /**
+   * Where the host stand uploads and shows pictures (the local Azurite's origin): added to the CSP's
+   * connect-src and img-src, as scripts/write-web-config.sh adds the storage account's in Azure.
+   */
+  readonly imageOrigins?: readonly string[];
+}
+
+function withImageSources(site: StaticWebAppConfig, origins: readonly string[]): StaticWebAppConfig {
+  const csp = site.globalHeaders['Content-Security-Policy'];
+  if (origins.length === 0 || csp === undefined) return site;
+  const opened = csp
+    .split('; ')
+    .map((directive) => (/^(connect|img)-src /.test(directive) ? `${directive} ${origins.join(' ')}` : directive))
+    .join('; ');
+  return { ...site, globalHeaders: { ...site.globalHeaders, 'Content-Security-Policy': opened } };
+}
+
 /**
  * The built SPA at `/`, as Static Web Apps serves it: files from dist/web with the headers of
  * staticwebapp.config.json (the CSP among them), index.html for any other path (the navigation
  * fallback), and `/config.json` written on the fly to point the app at this host's /api.
  */
-export function staticSite(webRoot: string = defaultWebRoot()): StaticSite {
+export function staticSite(webRoot: string = defaultWebRoot(), options: StaticSiteOptions = {}): StaticSite {
   const configPath = join(webRoot, 'staticwebapp.config.json');
   let config: StaticWebAppConfig | undefined;
   const loadConfig = (): StaticWebAppConfig | undefined => {
-    if (config === undefined && existsSync(configPath)) config = JSON.parse(readFileSync(configPath, 'utf8')) as StaticWebAppConfig;
+    if (config === undefined && existsSync(configPath)) {
+      config = withImageSources(JSON.parse(readFileSync(configPath, 'utf8')) as StaticWebAppConfig, options.imageOrigins ?? []);
+    }
     return config;
   };
   const headersFor = (site: StaticWebAppConfig, path: string, file: string): Record<string, string> => {

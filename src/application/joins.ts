@@ -22,10 +22,11 @@ import { conflictPolicies, writeConditionally } from './conditional-write.js';
 import { enqueueNow, statusUrlOf, type OutboxServices } from './notifications.js';
 import { VersionConflict } from './ports.js';
 import type { Services } from './services.js';
+import { publicImages, type ImagesView } from './uploads.js';
 import { claimPlaceInLine, closedLine, lineCap } from './waitees.js';
 
 type LinkServices = Pick<Services, 'restaurants' | 'joinLinks' | 'now' | 'config'>;
-type SummaryServices = LinkServices & Pick<Services, 'waitees'>;
+type SummaryServices = LinkServices & Pick<Services, 'waitees' | 'blobs'>;
 type JoinServices = SummaryServices &
   OutboxServices &
   Pick<Services, 'joinRequests' | 'rateCounters' | 'joinCodes' | 'admissions' | 'statusLinks'>;
@@ -113,11 +114,13 @@ export interface JoinSummary {
   /** The country a phone number without a country code is read in (the restaurant's phone's, else its time zone's), or null. */
   readonly defaultPhoneCountry: string | null;
   readonly consentText: string;
+  /** The restaurant's logo, cover and menu, when it has any (src/application/uploads.ts). */
+  readonly images?: ImagesView;
 }
 
 export async function joinSummary(s: SummaryServices, code: string): Promise<JoinSummary> {
   const { waitlist, restaurant } = await resolve(s, code);
-  const line = await s.waitees.line(waitlist.value.id);
+  const [line, images] = await Promise.all([s.waitees.line(waitlist.value.id), publicImages(s, restaurant.value)]);
   const now = s.now();
   return {
     restaurantId: restaurant.value.id,
@@ -135,6 +138,7 @@ export async function joinSummary(s: SummaryServices, code: string): Promise<Joi
     }),
     defaultPhoneCountry: restaurantCountry(restaurant.value),
     consentText: consentText(restaurant.value.name),
+    ...images,
   };
 }
 

@@ -279,3 +279,41 @@ export class TransientSmsError extends Error {
 }
 
 export type Clock = () => Date;
+
+/** A blob as the store describes it: its real size, whatever the client declared. */
+export interface BlobProperties {
+  readonly bytes: number;
+}
+
+/**
+ * The uploads container (src/adapters/blob). Browsers and phones send and fetch the bytes
+ * themselves, through URLs this store signs with a user-delegation key: no account key exists.
+ */
+export interface BlobStore {
+  /** A URL that may create this one blob, once, until `expiresOn`: no read, no overwrite, no other name. */
+  uploadUrl(blob: string, expiresOn: Date): Promise<string>;
+  /** A read-only URL; the same one for many requests (cached with its key), so browsers cache the image. */
+  readUrl(blob: string): Promise<string>;
+  properties(blob: string): Promise<BlobProperties | null>;
+  read(blob: string): Promise<Buffer>;
+  /** Writes a derived file that never changes under its name (a content hash): cached for a year. */
+  writeImmutable(blob: string, bytes: Buffer, contentType: string): Promise<void>;
+  /** Deletes the blob; nothing when it is already gone. */
+  delete(blob: string): Promise<void>;
+}
+
+export interface EncodedImage {
+  readonly width: number;
+  readonly height: number;
+  readonly bytes: Buffer;
+}
+
+/** Reads what a file really is and re-encodes pictures (src/adapters/blob/images.ts, on sharp and file-type). */
+export interface ImageCodec {
+  /** The media type the file's magic bytes show; undefined when they match no known type. */
+  sniff(bytes: Buffer): Promise<string | undefined>;
+  /** Its size in pixels, without decoding it; undefined when it cannot be read as an image. */
+  dimensions(bytes: Buffer): Promise<{ readonly width: number; readonly height: number } | undefined>;
+  /** Re-encoded as WebP at each width (never wider than the original), turned upright and with its metadata (EXIF, GPS) gone. */
+  webp(bytes: Buffer, widths: readonly number[]): Promise<EncodedImage[]>;
+}

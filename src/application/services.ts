@@ -4,8 +4,10 @@ import type { JoinCodes } from './join-codes.js';
 import type { PageTokens } from './page-tokens.js';
 import type {
   AdmissionRepository,
+  BlobStore,
   Clock,
   DueWorkRepository,
+  ImageCodec,
   InvitationRepository,
   JoinLinkRepository,
   JoinRequestRepository,
@@ -47,6 +49,9 @@ export interface Services {
   /** Opened on first use: requests that send nothing never connect to Service Bus or ACS. */
   readonly notificationQueue: () => NotificationQueue;
   readonly sms: () => SmsSender;
+  /** Loaded on first use (the storage SDK, sharp and file-type): requests without pictures never import them. */
+  readonly blobs: () => Promise<BlobStore>;
+  readonly imageCodec: () => Promise<ImageCodec>;
   readonly now: Clock;
   /** Closes the connections the services opened (the local host calls it on shutdown). */
   readonly close: () => Promise<void>;

@@ -21,6 +21,7 @@ import { conflictPolicies, versionToWrite, writeConditionally, type VersionCondi
 import { announceGettingClose, composeNotification, enqueueNow, statusUrlBuilder, type OutboxServices } from './notifications.js';
 import { setProperties } from './patch.js';
 import { InvalidContinuationToken, VersionConflict, type Page, type SavedWithNotifications } from './ports.js';
+import { publicImages, type ImagesView } from './uploads.js';
 import type { PageScope } from './page-tokens.js';
 import type { Services } from './services.js';
 import { waiteeView, type Viewer, type WaiteeView } from './views.js';
@@ -494,13 +495,15 @@ export interface PublicStatus {
   /** When the link stops working: a set time after the party left the line; null while it is in line. */
   readonly linkExpiresAt: string | null;
   readonly updatedAt: string;
+  /** The restaurant's logo, cover and menu, when it has any (src/application/uploads.ts). */
+  readonly images?: ImagesView;
 }
 
-type StatusServices = LineReadServices;
+type StatusServices = LineReadServices & Pick<Services, 'blobs'>;
 
 /** The party a status token names, while the link works (a set time after the party left the line). */
 async function partyOfToken(
-  s: StatusServices,
+  s: LineReadServices,
   token: string,
 ): Promise<{ waitee: Versioned<Waitee>; waitlist: Versioned<Waitlist>; restaurant: Versioned<Restaurant> }> {
   const link = await s.statusLinks.get(token);
@@ -534,7 +537,7 @@ function linkExpiryOf(s: Pick<Services, 'config'>, waitee: Waitee): string | nul
 /** What the public status link shows: nothing personal. */
 export async function publicStatus(s: StatusServices, token: string): Promise<PublicStatus> {
   const { waitee, waitlist, restaurant } = await partyOfToken(s, token);
-  const view = await presentOne(s, waitlist.value, waitee, 'customer');
+  const [view, images] = await Promise.all([presentOne(s, waitlist.value, waitee, 'customer'), publicImages(s, restaurant.value)]);
   const { notifiedAt, status, onMyWayAt } = waitee.value;
   const grace = waitlist.value.gracePeriodMinutes;
   return {
@@ -551,6 +554,7 @@ export async function publicStatus(s: StatusServices, token: string): Promise<Pu
     allowedActions: isActive(status) ? guestActions : [],
     linkExpiresAt: linkExpiryOf(s, waitee.value),
     updatedAt: view.updatedAt,
+    ...images,
   };
 }
 
@@ -559,7 +563,7 @@ export async function publicStatus(s: StatusServices, token: string): Promise<Pu
  * line (cancel, which frees the place and tells the parties behind, as staff cancelling does).
  */
 export async function actFromStatusLink(
-  s: LineServices,
+  s: LineServices & Pick<Services, 'blobs'>,
   token: string,
   action: GuestAction,
   log: (message: string) => void,

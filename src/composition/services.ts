@@ -15,6 +15,15 @@ import { UserStore } from '../adapters/cosmos/users.js';
 import { WaiteeStore } from '../adapters/cosmos/waitees.js';
 import type { Config } from '../config.js';
 
+export interface ServicesOptions {
+  /**
+   * The credential every keyless service is reached with; DefaultAzureCredential when absent. The
+   * local stack hands one that asks its own identity endpoint: @azure/identity finds the
+   * managed-identity endpoint in process.env, once per process, and the stack never writes there.
+   */
+  readonly credential?: TokenCredential;
+}
+
 /**
  * The composition root: the one place that knows which adapter implements which port. Every host
  * builds its services here, from a Config it loaded itself (src/index.ts from the app settings,
@@ -26,10 +35,10 @@ import type { Config } from '../config.js';
  * Functions worker imports the app before it can serve anything, and the SDKs are most of that
  * import time (see `npm run bench`).
  */
-export async function createServices(config: Config): Promise<Services> {
+export async function createServices(config: Config, options: ServicesOptions = {}): Promise<Services> {
   const { containersOf, createCosmosClient } = await import('../adapters/cosmos/client.js');
   // One credential for every Azure service, so its token cache and identity endpoint calls are shared.
-  const credential = managedIdentityCredential(config.cosmos.managedIdentityClientId);
+  const credential = options.credential ?? managedIdentityCredential(config.cosmos.managedIdentityClientId);
   const cosmos = createCosmosClient(config.cosmos, config.cosmos.key === undefined ? credential : undefined);
   const containers = containersOf(cosmos.database(config.cosmos.database));
   const queue = onFirstUse(async () => {
@@ -54,6 +63,15 @@ export async function createServices(config: Config): Promise<Services> {
     return new SmsGateway(config.sms, config.sms.emulatorConnectionString === undefined ? credential : undefined);
   });
   const sms: SmsSender = { send: async (request) => (await smsGateway()).send(request) };
+  const now = () => new Date();
+  const blobs = onFirstUse(async () => {
+    const { AzureBlobStore } = await import('../adapters/blob/blob-store.js');
+    return new AzureBlobStore(config.uploads, credential, now);
+  });
+  const imageCodec = onFirstUse(async () => {
+    const { SharpImageCodec } = await import('../adapters/blob/images.js');
+    return new SharpImageCodec();
+  });
   return {
     config,
     users: new UserStore(containers.users),
@@ -73,7 +91,9 @@ export async function createServices(config: Config): Promise<Services> {
     pageTokens: new PageTokens(config.jwt.signingKeys),
     notificationQueue: () => notificationQueue,
     sms: () => sms,
-    now: () => new Date(),
+    blobs,
+    imageCodec,
+    now,
     close: async () => {
       await notificationQueue.close();
       cosmos.dispose();

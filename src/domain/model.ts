@@ -1,3 +1,4 @@
+import type { RestaurantImages } from './images.js';
 import type { Seating } from './estimate.js';
 import type { MessageTemplates } from './messages.js';
 import type { RestaurantRole } from './roles.js';
@@ -53,6 +54,8 @@ export interface Restaurant {
    * existed: rebuilt from the members.
    */
   readonly owners?: readonly string[];
+  /** Its logo, cover and menu (src/domain/images.ts); absent until an owner uploads one. */
+  readonly images?: RestaurantImages;
 }
 
 export interface Waitlist {

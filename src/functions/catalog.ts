@@ -8,6 +8,7 @@ import { notificationConsumer, notificationHttpFunctions, notificationProducer }
 import { openApiFunctions } from './openapi.js';
 import { restaurantFunctions } from './restaurants.js';
 import { statusFunctions } from './status.js';
+import { uploadFunctions } from './uploads.js';
 import { waiteeFunctions } from './waitees.js';
 import { waitlistFunctions } from './waitlists.js';
 
@@ -19,6 +20,7 @@ export const functions: readonly FunctionDefinition[] = [
   ...authFunctions,
   ...meFunctions,
   ...restaurantFunctions,
+  ...uploadFunctions,
   ...invitationFunctions,
   ...waitlistFunctions,
   ...waiteeFunctions,

@@ -2,6 +2,7 @@ import { isValidPhoneNumber } from 'libphonenumber-js';
 import { z } from 'zod';
 import { guestTextProblem } from '../domain/guest-text.js';
 import { maximumPasswordLength } from '../domain/password-policy.js';
+import { uploadKinds } from '../domain/images.js';
 import { restaurantRoles } from '../domain/roles.js';
 import { waiteeStatuses } from '../domain/waitee.js';
 import { unsupportedGrantTypeMessage } from './http/oauth-error.js';
@@ -145,3 +146,18 @@ export const listWaiteesQuery = z.strictObject({
 });
 
 export const statusParams = z.object({ token: z.string().regex(/^[A-Za-z0-9_-]{16}$/, 'is not a status token') });
+
+/** Upload ids name their kind (`logo-<uuid>`), so confirming needs no stored record of the request. */
+const uploadId = z
+  .string()
+  .regex(
+    new RegExp(`^(${uploadKinds.join('|')})-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`),
+    'must be an upload id as the upload request answered it',
+  );
+export const uploadParams = restaurantParams.extend({ uploadId });
+export const imageParams = restaurantParams.extend({ imageId: uploadId });
+export const requestUploadBody = z.strictObject({
+  kind: z.enum(uploadKinds),
+  contentType: z.string().trim().toLowerCase().min(1).max(100),
+  size: z.number().int().min(1, 'must be at least 1 byte (an empty file is no picture)'),
+});

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { documentedOperations, loadOpenApi, OpenApiContract, requiresScheme } from '../support/openapi.js';
 import { eventually } from '../support/notifications.js';
+import { blobRequest, smallPng, type Ticket } from '../uploads/support.js';
 import { addMember, Api, newUser, newVenue, useLocalStack, type ApiResponse, type Json, type TestUser } from '../support/stack.js';
 
 /**
@@ -640,6 +641,27 @@ describe('join links and the guest on the status link', () => {
     await post(api(), `${statusPath}/on-my-way`, 409);
     await del(venue.owner.api, link, 204);
     await get(api(), `/v1/join/${code}`, 404);
+  });
+});
+
+describe('uploads', () => {
+  it('hands out an upload URL, confirms what arrived, lists and removes the pictures', async () => {
+    const venue = await newVenue(api());
+    const staff = await newUser(api());
+    await addMember(venue.owner, venue.restaurantId, staff);
+    const uploads = `/v1/restaurants/${venue.restaurantId}/uploads`;
+    const png = await smallPng();
+    await post(staff.api, uploads, 403, { kind: 'logo', contentType: 'image/png', size: png.length });
+    await post(venue.owner.api, uploads, 400, { kind: 'logo', contentType: 'image/svg+xml', size: png.length });
+    const ticket = await post<Ticket>(venue.owner.api, uploads, 201, { kind: 'logo', contentType: 'image/png', size: png.length });
+    expect((await blobRequest('PUT', ticket.body.uploadUrl, png, ticket.body.requestHeaders)).status).toBe(201);
+    await post(staff.api, `${uploads}/${ticket.body.id}/confirm`, 403);
+    await post(venue.owner.api, `${uploads}/logo-00000000-0000-4000-8000-000000000000/confirm`, 404);
+    await post(venue.owner.api, `${uploads}/${ticket.body.id}/confirm`, 200);
+    await get(staff.api, `/v1/restaurants/${venue.restaurantId}/images`, 200);
+    await del(staff.api, `/v1/restaurants/${venue.restaurantId}/images/${ticket.body.id}`, 403);
+    await del(venue.owner.api, `/v1/restaurants/${venue.restaurantId}/images/${ticket.body.id}`, 200);
+    await del(venue.owner.api, `/v1/restaurants/${venue.restaurantId}/images/${ticket.body.id}`, 404);
   });
 });
 

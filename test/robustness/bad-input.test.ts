@@ -15,6 +15,7 @@ import {
   updateWaitlistBody,
 } from '../../src/functions/schemas.js';
 import { confirmJoinBody, startJoinBody } from '../../src/functions/joins.js';
+import { requestUploadBody } from '../../src/functions/schemas.js';
 import { leaveBody } from '../../src/functions/status.js';
 import { httpMethods, type HttpMethod } from '../../src/functions/catalog-types.js';
 import { diffSnapshots, snapshotDatabase } from '../support/db-snapshot.js';
@@ -121,6 +122,13 @@ const inputs: Readonly<Record<string, RouteInputs>> = {
   [`DELETE ${r}/invitations/{invitationId}`]: { auth: true },
   [`GET ${r}/staff`]: { auth: true },
   [`DELETE ${r}/staff/{userId}`]: { auth: true },
+  [`POST ${r}/uploads`]: {
+    auth: true,
+    body: { schema: requestUploadBody, valid: () => ({ kind: 'logo', contentType: 'image/png', size: 1000 }) },
+  },
+  [`POST ${r}/uploads/{uploadId}/confirm`]: { auth: true },
+  [`GET ${r}/images`]: { auth: true },
+  [`DELETE ${r}/images/{imageId}`]: { auth: true },
   [`POST ${r}/waitlists`]: {
     auth: true,
     body: { schema: createWaitlistBody, valid: () => ({ name: 'Patio', open: true, defaultWaitMinutes: 20, gracePeriodMinutes: 5 }) },
@@ -168,8 +176,13 @@ function validParams(): Record<string, string> {
     invitationId: unknownInvitationId,
     token: statusToken,
     joinCode,
+    uploadId: unknownUploadId,
+    imageId: unknownUploadId,
   };
 }
+
+/** Well formed, never handed out: a bad-input request that got past validation would answer 404. */
+const unknownUploadId = 'logo-00000000-0000-4000-8000-000000000000';
 
 interface BadRequest {
   readonly kind: string;

@@ -86,6 +86,9 @@ function aIds(): Record<string, string> {
     waiteeId: String(world.walkInA.id),
     userId: world.staffA.id,
     invitationId: world.invitationA,
+    // No upload of A's is needed: a non-member gets 404 for the restaurant before any upload is looked up.
+    uploadId: 'logo-00000000-0000-4000-8000-000000000000',
+    imageId: 'logo-00000000-0000-4000-8000-000000000000',
   };
 }
 
@@ -97,7 +100,7 @@ function variants(route: string, who: ActorName): Record<string, string>[] {
   const own = [aIds()];
   if (who !== 'member of restaurant B') return own;
   const mixed: Record<string, string>[] = [];
-  if (route.includes('{waitlistId}') || route.includes('{userId}') || route.includes('{invitationId}'))
+  if (['{waitlistId}', '{userId}', '{invitationId}', '{uploadId}', '{imageId}'].some((param) => route.includes(param)))
     mixed.push({ ...aIds(), restaurantId: world.b.restaurantId });
   if (route.includes('{waiteeId}')) mixed.push({ ...aIds(), restaurantId: world.b.restaurantId, waitlistId: world.b.waitlistId });
   return [...own, ...mixed];
@@ -178,6 +181,10 @@ const cases: Readonly<Record<string, Case>> = {
   [`DELETE ${r}/invitations/{invitationId}`]: denied('DELETE'),
   [`GET ${r}/staff`]: denied('GET'),
   [`DELETE ${r}/staff/{userId}`]: denied('DELETE'),
+  [`POST ${r}/uploads`]: denied('POST', { kind: 'logo', contentType: 'image/png', size: 1000 }),
+  [`POST ${r}/uploads/{uploadId}/confirm`]: denied('POST'),
+  [`GET ${r}/images`]: denied('GET'),
+  [`DELETE ${r}/images/{imageId}`]: denied('DELETE'),
   [`POST ${r}/waitlists`]: denied('POST', { name: 'Shadow list' }),
   [`GET ${r}/waitlists`]: denied('GET'),
   [`GET ${wl}`]: { kind: 'special', why: 'any signed-in user sees whether a line is open and how long it is (tested below)' },

@@ -21,6 +21,7 @@ beforeAll(async () => {
       'Endpoint=sb://127.0.0.1:5672;SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=SAS_KEY_VALUE;UseDevelopmentEmulator=true',
     ACS_CONNECTION_STRING: 'endpoint=http://127.0.0.1:7072/;accesskey=a2V5',
     SMS_FROM_NUMBER: '+18005550100',
+    UPLOADS_BLOB_ENDPOINT: 'https://127.0.0.1:10000/devstoreaccount1',
   };
 });
 
@@ -66,6 +67,7 @@ describe('config', () => {
         from: '+18005550100',
         limits: { perPartyPerDay: 3, perNumberPerDay: 10, perRestaurantPerDay: 1000 },
       },
+      uploads: { blobEndpoint: 'https://127.0.0.1:10000/devstoreaccount1', container: 'uploads' },
       cors: { allowedOrigins: [] },
     });
   });

@@ -28,7 +28,7 @@ setTimeout(tick,${updateSeconds * 1000});}`;
 const sha256 = (text: string) => createHash('sha256').update(text).digest('base64');
 
 /** A strict policy: only this page's own style and script run, it reads only its own URL, and forms post back to the API. */
-export const statusPagePolicy = `default-src 'none'; style-src 'sha256-${sha256(style)}'; script-src 'sha256-${sha256(live)}'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'`;
+export const statusPagePolicy = `default-src 'none'; style-src 'sha256-${sha256(style)}'; script-src 'sha256-${sha256(live)}'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'; img-src https:`;
 
 const escape = (text: string) =>
   text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
@@ -85,7 +85,13 @@ export function statusPage(status: PublicStatus, actionsUrl: string, confirmingL
 <input type="hidden" name="confirm" value="true"><button type="submit">Yes, leave the line</button></form>
 <p><a href="${escape(actionsUrl)}">No, keep my place</a></p>`
     : `<form method="get" action="${escape(actionsUrl)}"><input type="hidden" name="leave" value="confirm"><button type="submit">Leave the line</button></form>`;
-  const body = `<h1>${escape(status.restaurantName)}</h1>
+  // The logo at 96 px (192 on 2× screens), from its cached read URL (docs/deploy.md, Uploads); decorative beside the name.
+  const logo = status.images?.logo?.sources ?? [];
+  const logoTag =
+    logo[0] === undefined
+      ? ''
+      : `<img src="${escape(logo[0].url)}" srcset="${logo.map((l) => `${escape(l.url)} ${l.width}w`).join(', ')}" sizes="96px" width="${logo[0].width}" height="${logo[0].height}" alt="">\n`;
+  const body = `${logoTag}<h1>${escape(status.restaurantName)}</h1>
 <p>${escape(status.waitlistName)}</p>
 <div role="status">${whereInLine(status)}</div>
 ${inLine ? `${onMyWay}\n${leave}\n<p class="note">This page updates by itself every ${updateSeconds} seconds.</p>` : ''}`;

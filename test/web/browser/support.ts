@@ -101,7 +101,8 @@ export function useBrowserStack(options: LocalStackOptions = {}): () => BrowserS
       browser,
       owner: api.as(signedIn.body.access_token),
       newDevice: async (viewport = viewports.tablet) => {
-        const context = await browser.newContext({ viewport, baseURL: stack.baseUrl });
+        // Azurite's certificate is made per run (local/tls.ts); the host stand uploads to it and shows pictures from it.
+        const context = await browser.newContext({ viewport, baseURL: stack.baseUrl, ignoreHTTPSErrors: true });
         contexts.push(context);
         context.setDefaultTimeout(10_000);
         const page = await context.newPage();

@@ -316,6 +316,86 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/restaurants/{restaurantId}/uploads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ask for an upload URL
+         * @description Owners. Declare the kind, type and size of a file; the answer is a user-delegation SAS URL that may create exactly one new blob, once, for 5 minutes (no read, no overwrite, no other name). `PUT` the file there with the `requestHeaders` given, straight to Blob storage (the API never sees the bytes), then confirm it. Limits: a logo or cover is PNG, JPEG or WebP of at most 10 MB; a menu is up to 10 such pictures or one PDF of at most 20 MB. SVG is never accepted (it can carry script). The declaration is checked here and the real file again on confirm.
+         */
+        post: operations["requestUpload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/restaurants/{restaurantId}/uploads/{uploadId}/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm an upload
+         * @description Owners, after the `PUT`. The API reads what really arrived: its size, its type from its first bytes (not its name or declared type), and for pictures their dimensions (at most 40 megapixels). A picture is re-encoded to WebP in the sizes the pages use (logo 96 and 192 px wide, cover 640 and 1280, menu pages 800 and 1600), upright and without metadata (EXIF, GPS), under content-hashed names cached for a year; a PDF menu is kept as sent. The upload itself is then deleted; a refused file is deleted at once (400 `validation-failed` with a `reason`: `too-large`, `type-not-allowed`, `svg`, `unreadable`, `too-many-pixels`). A new logo or cover replaces the old one; a menu picture is added as a page; a PDF replaces the menu. Confirming again answers the same images and changes nothing.
+         */
+        post: operations["confirmUpload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/restaurants/{restaurantId}/images": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The restaurant's pictures and menu
+         * @description Members. Each picture comes in the sizes the pages use, smallest first (an `srcset`), through read-only URLs valid for at least 6 hours; the same URL is handed out for hours so browsers cache the files.
+         */
+        get: operations["getRestaurantImages"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/restaurants/{restaurantId}/images/{imageId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove a picture or the menu
+         * @description Owners. Removes the logo, the cover, one menu page or the PDF menu, and deletes its files.
+         */
+        delete: operations["removeRestaurantImage"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/restaurants/{restaurantId}/invitations": {
         parameters: {
             query?: never;
@@ -725,6 +805,88 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        UploadRequest: {
+            /**
+             * @description What the file is for.
+             * @enum {string}
+             */
+            kind: "logo" | "cover" | "menu";
+            /**
+             * @description `image/png`, `image/jpeg` or `image/webp`; `application/pdf` for a menu.
+             * @example image/jpeg
+             */
+            contentType: string;
+            /**
+             * Format: int64
+             * @description The file's size in bytes: at most 10485760 for a picture, 20971520 for a PDF.
+             */
+            size: number;
+        };
+        UploadTicket: {
+            /** @description Confirm with this id. */
+            id: string;
+            /** @enum {string} */
+            kind: "logo" | "cover" | "menu";
+            /**
+             * Format: uri
+             * @description Create-only user-delegation SAS URL of one new blob.
+             */
+            uploadUrl: string;
+            /** @constant */
+            method: "PUT";
+            /** @description Send exactly these with the PUT. */
+            requestHeaders: {
+                [key: string]: string;
+            };
+            /**
+             * Format: date-time
+             * @description The URL stops working then (5 minutes).
+             */
+            expiresAt: string;
+            /**
+             * Format: int32
+             * @description The most the file may be; a larger one is refused on confirm.
+             */
+            maxBytes: number;
+        };
+        ImageSource: {
+            /**
+             * Format: uri
+             * @description Read-only user-delegation SAS URL of a WebP file.
+             */
+            url: string;
+            /** Format: int32 */
+            width: number;
+            /** Format: int32 */
+            height: number;
+        };
+        Image: {
+            id: string;
+            /** @description Smallest first. */
+            sources: components["schemas"]["ImageSource"][];
+        };
+        Menu: {
+            /** @constant */
+            kind: "images";
+            pages: components["schemas"]["Image"][];
+        } | {
+            /** @constant */
+            kind: "pdf";
+            id: string;
+            /**
+             * Format: uri
+             * @description Read-only URL of the PDF.
+             */
+            url: string;
+            /** Format: int32 */
+            bytes: number;
+        };
+        /** @description A restaurant's logo, cover and menu; each is absent until uploaded. */
+        RestaurantImages: {
+            logo?: components["schemas"]["Image"];
+            cover?: components["schemas"]["Image"];
+            menu?: components["schemas"]["Menu"];
+        };
         /**
          * @description An RFC 9457 problem. Every 4xx and 5xx response except the token endpoint's (OAuth errors, `OAuthError`) has content type `application/problem+json` and this shape, with a stable `type` (never renamed) and the request's `correlationId` (also in the `x-correlation-id` response header). Problem types may carry extension members; new extensions may be added, so ignore the ones you do not know.
          *
@@ -1504,6 +1666,8 @@ export interface components {
             defaultPhoneCountry: string | null;
             /** @description The consent the join page shows next to its checkbox; ends "Reply STOP to opt out." */
             consentText: string;
+            /** @description The restaurant's logo, cover and menu, with read-only URLs; absent when it has none. */
+            images?: components["schemas"]["RestaurantImages"];
         };
         StartJoinRequest: {
             /** @description The party's name, as the host stand calls it. */
@@ -1603,6 +1767,8 @@ export interface components {
             linkExpiresAt: string | null;
             /** Format: date-time */
             updatedAt: string;
+            /** @description The restaurant's logo, cover and menu, with read-only URLs; absent when it has none. */
+            images?: components["schemas"]["RestaurantImages"];
         };
         /** @description The restaurants you are a member of. */
         RestaurantList: {
@@ -1770,6 +1936,10 @@ export interface components {
         };
     };
     parameters: {
+        /** @description The upload's id, as `POST …/uploads` answered it (`<kind>-<uuid>`). */
+        UploadId: string;
+        /** @description The image's id: the id of the upload it came from. */
+        ImageId: string;
         /** @description The restaurant's id. */
         RestaurantId: string;
         /** @description The waitlist's id. */
@@ -2737,6 +2907,286 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ConflictProblem"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    requestUpload: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id for this request (1–64 letters, digits, `.`, `_` or `-`), echoed in the `x-correlation-id` response header and in problems, and logged. Other values are ignored and a server id is used. */
+                "x-correlation-id"?: components["parameters"]["CorrelationId"];
+            };
+            path: {
+                /** @description The restaurant's id. */
+                restaurantId: components["parameters"]["RestaurantId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UploadRequest"];
+            };
+        };
+        responses: {
+            /** @description Where and how to send the file. */
+            201: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
+                    /** @description `no-store`: the URL is a credential. */
+                    "Cache-Control"?: "no-store";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UploadTicket"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            /** @description `forbidden`: you are staff; only owners change the restaurant's pictures and menu. */
+            403: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ForbiddenProblem"];
+                };
+            };
+            /** @description `not-found`: no such restaurant or you are not a member of it. */
+            404: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["NotFoundProblem"];
+                };
+            };
+            /** @description `limit-reached`: the menu has 10 pages already; remove one first. */
+            409: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["LimitReachedProblem"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            /** @description `too-many-attempts`: at most 30 upload requests a restaurant an hour (`limit`; `Retry-After` and `retryAfterSeconds` say when to try again); or `rate-limited`, API Management's rate limit for this client. */
+            429: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
+                    "Retry-After": components["headers"]["RateLimitRetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["TooManyAttemptsProblem"] | components["schemas"]["RateLimitedProblem"];
+                };
+            };
+            500: components["responses"]["Internal"];
+        };
+    };
+    confirmUpload: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id for this request (1–64 letters, digits, `.`, `_` or `-`), echoed in the `x-correlation-id` response header and in problems, and logged. Other values are ignored and a server id is used. */
+                "x-correlation-id"?: components["parameters"]["CorrelationId"];
+            };
+            path: {
+                /** @description The restaurant's id. */
+                restaurantId: components["parameters"]["RestaurantId"];
+                /** @description The upload's id, as `POST …/uploads` answered it (`<kind>-<uuid>`). */
+                uploadId: components["parameters"]["UploadId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The restaurant's pictures and menu, with the upload in place. */
+            200: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RestaurantImages"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            /** @description `forbidden`: you are staff; only owners change the restaurant's pictures and menu. */
+            403: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ForbiddenProblem"];
+                };
+            };
+            /** @description `not-found`: no such restaurant or you are not a member of it, or no file arrived for this upload id in this restaurant (never sent, refused, or expired). */
+            404: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["NotFoundProblem"];
+                };
+            };
+            /** @description `limit-reached`: the menu has 10 pages already; remove one first. */
+            409: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["LimitReachedProblem"];
+                };
+            };
+            412: components["responses"]["PreconditionFailed"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    getRestaurantImages: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id for this request (1–64 letters, digits, `.`, `_` or `-`), echoed in the `x-correlation-id` response header and in problems, and logged. Other values are ignored and a server id is used. */
+                "x-correlation-id"?: components["parameters"]["CorrelationId"];
+            };
+            path: {
+                /** @description The restaurant's id. */
+                restaurantId: components["parameters"]["RestaurantId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The pictures and menu; an empty object when none were uploaded. */
+            200: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RestaurantImages"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            /** @description `not-found`: no such restaurant or you are not a member of it. */
+            404: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["NotFoundProblem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    removeRestaurantImage: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id for this request (1–64 letters, digits, `.`, `_` or `-`), echoed in the `x-correlation-id` response header and in problems, and logged. Other values are ignored and a server id is used. */
+                "x-correlation-id"?: components["parameters"]["CorrelationId"];
+            };
+            path: {
+                /** @description The restaurant's id. */
+                restaurantId: components["parameters"]["RestaurantId"];
+                /** @description The image's id: the id of the upload it came from. */
+                imageId: components["parameters"]["ImageId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The pictures and menu that remain. */
+            200: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RestaurantImages"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            /** @description `forbidden`: you are staff; only owners change the restaurant's pictures and menu. */
+            403: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ForbiddenProblem"];
+                };
+            };
+            /** @description `not-found`: no such restaurant or you are not a member of it, or it has no image with this id. */
+            404: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["NotFoundProblem"];
+                };
+            };
+            412: components["responses"]["PreconditionFailed"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
         };

@@ -2,6 +2,7 @@ import { lazy, Suspense, type ReactNode } from 'react';
 import type { ScreenDefinition, ScreenProps } from '../app/screens.js';
 
 const RestaurantDetails = lazy(() => import('./RestaurantDetails.js'));
+const RestaurantImages = lazy(() => import('./RestaurantImages.js'));
 
 function RestaurantScreen({ restaurant }: ScreenProps): ReactNode {
   return (
@@ -11,6 +12,7 @@ function RestaurantScreen({ restaurant }: ScreenProps): ReactNode {
       </h1>
       <Suspense fallback={<p role="status">Loading…</p>}>
         <RestaurantDetails key={restaurant.id} restaurant={restaurant} />
+        <RestaurantImages key={`${restaurant.id}-images`} restaurantId={restaurant.id} />
       </Suspense>
     </section>
   );
