@@ -1,5 +1,6 @@
 import { benchApi } from './api.js';
 import { benchColdImport } from './cold-import.js';
+import { benchEstimates } from './estimates.js';
 import { benchNotifications } from './notifications.js';
 import { benchWeb } from './web.js';
 
@@ -9,3 +10,4 @@ benchColdImport();
 await benchApi();
 await benchNotifications();
 await benchWeb();
+benchEstimates();
