@@ -109,7 +109,9 @@ function randomSource(seed: number) {
         left -= weight;
         if (left < 0) return value;
       }
-      return weighted[weighted.length - 1]![0];
+      const last = weighted.at(-1);
+      if (last === undefined) throw new Error('pick needs at least one choice');
+      return last[0];
     },
   };
 }
