@@ -1,5 +1,6 @@
 import { benchApi } from './api.js';
 import { benchColdImport } from './cold-import.js';
+import { benchEstimates } from './estimates.js';
 import { benchNotifications } from './notifications.js';
 import { benchPackage } from './package.js';
 import { benchWeb } from './web.js';
@@ -11,3 +12,4 @@ await benchPackage();
 await benchApi();
 await benchNotifications();
 await benchWeb();
+benchEstimates();

@@ -1,8 +1,13 @@
-/** A seated party's size and how long it waited, kept per waitlist as recent history. */
+/**
+ * A party that went out of the line: its size, how long it waited, and when it went, kept per
+ * waitlist as recent history. Most were seated; `left` marks one that gave up or never came (the
+ * line moves for those too). Records written before `left` existed are seatings.
+ */
 export interface Seating {
   readonly partySize: number;
   readonly waitedMinutes: number;
   readonly seatedAt: string;
+  readonly left?: boolean;
 }
 
 export const historyLimit = 50;
@@ -41,9 +46,128 @@ export function estimateWaitMinutes(input: EstimateInput): number {
   const since = input.now.getTime() - historyWindowMs;
   const band = sizeBand(input.partySize);
   const similar = input.history
-    .filter((s) => sizeBand(s.partySize) === band && Date.parse(s.seatedAt) >= since)
+    .filter((s) => s.left !== true && sizeBand(s.partySize) === band && Date.parse(s.seatedAt) >= since)
     .map((s) => s.waitedMinutes);
   const typical = similar.length >= minimumSamples ? median(similar) : input.defaultWaitMinutes;
   const waited = (input.now.getTime() - Date.parse(input.joinedAt)) / 60_000;
   return Math.max(0, Math.round(typical - waited));
+}
+
+/** A wait quote: the point a host is measured against, and the range a guest is shown. */
+export interface WaitQuote {
+  readonly minutes: number;
+  readonly low: number;
+  readonly high: number;
+}
+
+export interface LineQuoteInput {
+  readonly partySize: number;
+  /** Parties ahead of this one that compete for the same tables (the same size band). */
+  readonly aheadInBand: number;
+  /** The earliest join among the band's parties still waiting (this party's own join when it is the first). */
+  readonly bandWaitingSince: string;
+  readonly now: Date;
+  readonly history: readonly Seating[];
+  readonly defaultWaitMinutes: number;
+}
+
+/** How fast old seatings stop counting: a seating an hour ago weighs e^-1 of one now. */
+const rateMemoryMinutes = 60;
+/** The default wait counts as this many seatings' worth of evidence, so a first seating does not swing the quote. */
+const priorSeatings = 1;
+
+/** Minutes of [from, to] (epoch ms, sorted by start, may overlap) weighted by e^(-age / memory), counted once where they overlap. */
+function weightedBusyMinutes(intervals: readonly (readonly [number, number])[], nowMs: number): number {
+  const memoryMs = rateMemoryMinutes * 60_000;
+  const integral = (from: number, to: number) =>
+    rateMemoryMinutes * (Math.exp(-(nowMs - to) / memoryMs) - Math.exp(-(nowMs - from) / memoryMs));
+  let total = 0;
+  let coveredTo = -Infinity;
+  for (const [from, to] of intervals) {
+    const start = Math.max(from, coveredTo);
+    if (to > start) total += integral(start, to);
+    coveredTo = Math.max(coveredTo, to);
+  }
+  return total;
+}
+
+interface Rates {
+  readonly seatingsPerMinute: number;
+  /** Seatings and parties giving up together: how fast the line ahead moves. */
+  readonly exitsPerMinute: number;
+  /** How many seatings' worth of evidence the rates rest on, the prior included. */
+  readonly evidence: number;
+}
+
+/**
+ * Rates over the recent history, smoothed: entries weighted by how recent they are, over the time
+ * their parties were waiting (a band nobody waits for is not slow, only idle), plus a prior worth
+ * a couple of seatings at `priorMinutesPerSeating`. The party's own band is waiting now, so a line
+ * where nobody is seated slows down as the minutes pass instead of keeping a stale rate.
+ */
+function ratesOf(input: LineQuoteInput, entries: readonly Seating[], priorMinutesPerSeating: number): Rates {
+  const nowMs = input.now.getTime();
+  const weight = (atMs: number) => Math.exp(-(nowMs - atMs) / 60_000 / rateMemoryMinutes);
+  const observed = (of: readonly Seating[]) => of.reduce((sum, s) => sum + weight(Date.parse(s.seatedAt)), 0);
+  const seated = observed(entries.filter((s) => s.left !== true));
+  const horizonMs = nowMs - historyWindowMs;
+  const waiting: [number, number][] = entries.map((s) => [
+    Math.max(horizonMs, Date.parse(s.seatedAt) - s.waitedMinutes * 60_000),
+    Date.parse(s.seatedAt),
+  ]);
+  waiting.push([Math.max(horizonMs, Date.parse(input.bandWaitingSince)), nowMs]);
+  waiting.sort((x, y) => x[0] - y[0]);
+  const watched = weightedBusyMinutes(waiting, nowMs) + priorSeatings * priorMinutesPerSeating;
+  return {
+    seatingsPerMinute: (seated + priorSeatings) / watched,
+    exitsPerMinute: (observed(entries) + priorSeatings) / watched,
+    evidence: seated + priorSeatings,
+  };
+}
+
+/**
+ * The rates for the party's size band. A band's own history is thin on a quiet night, so it is
+ * shrunk towards the whole line's rate, and that towards the waitlist's default wait.
+ */
+function bandRates(input: LineQuoteInput, band: number): Rates {
+  const since = input.now.getTime() - historyWindowMs;
+  const recent = input.history.filter((s) => Date.parse(s.seatedAt) >= since);
+  // The default is what the owner would quote the party at the front: the median of one gap, not its mean.
+  const whole = ratesOf(input, recent, Math.max(1, input.defaultWaitMinutes));
+  return ratesOf(
+    input,
+    recent.filter((s) => sizeBand(s.partySize) === band),
+    1 / whole.seatingsPerMinute,
+  );
+}
+
+/** The p-quantile of a gamma distribution with this mean and shape (Wilson–Hilferty), z the standard normal quantile. */
+function gammaQuantile(mean: number, shape: number, z: number): number {
+  const c = 1 / (9 * shape);
+  return mean * Math.max(0, 1 - c + z * Math.sqrt(c)) ** 3;
+}
+
+/** Standard normal quantiles of the range a guest is shown: the 20th and 80th percentiles. */
+const rangeZ = 0.8416;
+
+/**
+ * The minutes a party still has to wait: the parties ahead in its band go out of the line (seated,
+ * or giving up) at the band's current rate, then the party itself is seated at the band's seating
+ * rate. The wait is a sum of such gaps, so it is modelled as a gamma distribution whose shape
+ * counts the gaps and shrinks with little evidence for the rates. The quote is its median (what
+ * minimises the error a guest feels), the range its 20th to 80th percentile: with no evidence at
+ * all, a range around the waitlist's default.
+ */
+export function quoteWait(input: LineQuoteInput): WaitQuote {
+  const band = sizeBand(input.partySize);
+  const ahead = Math.max(0, input.aheadInBand);
+  const rates = bandRates(input, band);
+  const mean = ahead / rates.exitsPerMinute + 1 / rates.seatingsPerMinute;
+  const shape = 1 / (1 / (ahead + 1) + 1 / rates.evidence);
+  const minutes = Math.round(gammaQuantile(mean, shape, 0));
+  return {
+    minutes,
+    low: Math.min(minutes, Math.floor(gammaQuantile(mean, shape, -rangeZ) / 5) * 5),
+    high: Math.max(minutes, Math.ceil(gammaQuantile(mean, shape, rangeZ) / 5) * 5),
+  };
 }

@@ -1,0 +1,205 @@
+import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
+import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
+import { estimateWaitMinutes, quoteWait, recordSeating, sizeBand, type Seating, type WaitQuote } from '../src/domain/estimate.js';
+
+/** One kind of evening at a walk-in restaurant: who arrives when, in what groups, and what tables there are. */
+export interface Evening {
+  readonly name: string;
+  /** Parties arriving per hour, one entry per hour from opening. */
+  readonly arrivalsPerHour: readonly number[];
+  /** Party sizes and their relative weights. */
+  readonly sizeMix: readonly (readonly [size: number, weight: number])[];
+  /** Table capacities and how many of each. */
+  readonly tables: readonly (readonly [capacity: number, count: number])[];
+  readonly defaultWaitMinutes: number;
+}
+
+export const evenings: readonly Evening[] = [
+  {
+    name: 'quiet weeknight',
+    arrivalsPerHour: [10, 18, 22, 16, 8],
+    sizeMix: [
+      [2, 6],
+      [3, 1],
+      [4, 3],
+      [6, 1],
+    ],
+    tables: [
+      [2, 6],
+      [4, 5],
+      [6, 2],
+    ],
+    defaultWaitMinutes: 15,
+  },
+  {
+    name: 'Friday rush',
+    arrivalsPerHour: [20, 36, 44, 38, 20],
+    sizeMix: [
+      [2, 6],
+      [3, 2],
+      [4, 4],
+      [5, 1],
+      [6, 1],
+    ],
+    tables: [
+      [2, 6],
+      [4, 5],
+      [6, 2],
+    ],
+    defaultWaitMinutes: 20,
+  },
+  {
+    name: 'large-party night',
+    arrivalsPerHour: [10, 18, 22, 18, 8],
+    sizeMix: [
+      [2, 3],
+      [4, 3],
+      [6, 3],
+      [8, 2],
+    ],
+    tables: [
+      [2, 4],
+      [4, 5],
+      [6, 3],
+      [8, 2],
+    ],
+    defaultWaitMinutes: 20,
+  },
+];
+
+type Estimator = 'before' | 'after';
+export const estimators: readonly Estimator[] = ['before', 'after'];
+
+interface Party {
+  readonly size: number;
+  readonly joinedAt: number;
+  readonly patienceMinutes: number;
+  readonly noShow: boolean;
+  readonly quotes: Record<Estimator, WaitQuote>;
+}
+
+/** A party seated from the line: what each estimator quoted when it joined, and what it waited. */
+export interface Outcome {
+  readonly quotes: Record<Estimator, WaitQuote>;
+  readonly waitedMinutes: number;
+}
+
+const openedAt = Date.parse('2026-03-06T17:00:00.000Z');
+const at = (minute: number) => new Date(openedAt + minute * 60_000);
+const noShowShare = 0.05;
+const meanPatienceMinutes = 70;
+const diningMinutes = (size: number) => 40 + 10 * sizeBand(size);
+
+/** A seeded random source, so an evening replays the same way for every estimator and every run. */
+function randomSource(seed: number) {
+  const generator = xoroshiro128plus(seed);
+  const uniform = () => uniformFloat64(generator);
+  return {
+    uniform,
+    exponential: (mean: number) => -Math.log(1 - uniform()) * mean,
+    poisson(mean: number): number {
+      let count = 0;
+      for (let product = uniform(); product > Math.exp(-mean); product *= uniform()) count++;
+      return count;
+    },
+    pick<T>(weighted: readonly (readonly [T, number])[]): T {
+      const total = weighted.reduce((sum, [, weight]) => sum + weight, 0);
+      let left = uniform() * total;
+      for (const [value, weight] of weighted) {
+        left -= weight;
+        if (left < 0) return value;
+      }
+      const last = weighted.at(-1);
+      if (last === undefined) throw new Error('pick needs at least one choice');
+      return last[0];
+    },
+  };
+}
+
+/**
+ * Replays one evening minute by minute: arrivals join the line (unless a table fits at once), the
+ * host seats in order of arrival at the smallest free table that fits, guests give up after their
+ * patience runs out, a few never answer the text. Each joining party is quoted by both estimators
+ * from the same state; only parties seated from the line count towards accuracy.
+ */
+export function simulateEvening(evening: Evening, seed: number): Outcome[] {
+  const random = randomSource(seed);
+  const freeAt = evening.tables.flatMap(([capacity, count]) => Array.from({ length: count }, () => ({ capacity, freeFrom: 0 })));
+  freeAt.sort((a, b) => a.capacity - b.capacity);
+  let line: Party[] = [];
+  let history: Seating[] = [];
+  const outcomes: Outcome[] = [];
+  const closingMinute = evening.arrivalsPerHour.length * 60;
+  const freeTableFor = (size: number, minute: number) => freeAt.find((t) => t.capacity >= size && t.freeFrom <= minute);
+
+  for (let minute = 0; minute < closingMinute || line.length > 0; minute++) {
+    const now = at(minute);
+    const leaving = (p: Party) => ({ partySize: p.size, waitedMinutes: minute - p.joinedAt, seatedAt: now.toISOString(), left: true });
+    for (const party of line.filter((p) => minute - p.joinedAt >= p.patienceMinutes)) history = recordSeating(history, leaving(party));
+    line = line.filter((p) => minute - p.joinedAt < p.patienceMinutes);
+    const stillSeating: Party[] = [];
+    for (const party of line) {
+      const table = freeTableFor(party.size, minute);
+      if (table === undefined) {
+        stillSeating.push(party);
+      } else if (party.noShow) {
+        history = recordSeating(history, leaving(party));
+      } else {
+        table.freeFrom = minute + diningMinutes(party.size);
+        const waitedMinutes = minute - party.joinedAt;
+        history = recordSeating(history, { partySize: party.size, waitedMinutes, seatedAt: now.toISOString() });
+        outcomes.push({ quotes: party.quotes, waitedMinutes });
+      }
+    }
+    line = stillSeating;
+    const arrivals = minute < closingMinute ? random.poisson((evening.arrivalsPerHour[Math.floor(minute / 60)] ?? 0) / 60) : 0;
+    for (let i = 0; i < arrivals; i++) {
+      const size = random.pick(evening.sizeMix);
+      const walkIn = freeTableFor(size, minute);
+      if (line.length === 0 && walkIn !== undefined) {
+        walkIn.freeFrom = minute + diningMinutes(size);
+        continue;
+      }
+      const band = sizeBand(size);
+      const joinedAt = now.toISOString();
+      const shared = { partySize: size, now, history, defaultWaitMinutes: evening.defaultWaitMinutes };
+      const ahead = line.filter((p) => sizeBand(p.size) === band);
+      const before = estimateWaitMinutes({ ...shared, joinedAt });
+      line.push({
+        size,
+        joinedAt: minute,
+        patienceMinutes: random.exponential(meanPatienceMinutes),
+        noShow: random.uniform() < noShowShare,
+        quotes: {
+          before: { minutes: before, low: Math.max(0, before - 5), high: before + 5 },
+          after: quoteWait({
+            ...shared,
+            aheadInBand: ahead.length,
+            bandWaitingSince: ahead[0] === undefined ? joinedAt : at(ahead[0].joinedAt).toISOString(),
+          }),
+        },
+      });
+    }
+  }
+  return outcomes;
+}
+
+export interface Accuracy {
+  readonly parties: number;
+  readonly meanAbsoluteError: number;
+  readonly shareWithinRange: number;
+  readonly meanRangeWidth: number;
+}
+
+export function accuracyOf(outcomes: readonly Outcome[], estimator: Estimator): Accuracy {
+  const errors = outcomes.map((o) => Math.abs(o.quotes[estimator].minutes - o.waitedMinutes));
+  const within = outcomes.filter((o) => o.waitedMinutes >= o.quotes[estimator].low && o.waitedMinutes <= o.quotes[estimator].high);
+  const widths = outcomes.map((o) => o.quotes[estimator].high - o.quotes[estimator].low);
+  const mean = (values: readonly number[]) => values.reduce((sum, v) => sum + v, 0) / Math.max(1, values.length);
+  return {
+    parties: outcomes.length,
+    meanAbsoluteError: mean(errors),
+    shareWithinRange: within.length / Math.max(1, outcomes.length),
+    meanRangeWidth: mean(widths),
+  };
+}
