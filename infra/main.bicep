@@ -333,6 +333,8 @@ output AZURE_TENANT_ID string = tenant().tenantId
 output AZURE_RESOURCE_GROUP string = rg.name
 output API_GATEWAY_URL string = '${gatewayUrl}/api'
 output SPA_URL string = web.outputs.origin
+@description('The uploads account\'s blob endpoint: the staff SPA\'s CSP lets its pictures and upload PUTs in (scripts/write-web-config.sh).')
+output UPLOADS_BLOB_ENDPOINT string = uploads.outputs.blobEndpoint
 output FUNCTION_APP_NAME string = api.outputs.name
 output STATIC_WEB_APP_NAME string = web.outputs.name
 output AZURE_KEY_VAULT_NAME string = secrets.outputs.name

@@ -39,6 +39,31 @@ describe('the staff SPA deployment', () => {
     expect(directives.filter((d) => d.includes('azure-api.net'))).toHaveLength(1);
   });
 
+  it("opens connect-src and img-src to the pictures' storage account when it is given, and nothing else", async () => {
+    await promisify(execFile)('bash', [
+      script,
+      dir,
+      'https://apim-w.azure-api.net/api',
+      'key-123',
+      'https://stupabc.blob.core.windows.net/',
+    ]);
+    const swa = JSON.parse(await readFile(join(dir, 'staticwebapp.config.json'), 'utf8')) as { globalHeaders: Record<string, string> };
+    const directives = (swa.globalHeaders['Content-Security-Policy'] ?? '').split('; ');
+    expect(directives).toContain("connect-src 'self' https://apim-w.azure-api.net https://stupabc.blob.core.windows.net");
+    expect(directives).toContain("img-src 'self' data: https://stupabc.blob.core.windows.net");
+    expect(directives.filter((d) => d.includes('blob.core.windows.net'))).toHaveLength(2);
+    await expect(
+      promisify(execFile)('bash', [script, dir, 'https://apim-w.azure-api.net/api', 'k', 'http://stupabc.blob.core.windows.net']),
+    ).rejects.toThrow(/must be https/);
+  });
+
+  it.each(['deploy-dev', 'deploy-prod'])("%s hands the uploads account's blob endpoint to the SPA's config", async (job) => {
+    const steps = jobText(await read('.github/workflows/deploy.yml'), job);
+    expect(steps).toContain('bash scripts/write-web-config.sh web-app "$API_GATEWAY_URL" "$key" "$UPLOADS_BLOB_ENDPOINT"');
+    expect(steps).toContain('UPLOADS_BLOB_ENDPOINT: ${{ steps.infra.outputs.uploads_blob_endpoint }}');
+    expect(await read('infra/main.bicep')).toMatch(/^output UPLOADS_BLOB_ENDPOINT string = uploads\.outputs\.blobEndpoint$/m);
+  });
+
   it('refuses a gateway that is not https', async () => {
     await expect(promisify(execFile)('bash', [script, dir, 'http://apim-w.azure-api.net/api'])).rejects.toThrow(/must be https/);
   });
@@ -66,6 +91,8 @@ describe('the staff SPA deployment', () => {
     const azure = await read('azure.yaml');
     const web = azure.slice(azure.indexOf('\n  web:\n'));
     expect(web).toMatch(/host: staticwebapp\s+dist: dist\/web/);
-    expect(web.slice(web.indexOf('predeploy:'))).toContain('bash scripts/write-web-config.sh dist/web "$API_GATEWAY_URL"');
+    expect(web.slice(web.indexOf('predeploy:'))).toContain(
+      'bash scripts/write-web-config.sh dist/web "$API_GATEWAY_URL" "$key" "$UPLOADS_BLOB_ENDPOINT"',
+    );
   });
 });

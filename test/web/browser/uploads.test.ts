@@ -5,7 +5,7 @@ import { expectAccessible, screenshot, signIn, useBrowserStack, viewports } from
 const browserStack = useBrowserStack();
 
 describe('pictures in the host stand', () => {
-  it('lets an owner upload a logo straight to Blob storage and see it, explains a refused file, and removes the logo', async () => {
+  it('lets an owner upload a logo straight to Blob storage and see it there and on the join page, explains a refused file, and removes the logo', async () => {
     const bs = browserStack();
     const demo = bs.stack.demo;
     if (demo === null) throw new Error('no demo');
@@ -23,6 +23,20 @@ describe('pictures in the host stand', () => {
     expect(await preview.getAttribute('srcset')).toMatch(/ 96w, .* 192w$/);
     await expectAccessible(page, 'restaurant pictures');
     await screenshot(page, 'restaurant-pictures');
+
+    // A guest opening the join link on a phone sees the same logo, fetched straight from storage.
+    const link = await bs.owner.request<{ url: string }>(
+      'PUT',
+      `/v1/restaurants/${demo.restaurantId}/waitlists/${demo.waitlistId}/join-link`,
+    );
+    expect(link.status).toBe(200);
+    const guest = await bs.newDevice(viewports.phone);
+    await guest.page.goto(new URL(link.body.url).pathname);
+    await guest.page.getByRole('heading', { name: 'Demo Bistro' }).waitFor();
+    const joinLogo = guest.page.locator('img.join__logo');
+    await expect.poll(() => joinLogo.evaluate((img) => Number(Reflect.get(img, 'naturalWidth')))).toBeGreaterThan(0);
+    await expectAccessible(guest.page, 'join page with the logo');
+    await screenshot(guest.page, 'guest-join-with-logo-phone');
 
     const svg = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>');
     await logo.getByLabel('Choose a logo').setInputFiles({ name: 'logo.png', mimeType: 'image/png', buffer: svg });
