@@ -3,21 +3,11 @@
  * The deployment package), never the repository with its node_modules: deploy.yml uploads its zip,
  * azd zips its directory (azure.yaml `dist`; azd runs the `package` script before it copies `dist`).
  */
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { packageDir, packageZip } from '../../scripts/package.js';
-import { repoRoot } from './arm.js';
+import { jobText, readRepoFile } from './repo-files.js';
 
-const read = (path: string): Promise<string> => readFile(join(repoRoot, path), 'utf8');
-
-/** A job's text in a workflow: from its key to the next job's. */
-function jobText(workflow: string, job: string): string {
-  const start = workflow.indexOf(`\n  ${job}:\n`);
-  expect(start, `job ${job}`).toBeGreaterThan(-1);
-  const next = workflow.slice(start + 1).search(/\n {2}[\w-]+:\n/);
-  return next === -1 ? workflow.slice(start) : workflow.slice(start, start + 1 + next);
-}
+const read = readRepoFile;
 
 /** A service's block in azure.yaml. */
 function serviceText(azure: string, service: string): string {

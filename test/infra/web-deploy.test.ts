@@ -5,16 +5,10 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { repoRoot } from './arm.js';
+import { jobText, readRepoFile } from './repo-files.js';
 
 const script = join(repoRoot, 'scripts', 'write-web-config.sh');
-const read = (path: string): Promise<string> => readFile(join(repoRoot, path), 'utf8');
-
-function jobText(workflow: string, job: string): string {
-  const start = workflow.indexOf(`\n  ${job}:\n`);
-  expect(start, `job ${job}`).toBeGreaterThan(-1);
-  const next = workflow.slice(start + 1).search(/\n {2}[\w-]+:\n/);
-  return next === -1 ? workflow.slice(start) : workflow.slice(start, start + 1 + next);
-}
+const read = readRepoFile;
 
 describe('the staff SPA deployment', () => {
   let dir = '';
