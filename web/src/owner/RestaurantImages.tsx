@@ -112,22 +112,12 @@ function Current({ kind, images, onRemove }: { kind: Kind; images: Images; onRem
   );
 }
 
-/**
- * The restaurant's logo, cover photo and menu: the file goes from the browser straight to Blob
- * storage (a create-only URL the API signs), then the API checks it and makes the sizes the pages
- * use. Shows progress, the preview, and the reason a file was refused.
- */
-export default function RestaurantImages({ restaurantId }: { restaurantId: string }): ReactNode {
+/** Uploads (ask, PUT to storage, confirm) and removals, with the progress and the last outcome per kind. */
+function useImageChanges(restaurantId: string) {
   const api = useApi();
   const queryClient = useQueryClient();
-  const id = useId();
   const [progress, setProgress] = useState<{ kind: Kind; fraction: number } | null>(null);
   const [shown, setShown] = useState<{ kind: Kind; text: string; ok: boolean } | null>(null);
-  const images = useQuery({
-    queryKey: imagesKey(restaurantId),
-    queryFn: async ({ signal }) =>
-      unwrap(await api.GET('/v1/restaurants/{restaurantId}/images', { params: { path: { restaurantId } }, signal })),
-  });
   const saved = (kind: Kind, text: string) => (next: Images) => {
     queryClient.setQueryData(imagesKey(restaurantId), next);
     setShown({ kind, text, ok: true });
@@ -171,6 +161,23 @@ export default function RestaurantImages({ restaurantId }: { restaurantId: strin
       setShown({ kind, text: describeError(error, 'restaurant'), ok: false });
     },
   });
+  return { upload, remove, progress, shown };
+}
+
+/**
+ * The restaurant's logo, cover photo and menu: the file goes from the browser straight to Blob
+ * storage (a create-only URL the API signs), then the API checks it and makes the sizes the pages
+ * use. Shows progress, the preview, and the reason a file was refused.
+ */
+export default function RestaurantImages({ restaurantId }: { restaurantId: string }): ReactNode {
+  const api = useApi();
+  const id = useId();
+  const images = useQuery({
+    queryKey: imagesKey(restaurantId),
+    queryFn: async ({ signal }) =>
+      unwrap(await api.GET('/v1/restaurants/{restaurantId}/images', { params: { path: { restaurantId } }, signal })),
+  });
+  const { upload, remove, progress, shown } = useImageChanges(restaurantId);
   const choose = (kind: Kind) => (event: ChangeEvent<HTMLInputElement>) => {
     const file = event.target.files?.[0];
     event.target.value = '';

@@ -51,6 +51,21 @@ function Poster({
   );
 }
 
+/** Replacing the link stops every printed poster, so it is asked for twice. */
+function ReplaceConfirmation({ pending, onReplace, onKeep }: { pending: boolean; onReplace: () => void; onKeep: () => void }): ReactNode {
+  return (
+    <div className="join-link__confirm" role="group" aria-label="Replace the join link">
+      <p>Replace the link? Every poster printed so far stops working at once, and guests who scan it are told to ask the host.</p>
+      <button type="button" className="button button--danger" disabled={pending} onClick={onReplace}>
+        Yes, replace the link
+      </button>
+      <button type="button" className="button" onClick={onKeep}>
+        Keep the current link
+      </button>
+    </div>
+  );
+}
+
 /** Turn on, replace (old posters stop working: confirmed first) and turn off; owners only, as the API allows. */
 function LinkControls({ waitlist, link }: { waitlist: Waitlist; link: JoinLink }): ReactNode {
   const api = useApi();
@@ -98,28 +113,15 @@ function LinkControls({ waitlist, link }: { waitlist: Waitlist; link: JoinLink }
           Turn the join link on
         </button>
       ) : confirmingReplace ? (
-        <div className="join-link__confirm" role="group" aria-label="Replace the join link">
-          <p>Replace the link? Every poster printed so far stops working at once, and guests who scan it are told to ask the host.</p>
-          <button
-            type="button"
-            className="button button--danger"
-            disabled={change.isPending}
-            onClick={() => {
-              change.mutate('replace');
-            }}
-          >
-            Yes, replace the link
-          </button>
-          <button
-            type="button"
-            className="button"
-            onClick={() => {
-              setConfirmingReplace(false);
-            }}
-          >
-            Keep the current link
-          </button>
-        </div>
+        <ReplaceConfirmation
+          pending={change.isPending}
+          onReplace={() => {
+            change.mutate('replace');
+          }}
+          onKeep={() => {
+            setConfirmingReplace(false);
+          }}
+        />
       ) : (
         <>
           <button
