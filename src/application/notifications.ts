@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DomainError, notFound } from '../domain/errors.js';
 import { estimateWaitMinutes } from '../domain/estimate.js';
 import { defaultTemplates, renderText, type MessageKind } from '../domain/messages.js';
-import type { Versioned, Waitee, Waitlist } from '../domain/model.js';
+import type { Restaurant, Versioned, Waitee, Waitlist } from '../domain/model.js';
 import {
   canDropUnfilled,
   codePlaceholder,
@@ -72,6 +72,7 @@ export function refusedText(notification: Notification, reason: string, at: stri
 /**
  * The text for a waitee, rendered from the waitlist's template; null when the waitee has no phone.
  * A number the restaurant may not text (a customer's, unverified) gets the text recorded as failed.
+ * `restaurant` is the waitee's restaurant when the caller read it already; otherwise it is read here.
  */
 export async function composeNotification(
   s: Pick<Services, 'restaurants' | 'now' | 'config'>,
@@ -79,9 +80,10 @@ export async function composeNotification(
   waitee: Waitee,
   waitlist: Waitlist,
   position: number | null,
+  restaurant?: Pick<Restaurant, 'name'> | null,
 ): Promise<Notification | null> {
   if (waitee.phone === null) return null;
-  const restaurant = await s.restaurants.get(waitee.restaurantId);
+  const name = restaurant === undefined ? (await s.restaurants.get(waitee.restaurantId))?.value.name : restaurant?.name;
   const now = s.now();
   const wait =
     position === null
@@ -103,7 +105,7 @@ export async function composeNotification(
     to: waitee.phone,
     message: renderText(template, {
       name: waitee.name,
-      restaurant: restaurant?.value.name ?? 'the restaurant',
+      restaurant: name ?? 'the restaurant',
       position: String(position ?? ''),
       wait: String(wait),
       statusUrl: statusUrlOf(s, waitee.statusToken),
