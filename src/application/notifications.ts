@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DomainError, notFound } from '../domain/errors.js';
 import { estimateWaitMinutes } from '../domain/estimate.js';
 import { defaultTemplates, renderText, type MessageKind } from '../domain/messages.js';
-import type { Versioned, Waitee, Waitlist } from '../domain/model.js';
+import type { Restaurant, Versioned, Waitee, Waitlist } from '../domain/model.js';
 import {
   canDropUnfilled,
   codePlaceholder,
@@ -34,7 +34,7 @@ export type OutboxServices = Pick<
 >;
 
 /** What the consumer touches: the record and the SMS gateway. */
-type ConsumerServices = Pick<Services, 'notifications' | 'sms' | 'now' | 'admissions' | 'config' | 'joinCodes'>;
+type ConsumerServices = Pick<Services, 'notifications' | 'dueWork' | 'sms' | 'now' | 'admissions' | 'config' | 'joinCodes'>;
 
 /** The text as sent: a join-code text gets its code only now, so no stored record or log line ever holds it. */
 function textOf(s: Pick<Services, 'joinCodes'>, record: Notification): string {
@@ -72,6 +72,7 @@ export function refusedText(notification: Notification, reason: string, at: stri
 /**
  * The text for a waitee, rendered from the waitlist's template; null when the waitee has no phone.
  * A number the restaurant may not text (a customer's, unverified) gets the text recorded as failed.
+ * `restaurant` is the waitee's restaurant when the caller read it already; otherwise it is read here.
  */
 export async function composeNotification(
   s: Pick<Services, 'restaurants' | 'now' | 'config'>,
@@ -79,9 +80,10 @@ export async function composeNotification(
   waitee: Waitee,
   waitlist: Waitlist,
   position: number | null,
+  restaurant?: Pick<Restaurant, 'name'> | null,
 ): Promise<Notification | null> {
   if (waitee.phone === null) return null;
-  const restaurant = await s.restaurants.get(waitee.restaurantId);
+  const name = restaurant === undefined ? (await s.restaurants.get(waitee.restaurantId))?.value.name : restaurant?.name;
   const now = s.now();
   const wait =
     position === null
@@ -103,7 +105,7 @@ export async function composeNotification(
     to: waitee.phone,
     message: renderText(template, {
       name: waitee.name,
-      restaurant: restaurant?.value.name ?? 'the restaurant',
+      restaurant: name ?? 'the restaurant',
       position: String(position ?? ''),
       wait: String(wait),
       statusUrl: statusUrlOf(s, waitee.statusToken),
@@ -115,7 +117,10 @@ export async function composeNotification(
 
 /**
  * Hands freshly written outbox records to Service Bus right away. A failure here loses nothing:
- * the records stay pending and the producer's next sweep sends them.
+ * the records stay pending and the producer's next sweep sends them. The request stops there: the
+ * consumer's claim moves the record on from pending and takes its due-index entry out, so marking
+ * it enqueued would only cost the request two more round trips (the queue message id is the record
+ * id, so a sweep that finds it still pending meanwhile enqueues a copy Service Bus drops).
  */
 export async function enqueueNow(s: OutboxServices, written: readonly Versioned<Notification>[], log: Log): Promise<void> {
   const stored = written.filter((n) => n.value.status === 'pending');
@@ -124,20 +129,7 @@ export async function enqueueNow(s: OutboxServices, written: readonly Versioned<
     await s.notificationQueue().send(stored.map(({ value: n }) => ({ notificationId: n.id, waitlistId: n.waitlistId })));
   } catch (error) {
     log(`enqueue deferred to the producer sweep: ${error instanceof Error ? error.message : String(error)}`);
-    return;
   }
-  // The caller's change is saved and the messages are on the queue: failing to note that is no
-  // reason to fail the request. The record stays pending and its due-index entry stays, so the
-  // sweep notes it later (and Service Bus drops the repeated message id).
-  await Promise.all(
-    stored.map((n) =>
-      markEnqueued(s, n).catch((error: unknown) => {
-        log(
-          `notification ${n.value.id} enqueued, marking it so left to the sweep: ${error instanceof Error ? error.message : String(error)}`,
-        );
-      }),
-    ),
-  );
 }
 
 /**
@@ -316,6 +308,10 @@ export async function consume(
   if (found === 'missing') log(`notification ${message.notificationId} not found; nothing to send`);
   if (typeof found === 'string') return found;
   const { record, claimed } = found;
+  // The record is no longer pending, so its due-index entry has done its job (a sweep would drop it too).
+  await s.dueWork.done(enqueueWork(record)).catch((error: unknown) => {
+    log(`due entry of notification ${record.id} left to the sweep: ${error instanceof Error ? error.message : String(error)}`);
+  });
   const firstAttemptAt = claimed.value.sendingSince ?? s.now().toISOString();
   const limited = await dailyLimitRefusal(s, record);
   if (limited !== null) {

@@ -86,10 +86,12 @@ export interface UserRepository {
   places(userId: string): Promise<Place[]>;
 }
 
-/** A membership and a waitlist read together; each is null when missing. */
+/** A membership, a waitlist and its restaurant read together; each is null when missing. */
 export interface MemberAndWaitlist {
   readonly membership: Membership | null;
   readonly waitlist: Versioned<Waitlist> | null;
+  /** The waitlist's restaurant (its name goes into texts); null when the waitlist is missing. */
+  readonly restaurant: Restaurant | null;
 }
 
 export interface RestaurantRepository {
@@ -97,7 +99,7 @@ export interface RestaurantRepository {
   get(restaurantId: string): Promise<Versioned<Restaurant> | null>;
   replace(restaurant: Restaurant, etag: string): Promise<Versioned<Restaurant>>;
   member(restaurantId: string, userId: string): Promise<Membership | null>;
-  /** The caller's membership and the waitlist, read together: what every request on a line checks first. */
+  /** The caller's membership, the waitlist and its restaurant, read together: what every request on a line checks first. */
   memberAndWaitlist(restaurantId: string, userId: string, waitlistId: string): Promise<MemberAndWaitlist>;
   putMember(membership: Membership): Promise<void>;
   addMember(membership: Membership): Promise<boolean>;

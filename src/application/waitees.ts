@@ -282,7 +282,7 @@ export async function listWaitees(
 /** The waitee, visible to the line's staff and to the customer it belongs to; to anyone else not-found. */
 async function visibleWaitee(s: LineReadServices, caller: Caller, restaurantId: string, waitlistId: string, waiteeId: string) {
   // Independent reads, side by side; the answers are checked in the order the caller may see them.
-  const [{ membership, waitlist }, waitee] = await Promise.all([
+  const [{ membership, waitlist, restaurant }, waitee] = await Promise.all([
     s.restaurants.memberAndWaitlist(restaurantId, caller.userId, waitlistId),
     s.waitees.get(waitlistId, waiteeId),
   ]);
@@ -290,7 +290,7 @@ async function visibleWaitee(s: LineReadServices, caller: Caller, restaurantId: 
   if (waitee === null || waitee.value.restaurantId !== restaurantId) throw notFound.waitee();
   if (staff === null && waitee.value.customerId !== caller.userId) throw notFound.waitee();
   if (waitlist === null) throw notFound.waitlist();
-  return { staff, waitee, waitlist };
+  return { staff, waitee, waitlist, restaurant };
 }
 
 export async function getWaitee(
@@ -357,6 +357,7 @@ export async function actOnWaitee(
   log: (message: string) => void,
 ): Promise<WaiteeView> {
   let waitlist: Versioned<Waitlist> | undefined;
+  let restaurant: Restaurant | null = null;
   let outbox: Notification[] = [];
   let viewer: Viewer = 'customer';
   const outcome = await writeConditionally({
@@ -364,6 +365,7 @@ export async function actOnWaitee(
       const visible = await visibleWaitee(s, caller, ids.restaurantId, ids.waitlistId, ids.waiteeId);
       if (visible.staff === null && action !== 'cancel') throw staffOnly();
       waitlist = visible.waitlist;
+      restaurant = visible.restaurant;
       viewer = viewerOf(visible.staff);
       versionToWrite(visible.waitee, ifMatch);
       return visible.waitee;
@@ -374,7 +376,7 @@ export async function actOnWaitee(
       const next = moved(current, action, now.toISOString(), waitlist.value);
       // "Notify" again on a notified waitee is a re-page; either way the text is written with the move.
       const kind = current.status === 'notified' ? 're-page' : 'table-ready';
-      const notification = action === 'notify' ? await composeNotification(s, kind, next, waitlist.value, null) : null;
+      const notification = action === 'notify' ? await composeNotification(s, kind, next, waitlist.value, null, restaurant) : null;
       outbox = notification === null ? [] : [notification];
       if (notification?.status !== 'pending') return next;
       // The party's own limits are decided on the party, under its ETag: parallel notifies are serialised here.

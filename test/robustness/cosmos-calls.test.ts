@@ -31,9 +31,9 @@ describe('Cosmos DB calls per operation', () => {
     expect(calls.getLinePartOfLine).toBeLessThanOrEqual(5);
   });
 
-  it('adding a party makes at most 8 Cosmos calls, notify at most 16 before it answers, seat at most 7', () => {
+  it('adding a party makes at most 8 Cosmos calls, notify at most 12 before it answers, seat at most 7', () => {
     expect(calls.addParty).toBeLessThanOrEqual(8);
-    expect(calls.notify).toBeLessThanOrEqual(16);
+    expect(calls.notify).toBeLessThanOrEqual(12);
     expect(calls.seat).toBeLessThanOrEqual(7);
   });
 

@@ -1,4 +1,4 @@
-import type { Container } from '@azure/cosmos';
+import type { Container, OperationInput } from '@azure/cosmos';
 import type { DueWorkRepository } from '../../application/ports.js';
 import type { DueWork } from '../../domain/notification.js';
 import { deleteDocument, upsertDocument, versioned } from './documents.js';
@@ -10,8 +10,29 @@ import { deleteDocument, upsertDocument, versioned } from './documents.js';
 export class DueWorkStore implements DueWorkRepository {
   constructor(private readonly container: Container) {}
 
+  /**
+   * A save's entries share its waitlist's partition, so they go in one batch of upserts: one round
+   * trip however many a move leaves (a notify leaves two: its text and its paging timer).
+   */
   async plan(entries: readonly DueWork[]): Promise<void> {
-    await Promise.all(entries.map((entry) => upsertDocument<DueWork>(this.container, { ...entry })));
+    const byWaitlist = new Map<string, DueWork[]>();
+    for (const entry of entries) byWaitlist.set(entry.waitlistId, [...(byWaitlist.get(entry.waitlistId) ?? []), entry]);
+    await Promise.all([...byWaitlist].map(([waitlistId, group]) => this.upsertAll(waitlistId, group)));
+  }
+
+  private async upsertAll(partitionKey: string, entries: readonly DueWork[]): Promise<void> {
+    const [only] = entries;
+    if (entries.length === 1 && only !== undefined) {
+      await upsertDocument<DueWork>(this.container, { ...only });
+      return;
+    }
+    // The partition key also rides on each operation: Cosmos DB accepts it, and the local emulator reads it only from there.
+    const operations = entries.map((entry): OperationInput => ({ operationType: 'Upsert', partitionKey, resourceBody: { ...entry } }));
+    const response = await this.container.items.batch(operations, partitionKey);
+    const failed = (response.result ?? []).find((result) => result.statusCode >= 400);
+    if (failed !== undefined || response.result?.length !== operations.length) {
+      throw new Error(`due-index batch failed with ${String(failed?.statusCode ?? response.code)}`);
+    }
   }
 
   /** Entries due by `now`, oldest first; a backlog beyond `limit` is left for the next sweep. */

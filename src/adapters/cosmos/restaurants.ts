@@ -33,24 +33,37 @@ export class RestaurantStore implements RestaurantRepository {
   }
 
   /**
-   * Both point reads in one round trip: a transactional batch of two reads in the restaurant's
-   * partition. A batch stops at its first failed operation, so the waitlist goes first (a customer
-   * who is no member still gets it in one trip); a missing waitlist costs the membership's own read,
-   * and a batch refused as a whole falls back to the two reads side by side.
+   * The three point reads in one round trip: a transactional batch of reads in the restaurant's
+   * partition. A batch stops at its first failed operation, so the waitlist goes first and the
+   * restaurant (there whenever its waitlist is) second: a customer who is no member still gets both
+   * in one trip. A missing waitlist costs the membership's own read, and a batch refused as a whole
+   * falls back to the reads side by side.
    */
   async memberAndWaitlist(restaurantId: string, userId: string, waitlistId: string): Promise<MemberAndWaitlist> {
     const read = (id: string) => ({ operationType: 'Read' as const, id, partitionKey: restaurantId });
-    const response = await this.container.items.batch([read(waitlistId), read(memberId(userId))], restaurantId).catch(() => null);
-    const [waitlist, membership] = response?.result ?? [];
-    if (waitlist?.statusCode === 404) return { membership: await this.member(restaurantId, userId), waitlist: null };
-    if (waitlist?.statusCode !== 200 || (membership?.statusCode !== 200 && membership?.statusCode !== 404)) {
-      const [member, found] = await Promise.all([this.member(restaurantId, userId), this.waitlist(restaurantId, waitlistId)]);
-      return { membership: member, waitlist: found };
+    const response = await this.container.items
+      .batch([read(waitlistId), read(restaurantId), read(memberId(userId))], restaurantId)
+      .catch(() => null);
+    const [waitlist, restaurant, membership] = response?.result ?? [];
+    if (waitlist?.statusCode === 404) return { membership: await this.member(restaurantId, userId), waitlist: null, restaurant: null };
+    if (
+      waitlist?.statusCode !== 200 ||
+      restaurant?.statusCode !== 200 ||
+      (membership?.statusCode !== 200 && membership?.statusCode !== 404)
+    ) {
+      const [member, found, owner] = await Promise.all([
+        this.member(restaurantId, userId),
+        this.waitlist(restaurantId, waitlistId),
+        this.get(restaurantId),
+      ]);
+      return { membership: member, waitlist: found, restaurant: owner?.value ?? null };
     }
     const list = versioned<Waitlist & { type?: unknown }>(waitlist.resourceBody, waitlist.eTag);
+    const owner = versioned<Restaurant & { type?: unknown }>(restaurant.resourceBody, restaurant.eTag).value;
     return {
       membership: membership.statusCode === 200 ? versioned<Membership>(membership.resourceBody, membership.eTag).value : null,
       waitlist: list.value.type === 'waitlist' ? list : null,
+      restaurant: owner.type === 'restaurant' ? owner : null,
     };
   }
 

@@ -1439,7 +1439,7 @@ export interface components {
             /** @description The text as rendered. */
             message: string;
             /**
-             * @description `pending` → `enqueued` → `sending` → `sent` or `failed`; a transient provider error returns it to `enqueued`. The handset's delivery report then moves a `sent` text to `delivered`, or to `failed` with the reason in `lastError`. A report can overtake the record of the send, so `sentAt` may be null on a `delivered` or `failed` text.
+             * @description `pending` → `sending` → `sent` or `failed` (a text the producer's sweep hands to the queue is `enqueued` on the way); a transient provider error returns it to `enqueued`. The handset's delivery report then moves a `sent` text to `delivered`, or to `failed` with the reason in `lastError`. A report can overtake the record of the send, so `sentAt` may be null on a `delivered` or `failed` text.
              * @enum {string}
              */
             status: "pending" | "enqueued" | "sending" | "sent" | "delivered" | "failed";
