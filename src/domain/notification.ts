@@ -7,7 +7,10 @@ import { isActive } from './waitee.js';
  * the change that caused it (the outbox). Its id is the Service Bus messageId, so a repeated
  * enqueue is dropped by duplicate detection and a repeated delivery finds the record already sent.
  *
- * pending → enqueued → sending → sent | failed; a transient provider error returns it to enqueued.
+ * pending → sending → sent | failed: the request that wrote it enqueues it and the consumer claims it
+ * straight from pending; a record the producer's sweep finds still pending (the enqueue was lost) is
+ * enqueued again under the same message id and marked enqueued. A transient provider error returns
+ * it to enqueued.
  * The handset's delivery report then moves a sent text to delivered or failed.
  */
 export type NotificationStatus = 'pending' | 'enqueued' | 'sending' | 'sent' | 'delivered' | 'failed';
