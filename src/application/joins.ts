@@ -120,7 +120,7 @@ export interface JoinSummary {
 
 export async function joinSummary(s: SummaryServices, code: string): Promise<JoinSummary> {
   const { waitlist, restaurant } = await resolve(s, code);
-  const [line, images] = await Promise.all([s.waitees.line(waitlist.value.id), publicImages(s, restaurant.value)]);
+  const [line, images] = await Promise.all([s.waitees.placesInLine(waitlist.value.id), publicImages(s, restaurant.value)]);
   const now = s.now();
   return {
     restaurantId: restaurant.value.id,

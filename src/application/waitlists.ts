@@ -57,7 +57,7 @@ function waitlistsCap(s: Pick<Services, 'restaurants'>, restaurantId: string): C
 export async function listWaitlists(s: WaitlistServices, caller: Caller, restaurantId: string): Promise<WaitlistView[]> {
   await memberWith(s, caller, restaurantId, 'read');
   const waitlists = await s.restaurants.waitlists(restaurantId);
-  return Promise.all(waitlists.map(async (w) => waitlistView(w, (await s.waitees.line(w.value.id)).length)));
+  return Promise.all(waitlists.map(async (w) => waitlistView(w, (await s.waitees.placesInLine(w.value.id)).length)));
 }
 
 /**
@@ -72,7 +72,7 @@ export async function getWaitlist(
 ): Promise<WaitlistView | PublicWaitlistView> {
   const membership = await s.restaurants.member(restaurantId, caller.userId);
   const waitlist = await waitlistOf(s, restaurantId, waitlistId);
-  const partiesInLine = (await s.waitees.line(waitlistId)).length;
+  const partiesInLine = (await s.waitees.placesInLine(waitlistId)).length;
   if (membership !== null) return waitlistView(waitlist, partiesInLine);
   const restaurant = await s.restaurants.get(restaurantId);
   return {
@@ -102,7 +102,7 @@ export async function updateWaitlist(
       ? changes
       : { ...changes, messageTemplates: { ...current.value.messageTemplates, ...setProperties(patch.messageTemplates) } };
   const saved = await s.restaurants.replaceWaitlist({ ...current.value, ...merged }, versionToWrite(current, ifMatch));
-  return waitlistView(saved, (await s.waitees.line(waitlistId)).length);
+  return waitlistView(saved, (await s.waitees.placesInLine(waitlistId)).length);
 }
 
 export async function deleteWaitlist(
@@ -116,7 +116,7 @@ export async function deleteWaitlist(
   const current = await waitlistOf(s, restaurantId, waitlistId);
   // Refusals that need no closing write nothing: a stale If-Match, or parties plainly in line.
   const version = versionToWrite(current, ifMatch);
-  const waiting = (await s.waitees.line(waitlistId)).length;
+  const waiting = (await s.waitees.placesInLine(waitlistId)).length;
   if (waiting > 0) throw partiesInLine(waiting);
   // The line is closed to joins before it is counted, so no join can land between the count and the delete.
   const cap = lineCap(s, waitlistId);
