@@ -12,13 +12,11 @@ const seeds = [101, 202, 303, 404, 505, 606, 707, 808, 909, 1010];
 export function benchEstimates(): void {
   console.log(`\nwait quotes on simulated evenings (${seeds.length} seeds each; MAE in minutes; range = what a guest is shown)`);
   for (const evening of evenings) {
-    const outcomes: Outcome[] = seeds.flatMap((seed) => simulateEvening(evening, seed));
+    const perSeed = seeds.map((seed) => simulateEvening(evening, seed));
+    const outcomes: Outcome[] = perSeed.flat();
     const [before, after] = estimators.map((estimator) => accuracyOf(outcomes, estimator));
     if (before === undefined || after === undefined) throw new Error('two estimators expected');
-    const wins = seeds.filter((seed) => {
-      const one = simulateEvening(evening, seed);
-      return accuracyOf(one, 'after').meanAbsoluteError < accuracyOf(one, 'before').meanAbsoluteError;
-    }).length;
+    const wins = perSeed.filter((one) => accuracyOf(one, 'after').meanAbsoluteError < accuracyOf(one, 'before').meanAbsoluteError).length;
     console.log(
       `  ${evening.name.padEnd(18)} ${String(before.parties).padStart(4)} seated from the line   ` +
         `MAE ${fmt(before.meanAbsoluteError).padStart(5)} → ${fmt(after.meanAbsoluteError).padStart(5)} (${fmt(after.meanAbsoluteError / before.meanAbsoluteError, 2)}x)   ` +
