@@ -54,11 +54,12 @@ export function estimateWaitMinutes(input: EstimateInput): number {
 }
 
 /** A wait quote: the point a host is measured against, and the range a guest is shown. */
-export interface WaitQuote {
+// A type, not an interface: stored in documents, it must fit the SDK's JSON index signature.
+export type WaitQuote = {
   readonly minutes: number;
   readonly low: number;
   readonly high: number;
-}
+};
 
 export interface LineQuoteInput {
   readonly partySize: number;

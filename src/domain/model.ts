@@ -1,5 +1,5 @@
 import type { RestaurantImages } from './images.js';
-import type { Seating } from './estimate.js';
+import type { Seating, WaitQuote } from './estimate.js';
 import type { MessageTemplates } from './messages.js';
 import type { RestaurantRole } from './roles.js';
 import type { WaiteeStatus } from './waitee.js';
@@ -103,6 +103,11 @@ export interface Waitee {
   readonly pagedAt?: readonly string[];
   /** When the party said it is on its way from its status page; null until then. */
   readonly onMyWayAt?: string | null;
+  /**
+   * The wait quoted when the party joined, kept so quotes can be measured against the wait it had
+   * (seatedAt − joinedAt). Absent on parties stored before quotes were kept.
+   */
+  readonly joinQuote?: WaitQuote;
 }
 
 /** A customer's place in some line, kept with the customer so "my places" is one partition. */
