@@ -280,6 +280,16 @@ export class TransientSmsError extends Error {
   }
 }
 
+/**
+ * A dependency the readiness probe checks (GET /api/health). `dependency` is a generic name
+ * ("storage"), the only thing a caller learns: never an address, a key or the error.
+ */
+export interface DependencyCheck {
+  readonly dependency: string;
+  /** Resolves when the dependency answers; rejects (or is aborted through `signal`) when it does not. */
+  check(signal: AbortSignal): Promise<void>;
+}
+
 export type Clock = () => Date;
 
 /** A blob as the store describes it: its real size, whatever the client declared. */

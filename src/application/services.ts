@@ -6,6 +6,7 @@ import type {
   AdmissionRepository,
   BlobStore,
   Clock,
+  DependencyCheck,
   DueWorkRepository,
   ImageCodec,
   InvitationRepository,
@@ -52,6 +53,8 @@ export interface Services {
   /** Loaded on first use (the storage SDK, sharp and file-type): requests without pictures never import them. */
   readonly blobs: () => Promise<BlobStore>;
   readonly imageCodec: () => Promise<ImageCodec>;
+  /** What the readiness probe checks (GET /api/health): only what a cheap request can tell. */
+  readonly dependencyChecks: readonly DependencyCheck[];
   readonly now: Clock;
   /** Closes the connections the services opened (the local host calls it on shutdown). */
   readonly close: () => Promise<void>;

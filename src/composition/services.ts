@@ -6,6 +6,7 @@ import { JoinCodes } from '../application/join-codes.js';
 import { PageTokens } from '../application/page-tokens.js';
 import { AdmissionStore } from '../adapters/cosmos/admissions.js';
 import { DueWorkStore } from '../adapters/cosmos/due-work.js';
+import { CosmosDependencyCheck } from '../adapters/cosmos/health.js';
 import { InvitationStore } from '../adapters/cosmos/invitations.js';
 import { JoinLinkStore, JoinRequestStore, RateCounterStore } from '../adapters/cosmos/joins.js';
 import { NotificationStore } from '../adapters/cosmos/notifications.js';
@@ -93,6 +94,8 @@ export async function createServices(config: Config, options: ServicesOptions = 
     sms: () => sms,
     blobs,
     imageCodec,
+    // Service Bus and ACS are left out: each check would open a connection (AMQP) or cost a call, every probe.
+    dependencyChecks: [new CosmosDependencyCheck(containers.statusLinks)],
     now,
     close: async () => {
       await notificationQueue.close();

@@ -2,6 +2,7 @@ import { authFunctions } from './auth.js';
 import type { FunctionDefinition } from './catalog-types.js';
 import { smsDeliveryReports } from './delivery-reports.js';
 import { invitationFunctions } from './invitations.js';
+import { healthFunctions } from './health.js';
 import { joinFunctions } from './joins.js';
 import { meFunctions } from './me.js';
 import { notificationConsumer, notificationHttpFunctions, notificationProducer } from './notifications.js';
@@ -28,6 +29,7 @@ export const functions: readonly FunctionDefinition[] = [
   ...joinFunctions,
   ...notificationHttpFunctions,
   ...openApiFunctions,
+  ...healthFunctions,
   notificationProducer,
   notificationConsumer,
   smsDeliveryReports,

@@ -196,6 +196,12 @@ describe('discovery', () => {
     const served = await get(api(), '/openapi.json', 200);
     expect(served.body).toEqual(contract.doc);
   });
+
+  it('answers the health probes (their 503 is checked against the contract in test/integration/health.test.ts)', async () => {
+    await get(api(), '/health', 200);
+    await get(api(), '/health?probe=live', 200);
+    await get(api(), '/health?probe=often', 400);
+  });
 });
 
 describe('me', () => {

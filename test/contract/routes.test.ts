@@ -106,6 +106,7 @@ describe('each operation documents the responses its inputs imply', () => {
     'GET /.well-known/openid-configuration',
     'GET /.well-known/jwks.json',
     'GET /openapi.json',
+    'GET /health',
     'GET /v1/status/{token}',
     'POST /v1/status/{token}/on-my-way',
     'POST /v1/status/{token}/leave',

@@ -102,6 +102,7 @@ describe('APIM policy files', () => {
     const inbound = (await parse('api.xml')).inbound;
     expect((await anonymousRoutes()).sort()).toEqual([
       '/api/.well-known/',
+      '/api/health',
       '/api/openapi.json',
       '/api/v1/auth/',
       '/api/v1/join/',

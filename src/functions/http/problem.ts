@@ -23,6 +23,7 @@ export const problemTypes = {
   'too-many-attempts': { status: 429, title: 'Too many attempts' },
   'text-limit-reached': { status: 429, title: 'A limit on texts was reached' },
   internal: { status: 500, title: 'Something went wrong on our side' },
+  unavailable: { status: 503, title: 'A service the API depends on is unavailable' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ProblemSlug = keyof typeof problemTypes;

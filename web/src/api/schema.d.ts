@@ -128,6 +128,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Liveness and readiness
+         * @description Public; API Management's backend and monitors probe it. `probe=live` answers 200 as long as the app runs, without reaching any dependency. `probe=ready` (the default) also checks, within 2 seconds each, the dependencies a cheap request can check (storage: one Cosmos DB point read) and answers 503 naming the unavailable ones by a generic name. Neither answer reveals an address, a version or an error.
+         */
+        get: operations["getHealth"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/me": {
         parameters: {
             query?: never;
@@ -909,13 +929,14 @@ export interface components {
          *     | `urn:waitlist:problem:rate-limited` | 429 | Answered by API Management: this client's rate limit was reached (see `X-RateLimit-Limit`); retry after `Retry-After` seconds. |
          *     | `urn:waitlist:problem:text-limit-reached` | 429 | A limit on the texts the restaurant's number sends was reached (`limitScope`: the party's daily "table ready" texts, their spacing by the grace period, the phone number's or the restaurant's day); nothing was changed. Retry after `Retry-After` seconds (also `retryAfterSeconds`). |
          *     | `urn:waitlist:problem:internal` | 500 | An unexpected error. No details are given; quote the `correlationId` when reporting it. |
+         *     | `urn:waitlist:problem:unavailable` | 503 | The readiness probe (`GET /health`) found a dependency unavailable; `unavailable` names it generically (`storage`, `configuration`). |
          */
         Problem: {
             /**
              * @description The problem type; switch on this, not on `title` or `detail`.
              * @enum {string}
              */
-            type: "urn:waitlist:problem:validation-failed" | "urn:waitlist:problem:malformed-body" | "urn:waitlist:problem:unauthenticated" | "urn:waitlist:problem:forbidden" | "urn:waitlist:problem:not-found" | "urn:waitlist:problem:method-not-allowed" | "urn:waitlist:problem:conflict" | "urn:waitlist:problem:invalid-transition" | "urn:waitlist:problem:limit-reached" | "urn:waitlist:problem:precondition-failed" | "urn:waitlist:problem:payload-too-large" | "urn:waitlist:problem:headers-too-large" | "urn:waitlist:problem:unsupported-media-type" | "urn:waitlist:problem:internal" | "urn:waitlist:problem:too-many-attempts" | "urn:waitlist:problem:rate-limited" | "urn:waitlist:problem:text-limit-reached";
+            type: "urn:waitlist:problem:validation-failed" | "urn:waitlist:problem:malformed-body" | "urn:waitlist:problem:unauthenticated" | "urn:waitlist:problem:forbidden" | "urn:waitlist:problem:not-found" | "urn:waitlist:problem:method-not-allowed" | "urn:waitlist:problem:conflict" | "urn:waitlist:problem:invalid-transition" | "urn:waitlist:problem:limit-reached" | "urn:waitlist:problem:precondition-failed" | "urn:waitlist:problem:payload-too-large" | "urn:waitlist:problem:headers-too-large" | "urn:waitlist:problem:unsupported-media-type" | "urn:waitlist:problem:internal" | "urn:waitlist:problem:unavailable" | "urn:waitlist:problem:too-many-attempts" | "urn:waitlist:problem:rate-limited" | "urn:waitlist:problem:text-limit-reached";
             /** @description A short summary of the problem type (the same for every occurrence of a type). */
             title: string;
             /**
@@ -1125,6 +1146,18 @@ export interface components {
             type?: "urn:waitlist:problem:internal";
             /** @constant */
             status?: 500;
+        };
+        Health: {
+            /** @constant */
+            status: "ok";
+        };
+        /** @description A `urn:waitlist:problem:unavailable` problem (503 A service the API depends on is unavailable). */
+        UnavailableProblem: components["schemas"]["Problem"] & {
+            /** @constant */
+            type?: "urn:waitlist:problem:unavailable";
+            /** @constant */
+            status?: 503;
+            unavailable: ("storage" | "configuration")[];
         };
         RegisterRequest: {
             /**
@@ -2386,6 +2419,55 @@ export interface operations {
             };
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
+        };
+    };
+    getHealth: {
+        parameters: {
+            query?: {
+                /** @description `live`: the process answers. `ready` (default): it can reach its dependencies. */
+                probe?: "live" | "ready";
+            };
+            header?: {
+                /** @description Your id for this request (1–64 letters, digits, `.`, `_` or `-`), echoed in the `x-correlation-id` response header and in problems, and logged. Other values are ignored and a server id is used. */
+                "x-correlation-id"?: components["parameters"]["CorrelationId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Alive (`live`) or ready to serve (`ready`). */
+            200: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Health"];
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["Internal"];
+            /** @description `unavailable`: not ready; `unavailable` names the dependencies that did not answer in time. */
+            503: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    /** @description Seconds before probing again is worth it. */
+                    "Retry-After"?: number;
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["UnavailableProblem"];
+                };
+            };
         };
     };
     getMe: {

@@ -94,6 +94,7 @@ const sentences: Readonly<Record<ProblemSlug, (problem: Problem, retryAfter: num
     sentence: `Something went wrong on our side. Try again in a moment; if it keeps happening, show the host this reference: ${problem.correlationId}.`,
     next: 'stay',
   }),
+  unavailable: () => ({ sentence: 'Joining is not possible for a moment. Please try again shortly.', next: 'stay' }),
 };
 
 /**

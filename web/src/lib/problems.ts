@@ -78,6 +78,7 @@ const sentences: Readonly<Record<ProblemSlug, (problem: Problem, subject: Subjec
   'text-limit-reached': (problem) => `No text was sent: ${problem.detail}`,
   internal: (problem) =>
     `Something went wrong on our side. Try again; if it keeps happening, give this reference to support: ${problem.correlationId}.`,
+  unavailable: () => 'The server cannot reach its data right now. Wait a moment and try again.',
 };
 
 /** The sentence when no answer came at all: the device is offline or the API is unreachable. */
