@@ -206,8 +206,12 @@ resource functionApp 'Microsoft.Web/sites@2025-03-01' = {
       AzureWebJobsStorage__accountName: hostStorage.name
       AzureWebJobsStorage__credential: 'managedidentity'
       AzureWebJobsStorage__clientId: identityClientId
+      // host.json's telemetryMode OpenTelemetry: the host exports its logs and spans to this address,
+      // and src/index.ts starts the Azure Monitor distro in the worker when it is set. Application
+      // Insights refuses keys (monitoring.bicep), so both send with the identity this string names,
+      // which holds Monitoring Metrics Publisher on the resource.
       APPLICATIONINSIGHTS_CONNECTION_STRING: appInsights.properties.ConnectionString
-      APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
+      APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'Authorization=AAD;ClientId=${identityClientId}'
       AZURE_CLIENT_ID: identityClientId
       COSMOS_ENDPOINT: cosmosEndpoint
       COSMOS_DATABASE: cosmosDatabase
