@@ -36,6 +36,10 @@ param apimCapacity int = 1
 @description('Contact address API Management sends service notifications to.')
 param apimPublisherEmail string
 
+@minLength(3)
+@description('Address the alerts mail (the on-call action group, infra/app/alerts.bicep). Required for production (ALERT_EMAIL); dev and sandboxes default to a placeholder.')
+param alertEmail string
+
 @description('Organisation name shown in the developer portal and notification mails.')
 param apimPublisherName string = 'Waitlist'
 
@@ -326,6 +330,23 @@ module gatewayApi 'app/gateway-api.bicep' = {
     // larger than loadTextContent does; the module takes it back as text, which is what APIM imports.
     openApiDocument: string(loadJsonContent('../openapi/openapi.apim.json'))
   }
+}
+
+// Alerts, the availability test and the workbook: they read the resources they watch by name.
+module alerts 'app/alerts.bicep' = {
+  name: 'alerts'
+  scope: rg
+  params: {
+    location: location
+    tags: tags
+    alertEmail: alertEmail
+    appInsightsName: names.appInsights
+    serviceBusNamespaceName: names.serviceBus
+    notificationsQueueName: messaging.outputs.notificationsQueueName
+    cosmosAccountName: names.cosmos
+    healthUrl: '${gatewayUrl}/api/health'
+  }
+  dependsOn: [monitoring, db]
 }
 
 output AZURE_LOCATION string = location

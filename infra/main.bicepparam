@@ -7,6 +7,7 @@ param location = readEnvironmentVariable('AZURE_LOCATION')
 param deployerPrincipalId = readEnvironmentVariable('AZURE_PRINCIPAL_ID', '')
 param deployerPrincipalType = 'User'
 param apimPublisherEmail = readEnvironmentVariable('APIM_PUBLISHER_EMAIL', 'ops@example.com')
+param alertEmail = readEnvironmentVariable('ALERT_EMAIL', 'ops@example.com')
 param smsFromNumber = readEnvironmentVariable('SMS_FROM_NUMBER', '')
 
 param apimSku = 'Developer'

@@ -7,6 +7,8 @@ param location = readEnvironmentVariable('AZURE_LOCATION', 'westeurope')
 param deployerPrincipalId = readEnvironmentVariable('AZURE_PRINCIPAL_ID', '')
 param deployerPrincipalType = 'ServicePrincipal'
 param apimPublisherEmail = readEnvironmentVariable('APIM_PUBLISHER_EMAIL', 'ops@example.com')
+// No default: production's alerts must reach a real on-call address.
+param alertEmail = readEnvironmentVariable('ALERT_EMAIL')
 param smsFromNumber = readEnvironmentVariable('SMS_FROM_NUMBER', '')
 
 param apimSku = 'Standard'

@@ -86,7 +86,8 @@ beforeAll(async () => {
     await writeApimOpenApi(join(repoRoot, 'openapi', 'openapi.json'), join(work, 'openapi', 'openapi.apim.json'));
 
     const infra = join(work, 'infra');
-    const env = { ...process.env, AZURE_ENV_NAME: 'ci', AZURE_LOCATION: 'westeurope' };
+    // ALERT_EMAIL: production's parameter file has no default for it (test/infra/alerts.test.ts).
+    const env = { ...process.env, AZURE_ENV_NAME: 'ci', AZURE_LOCATION: 'westeurope', ALERT_EMAIL: 'oncall@example.com' };
     const commands: [string, string[]][] = [];
     commands.push(['lint **/*.bicep', ['lint', '--pattern', `${infra}/**/*.bicep`]]);
     commands.push(['build main.bicep', ['build', join(infra, 'main.bicep'), '--outfile', join(work, 'out', 'main.json')]]);
