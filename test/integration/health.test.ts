@@ -23,7 +23,11 @@ afterAll(async () => {
 async function closedPort(): Promise<number> {
   const server = createServer();
   const port = await listen(server);
-  await new Promise<void>((resolve) => server.close(() => { resolve(); }));
+  await new Promise<void>((resolve) =>
+    server.close(() => {
+      resolve();
+    }),
+  );
   return port;
 }
 
@@ -35,7 +39,11 @@ async function silentPort(): Promise<number> {
   opened.push({
     close: () => {
       for (const socket of sockets) socket.destroy();
-      return new Promise<void>((resolve) => server.close(() => { resolve(); }));
+      return new Promise<void>((resolve) =>
+        server.close(() => {
+          resolve();
+        }),
+      );
     },
   });
   return port;
