@@ -1,4 +1,5 @@
 import type { HttpHandler, HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+import { z } from 'zod';
 import { unavailableDependencies, type DependencyOutcome } from '../application/health.js';
 import type { ServicesProvider } from '../application/services.js';
 import type { HttpFunction } from './catalog-types.js';
@@ -21,11 +22,15 @@ function ok(correlationId: string): HttpResponseInit {
   };
 }
 
+/** Other query parameters are ignored, as on every route but the line's. */
+export const healthQuery = z.object({ probe: z.enum(probes, { error: probeMessage }).default('ready') });
+
+/** The probe asked for; null when `probe` is not one of them or is given twice. */
 function probeOf(request: HttpRequest): Probe | null {
   const given = new URL(request.url).searchParams.getAll('probe');
-  if (given.length === 0) return 'ready';
-  const [only] = given;
-  return given.length === 1 && probes.includes(only as Probe) ? (only as Probe) : null;
+  if (given.length > 1) return null;
+  const parsed = healthQuery.safeParse({ probe: given[0] });
+  return parsed.success ? parsed.data.probe : null;
 }
 
 async function readiness(services: ServicesProvider): Promise<DependencyOutcome[]> {

@@ -14,6 +14,7 @@ import {
   updateWaiteeBody,
   updateWaitlistBody,
 } from '../../src/functions/schemas.js';
+import { healthQuery } from '../../src/functions/health.js';
 import { confirmJoinBody, startJoinBody } from '../../src/functions/joins.js';
 import { requestUploadBody } from '../../src/functions/schemas.js';
 import { leaveBody } from '../../src/functions/status.js';
@@ -82,6 +83,7 @@ const inputs: Readonly<Record<string, RouteInputs>> = {
   'GET .well-known/openid-configuration': { auth: false },
   'GET .well-known/jwks.json': { auth: false },
   'GET openapi.json': { auth: false },
+  'GET health': { auth: false, query: healthQuery },
   'GET v1/status/{token}': { auth: false },
   'POST v1/status/{token}/on-my-way': { auth: false },
   'POST v1/status/{token}/leave': { auth: false, body: { schema: leaveBody, valid: () => ({ confirm: true }), form: true } },

@@ -160,6 +160,7 @@ const cases: Readonly<Record<string, Case>> = {
   'GET .well-known/openid-configuration': { kind: 'public', why: 'discovery document' },
   'GET .well-known/jwks.json': { kind: 'public', why: 'public keys' },
   'GET openapi.json': { kind: 'public', why: 'API description' },
+  'GET health': { kind: 'public', why: 'liveness and readiness probes; reveal nothing (test/integration/health.test.ts)' },
   'GET v1/status/{token}': { kind: 'special', why: 'public by unguessable link; must show nothing personal (tested below)' },
   'POST v1/status/{token}/on-my-way': { kind: 'special', why: 'public by the party’s unguessable link (test/guest/status-page.test.ts)' },
   'POST v1/status/{token}/leave': { kind: 'special', why: 'public by the party’s unguessable link (test/guest/status-page.test.ts)' },
