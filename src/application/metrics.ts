@@ -20,7 +20,8 @@ export type TextFailureReason =
   /** The provider sent it but the handset's delivery report says it did not arrive. */
   | 'undelivered';
 
-export type DeadLetterReason = 'retries-exhausted' | 'malformed-message';
+/** Why the last delivery of a message failed: the provider's transient failures, a body that is no notification, anything else. */
+export type DeadLetterReason = 'retries-exhausted' | 'malformed-message' | 'processing-error';
 
 export type LockoutKind = 'login' | 'join-code';
 

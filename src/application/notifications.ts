@@ -22,15 +22,7 @@ import type { Caller } from './access.js';
 import { memberWith, waitlistOf } from './access.js';
 import { conflictPolicies, writeConditionally } from './conditional-write.js';
 import { recordSendAfterConflict } from './delivery-reports.js';
-import {
-  recordDeadLetter,
-  recordLineParties,
-  recordRedelivery,
-  recordSendLimitHit,
-  recordSweep,
-  recordTextFailed,
-  recordTextSent,
-} from './metrics.js';
+import { recordLineParties, recordRedelivery, recordSendLimitHit, recordSweep, recordTextFailed, recordTextSent } from './metrics.js';
 import { TransientSmsError, VersionConflict } from './ports.js';
 import { countText } from './send-limits.js';
 import type { Services } from './services.js';
@@ -384,10 +376,7 @@ export async function consume(
           }
         : { ...claimed.value, status: 'enqueued', lastError: error.message };
       await s.notifications.replace(update, claimed.etag).catch(() => undefined);
-      if (givingUp) {
-        recordTextFailed(record.kind, 'retries-exhausted');
-        recordDeadLetter('retries-exhausted');
-      }
+      if (givingUp) recordTextFailed(record.kind, 'retries-exhausted');
       log(`sms ${record.kind} to ${maskPhone(record.to)} ${givingUp ? 'given up' : 'will be retried'}: ${error.message}`);
     }
     throw error;

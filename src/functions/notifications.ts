@@ -1,7 +1,7 @@
 import type { InvocationContext } from '@azure/functions';
 import { recordDeadLetter, recordRedelivery } from '../application/metrics.js';
 import { consume, notificationsMaxDeliveryCount, notificationsOf, sweep } from '../application/notifications.js';
-import type { NotificationMessage } from '../application/ports.js';
+import { TransientSmsError, type NotificationMessage } from '../application/ports.js';
 import type { HttpFunction, ServiceBusQueueFunction, TimerFunction } from './catalog-types.js';
 import { endpoint } from './http/endpoint.js';
 import { waiteeParams } from './schemas.js';
@@ -56,7 +56,14 @@ export const notificationConsumer: ServiceBusQueueFunction = {
       // Retrying cannot fix a malformed message: throwing lets it reach the dead-letter queue.
       throw new Error(`message ${String(context.triggerMetadata?.messageId)} is not a notification message`);
     }
-    await consume(await services(), body, logTo(context), { count });
+    try {
+      await consume(await services(), body, logTo(context), { count });
+    } catch (error) {
+      // Throwing on the queue's last delivery leaves the message to the dead-letter queue.
+      if (count >= notificationsMaxDeliveryCount)
+        recordDeadLetter(error instanceof TransientSmsError ? 'retries-exhausted' : 'processing-error');
+      throw error;
+    }
   },
 };
 
