@@ -18,6 +18,8 @@ const concurrency = 8;
 const rounds = 10;
 const coldRuns = 10;
 
+const signed = (ms: number): string => `${ms < 0 ? '' : '+'}${fmt(ms)}`;
+
 /**
  * Telemetry switched on: the local providers registered, as `npm start` and the tests run. Only the
  * meter provider exists so far; a tracer provider registered by local/ belongs here too.
@@ -110,11 +112,11 @@ function benchColdImport(): void {
   const [bareMs, sdkMs] = [median(bare), median(withSdk)];
   console.log(`telemetry, cold import (median of ${String(coldRuns)} fresh processes each, timed inside them)`);
   console.log(`  app entry, without SDK set-up          ${fmt(bareMs).padStart(7)} ms`);
-  console.log(`  app entry, local meter provider first  ${fmt(sdkMs).padStart(7)} ms   +${fmt(sdkMs - bareMs)} ms (local hosts only)`);
+  console.log(`  app entry, local meter provider first  ${fmt(sdkMs).padStart(7)} ms   ${signed(sdkMs - bareMs)} ms (local hosts only)`);
   console.log(`  @opentelemetry/api from node_modules   ${fmt(median(api)).padStart(7)} ms   (what the entry carries for telemetry)`);
   const added = median(apiBundled) - median(emptyModule);
   console.log(
-    `  @opentelemetry/api bundled (esbuild)   ${fmt(median(apiBundled)).padStart(7)} ms   +${fmt(added)} ms over an empty module (as in the deployment bundle; goal ≤ 20 ms)`,
+    `  @opentelemetry/api bundled (esbuild)   ${fmt(median(apiBundled)).padStart(7)} ms   ${signed(added)} ms over an empty module (as in the deployment bundle; goal ≤ 20 ms)`,
   );
   const major = Number(process.versions.node.split('.')[0]);
   if (major < 22) {
