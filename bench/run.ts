@@ -3,6 +3,7 @@ import { benchColdImport } from './cold-import.js';
 import { benchEstimates } from './estimates.js';
 import { benchNotifications } from './notifications.js';
 import { benchPackage } from './package.js';
+import { benchTelemetry } from './telemetry.js';
 import { benchWeb } from './web.js';
 
 /** `npm run bench`: prints figures measured in this run, each against a baseline from the same run. */
@@ -10,6 +11,7 @@ console.log(`Node ${process.version} on ${String((await import('node:os')).cpus(
 benchColdImport();
 await benchPackage();
 await benchApi();
+await benchTelemetry();
 await benchNotifications();
 await benchWeb();
 benchEstimates();

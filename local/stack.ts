@@ -14,6 +14,7 @@ import { eventGridWebhook, eventGridWebhookPath } from './host/eventgrid-host.js
 import { startHttpHost, type LocalHttpHost } from './host/http-host.js';
 import { defaultWebRoot, staticSite } from './host/static-host.js';
 import { localIdentityCredential } from './identity/credential.js';
+import { registerLocalMetrics, type LocalMetrics } from './metrics.js';
 import { startIdentityEndpoint, type IdentityEndpoint } from './identity/endpoint.js';
 import { startServiceBusTriggers } from './host/servicebus-host.js';
 import { startTimers } from './host/timer-host.js';
@@ -33,6 +34,8 @@ export interface LocalStack {
   readonly blob: BlobEmulator;
   readonly services: Services;
   readonly demo: DemoData | null;
+  /** The metrics the app recorded in this process (local/metrics.ts: cumulative over every stack it started). */
+  readonly metrics: LocalMetrics;
   close(): Promise<void>;
 }
 
@@ -75,6 +78,8 @@ export const notificationsQueue = {
  */
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const log = options.log ?? (() => undefined);
+  // Before any function runs: the app fetches its meter on first use (src/application/metrics.ts).
+  const localMetrics = registerLocalMetrics();
   const stops: (() => Promise<void>)[] = [];
   const closeAll = async () => {
     for (const stop of stops.reverse()) await stop();
@@ -116,7 +121,18 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     startTriggers(options, { serviceBus, services, appSettings }, stops, log);
     const demo = options.seed === false ? null : await seedDemo(s);
     log(`[sms] outbox at ${http.baseUrl}/dev/sms (numbers in the console are masked, e.g. ${maskPhone('+14155550123')})`);
-    return { baseUrl: http.baseUrl, apiUrl: `${http.baseUrl}/api`, cosmos, serviceBus, sms, blob, services: s, demo, close: closeAll };
+    return {
+      baseUrl: http.baseUrl,
+      apiUrl: `${http.baseUrl}/api`,
+      cosmos,
+      serviceBus,
+      sms,
+      blob,
+      services: s,
+      demo,
+      metrics: localMetrics,
+      close: closeAll,
+    };
   } catch (error) {
     await closeAll();
     throw error;

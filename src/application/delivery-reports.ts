@@ -9,6 +9,7 @@ import {
   type NotificationAddress,
 } from '../domain/notification.js';
 import { conflictPolicies, writeConditionally } from './conditional-write.js';
+import { recordTextDelivered, recordTextFailed } from './metrics.js';
 import type { Services } from './services.js';
 
 type Log = (message: string) => void;
@@ -80,6 +81,8 @@ export async function recordDeliveryReport(
   }
   if (change.kind === 'unchanged') return 'unchanged';
   const { notification } = change;
+  if (notification.status === 'delivered') recordTextDelivered(notification, notification.deliveredAt ?? report.receivedAt);
+  if (notification.status === 'failed') recordTextFailed(notification.kind, 'undelivered');
   log(
     `sms ${notification.kind} to ${maskPhone(notification.to)} ${notification.status}${notification.status === 'failed' ? `: ${notification.lastError ?? ''}` : ''} (${report.providerMessageId})`,
   );

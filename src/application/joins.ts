@@ -19,6 +19,7 @@ import { joinLine } from '../domain/waitee.js';
 import { memberWith, waitlistOf, type Caller } from './access.js';
 import { insertUnderCap } from './admissions.js';
 import { conflictPolicies, writeConditionally } from './conditional-write.js';
+import { recordLineParties, recordLockout } from './metrics.js';
 import { enqueueNow, statusUrlOf, type OutboxServices } from './notifications.js';
 import { VersionConflict } from './ports.js';
 import type { Services } from './services.js';
@@ -160,6 +161,7 @@ async function countAgainst(s: Pick<Services, 'rateCounters' | 'now'>, key: stri
     policy: conflictPolicies.contended,
   });
   if (outcome.kind === 'unchanged') {
+    recordLockout('join-code');
     const seconds = refused.retryAfterSeconds;
     throw new DomainError('too-many-attempts', `At most ${limit} codes ${what} an hour; try again in ${seconds} seconds.`, {
       limit,
@@ -276,6 +278,8 @@ export async function confirmJoin(
   const outcome = await writeConditionally({
     read: () => s.joinRequests.get(waitlist.value.id, confirmation.joinId),
     change: (join): JoinRequest | null => {
+      // Every try used up: this guess is refused whatever it is (checkTryAllowed says so).
+      if (join.confirmedAt === null && join.triesLeft <= 0) recordLockout('join-code');
       checkTryAllowed(join, s.now());
       // The code is derived from the party id the join will create (JoinCodes), as the consumer does when it texts it.
       tried.right = s.joinCodes.matches(join.waiteeId, confirmation.code);
@@ -330,9 +334,13 @@ async function admit(s: JoinServices, join: JoinRequest, waitlist: Waitlist): Pr
     phoneVerified: true,
     onMyWayAt: null,
   };
+  // The line as the cap counted it, the moment before this party joined.
+  let lineBefore: readonly { id: string }[] | undefined;
   const created = await insertUnderCap(
     s,
-    lineCap(s, join.waitlistId),
+    lineCap(s, join.waitlistId, (places) => {
+      lineBefore = places;
+    }),
     waitee.id,
     async () => {
       // Indexes first, the party last (as every join): a crash in between leaves a link or place pointing at nothing.
@@ -345,7 +353,10 @@ async function admit(s: JoinServices, join: JoinRequest, waitlist: Waitlist): Pr
     },
     closedLine,
   );
-  if (created !== null) return { waitee: created.value, created: true };
+  if (created !== null) {
+    if (lineBefore !== undefined) recordLineParties(waitee, lineBefore.filter((place) => place.id !== waitee.id).length + 1);
+    return { waitee: created.value, created: true };
+  }
   const raced = await s.waitees.get(join.waitlistId, join.waiteeId);
   if (raced === null) throw new Error('waitee create conflicted but nothing is stored');
   return { waitee: raced.value, created: false };

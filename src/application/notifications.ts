@@ -22,6 +22,7 @@ import type { Caller } from './access.js';
 import { memberWith, waitlistOf } from './access.js';
 import { conflictPolicies, writeConditionally } from './conditional-write.js';
 import { recordSendAfterConflict } from './delivery-reports.js';
+import { recordLineParties, recordRedelivery, recordSendLimitHit, recordSweep, recordTextFailed, recordTextSent } from './metrics.js';
 import { TransientSmsError, VersionConflict } from './ports.js';
 import { countText } from './send-limits.js';
 import type { Services } from './services.js';
@@ -156,6 +157,7 @@ async function markEnqueued(s: OutboxServices, current: Versioned<Notification>)
  */
 export async function announceGettingClose(s: OutboxServices, waitlist: Waitlist, log: Log): Promise<void> {
   const line = await s.waitees.line(waitlist.id);
+  recordLineParties({ restaurantId: waitlist.restaurantId, waitlistId: waitlist.id }, line.length);
   const positions = positionsInLine(line.map((w) => w.value));
   const due = line.filter(
     (w) =>
@@ -194,9 +196,22 @@ export const sweepBatchSize = 500;
  * write is conditional, so overlapping sweeps neither lose nor double anything.
  */
 export async function sweep(s: OutboxServices, log: Log): Promise<SweepResult> {
+  const started = performance.now();
   const now = s.now();
   const due = await s.dueWork.due(now, sweepBatchSize);
   const of = (work: DueWork['work']) => due.filter((entry) => entry.work === work);
+  const result = await sweepDue(s, of, now, log);
+  // The entries come oldest first; how late the oldest is shows a producer that stopped keeping up.
+  const oldest = due[0];
+  recordSweep({
+    seconds: (performance.now() - started) / 1000,
+    oldestDueAgeSeconds: oldest === undefined ? 0 : Math.max(0, (now.getTime() - Date.parse(oldest.dueAt)) / 1000),
+    items: { enqueue: of('enqueue').length, paging: of('paging').length, line: of('line').length },
+  });
+  return result;
+}
+
+async function sweepDue(s: OutboxServices, of: (work: DueWork['work']) => DueWork[], now: Date, log: Log): Promise<SweepResult> {
   let rePaged = 0;
   let markedNoShow = 0;
   for (const entry of of('paging')) {
@@ -269,6 +284,7 @@ async function advancePaging(
     const paged = { ...waitee, pagingDueAt: plan.noShowAt, pagingStage: 'no-show' as const };
     // The party's own limit is checked on the party, in this write; the daily ones by the consumer.
     const refusal = composed?.status === 'pending' ? pageRefusal(waitee, 0, s.config.sms.limits, s.now()) : null;
+    if (refusal !== null) recordSendLimitHit(refusal);
     const notification = composed === null || refusal === null ? composed : refusedText(composed, `not sent: ${refusal.message}`);
     const outcome = await save(
       notification?.status === 'pending' ? withPage(paged, s.now()) : paged,
@@ -304,6 +320,7 @@ export async function consume(
   log: Log,
   delivery: { readonly count: number } = { count: 1 },
 ): Promise<ConsumeResult> {
+  if (delivery.count > 1) recordRedelivery();
   const found = await claim(s, message);
   if (found === 'missing') log(`notification ${message.notificationId} not found; nothing to send`);
   if (typeof found === 'string') return found;
@@ -316,6 +333,7 @@ export async function consume(
   const limited = await dailyLimitRefusal(s, record);
   if (limited !== null) {
     await s.notifications.replace(refusedText(claimed.value, limited, s.now().toISOString()), claimed.etag);
+    recordTextFailed(record.kind, 'send-limit');
     log(`sms ${record.kind} to ${maskPhone(record.to)} not sent: ${limited}`);
     return 'rejected';
   }
@@ -334,6 +352,7 @@ export async function consume(
       });
       // The delivery report overtook this write (or another consumer finished first): keep its outcome.
       if (written.kind === 'lost') await recordSendAfterConflict(s, record, send, log);
+      recordTextSent(record, send.sentAt);
       log(`sms ${record.kind} to ${maskPhone(record.to)} sent (${outcome.providerMessageId})`);
       return 'sent';
     }
@@ -341,6 +360,7 @@ export async function consume(
       { ...claimed.value, status: 'failed', failedAt: s.now().toISOString(), lastError: outcome.reason },
       claimed.etag,
     );
+    recordTextFailed(record.kind, 'rejected');
     log(`sms ${record.kind} to ${maskPhone(record.to)} rejected: ${outcome.reason}`);
     return 'rejected';
   } catch (error) {
@@ -356,6 +376,7 @@ export async function consume(
           }
         : { ...claimed.value, status: 'enqueued', lastError: error.message };
       await s.notifications.replace(update, claimed.etag).catch(() => undefined);
+      if (givingUp) recordTextFailed(record.kind, 'retries-exhausted');
       log(`sms ${record.kind} to ${maskPhone(record.to)} ${givingUp ? 'given up' : 'will be retried'}: ${error.message}`);
     }
     throw error;

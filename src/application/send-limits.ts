@@ -2,6 +2,7 @@ import type { Notification } from '../domain/notification.js';
 import { secondsUntilNextDay, textLimitReached, utcDayOf } from '../domain/send-limits.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { conflictPolicies, writeConditionally } from './conditional-write.js';
+import { recordSendLimitHit } from './metrics.js';
 import { VersionConflict, type Admissions, type CapScope } from './ports.js';
 import type { Versioned } from '../domain/model.js';
 import type { Services } from './services.js';
@@ -103,12 +104,14 @@ async function count(s: CounterServices, counter: Counter, id: string, ticket: s
         const now = s.now();
         const final = current.pending.filter((entry) => entry.ticket !== held || now.getTime() - Date.parse(entry.at) > holdLifetimeMs);
         if (final.length >= counter.limit || (current.pending.length >= counter.limit && attempt >= busyRetries)) {
-          throw textLimitReached(
+          const refusal = textLimitReached(
             counter.scope.kind === 'texts-to-number' ? 'number' : 'restaurant',
             counter.limit,
             secondsUntilNextDay(now),
             counter.refusal,
           );
+          recordSendLimitHit(refusal);
+          throw refusal;
         }
         seen.busy = current.pending.length >= counter.limit;
         return seen.busy ? null : { ...current, pending: [...current.pending, { id, ticket, at: now.toISOString() }] };

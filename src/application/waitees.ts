@@ -18,6 +18,7 @@ import {
 import type { Caller } from './access.js';
 import { insertUnderCap, type Cap } from './admissions.js';
 import { conflictPolicies, versionToWrite, writeConditionally, type VersionCondition } from './conditional-write.js';
+import { recordLineParties, recordSendLimitHit } from './metrics.js';
 import { announceGettingClose, composeNotification, enqueueNow, statusUrlBuilder, type OutboxServices } from './notifications.js';
 import { setProperties } from './patch.js';
 import { InvalidContinuationToken, VersionConflict, type Page, type SavedWithNotifications } from './ports.js';
@@ -166,6 +167,7 @@ export async function addWaitee(
     return { replayed: true, view: await presentOne(s, waitlist.value, existing, viewer) };
   }
   const line = lineBefore === undefined ? undefined : [...lineBefore.filter((place) => place.id !== id), created.value];
+  if (line !== undefined) recordLineParties(created.value, line.length);
   return { replayed: false, view: await presentOne(s, waitlist.value, created, viewer, line) };
 }
 
@@ -381,7 +383,10 @@ export async function actOnWaitee(
       if (notification?.status !== 'pending') return next;
       // The party's own limits are decided on the party, under its ETag: parallel notifies are serialised here.
       const refusal = pageRefusal(current, waitlist.value.gracePeriodMinutes, s.config.sms.limits, now);
-      if (refusal !== null) throw refusal;
+      if (refusal !== null) {
+        recordSendLimitHit(refusal);
+        throw refusal;
+      }
       return withPage(next, now);
     },
     write: (next, etag) => saveMoveCounted(s, next, etag, outbox),

@@ -1,6 +1,7 @@
 import type { InvocationContext } from '@azure/functions';
-import { consume, notificationsOf, sweep } from '../application/notifications.js';
-import type { NotificationMessage } from '../application/ports.js';
+import { recordDeadLetter, recordRedelivery } from '../application/metrics.js';
+import { consume, notificationsMaxDeliveryCount, notificationsOf, sweep } from '../application/notifications.js';
+import { TransientSmsError, type NotificationMessage } from '../application/ports.js';
 import type { HttpFunction, ServiceBusQueueFunction, TimerFunction } from './catalog-types.js';
 import { endpoint } from './http/endpoint.js';
 import { waiteeParams } from './schemas.js';
@@ -47,12 +48,22 @@ export const notificationConsumer: ServiceBusQueueFunction = {
   connection: 'ServiceBusConnection',
   handler: (services) => async (message, context) => {
     const body = parseBody(message);
+    const deliveryCount = context.triggerMetadata?.deliveryCount;
+    const count = typeof deliveryCount === 'number' ? deliveryCount : 1;
     if (!isNotificationMessage(body)) {
+      if (count > 1) recordRedelivery();
+      if (count >= notificationsMaxDeliveryCount) recordDeadLetter('malformed-message');
       // Retrying cannot fix a malformed message: throwing lets it reach the dead-letter queue.
       throw new Error(`message ${String(context.triggerMetadata?.messageId)} is not a notification message`);
     }
-    const deliveryCount = context.triggerMetadata?.deliveryCount;
-    await consume(await services(), body, logTo(context), { count: typeof deliveryCount === 'number' ? deliveryCount : 1 });
+    try {
+      await consume(await services(), body, logTo(context), { count });
+    } catch (error) {
+      // Throwing on the queue's last delivery leaves the message to the dead-letter queue.
+      if (count >= notificationsMaxDeliveryCount)
+        recordDeadLetter(error instanceof TransientSmsError ? 'retries-exhausted' : 'processing-error');
+      throw error;
+    }
   },
 };
 

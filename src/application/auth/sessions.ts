@@ -4,6 +4,7 @@ import { DomainError } from '../../domain/errors.js';
 import { delayBeforeAnswerMs, noAttempts, recordFailure, retryAfterSeconds, type LoginAttempts } from '../../domain/login-throttle.js';
 import type { User } from '../../domain/model.js';
 import { conflictPolicies, writeConditionally } from '../conditional-write.js';
+import { recordLockout } from '../metrics.js';
 import type { Services } from '../services.js';
 import { decoyHash, enforcePasswordPolicy, hashPassword, verifyPassword } from './passwords.js';
 
@@ -94,7 +95,10 @@ async function countAttempt(s: SessionServices, emailLower: string): Promise<Log
     const now = s.now();
     const current = await s.users.loginAttempts(emailLower);
     const wait = current === null ? 0 : retryAfterSeconds(current.value, now);
-    if (wait > 0) throw tooManyAttempts(wait);
+    if (wait > 0) {
+      recordLockout('login');
+      throw tooManyAttempts(wait);
+    }
     const next = recordFailure(current?.value ?? noAttempts(now), now);
     if (await s.users.saveLoginAttempts(emailLower, next, current?.etag ?? null)) return next;
     await sleep(Math.random() * 10 * 2 ** Math.min(attempt, 4));
