@@ -10,6 +10,7 @@ import type { EventGridFunction, HttpFunction, ServiceBusQueueFunction, TimerFun
 import { smsDeliveryReports } from '../src/functions/delivery-reports.js';
 import { startBlobEmulator, type BlobEmulator } from './blob.js';
 import { startCosmosEmulator, type CosmosEmulator } from './cosmos.js';
+import { devTextsRoute, devTraceRoute } from './host/dev-routes.js';
 import { eventGridWebhook, eventGridWebhookPath } from './host/eventgrid-host.js';
 import { startHttpHost, type LocalHttpHost } from './host/http-host.js';
 import { defaultWebRoot, staticSite } from './host/static-host.js';
@@ -22,6 +23,7 @@ import { startServiceBusEmulator, type ServiceBusEmulator } from './servicebus/i
 import { localAppSettings } from './settings.js';
 import { maskPhone } from '../src/domain/notification.js';
 import { startSmsEmulator, type SmsEmulator } from './sms/emulator.js';
+import { localTracing, type TraceStore } from './telemetry.js';
 import { createLocalTls } from './tls.js';
 
 export interface LocalStack {
@@ -33,6 +35,8 @@ export interface LocalStack {
   readonly blob: BlobEmulator;
   readonly services: Services;
   readonly demo: DemoData | null;
+  /** The last traces of this process (local/telemetry.ts), also served at GET /api/dev/traces. */
+  readonly traces: TraceStore;
   close(): Promise<void>;
 }
 
@@ -54,6 +58,10 @@ export interface LocalStackOptions {
    * Event Grid webhook (npm start: 1 s). Absent: no reports, so a text the consumer sent stays `sent`.
    */
   readonly deliveryReportDelayMs?: number;
+  /**
+   * Where every log line goes: the functions' (one JSON object each, with trace and correlation
+   * ids), the local host's and the emulators'. Absent: nowhere (npm start prints them).
+   */
   readonly log?: (line: string) => void;
   /** App settings for this stack only, over the environment's (tests share worker processes: never set process.env). */
   readonly settings?: Readonly<Record<string, string>>;
@@ -75,6 +83,7 @@ export const notificationsQueue = {
  */
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const log = options.log ?? (() => undefined);
+  const traces = localTracing();
   const stops: (() => Promise<void>)[] = [];
   const closeAll = async () => {
     for (const stop of stops.reverse()) await stop();
@@ -89,7 +98,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       servicesBuilt = resolve;
     });
     const services = () => servicesReady;
-    const http = await startHttp(options, emulators, services, log);
+    const http = await startHttp(options, { ...emulators, traces }, services, log);
     stops.push(() => http.close());
 
     const settings = await localAppSettings({
@@ -116,7 +125,18 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     startTriggers(options, { serviceBus, services, appSettings }, stops, log);
     const demo = options.seed === false ? null : await seedDemo(s);
     log(`[sms] outbox at ${http.baseUrl}/dev/sms (numbers in the console are masked, e.g. ${maskPhone('+14155550123')})`);
-    return { baseUrl: http.baseUrl, apiUrl: `${http.baseUrl}/api`, cosmos, serviceBus, sms, blob, services: s, demo, close: closeAll };
+    return {
+      baseUrl: http.baseUrl,
+      apiUrl: `${http.baseUrl}/api`,
+      cosmos,
+      serviceBus,
+      sms,
+      blob,
+      services: s,
+      demo,
+      traces,
+      close: closeAll,
+    };
   } catch (error) {
     await closeAll();
     throw error;
@@ -158,7 +178,7 @@ async function startEmulators(options: LocalStackOptions, stops: (() => Promise<
 /** The HTTP side of the host: the catalog's routes, the Event Grid webhook and the SMS outbox page. */
 async function startHttp(
   options: LocalStackOptions,
-  { sms, blob }: Emulators,
+  { sms, blob, traces }: Emulators & { readonly traces: TraceStore },
   services: ServicesProvider,
   log: (line: string) => void,
 ): Promise<LocalHttpHost> {
@@ -175,6 +195,8 @@ async function startHttp(
         log,
       ),
       { path: '/dev/sms', handle: () => ({ status: 200, jsonBody: sms.outbox() }) },
+      devTraceRoute(traces),
+      devTextsRoute(sms, services),
     ],
     corsAllowedOrigins: async () => (await services()).config.cors.allowedOrigins,
     log,
