@@ -140,11 +140,11 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
 async function send(response: ServerResponse, init: HttpResponseInit): Promise<void> {
   const converted = new HttpResponse(init);
   const body = Buffer.from(await converted.arrayBuffer());
-  const headers: Record<string, string> = {};
+  // Set one by one rather than passed to writeHead, so the access log line can read them back (getHeader).
   converted.headers.forEach((value, name) => {
-    headers[name] = value;
+    response.setHeader(name, value);
   });
-  response.writeHead(converted.status, headers);
+  response.writeHead(converted.status);
   response.end(body);
 }
 
