@@ -2,7 +2,7 @@ import type { InvocationContext } from '@azure/functions';
 import { ROOT_CONTEXT, SpanKind } from '@opentelemetry/api';
 import { consume, notificationsOf, sweep } from '../application/notifications.js';
 import type { NotificationMessage } from '../application/ports.js';
-import { contextOfTraceparent, inSpan } from '../application/tracing.js';
+import { contextOfTraceparent, inSpan, linkTo } from '../application/tracing.js';
 import type { HttpFunction, ServiceBusQueueFunction, TimerFunction } from './catalog-types.js';
 import { endpoint } from './http/endpoint.js';
 import { waiteeParams } from './schemas.js';
@@ -73,15 +73,19 @@ export const notificationConsumer: ServiceBusQueueFunction = {
     }
     const deliveryCount = context.triggerMetadata?.deliveryCount;
     const count = typeof deliveryCount === 'number' ? deliveryCount : 1;
-    // Each delivery is its own span in the trace of the request that wrote the text.
-    const parent = invocationParent(context, () => contextOfTraceparent(carriedTraceparent(context)));
+    // Each delivery is its own span in the trace of the request that wrote the text. The Functions
+    // host's invocation span (context.traceContext) may start a trace of its own with only a link to
+    // the message's, so the message's context is the parent and the host's a link.
+    const carried = carriedTraceparent(context);
+    const parent = carried === undefined ? invocationParent(context, () => ROOT_CONTEXT) : contextOfTraceparent(carried);
+    const links = carried === undefined ? [] : linkTo(context.traceContext?.traceParent);
     const attributes = {
       'messaging.system': 'servicebus',
       'messaging.operation.type': 'process',
       'messaging.message.id': body.notificationId,
       'messaging.servicebus.message.delivery_count': count,
     };
-    await inSpan('deliver text', { kind: SpanKind.CONSUMER, parent, attributes }, async (span) => {
+    await inSpan('deliver text', { kind: SpanKind.CONSUMER, parent, links, attributes }, async (span) => {
       const outcome = await consume(await services(), body, invocationLog(context, scopeOfMessage(body, context)), { count });
       span.setAttribute('waitlist.consume.outcome', outcome);
     });
