@@ -54,6 +54,11 @@ export default tseslint.config(
               group: ['@azure/*', '**/adapters/**', '**/functions/**', '**/composition/**'],
               message: 'src/application owns its ports (ports.ts); adapters implement them and only a composition root knows them.',
             },
+            {
+              group: ['@opentelemetry/*', '!@opentelemetry/api'],
+              message:
+                'Telemetry code uses @opentelemetry/api only; the SDKs are registered by a composition root (docs/observability.md).',
+            },
           ],
         },
       ],
@@ -69,6 +74,11 @@ export default tseslint.config(
             {
               group: ['@azure/*', '!@azure/functions', '**/adapters/**', '**/composition/**'],
               message: 'src/functions is thin: it calls use cases with the services its host binds, never an adapter.',
+            },
+            {
+              group: ['@opentelemetry/*', '!@opentelemetry/api'],
+              message:
+                'Telemetry code uses @opentelemetry/api only; the SDKs are registered by a composition root (docs/observability.md).',
             },
           ],
         },

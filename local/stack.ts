@@ -10,6 +10,7 @@ import type { EventGridFunction, HttpFunction, ServiceBusQueueFunction, TimerFun
 import { smsDeliveryReports } from '../src/functions/delivery-reports.js';
 import { startBlobEmulator, type BlobEmulator } from './blob.js';
 import { startCosmosEmulator, type CosmosEmulator } from './cosmos.js';
+import { devTextsRoute, devTraceRoute } from './host/dev-routes.js';
 import { eventGridWebhook, eventGridWebhookPath } from './host/eventgrid-host.js';
 import { startHttpHost, type LocalHttpHost } from './host/http-host.js';
 import { defaultWebRoot, staticSite } from './host/static-host.js';
@@ -23,6 +24,7 @@ import { startServiceBusEmulator, type ServiceBusEmulator } from './servicebus/i
 import { localAppSettings } from './settings.js';
 import { maskPhone } from '../src/domain/notification.js';
 import { startSmsEmulator, type SmsEmulator } from './sms/emulator.js';
+import { localTracing, type TraceStore } from './telemetry.js';
 import { createLocalTls } from './tls.js';
 
 export interface LocalStack {
@@ -36,6 +38,8 @@ export interface LocalStack {
   readonly demo: DemoData | null;
   /** The metrics the app recorded in this process (local/metrics.ts: cumulative over every stack it started). */
   readonly metrics: LocalMetrics;
+  /** The last traces of this process (local/telemetry.ts), also served at GET /api/dev/traces. */
+  readonly traces: TraceStore;
   close(): Promise<void>;
 }
 
@@ -57,6 +61,10 @@ export interface LocalStackOptions {
    * Event Grid webhook (npm start: 1 s). Absent: no reports, so a text the consumer sent stays `sent`.
    */
   readonly deliveryReportDelayMs?: number;
+  /**
+   * Where every log line goes: the functions' (one JSON object each, with trace and correlation
+   * ids), the local host's and the emulators'. Absent: nowhere (npm start prints them).
+   */
   readonly log?: (line: string) => void;
   /** App settings for this stack only, over the environment's (tests share worker processes: never set process.env). */
   readonly settings?: Readonly<Record<string, string>>;
@@ -80,6 +88,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const log = options.log ?? (() => undefined);
   // Before any function runs: the app fetches its meter on first use (src/application/metrics.ts).
   const localMetrics = registerLocalMetrics();
+  const traces = localTracing();
   const stops: (() => Promise<void>)[] = [];
   const closeAll = async () => {
     for (const stop of stops.reverse()) await stop();
@@ -94,7 +103,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       servicesBuilt = resolve;
     });
     const services = () => servicesReady;
-    const http = await startHttp(options, emulators, services, log);
+    const http = await startHttp(options, { ...emulators, traces }, services, log);
     stops.push(() => http.close());
 
     const settings = await localAppSettings({
@@ -131,6 +140,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       services: s,
       demo,
       metrics: localMetrics,
+      traces,
       close: closeAll,
     };
   } catch (error) {
@@ -174,7 +184,7 @@ async function startEmulators(options: LocalStackOptions, stops: (() => Promise<
 /** The HTTP side of the host: the catalog's routes, the Event Grid webhook and the SMS outbox page. */
 async function startHttp(
   options: LocalStackOptions,
-  { sms, blob }: Emulators,
+  { sms, blob, traces }: Emulators & { readonly traces: TraceStore },
   services: ServicesProvider,
   log: (line: string) => void,
 ): Promise<LocalHttpHost> {
@@ -191,6 +201,8 @@ async function startHttp(
         log,
       ),
       { path: '/dev/sms', handle: () => ({ status: 200, jsonBody: sms.outbox() }) },
+      devTraceRoute(traces),
+      devTextsRoute(sms, services),
     ],
     corsAllowedOrigins: async () => (await services()).config.cors.allowedOrigins,
     log,

@@ -10,6 +10,13 @@ import { dispatch, methodsOf } from './functions/http/dispatch.js';
  */
 const services = servicesOnFirstUse(() => createServices(loadConfig(process.env)));
 
+// Telemetry loads beside the first invocations, not before them: a failure to start it is logged, never fatal.
+void import('./composition/telemetry.js')
+  .then(({ startAzureTelemetry }) => startAzureTelemetry(process.env))
+  .catch((error: unknown) => {
+    console.error('telemetry not started:', error);
+  });
+
 for (const fn of functions) {
   switch (fn.kind) {
     case 'http':

@@ -27,6 +27,8 @@ export interface HostRequest {
  */
 export interface HostRoute {
   readonly path: string;
+  /** Also answers every path below `path` (`/api/dev/traces/{traceId}`); the handler reads the rest from the URL. */
+  readonly andBelow?: boolean;
   readonly handle: (request: HostRequest) => HttpResponseInit | Promise<HttpResponseInit>;
 }
 
@@ -138,11 +140,11 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
 async function send(response: ServerResponse, init: HttpResponseInit): Promise<void> {
   const converted = new HttpResponse(init);
   const body = Buffer.from(await converted.arrayBuffer());
-  const headers: Record<string, string> = {};
+  // Set one by one rather than passed to writeHead, so the access log line can read them back (getHeader).
   converted.headers.forEach((value, name) => {
-    headers[name] = value;
+    response.setHeader(name, value);
   });
-  response.writeHead(converted.status, headers);
+  response.writeHead(converted.status);
   response.end(body);
 }
 
@@ -155,6 +157,35 @@ function handleCors(request: IncomingMessage, response: ServerResponse, allowedO
   }
   for (const [name, value] of Object.entries(responseCorsHeaders(request.headers, allowedOrigins))) response.setHeader(name, value);
   return false;
+}
+
+/**
+ * The host's line for an API request, as JSON like the functions' lines: the route template, not the
+ * path (a status link's path is its token), and the trace and correlation ids the answer carries.
+ */
+function accessLogLine(
+  method: string,
+  route: string,
+  params: Readonly<Record<string, string>>,
+  response: ServerResponse,
+  started: number,
+): string {
+  const traceresponse = String(response.getHeader('traceresponse') ?? '').split('-');
+  const correlationId = response.getHeader('x-correlation-id');
+  const { restaurantId } = params;
+  return JSON.stringify({
+    level: 'info',
+    message: `${method} ${route} → ${response.statusCode} (${(performance.now() - started).toFixed(1)} ms)`,
+    ...(traceresponse.length === 4 ? { traceId: traceresponse[1], spanId: traceresponse[2] } : {}),
+    ...(typeof correlationId === 'string' ? { correlationId } : {}),
+    ...(restaurantId === undefined ? {} : { restaurantId }),
+    source: 'local-host',
+  });
+}
+
+function hostRouteMatches(route: HostRoute, pathname: string): boolean {
+  const [path, asked] = [route.path.toLowerCase(), pathname.toLowerCase()];
+  return asked === path || (route.andBelow === true && asked.startsWith(`${path}/`));
 }
 
 interface MatchedRoute {
@@ -245,7 +276,7 @@ export async function startHttpHost(options: {
     void (async () => {
       const started = performance.now();
       const url = new URL(request.url ?? '/', `http://${request.headers.host ?? '127.0.0.1'}`);
-      const hostRoute = options.hostRoutes?.find((r) => r.path.toLowerCase() === url.pathname.toLowerCase());
+      const hostRoute = options.hostRoutes?.find((r) => hostRouteMatches(r, url.pathname));
       if (hostRoute !== undefined) {
         const body = await readRequestBody(request);
         await send(response, await hostRoute.handle({ method: request.method ?? 'GET', url, headers: request.headers, body }));
@@ -276,7 +307,7 @@ export async function startHttpHost(options: {
       const handler = dispatchers.get(matched.route.fn);
       if (handler === undefined) throw new Error('route without dispatcher');
       await invoke({ request, response, url, invocationId, matched, handler, log });
-      log(`${request.method ?? 'GET'} ${url.pathname} → ${response.statusCode} (${(performance.now() - started).toFixed(1)} ms)`);
+      log(accessLogLine(request.method ?? 'GET', `/${options.routePrefix}/${matched.route.fn.route}`, matched.params, response, started));
     })().catch((error: unknown) => {
       log(`local host failure: ${describeError(error)}`);
       if (response.headersSent) {

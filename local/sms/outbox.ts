@@ -161,8 +161,9 @@ export class Outbox {
     };
     this.sent.push(sent);
     this.onAccepted(sent);
+    // The text itself stays in the outbox (GET /dev/sms): it holds names, codes and status links, which no log line may.
     this.log(
-      `[acs-sms] to ${maskPhone(to)} from ${maskPhone(request.from)}${tag === undefined ? '' : ` tag=${tag}`}: ${JSON.stringify(request.message)}`,
+      `[acs-sms] to ${maskPhone(to)} from ${maskPhone(request.from)}${tag === undefined ? '' : ` tag=${tag}`}: ${request.message.length} characters`,
     );
     return { to, messageId, httpStatusCode: 202, ...repeatability, successful: true };
   }

@@ -1,3 +1,4 @@
+import { SpanKind } from '@opentelemetry/api';
 import {
   maskPhone,
   parseSmsTag,
@@ -8,9 +9,11 @@ import {
   type Notification,
   type NotificationAddress,
 } from '../domain/notification.js';
+import type { Versioned } from '../domain/model.js';
 import { conflictPolicies, writeConditionally } from './conditional-write.js';
 import { recordTextDelivered, recordTextFailed } from './metrics.js';
 import type { Services } from './services.js';
+import { activeTraceparent, contextOfTraceparent, inSpan, linkTo } from './tracing.js';
 
 type Log = (message: string) => void;
 
@@ -25,8 +28,10 @@ async function changeNotification(
   s: Pick<Services, 'notifications'>,
   address: NotificationAddress,
   change: (current: Notification) => Notification | null,
+  first?: Versioned<Notification>,
 ): Promise<Change> {
   const outcome = await writeConditionally({
+    ...(first === undefined ? {} : { first }),
     read: () => s.notifications.get(address.waitlistId, address.notificationId),
     change,
     write: (next, etag) => s.notifications.replace(next, etag),
@@ -61,16 +66,43 @@ export async function recordDeliveryReport(
     );
     return 'unknown-tag';
   }
+  // The record is read first so the report's span joins the text's trace (as a child of the request
+  // that wrote it) and links to the invocation that carried the report; its write starts from this read.
+  const found = await s.notifications.get(address.waitlistId, address.notificationId);
+  return inSpan(
+    'delivery report',
+    {
+      kind: SpanKind.CONSUMER,
+      parent: contextOfTraceparent(found?.value.traceparent),
+      links: linkTo(activeTraceparent()),
+      attributes: { 'waitlist.notification.id': address.notificationId, 'waitlist.delivery.status': report.deliveryStatus },
+    },
+    () => recordReportOn(s, address, found ?? undefined, report, log),
+  );
+}
+
+async function recordReportOn(
+  s: Pick<Services, 'notifications'>,
+  address: NotificationAddress,
+  found: Versioned<Notification> | undefined,
+  report: DeliveryReport,
+  log: Log,
+): Promise<DeliveryReportResult> {
   // Set by the change below when the report cannot be about the stored text.
   let notThisText = null as string | null;
-  const change = await changeNotification(s, address, (current) => {
-    notThisText = reportIsFor(current, report)
-      ? null
-      : current.providerMessageId === null
-        ? 'was never handed to the provider'
-        : `was sent as ${current.providerMessageId}`;
-    return withDeliveryReport(current, report);
-  });
+  const change = await changeNotification(
+    s,
+    address,
+    (current) => {
+      notThisText = reportIsFor(current, report)
+        ? null
+        : current.providerMessageId === null
+          ? 'was never handed to the provider'
+          : `was sent as ${current.providerMessageId}`;
+      return withDeliveryReport(current, report);
+    },
+    found,
+  );
   if (change.kind === 'missing') {
     log(`delivery report for ${report.providerMessageId} ignored: notification ${address.notificationId} does not exist`);
     return 'missing';

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { SpanKind } from '@opentelemetry/api';
 import { DomainError, notFound } from '../domain/errors.js';
 import { estimateWaitMinutes } from '../domain/estimate.js';
 import { defaultTemplates, renderText, type MessageKind } from '../domain/messages.js';
@@ -23,9 +24,10 @@ import { memberWith, waitlistOf } from './access.js';
 import { conflictPolicies, writeConditionally } from './conditional-write.js';
 import { recordSendAfterConflict } from './delivery-reports.js';
 import { recordLineParties, recordRedelivery, recordSendLimitHit, recordSweep, recordTextFailed, recordTextSent } from './metrics.js';
-import { TransientSmsError, VersionConflict } from './ports.js';
+import { TransientSmsError, VersionConflict, type NotificationMessage } from './ports.js';
 import { countText } from './send-limits.js';
 import type { Services } from './services.js';
+import { activeTraceparent, inSpan } from './tracing.js';
 import { saveMove } from './waitee-writes.js';
 
 /** What writes, enqueues and sweeps the outbox touches (the use cases that move waitees and the producer). */
@@ -112,8 +114,24 @@ export async function composeNotification(
       statusUrl: statusUrlOf(s, waitee.statusToken),
     }),
     ...unsentState(now.toISOString()),
+    ...traceparentField(),
   };
   return phoneTrusted(waitee) ? notification : refusedText(notification, unverifiedNumberReason);
+}
+
+function traceparentField(): { traceparent?: string } {
+  const traceparent = activeTraceparent();
+  return traceparent === undefined ? {} : { traceparent };
+}
+
+/** The queue message for a record: its address, and the trace it belongs to. */
+export function messageOf(n: Notification): NotificationMessage {
+  return {
+    notificationId: n.id,
+    waitlistId: n.waitlistId,
+    restaurantId: n.restaurantId,
+    ...(n.traceparent === undefined ? {} : { traceparent: n.traceparent }),
+  };
 }
 
 /**
@@ -127,7 +145,7 @@ export async function enqueueNow(s: OutboxServices, written: readonly Versioned<
   const stored = written.filter((n) => n.value.status === 'pending');
   if (stored.length === 0) return;
   try {
-    await s.notificationQueue().send(stored.map(({ value: n }) => ({ notificationId: n.id, waitlistId: n.waitlistId })));
+    await s.notificationQueue().send(stored.map(({ value }) => messageOf(value)));
   } catch (error) {
     log(`enqueue deferred to the producer sweep: ${error instanceof Error ? error.message : String(error)}`);
   }
@@ -229,7 +247,7 @@ async function sweepDue(s: OutboxServices, of: (work: DueWork['work']) => DueWor
     }),
   );
   if (pending.length > 0) {
-    await s.notificationQueue().send(pending.map((n) => ({ notificationId: n.value.id, waitlistId: n.value.waitlistId })));
+    await s.notificationQueue().send(pending.map((n) => messageOf(n.value)));
     await Promise.all(pending.map((n) => markEnqueued(s, n)));
   }
   return { enqueued: pending.length, rePaged, markedNoShow };
@@ -338,9 +356,11 @@ export async function consume(
     return 'rejected';
   }
   try {
-    const outcome = await s
-      .sms()
-      .send({ to: record.to, message: textOf(s, record), notificationId: record.id, tag: smsTagOf(record), firstAttemptAt });
+    const outcome = await inSpan(
+      'ACS send SMS',
+      { kind: SpanKind.CLIENT, attributes: { 'waitlist.notification.id': record.id, 'waitlist.text.kind': record.kind } },
+      () => s.sms().send({ to: record.to, message: textOf(s, record), notificationId: record.id, tag: smsTagOf(record), firstAttemptAt }),
+    );
     if (outcome.kind === 'sent') {
       const send = { sentAt: s.now().toISOString(), providerMessageId: outcome.providerMessageId };
       const written = await writeConditionally({

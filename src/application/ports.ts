@@ -246,6 +246,10 @@ export interface StatusLinkRepository {
 export interface NotificationMessage {
   readonly notificationId: string;
   readonly waitlistId: string;
+  /** For the consumer's log lines; messages enqueued before it was added lack it. */
+  readonly restaurantId?: string;
+  /** The record's trace context (Notification.traceparent), sent as the message's `traceparent` and `Diagnostic-Id` properties, not in the body. */
+  readonly traceparent?: string;
 }
 
 export interface NotificationQueue {

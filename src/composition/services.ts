@@ -108,7 +108,7 @@ export async function createServices(config: Config, options: ServicesOptions = 
  * The app's managed identity, with @azure/identity imported on the first token request: locally
  * (keys and emulator connection strings) it never loads.
  */
-function managedIdentityCredential(managedIdentityClientId: string | undefined): TokenCredential {
+export function managedIdentityCredential(managedIdentityClientId: string | undefined): TokenCredential {
   const credential = onFirstUse(async () => {
     const { DefaultAzureCredential } = await import('@azure/identity');
     return new DefaultAzureCredential(managedIdentityClientId === undefined ? {} : { managedIdentityClientId });

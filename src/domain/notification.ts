@@ -46,6 +46,12 @@ export interface Notification {
   readonly attempts: number;
   readonly lastError: string | null;
   readonly failedAt: string | null;
+  /**
+   * The W3C trace context of the work that wrote the record (the request, or the sweep), carried on
+   * its queue message so the consumer's and the delivery report's spans join that trace. Absent on
+   * records written before tracing, or outside a trace.
+   */
+  readonly traceparent?: string;
 }
 
 /** Where a record lives: the waitees container is partitioned by waitlist, so a point read needs both ids. */

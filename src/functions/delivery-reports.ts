@@ -1,6 +1,8 @@
+import { context as otelContext } from '@opentelemetry/api';
 import { z } from 'zod';
 import { recordDeliveryReport } from '../application/delivery-reports.js';
 import type { EventGridFunction } from './catalog-types.js';
+import { invocationLog, invocationParent, logWarning } from './telemetry.js';
 
 export const smsDeliveryReportEventType = 'Microsoft.Communication.SMSDeliveryReportReceived';
 
@@ -40,12 +42,16 @@ export const smsDeliveryReports: EventGridFunction = {
   name: 'sms-delivery-report',
   handler: (services) => async (event, context) => {
     if (event.eventType !== smsDeliveryReportEventType) {
-      context.warn(`event ${event.id} ignored: ${event.eventType} is not ${smsDeliveryReportEventType}`);
+      logWarning(context, `event ${event.id} ignored: ${event.eventType} is not ${smsDeliveryReportEventType}`, {
+        correlationId: context.invocationId,
+      });
       return;
     }
     const parsed = deliveryReportEvent.safeParse(event);
     if (!parsed.success) {
-      context.warn(`delivery report ${event.id} ignored, malformed:\n${z.prettifyError(parsed.error)}`);
+      logWarning(context, `delivery report ${event.id} ignored, malformed:\n${z.prettifyError(parsed.error)}`, {
+        correlationId: context.invocationId,
+      });
       return;
     }
     const { data, eventTime } = parsed.data;
@@ -56,8 +62,12 @@ export const smsDeliveryReports: EventGridFunction = {
       receivedAt: new Date(data.receivedTimestamp ?? eventTime).toISOString(),
       tag: data.tag,
     };
-    await recordDeliveryReport(await services(), report, (message) => {
-      context.log(message);
-    });
+    const s = await services();
+    // The report's span is the application's, under the text's trace (read from the record); the
+    // invocation's own context, where the host gives one, becomes its link.
+    await otelContext.with(
+      invocationParent(context, () => otelContext.active()),
+      () => recordDeliveryReport(s, report, invocationLog(context, { correlationId: context.invocationId })),
+    );
   },
 };

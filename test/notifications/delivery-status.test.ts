@@ -10,6 +10,7 @@ import {
   addParty,
   eventually,
   memoryLog,
+  messageOfLine,
   phoneNumber,
   recordOf,
   recordsOf,
@@ -236,7 +237,7 @@ describe('reports the function cannot use', () => {
 
     expect(answer.status).toBe(202);
     expect(diffSnapshots(before, await snapshotDatabase(s))).toEqual({ added: [], removed: [], changed: [] });
-    const logged = hostLog.lines.slice(linesBefore).join('\n');
+    const logged = hostLog.lines.slice(linesBefore).map(messageOfLine).join('\n');
     expect(logged).toContain('tag "garbled" is not one this app sends');
     expect(logged).toContain('tag null is not one this app sends');
     expect(logged.match(/does not exist/g)).toHaveLength(2);

@@ -5,6 +5,7 @@ import { sweep } from '../../src/application/notifications.js';
 import type { Services } from '../../src/application/services.js';
 import { parseSmsTag, type Notification } from '../../src/domain/notification.js';
 import { act, memoryLog, phoneNumber, queueName, useNotificationStack, waitForQueueIdle } from '../support/notifications.js';
+import { leaksIn, phoneForms } from '../support/log-scan.js';
 import { Api, newVenue, walkIn, type Venue } from '../support/stack.js';
 
 /**
@@ -40,9 +41,11 @@ const random = prng(seed);
 let faults = false;
 let crashes = 0;
 let invocations = 0;
+const hostLog = memoryLog();
 const stack = useNotificationStack({
   lockDurationMs: 1000,
   timers: false,
+  log: hostLog.log,
   crashBeforeComplete: () => {
     invocations++;
     if (!faults || random() >= crashRate) return false;
@@ -180,6 +183,10 @@ describe('fault injection', () => {
     }
     expect(stack().serviceBus.stats(queueName()), context).toMatchObject({ active: 0, locked: 0, deadLettered: 0 });
     expect((await sweep(s, memoryLog().log)).enqueued, 'nothing left pending for the producer').toBe(0);
+
+    // Retries, crashes and redeliveries log a lot: none of it names a party's number (docs/observability.md, Logs).
+    const somePhones = parties.filter((_, i) => i % 10 === 0).map((p) => p.phone);
+    expect(leaksIn(hostLog.lines, Object.fromEntries(somePhones.map((phone) => [phone, phoneForms(phone)]))), context).toEqual([]);
 
     // The faults really happened.
     expect(injected / requests, context).toBeGreaterThanOrEqual(0.2);

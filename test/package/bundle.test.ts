@@ -30,6 +30,7 @@ const sdkPackages = [
   '@azure/identity',
   '@azure/communication-sms',
   '@azure/storage-blob',
+  '@azure/monitor-opentelemetry',
 ];
 
 const signingKeys = await generateSigningKeys();
@@ -134,6 +135,13 @@ describe('the deployment package', () => {
     const identity = Object.values(pkg.metafile.outputs).find((o) => o.entryPoint?.includes('node_modules/@azure/identity/'))?.entryPoint;
     expect(identity, 'a chunk of its own for @azure/identity').toBeDefined();
     expect(loaded(identity ?? '')).toEqual(['@azure/identity']);
+    // The telemetry root loads at start; the distro only when it is told to start (a connection string is set).
+    expect(loaded('src/composition/telemetry.ts')).toEqual([]);
+    const distro = Object.values(pkg.metafile.outputs).find((o) =>
+      o.entryPoint?.includes('node_modules/@azure/monitor-opentelemetry/'),
+    )?.entryPoint;
+    expect(distro, 'a chunk of its own for @azure/monitor-opentelemetry').toBeDefined();
+    expect(loaded(distro ?? '')).toContain('@azure/monitor-opentelemetry');
   });
 
   it('registers exactly the functions of the catalog, with their triggers', async () => {

@@ -138,6 +138,13 @@ export async function writePending(
 /** Distinct valid E.164 numbers (US +1 415 555 xxxx); callers pick disjoint ranges of n. */
 export const phoneNumber = (n: number) => `+1415555${String(n % 10_000).padStart(4, '0')}`;
 
+/** The message of a log line: the `message` field of the functions' JSON lines, the line itself otherwise. */
+export function messageOfLine(line: string): string {
+  if (!line.startsWith('{')) return line;
+  const parsed = JSON.parse(line) as { message?: unknown };
+  return typeof parsed.message === 'string' ? parsed.message : line;
+}
+
 /** A log sink that keeps lines for assertions instead of printing them. */
 export function memoryLog(): { readonly lines: string[]; readonly log: (line: string) => void } {
   const lines: string[] = [];

@@ -29,12 +29,15 @@ export class ServiceBusNotificationQueue implements NotificationQueue {
     this.sender ??= this.client.createSender(this.queue);
     const sender = this.sender;
     let batch = await sender.createMessageBatch();
-    for (const message of messages) {
+    for (const { traceparent, ...address } of messages) {
       // JSON bytes (an AMQP data section), the body form every Service Bus client and the Functions host read.
+      // The trace context rides as properties: `Diagnostic-Id` is the one the Functions host and the
+      // Azure SDKs read, `traceparent` the W3C name (docs/observability.md).
       const serviceBusMessage = {
-        messageId: message.notificationId,
-        body: Buffer.from(JSON.stringify(message)),
+        messageId: address.notificationId,
+        body: Buffer.from(JSON.stringify(address)),
         contentType: 'application/json',
+        ...(traceparent === undefined ? {} : { applicationProperties: { traceparent, 'Diagnostic-Id': traceparent } }),
       };
       if (!batch.tryAddMessage(serviceBusMessage)) {
         await sender.sendMessages(batch);

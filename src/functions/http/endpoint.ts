@@ -1,11 +1,14 @@
 import type { HttpHandler, HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+import { trace } from '@opentelemetry/api';
 import type { z } from 'zod';
 import type { Caller } from '../../application/access.js';
 import type { VersionCondition } from '../../application/conditional-write.js';
 import { VersionConflict, GoneSinceRead } from '../../application/ports.js';
 import type { Services, ServicesProvider } from '../../application/services.js';
 import type { Bindable } from '../catalog-types.js';
+import { recordFailure } from '../../application/tracing.js';
 import { DomainError } from '../../domain/errors.js';
+import { invocationLog, logError, type LogScope } from '../telemetry.js';
 import { ifMatchCondition, malformedIfMatchDetail, noneMatchHolds } from './conditional.js';
 import { problemFor, securityHeaders, slugForKind, type Failure, type FailureContext, type ProblemSlug } from './problem.js';
 
@@ -80,6 +83,12 @@ class EdgeProblem extends Error {
 }
 
 const correlationIdPattern = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** The log scope of a request: its correlation id, and the restaurant its route names (before validation: it is only logged). */
+function scopeOf(request: HttpRequest, correlationId: string): LogScope & { correlationId: string } {
+  const restaurantId = request.params.restaurantId;
+  return restaurantId === undefined || !correlationIdPattern.test(restaurantId) ? { correlationId } : { correlationId, restaurantId };
+}
 
 export function correlationIdOf(request: HttpRequest, context: InvocationContext): string {
   const given = request.headers.get('x-correlation-id');
@@ -263,20 +272,18 @@ export function endpoint<
         accept: request.headers.get('accept'),
         clientAddress: clientAddressOf(request),
         services: s,
-        log: (message) => {
-          context.log(`[${correlationId}] ${message}`);
-        },
+        log: invocationLog(context, scopeOf(request, correlationId)),
       });
       return success(request, reply, correlationId);
     } catch (error) {
       const at = { correlationId, instance };
-      return (spec.renderFailure ?? problemFor)(failureOf(error, correlationId, context), at, request);
+      return (spec.renderFailure ?? problemFor)(failureOf(error, scopeOf(request, correlationId), context), at, request);
     }
   };
 }
 
 /** What a thrown error means for the client; unexpected errors are logged with the correlation id and answered without detail. */
-function failureOf(error: unknown, correlationId: string, context: InvocationContext): Failure {
+function failureOf(error: unknown, scope: LogScope & { correlationId: string }, context: InvocationContext): Failure {
   if (error instanceof EdgeProblem)
     return { slug: error.slug, detail: error.message, extensions: error.extensions, headers: error.headers };
   // A conditional write that lost, and that the use case's policy did not retry, is the
@@ -301,6 +308,8 @@ function failureOf(error: unknown, correlationId: string, context: InvocationCon
           : error.details;
     return { slug: slugForKind[error.kind], detail: error.message, extensions, headers };
   }
-  context.error(`[${correlationId}] unhandled error`, error);
-  return { slug: 'internal', detail: `An unexpected error occurred. Quote correlation id ${correlationId} when reporting it.` };
+  const span = trace.getActiveSpan();
+  if (span !== undefined) recordFailure(span, error);
+  logError(context, 'unhandled error', error, scope);
+  return { slug: 'internal', detail: `An unexpected error occurred. Quote correlation id ${scope.correlationId} when reporting it.` };
 }
