@@ -55,6 +55,10 @@ const trivialQueryPlan = JSON.stringify({
  */
 export async function startCosmosEmulator(port = 0): Promise<CosmosEmulator> {
   const server = createHttpsServer({ keepAlive: true });
+  // The client's pooled sockets can sit idle past Node's 5 s default while others carry the load; a
+  // request written to a socket the server is just closing fails with "socket hang up", which the SDK
+  // does not retry for writes (the 1,000-text fault-injection run met it as a notify's 500).
+  server.keepAliveTimeout = 10 * 60_000;
   const handlers = server.listeners('request') as RequestListener[];
   server.removeAllListeners('request');
   let total = 0;
