@@ -126,21 +126,28 @@ function ratesOf(input: LineQuoteInput, entries: readonly Seating[], priorMinute
   };
 }
 
+interface BandRates extends Rates {
+  /** How much of the band's rate still rests on the waitlist's default: 1 with no history, towards 0 as seatings come in. */
+  readonly defaultShare: number;
+}
+
 /**
  * The rates for the party's size band. A band's own history is thin on a quiet night, so it is
  * shrunk towards the whole line's rate, and that towards the waitlist's default wait.
  */
-function bandRates(input: LineQuoteInput, band: number): Rates {
+function bandRates(input: LineQuoteInput, band: number): BandRates {
   const since = input.now.getTime() - historyWindowMs;
   const recent = input.history.filter((s) => Date.parse(s.seatedAt) >= since);
-  // The default is what the owner would quote the party at the front: the median of one gap, not its mean.
-  const whole = ratesOf(input, recent, Math.max(1, input.defaultWaitMinutes));
-  return ratesOf(
+  const whole = ratesOf(input, recent, defaultMinutesOf(input));
+  const own = ratesOf(
     input,
     recent.filter((s) => sizeBand(s.partySize) === band),
     1 / whole.seatingsPerMinute,
   );
+  return { ...own, defaultShare: (priorSeatings / whole.evidence) * (priorSeatings / own.evidence) };
 }
+
+const defaultMinutesOf = (input: LineQuoteInput) => Math.max(1, input.defaultWaitMinutes);
 
 /** The p-quantile of a gamma distribution with this mean and shape (Wilson–Hilferty), z the standard normal quantile. */
 function gammaQuantile(mean: number, shape: number, z: number): number {
@@ -151,13 +158,20 @@ function gammaQuantile(mean: number, shape: number, z: number): number {
 /** Standard normal quantiles of the range a guest is shown: the 20th and 80th percentiles. */
 const rangeZ = 0.8416;
 
+/** The shape of the wait of a party at the front when nothing has been seated yet: one gap, resting on the prior alone. */
+const priorShape = 1 / (1 + 1 / priorSeatings);
+
 /**
  * The minutes a party still has to wait: the parties ahead in its band go out of the line (seated,
  * or giving up) at the band's current rate, then the party itself is seated at the band's seating
  * rate. The wait is a sum of such gaps, so it is modelled as a gamma distribution whose shape
  * counts the gaps and shrinks with little evidence for the rates. The quote is its median (what
- * minimises the error a guest feels), the range its 20th to 80th percentile: with no evidence at
- * all, a range around the waitlist's default.
+ * minimises the error a guest feels), the range its 20th to 80th percentile.
+ *
+ * The waitlist's default is what the owner quotes the party at the front: a median, while the rates
+ * take it as a gap's mean, whose median on thin evidence is far lower. So the distribution is
+ * shifted up by that difference, weighted by how much the rates still rest on the default: with no
+ * history the first party is quoted the default exactly, and the shift fades as seatings come in.
  */
 export function quoteWait(input: LineQuoteInput): WaitQuote {
   const band = sizeBand(input.partySize);
@@ -165,10 +179,12 @@ export function quoteWait(input: LineQuoteInput): WaitQuote {
   const rates = bandRates(input, band);
   const mean = ahead / rates.exitsPerMinute + 1 / rates.seatingsPerMinute;
   const shape = 1 / (1 / (ahead + 1) + 1 / rates.evidence);
-  const minutes = Math.round(gammaQuantile(mean, shape, 0));
+  const shift = rates.defaultShare * defaultMinutesOf(input) * (1 - gammaQuantile(1, priorShape, 0));
+  const quantile = (z: number) => gammaQuantile(mean, shape, z) + shift;
+  const minutes = Math.round(quantile(0));
   return {
     minutes,
-    low: Math.min(minutes, Math.floor(gammaQuantile(mean, shape, -rangeZ) / 5) * 5),
-    high: Math.max(minutes, Math.ceil(gammaQuantile(mean, shape, rangeZ) / 5) * 5),
+    low: Math.min(minutes, Math.floor(quantile(-rangeZ) / 5) * 5),
+    high: Math.max(minutes, Math.ceil(quantile(rangeZ) / 5) * 5),
   };
 }

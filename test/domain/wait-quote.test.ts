@@ -83,7 +83,7 @@ describe('position-aware wait quotes', () => {
     );
   });
 
-  it("show the first party of an evening a range around the waitlist's default, and the second in its band more", () => {
+  it("quote the first party of an evening the waitlist's default, within a range around it, and the second in its band more", () => {
     const first = {
       partySize: 2,
       aheadInBand: 0,
@@ -92,10 +92,35 @@ describe('position-aware wait quotes', () => {
       history: [],
       defaultWaitMinutes: 20,
     };
-    expect(quoteWait(first).minutes).toBeGreaterThan(0);
-    expect(quoteWait(first).low).toBeLessThanOrEqual(20);
-    expect(quoteWait(first).high).toBeGreaterThanOrEqual(20);
-    expect(quoteWait({ ...first, aheadInBand: 1 }).minutes).toBeGreaterThan(quoteWait(first).minutes);
+    expect(quoteWait(first)).toEqual({ minutes: 20, low: 10, high: 45 });
+    const second = quoteWait({ ...first, aheadInBand: 1 });
+    expect(second.minutes).toBeGreaterThan(20);
+    expect(second.minutes).toBeLessThan(2 * 20);
+  });
+
+  it("quote any first party with no history the waitlist's default, and more for every party ahead in its band", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 120 }),
+        fc.integer({ min: 1, max: 12 }),
+        fc.integer({ min: 1, max: 20 }),
+        (defaultWait, size, ahead) => {
+          const first = {
+            partySize: size,
+            aheadInBand: 0,
+            bandWaitingSince: minute(0).toISOString(),
+            now: minute(0),
+            history: [],
+            defaultWaitMinutes: defaultWait,
+          };
+          const quote = quoteWait(first);
+          expect(quote.minutes).toBe(defaultWait);
+          expect(quote.low).toBeLessThan(defaultWait);
+          expect(quote.high).toBeGreaterThan(defaultWait);
+          expect(quoteWait({ ...first, aheadInBand: ahead }).minutes).toBeGreaterThan(defaultWait);
+        },
+      ),
+    );
   });
 
   it('follow the seating rate: a band seated every 5 minutes quotes the third in line about 15 minutes', () => {
