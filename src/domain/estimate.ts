@@ -1,3 +1,6 @@
+import type { Waitee, Waitlist } from './model.js';
+import { inLineOrder, type WaiteeInLine } from './waitee.js';
+
 /**
  * A party that went out of the line: its size, how long it waited, and when it went, kept per
  * waitlist as recent history. Most were seated; `left` marks one that gave up or never came (the
@@ -21,6 +24,13 @@ export function sizeBand(partySize: number): number {
 
 export function recordSeating(history: readonly Seating[], seating: Seating): Seating[] {
   return [seating, ...history].slice(0, historyLimit);
+}
+
+/** The history entry of a party that has just left the line: seated, or gone without a table (cancelled or no-show). */
+export function exitOf(party: Pick<Waitee, 'partySize' | 'joinedAt' | 'status' | 'seatedAt' | 'endedAt' | 'updatedAt'>): Seating {
+  const at = party.seatedAt ?? party.endedAt ?? party.updatedAt;
+  const waitedMinutes = (Date.parse(at) - Date.parse(party.joinedAt)) / 60_000;
+  return { partySize: party.partySize, waitedMinutes, seatedAt: at, ...(party.status === 'seated' ? {} : { left: true }) };
 }
 
 function median(values: readonly number[]): number {
@@ -60,6 +70,11 @@ export type WaitQuote = {
   readonly low: number;
   readonly high: number;
 };
+
+/** A range of minutes as a guest reads it: "15–25 min", or "20 min" when it has no width. */
+export function rangeText(range: Pick<WaitQuote, 'low' | 'high'>): string {
+  return range.low === range.high ? `${range.low} min` : `${range.low}–${range.high} min`;
+}
 
 export interface LineQuoteInput {
   readonly partySize: number;
@@ -187,4 +202,42 @@ export function quoteWait(input: LineQuoteInput): WaitQuote {
     low: Math.min(minutes, Math.floor(quantile(-rangeZ) / 5) * 5),
     high: Math.max(minutes, Math.ceil(quantile(rangeZ) / 5) * 5),
   };
+}
+
+/** What every quote in a line shares: the moment, the waitlist's history and its default wait. */
+export type QuoteContext = Pick<LineQuoteInput, 'now' | 'history' | 'defaultWaitMinutes'>;
+
+/** What every quote on this waitlist shares at this moment. */
+export const quoteContextOf = (waitlist: Pick<Waitlist, 'recentSeatings' | 'defaultWaitMinutes'>, now: Date): QuoteContext => ({
+  now,
+  history: waitlist.recentSeatings,
+  defaultWaitMinutes: waitlist.defaultWaitMinutes,
+});
+
+/**
+ * The quote of every party in the line: each competes only with the parties ahead of it in its
+ * size band, so a party of 6 is not pushed back by the parties of 2 that joined before it.
+ */
+export function quotesInLine(line: readonly WaiteeInLine[], context: QuoteContext): Map<string, WaitQuote> {
+  const bands = new Map<number, { readonly ahead: number; readonly since: string }>();
+  const quotes = new Map<string, WaitQuote>();
+  for (const party of inLineOrder(line)) {
+    const band = sizeBand(party.partySize);
+    const seen = bands.get(band) ?? { ahead: 0, since: party.joinedAt };
+    quotes.set(party.id, quoteWait({ ...context, partySize: party.partySize, aheadInBand: seen.ahead, bandWaitingSince: seen.since }));
+    bands.set(band, { ahead: seen.ahead + 1, since: seen.since });
+  }
+  return quotes;
+}
+
+/** The quote a party of this size would be given if it joined the line now. */
+export function quoteForJoining(line: readonly WaiteeInLine[], partySize: number, context: QuoteContext): WaitQuote {
+  const band = sizeBand(partySize);
+  const ahead = inLineOrder(line.filter((party) => sizeBand(party.partySize) === band));
+  return quoteWait({
+    ...context,
+    partySize,
+    aheadInBand: ahead.length,
+    bandWaitingSince: ahead[0]?.joinedAt ?? context.now.toISOString(),
+  });
 }
