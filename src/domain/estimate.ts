@@ -121,16 +121,13 @@ interface Rates {
  * a couple of seatings at `priorMinutesPerSeating`. The party's own band is waiting now, so a line
  * where nobody is seated slows down as the minutes pass instead of keeping a stale rate.
  */
-function ratesOf(input: LineQuoteInput, entries: readonly Seating[], priorMinutesPerSeating: number): Rates {
+function ratesOf(input: LineQuoteInput, entries: readonly TimedExit[], priorMinutesPerSeating: number): Rates {
   const nowMs = input.now.getTime();
   const weight = (atMs: number) => Math.exp(-(nowMs - atMs) / 60_000 / rateMemoryMinutes);
-  const observed = (of: readonly Seating[]) => of.reduce((sum, s) => sum + weight(Date.parse(s.seatedAt)), 0);
+  const observed = (of: readonly TimedExit[]) => of.reduce((sum, s) => sum + weight(s.atMs), 0);
   const seated = observed(entries.filter((s) => s.left !== true));
   const horizonMs = nowMs - historyWindowMs;
-  const waiting: [number, number][] = entries.map((s) => [
-    Math.max(horizonMs, Date.parse(s.seatedAt) - s.waitedMinutes * 60_000),
-    Date.parse(s.seatedAt),
-  ]);
+  const waiting: [number, number][] = entries.map((s) => [Math.max(horizonMs, s.atMs - s.waitedMinutes * 60_000), s.atMs]);
   waiting.push([Math.max(horizonMs, Date.parse(input.bandWaitingSince)), nowMs]);
   waiting.sort((x, y) => x[0] - y[0]);
   const watched = weightedBusyMinutes(waiting, nowMs) + priorSeatings * priorMinutesPerSeating;
@@ -140,6 +137,9 @@ function ratesOf(input: LineQuoteInput, entries: readonly Seating[], priorMinute
     evidence: seated + priorSeatings,
   };
 }
+
+/** A history entry with its time parsed once (epoch ms), since the rates read it several times. */
+type TimedExit = Seating & { readonly atMs: number };
 
 interface BandRates extends Rates {
   /** How much of the band's rate still rests on the waitlist's default: 1 with no history, towards 0 as seatings come in. */
@@ -152,7 +152,7 @@ interface BandRates extends Rates {
  */
 function bandRates(input: LineQuoteInput, band: number): BandRates {
   const since = input.now.getTime() - historyWindowMs;
-  const recent = input.history.filter((s) => Date.parse(s.seatedAt) >= since);
+  const recent = input.history.map((s): TimedExit => ({ ...s, atMs: Date.parse(s.seatedAt) })).filter((s) => s.atMs >= since);
   const whole = ratesOf(input, recent, defaultMinutesOf(input));
   const own = ratesOf(
     input,
@@ -189,9 +189,12 @@ const priorShape = 1 / (1 + 1 / priorSeatings);
  * history the first party is quoted the default exactly, and the shift fades as seatings come in.
  */
 export function quoteWait(input: LineQuoteInput): WaitQuote {
-  const band = sizeBand(input.partySize);
+  return quoteAtRates(input, bandRates(input, sizeBand(input.partySize)));
+}
+
+/** quoteWait once the band's rates are known: they are the same for every party of a band in a line. */
+function quoteAtRates(input: LineQuoteInput, rates: BandRates): WaitQuote {
   const ahead = Math.max(0, input.aheadInBand);
-  const rates = bandRates(input, band);
   const mean = ahead / rates.exitsPerMinute + 1 / rates.seatingsPerMinute;
   const shape = 1 / (1 / (ahead + 1) + 1 / rates.evidence);
   const shift = rates.defaultShare * defaultMinutesOf(input) * (1 - gammaQuantile(1, priorShape, 0));
@@ -219,13 +222,20 @@ export const quoteContextOf = (waitlist: Pick<Waitlist, 'recentSeatings' | 'defa
  * size band, so a party of 6 is not pushed back by the parties of 2 that joined before it.
  */
 export function quotesInLine(line: readonly WaiteeInLine[], context: QuoteContext): Map<string, WaitQuote> {
-  const bands = new Map<number, { readonly ahead: number; readonly since: string }>();
+  // A band's rates depend on the history and on when the band's first party joined, not on the party: computed once per band.
+  const bands = new Map<number, { ahead: number; readonly since: string; readonly rates: BandRates }>();
   const quotes = new Map<string, WaitQuote>();
   for (const party of inLineOrder(line)) {
     const band = sizeBand(party.partySize);
-    const seen = bands.get(band) ?? { ahead: 0, since: party.joinedAt };
-    quotes.set(party.id, quoteWait({ ...context, partySize: party.partySize, aheadInBand: seen.ahead, bandWaitingSince: seen.since }));
-    bands.set(band, { ahead: seen.ahead + 1, since: seen.since });
+    let seen = bands.get(band);
+    if (seen === undefined) {
+      const first = { ...context, partySize: party.partySize, aheadInBand: 0, bandWaitingSince: party.joinedAt };
+      seen = { ahead: 0, since: party.joinedAt, rates: bandRates(first, band) };
+      bands.set(band, seen);
+    }
+    const input = { ...context, partySize: party.partySize, aheadInBand: seen.ahead, bandWaitingSince: seen.since };
+    quotes.set(party.id, quoteAtRates(input, seen.rates));
+    seen.ahead++;
   }
   return quotes;
 }
