@@ -124,6 +124,7 @@ async function benchCalls(): Promise<void> {
     console.log(`  add party                             ${String(calls.addParty)}`);
     console.log(`  notify (before answering)             ${String(calls.notify)}`);
     console.log(`  seat                                  ${String(calls.seat)}`);
+    console.log(`  cancel                                ${String(calls.cancel)}`);
   } finally {
     await stack.close();
   }

@@ -10,6 +10,8 @@ export interface OperationCalls {
   readonly addParty: number;
   readonly notify: number;
   readonly seat: number;
+  /** Staff cancelling a waiting party: the move, and its "left" entry in the waitlist's history. */
+  readonly cancel: number;
 }
 
 /** The fixed line the counts are taken on (the emulator copies its container per query, so size matters locally). */
@@ -55,5 +57,7 @@ export async function countOperationCalls(stack: LocalStack): Promise<OperationC
   const partyUrl = `${waiteesUrl}/${party.id}`;
   const notify = await count(() => expectStatus(fetch(`${partyUrl}/notify`, { method: 'POST', headers }), 200, 'notify'));
   const seat = await count(() => expectStatus(fetch(`${partyUrl}/seat`, { method: 'POST', headers }), 200, 'seat'));
-  return { getLine, getLineHostStand, getLinePartOfLine, addParty, notify, seat };
+  const leaving = (await add(partiesInLine + 2)) as { id: string };
+  const cancel = await count(() => expectStatus(fetch(`${waiteesUrl}/${leaving.id}/cancel`, { method: 'POST', headers }), 200, 'cancel'));
+  return { getLine, getLineHostStand, getLinePartOfLine, addParty, notify, seat, cancel };
 }

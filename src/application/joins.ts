@@ -2,7 +2,7 @@ import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 import { restaurantCountry } from '../domain/country.js';
 import { DomainError, notFound } from '../domain/errors.js';
-import { estimateWaitMinutes } from '../domain/estimate.js';
+import { quoteContextOf, quoteForJoining } from '../domain/estimate.js';
 import {
   admitToWindow,
   checkTryAllowed,
@@ -15,7 +15,7 @@ import {
 } from '../domain/join.js';
 import type { JoinRequest, Restaurant, User, Versioned, Waitee, Waitlist } from '../domain/model.js';
 import { codePlaceholder, unsentState, type Notification } from '../domain/notification.js';
-import { joinLine } from '../domain/waitee.js';
+import { joinLine, type WaiteeInLine } from '../domain/waitee.js';
 import { memberWith, waitlistOf, type Caller } from './access.js';
 import { insertUnderCap } from './admissions.js';
 import { conflictPolicies, writeConditionally } from './conditional-write.js';
@@ -24,7 +24,8 @@ import { enqueueNow, statusUrlOf, type OutboxServices } from './notifications.js
 import { VersionConflict } from './ports.js';
 import type { Services } from './services.js';
 import { publicImages, type ImagesView } from './uploads.js';
-import { claimPlaceInLine, closedLine, lineCap } from './waitees.js';
+import type { WaitRange } from './views.js';
+import { claimPlaceInLine, closedLine, lineCap, quoteAtJoin } from './waitees.js';
 
 type LinkServices = Pick<Services, 'restaurants' | 'joinLinks' | 'now' | 'config'>;
 type SummaryServices = LinkServices & Pick<Services, 'waitees' | 'blobs'>;
@@ -111,7 +112,9 @@ export interface JoinSummary {
   readonly waitlistName: string;
   readonly open: boolean;
   readonly partiesAhead: number;
+  /** The wait a party of two joining now would be quoted: the point, and the range a guest is shown. */
   readonly estimatedWaitMinutes: number;
+  readonly estimatedWaitRange: WaitRange;
   /** The country a phone number without a country code is read in (the restaurant's phone's, else its time zone's), or null. */
   readonly defaultPhoneCountry: string | null;
   readonly consentText: string;
@@ -122,7 +125,8 @@ export interface JoinSummary {
 export async function joinSummary(s: SummaryServices, code: string): Promise<JoinSummary> {
   const { waitlist, restaurant } = await resolve(s, code);
   const [line, images] = await Promise.all([s.waitees.placesInLine(waitlist.value.id), publicImages(s, restaurant.value)]);
-  const now = s.now();
+  // The join page does not know the party's size yet: it shows what a couple joining now would be quoted.
+  const quote = quoteForJoining(line, 2, quoteContextOf(waitlist.value, s.now()));
   return {
     restaurantId: restaurant.value.id,
     waitlistId: waitlist.value.id,
@@ -130,13 +134,8 @@ export async function joinSummary(s: SummaryServices, code: string): Promise<Joi
     waitlistName: waitlist.value.name,
     open: waitlist.value.open,
     partiesAhead: line.length,
-    estimatedWaitMinutes: estimateWaitMinutes({
-      partySize: 2,
-      joinedAt: now.toISOString(),
-      now,
-      history: waitlist.value.recentSeatings,
-      defaultWaitMinutes: waitlist.value.defaultWaitMinutes,
-    }),
+    estimatedWaitMinutes: quote.minutes,
+    estimatedWaitRange: { low: quote.low, high: quote.high },
     defaultPhoneCountry: restaurantCountry(restaurant.value),
     consentText: consentText(restaurant.value.name),
     ...images,
@@ -317,7 +316,10 @@ async function admit(s: JoinServices, join: JoinRequest, waitlist: Waitlist): Pr
   if (existing !== null) return { waitee: existing.value, created: false };
   if (!waitlist.open) throw closedLine();
   const statusToken = randomBytes(12).toString('base64url');
-  const waitee: Waitee = {
+  const now = s.now();
+  // The line as the cap counted it, the moment before this party joined: its quote without another query.
+  let lineBefore: readonly WaiteeInLine[] = [];
+  const joined: Waitee = {
     ...joinLine({
       id: join.waiteeId,
       waitlistId: join.waitlistId,
@@ -329,20 +331,19 @@ async function admit(s: JoinServices, join: JoinRequest, waitlist: Waitlist): Pr
       source: 'customer',
       customerId: join.customerId,
       statusToken,
-      joinedAt: s.now().toISOString(),
+      joinedAt: now.toISOString(),
     }),
     phoneVerified: true,
     onMyWayAt: null,
   };
-  // The line as the cap counted it, the moment before this party joined.
-  let lineBefore: readonly { id: string }[] | undefined;
   const created = await insertUnderCap(
     s,
     lineCap(s, join.waitlistId, (places) => {
       lineBefore = places;
     }),
-    waitee.id,
+    joined.id,
     async () => {
+      const waitee = { ...joined, joinQuote: quoteAtJoin(lineBefore, joined.id, joined.partySize, quoteContextOf(waitlist, now)) };
       // Indexes first, the party last (as every join): a crash in between leaves a link or place pointing at nothing.
       if (join.customerId !== null) {
         const place = { userId: join.customerId, restaurantId: join.restaurantId, waitlistId: join.waitlistId, waiteeId: waitee.id };
@@ -354,7 +355,7 @@ async function admit(s: JoinServices, join: JoinRequest, waitlist: Waitlist): Pr
     closedLine,
   );
   if (created !== null) {
-    if (lineBefore !== undefined) recordLineParties(waitee, lineBefore.filter((place) => place.id !== waitee.id).length + 1);
+    recordLineParties(joined, lineBefore.filter((place) => place.id !== joined.id).length + 1);
     return { waitee: created.value, created: true };
   }
   const raced = await s.waitees.get(join.waitlistId, join.waiteeId);

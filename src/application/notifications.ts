@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { SpanKind } from '@opentelemetry/api';
 import { DomainError, notFound } from '../domain/errors.js';
-import { estimateWaitMinutes } from '../domain/estimate.js';
+import { quoteContextOf, quotesInLine } from '../domain/estimate.js';
 import { defaultTemplates, renderText, type MessageKind } from '../domain/messages.js';
 import type { Restaurant, Versioned, Waitee, Waitlist } from '../domain/model.js';
 import {
@@ -22,6 +22,7 @@ import { nextStatus, positionsInLine } from '../domain/waitee.js';
 import type { Caller } from './access.js';
 import { memberWith, waitlistOf } from './access.js';
 import { conflictPolicies, writeConditionally } from './conditional-write.js';
+import { recordExitOn } from './line-history.js';
 import { recordSendAfterConflict } from './delivery-reports.js';
 import { recordLineParties, recordRedelivery, recordSendLimitHit, recordSweep, recordTextFailed, recordTextSent } from './metrics.js';
 import { TransientSmsError, VersionConflict, type NotificationMessage } from './ports.js';
@@ -72,6 +73,12 @@ export function refusedText(notification: Notification, reason: string, at: stri
   return { ...notification, status: 'failed', failedAt: at, lastError: reason };
 }
 
+/** Where a party stands, for a text that says so: its position and the minutes it is quoted still to wait. */
+export interface PlaceInLine {
+  readonly position: number;
+  readonly waitMinutes: number;
+}
+
 /**
  * The text for a waitee, rendered from the waitlist's template; null when the waitee has no phone.
  * A number the restaurant may not text (a customer's, unverified) gets the text recorded as failed.
@@ -82,22 +89,12 @@ export async function composeNotification(
   kind: MessageKind,
   waitee: Waitee,
   waitlist: Waitlist,
-  position: number | null,
+  place: PlaceInLine | null,
   restaurant?: Pick<Restaurant, 'name'> | null,
 ): Promise<Notification | null> {
   if (waitee.phone === null) return null;
   const name = restaurant === undefined ? (await s.restaurants.get(waitee.restaurantId))?.value.name : restaurant?.name;
   const now = s.now();
-  const wait =
-    position === null
-      ? 0
-      : estimateWaitMinutes({
-          partySize: waitee.partySize,
-          joinedAt: waitee.joinedAt,
-          now,
-          history: waitlist.recentSeatings,
-          defaultWaitMinutes: waitlist.defaultWaitMinutes,
-        });
   const template = waitlist.messageTemplates?.[kind] ?? defaultTemplates[kind];
   const notification: Notification = {
     id: randomUUID(),
@@ -109,8 +106,8 @@ export async function composeNotification(
     message: renderText(template, {
       name: waitee.name,
       restaurant: name ?? 'the restaurant',
-      position: String(position ?? ''),
-      wait: String(wait),
+      position: String(place?.position ?? ''),
+      wait: String(place?.waitMinutes ?? 0),
       statusUrl: statusUrlOf(s, waitee.statusToken),
     }),
     ...unsentState(now.toISOString()),
@@ -177,19 +174,24 @@ export async function announceGettingClose(s: OutboxServices, waitlist: Waitlist
   const line = await s.waitees.line(waitlist.id);
   recordLineParties({ restaurantId: waitlist.restaurantId, waitlistId: waitlist.id }, line.length);
   const positions = positionsInLine(line.map((w) => w.value));
+  const quotes = quotesInLine(
+    line.map((w) => w.value),
+    quoteContextOf(waitlist, s.now()),
+  );
   const due = line.filter(
     (w) =>
       w.value.status === 'waiting' && w.value.gettingCloseSent !== true && (positions.get(w.value.id) ?? Infinity) <= gettingClosePosition,
   );
   for (const waitee of due) {
-    const position = positions.get(waitee.value.id) ?? null;
+    const position = positions.get(waitee.value.id);
+    const place = position === undefined ? null : { position, waitMinutes: quotes.get(waitee.value.id)?.minutes ?? 0 };
     // A waitee that changed meanwhile is looked at again after the next change of the line.
     const outcome = await writeConditionally({
       first: waitee,
       read: () => s.waitees.get(waitee.value.waitlistId, waitee.value.id),
       change: (current) => ({ ...current, gettingCloseSent: true }),
       write: async (next, etag) => {
-        const notification = await composeNotification(s, 'getting-close', waitee.value, waitlist, position);
+        const notification = await composeNotification(s, 'getting-close', waitee.value, waitlist, place);
         return saveMove(s, next, etag, notification === null ? [] : [notification]);
       },
       policy: conflictPolicies.yieldToNewer,
@@ -313,11 +315,11 @@ async function advancePaging(
     return 're-paged';
   }
   const now = s.now().toISOString();
-  if ((await save({ ...stop, status: nextStatus(waitee.status, 'no-show'), endedAt: now, updatedAt: now }, [])).kind === 'lost')
-    return 'raced';
+  const noShow: Waitee = { ...stop, status: nextStatus(waitee.status, 'no-show'), endedAt: now, updatedAt: now };
+  if ((await save(noShow, [])).kind === 'lost') return 'raced';
   if (waitee.customerId !== null) await s.users.removePlace(waitee.customerId, waitee.waitlistId, waitee.id);
   log(`waitee ${waitee.id} marked no-show after the grace period`);
-  await announceGettingClose(s, waitlist.value, log);
+  await announceGettingClose(s, await recordExitOn(s, waitlist, noShow), log);
   return 'no-show';
 }
 

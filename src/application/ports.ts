@@ -179,7 +179,7 @@ export interface WaiteeRepository {
   delete(waitlistId: string, waiteeId: string, etag?: string): Promise<boolean>;
   /** The waitees still in line (waiting or notified), for positions. */
   line(waitlistId: string): Promise<Versioned<Waitee>[]>;
-  /** The id and joining time of each waitee still in line: what positions and counts need, and no more. */
+  /** The id, joining time and party size of each waitee still in line: what positions, quotes and counts need, and no more. */
   placesInLine(waitlistId: string): Promise<WaiteeInLine[]>;
   /** A page of waitees in joining order, optionally only those in the given statuses. */
   page(waitlistId: string, statuses: readonly WaiteeStatus[] | null, page: PageRequest): Promise<Page<Versioned<Waitee>>>;

@@ -1,6 +1,7 @@
 /**
  * The API's representations: what each resource looks like on the wire (see openapi/openapi.json).
  */
+import type { WaitQuote } from '../domain/estimate.js';
 import { defaultTemplates, type MessageTemplates } from '../domain/messages.js';
 import type { Invitation, Membership, Restaurant, User, Versioned, Waitee, Waitlist } from '../domain/model.js';
 import { phoneTrusted } from '../domain/send-limits.js';
@@ -74,7 +75,12 @@ export interface WaiteeView extends Pick<
   /** Whether the restaurant may text `phone` (send-limits.ts, phoneTrusted). */
   readonly phoneVerified: boolean;
   readonly position: number | null;
+  /** Minutes still to wait, the point the host stand shows; null once out of the line. */
   readonly estimatedWaitMinutes: number | null;
+  /** The range of minutes still to wait that a guest is shown; null once out of the line. */
+  readonly estimatedWaitRange: WaitRange | null;
+  /** The whole wait quoted when the party joined (its point); null for parties stored before quotes were kept. */
+  readonly quotedWaitMinutes: number | null;
   /** The moves the caller may make: a customer only ever leaves the line (`cancel`). */
   readonly allowedActions: readonly WaiteeAction[];
   readonly statusUrl: string;
@@ -158,9 +164,15 @@ export const waitlistView = ({ value, etag }: Versioned<Waitlist>, partiesInLine
   etag: entityTagOf(etag),
 });
 
+export interface WaitRange {
+  readonly low: number;
+  readonly high: number;
+}
+
 export interface LineFacts {
   readonly position: number | null;
-  readonly estimatedWaitMinutes: number | null;
+  /** The party's quote now, while it is in line. */
+  readonly quote: WaitQuote | null;
   readonly statusUrl: string;
 }
 
@@ -182,7 +194,9 @@ export const waiteeView = ({ value, etag }: Versioned<Waitee>, facts: LineFacts,
   status: value.status,
   source: value.source,
   position: facts.position,
-  estimatedWaitMinutes: facts.estimatedWaitMinutes,
+  estimatedWaitMinutes: facts.quote?.minutes ?? null,
+  estimatedWaitRange: facts.quote === null ? null : { low: facts.quote.low, high: facts.quote.high },
+  quotedWaitMinutes: value.joinQuote?.minutes ?? null,
   allowedActions: allowedActions(value.status).filter((action) => viewer === 'staff' || customerActions.includes(action)),
   statusUrl: facts.statusUrl,
   onMyWayAt: value.onMyWayAt ?? null,

@@ -1,6 +1,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { DomainError, notFound } from '../domain/errors.js';
-import { estimateWaitMinutes, recordSeating } from '../domain/estimate.js';
+import { quoteContextOf, quoteForJoining, quotesInLine, type QuoteContext, type WaitQuote } from '../domain/estimate.js';
 import type { Membership, Place, Restaurant, Versioned, Waitee, Waitlist } from '../domain/model.js';
 import { lineWork, pagingPlan, type Notification } from '../domain/notification.js';
 import { pageRefusal, withPage } from '../domain/send-limits.js';
@@ -20,6 +20,7 @@ import { insertUnderCap, type Cap } from './admissions.js';
 import { conflictPolicies, versionToWrite, writeConditionally, type VersionCondition } from './conditional-write.js';
 import { recordLineParties, recordSendLimitHit } from './metrics.js';
 import { announceGettingClose, composeNotification, enqueueNow, statusUrlBuilder, type OutboxServices } from './notifications.js';
+import { recordExitOn } from './line-history.js';
 import { setProperties } from './patch.js';
 import { InvalidContinuationToken, VersionConflict, type Page, type SavedWithNotifications } from './ports.js';
 import { publicImages, type ImagesView } from './uploads.js';
@@ -73,23 +74,17 @@ async function present(
   line?: readonly WaiteeInLine[],
 ): Promise<WaiteeView[]> {
   const needsLine = waitees.some((w) => isActive(w.value.status));
-  const positions = !needsLine ? new Map<string, number>() : positionsInLine(line ?? (await s.waitees.placesInLine(waitlist.id)));
-  const now = s.now();
+  const places = !needsLine ? [] : (line ?? (await s.waitees.placesInLine(waitlist.id)));
+  const positions = positionsInLine(places);
+  const quotes = quotesInLine(places, quoteContextOf(waitlist, s.now()));
   const statusUrl = statusUrlBuilder(s);
-  return waitees.map((w) => {
-    const position = positions.get(w.value.id) ?? null;
-    const estimatedWaitMinutes =
-      position === null
-        ? null
-        : estimateWaitMinutes({
-            partySize: w.value.partySize,
-            joinedAt: w.value.joinedAt,
-            now,
-            history: waitlist.recentSeatings,
-            defaultWaitMinutes: waitlist.defaultWaitMinutes,
-          });
-    return waiteeView(w, { position, estimatedWaitMinutes, statusUrl: statusUrl(w.value.statusToken) }, viewer);
-  });
+  return waitees.map((w) =>
+    waiteeView(
+      w,
+      { position: positions.get(w.value.id) ?? null, quote: quotes.get(w.value.id) ?? null, statusUrl: statusUrl(w.value.statusToken) },
+      viewer,
+    ),
+  );
 }
 
 /** The places of the waitees still in line, among these. */
@@ -154,12 +149,12 @@ export async function addWaitee(
     name = request.name;
     phone = request.phone ?? null;
   }
-  const joining = { caller, staff, restaurantId, waitlistId, id, name, phone, request };
-  // The line as the cap counted it, the moment before this party joined: its position without another query.
+  // The line as the cap counted it, the moment before this party joined: its position and quote without another query.
   let lineBefore: readonly WaiteeInLine[] | undefined;
   const cap = lineCap(s, waitlistId, (places) => {
     lineBefore = places;
   });
+  const joining = { caller, staff, restaurantId, waitlist: waitlist.value, id, name, phone, request, lineBefore: () => lineBefore ?? [] };
   const created = await insertUnderCap(s, cap, id, () => insertWaitee(s, joining), closedLine);
   if (created === null) {
     const existing = await s.waitees.get(waitlistId, id);
@@ -201,15 +196,19 @@ async function insertWaitee(
     caller: Caller;
     staff: Membership | null;
     restaurantId: string;
-    waitlistId: string;
+    waitlist: Waitlist;
     id: string;
     name: string;
     phone: string | null;
     request: WaiteeRequest;
+    /** The line the cap counted, before this party. */
+    lineBefore: () => readonly WaiteeInLine[];
   },
 ): Promise<Versioned<Waitee> | null> {
-  const { caller, staff, restaurantId, waitlistId, id, name, phone, request } = joining;
-  const now = s.now().toISOString();
+  const { caller, staff, restaurantId, waitlist, id, name, phone, request } = joining;
+  const waitlistId = waitlist.id;
+  const at = s.now();
+  const now = at.toISOString();
   if (staff === null) await claimPlaceInLine(s, { userId: caller.userId, restaurantId, waitlistId, waiteeId: id, joinedAt: now });
   const statusToken = randomBytes(12).toString('base64url');
   const joined = joinLine({
@@ -226,11 +225,21 @@ async function insertWaitee(
     joinedAt: now,
   });
   // Staff vouch for the numbers they enter; a customer's own is texted only once proved (send-limits.ts, phoneTrusted).
-  const waitee: Waitee = { ...joined, phoneVerified: staff !== null };
+  const joinQuote = quoteAtJoin(joining.lineBefore(), id, request.partySize, quoteContextOf(waitlist, at));
+  const waitee: Waitee = { ...joined, phoneVerified: staff !== null, joinQuote };
   // Indexes first, the waitee last: a crash in between leaves an index pointing at nothing (ignored
   // on read), never a waitee nobody can find.
   await s.statusLinks.create({ id: statusToken, restaurantId, waitlistId, waiteeId: id });
   return s.waitees.create(waitee);
+}
+
+/** The quote a party is given as it joins, from the line before it (without itself, should a retry have counted it). */
+export function quoteAtJoin(lineBefore: readonly WaiteeInLine[], id: string, partySize: number, context: QuoteContext): WaitQuote {
+  return quoteForJoining(
+    lineBefore.filter((place) => place.id !== id),
+    partySize,
+    context,
+  );
 }
 
 /** A customer's claim on a place in this line; a place whose waitee already left is taken over. */
@@ -395,7 +404,7 @@ export async function actOnWaitee(
   if (outcome.kind !== 'written' || waitlist === undefined) throw new VersionConflict(ids.waiteeId);
   const next = outcome.value;
   await enqueueNow(s, outcome.result.notifications, log);
-  const updatedWaitlist = next.status === 'seated' ? await recordSeatingOn(s, waitlist, next) : waitlist.value;
+  const updatedWaitlist = isActive(next.status) ? waitlist.value : await recordExitOn(s, waitlist, next);
   if (!isActive(next.status)) {
     if (next.customerId !== null) await s.users.removePlace(next.customerId, next.waitlistId, next.id);
     await announceGettingClose(s, updatedWaitlist, log);
@@ -446,23 +455,6 @@ function moved(waitee: Waitee, action: WaiteeAction, now: string, waitlist: Wait
   };
 }
 
-/** Adds the seating to the waitlist's history (for estimates); losing every race leaves the history as it was. */
-async function recordSeatingOn(s: Pick<Services, 'restaurants'>, waitlist: Versioned<Waitlist>, seated: Waitee): Promise<Waitlist> {
-  const seating = {
-    partySize: seated.partySize,
-    waitedMinutes: (Date.parse(seated.seatedAt ?? seated.updatedAt) - Date.parse(seated.joinedAt)) / 60_000,
-    seatedAt: seated.seatedAt ?? seated.updatedAt,
-  };
-  const outcome = await writeConditionally({
-    first: waitlist,
-    read: () => s.restaurants.waitlist(waitlist.value.restaurantId, waitlist.value.id),
-    change: (current) => ({ ...current, recentSeatings: recordSeating(current.recentSeatings, seating) }),
-    write: (next, etag) => s.restaurants.replaceWaitlist(next, etag),
-    policy: conflictPolicies.contended,
-  });
-  return outcome.kind === 'written' ? outcome.result.value : waitlist.value;
-}
-
 /** A customer's active places in any line. Index entries whose waitee is gone or done are skipped. */
 export async function myWaitees(s: LineReadServices, caller: Caller): Promise<WaiteeView[]> {
   const places = await s.users.places(caller.userId);
@@ -493,6 +485,8 @@ export interface PublicStatus {
   readonly partySize: number;
   readonly position: number | null;
   readonly estimatedWaitMinutes: number | null;
+  /** The range of minutes still to wait that the guest is shown; null once out of the line. */
+  readonly estimatedWaitRange: WaiteeView['estimatedWaitRange'];
   /** After "table ready": how long the table is held (the waitlist's grace period), and until when. */
   readonly gracePeriodMinutes: number;
   readonly holdUntil: string | null;
@@ -555,6 +549,7 @@ export async function publicStatus(s: StatusServices, token: string): Promise<Pu
     partySize: view.partySize,
     position: view.position,
     estimatedWaitMinutes: view.estimatedWaitMinutes,
+    estimatedWaitRange: view.estimatedWaitRange,
     gracePeriodMinutes: grace,
     holdUntil: status === 'notified' && notifiedAt !== null ? new Date(Date.parse(notifiedAt) + grace * 60_000).toISOString() : null,
     onMyWayAt: onMyWayAt ?? null,
@@ -597,7 +592,7 @@ export async function actFromStatusLink(
   if (outcome.kind === 'lost') throw new VersionConflict(waitee.value.id);
   if (action === 'leave' && outcome.kind === 'written') {
     if (waitee.value.customerId !== null) await s.users.removePlace(waitee.value.customerId, waitee.value.waitlistId, waitee.value.id);
-    await announceGettingClose(s, waitlist.value, log);
+    await announceGettingClose(s, await recordExitOn(s, waitlist, outcome.value), log);
   }
   return publicStatus(s, token);
 }

@@ -1,3 +1,6 @@
+import type { Waitee, Waitlist } from './model.js';
+import { inLineOrder, type WaiteeInLine } from './waitee.js';
+
 /**
  * A party that went out of the line: its size, how long it waited, and when it went, kept per
  * waitlist as recent history. Most were seated; `left` marks one that gave up or never came (the
@@ -21,6 +24,13 @@ export function sizeBand(partySize: number): number {
 
 export function recordSeating(history: readonly Seating[], seating: Seating): Seating[] {
   return [seating, ...history].slice(0, historyLimit);
+}
+
+/** The history entry of a party that has just left the line: seated, or gone without a table (cancelled or no-show). */
+export function exitOf(party: Pick<Waitee, 'partySize' | 'joinedAt' | 'status' | 'seatedAt' | 'endedAt' | 'updatedAt'>): Seating {
+  const at = party.seatedAt ?? party.endedAt ?? party.updatedAt;
+  const waitedMinutes = (Date.parse(at) - Date.parse(party.joinedAt)) / 60_000;
+  return { partySize: party.partySize, waitedMinutes, seatedAt: at, ...(party.status === 'seated' ? {} : { left: true }) };
 }
 
 function median(values: readonly number[]): number {
@@ -60,6 +70,11 @@ export type WaitQuote = {
   readonly low: number;
   readonly high: number;
 };
+
+/** A range of minutes as a guest reads it: "15–25 min", or "20 min" when it has no width. */
+export function rangeText(range: Pick<WaitQuote, 'low' | 'high'>): string {
+  return range.low === range.high ? `${range.low} min` : `${range.low}–${range.high} min`;
+}
 
 export interface LineQuoteInput {
   readonly partySize: number;
@@ -106,16 +121,13 @@ interface Rates {
  * a couple of seatings at `priorMinutesPerSeating`. The party's own band is waiting now, so a line
  * where nobody is seated slows down as the minutes pass instead of keeping a stale rate.
  */
-function ratesOf(input: LineQuoteInput, entries: readonly Seating[], priorMinutesPerSeating: number): Rates {
+function ratesOf(input: LineQuoteInput, entries: readonly TimedExit[], priorMinutesPerSeating: number): Rates {
   const nowMs = input.now.getTime();
   const weight = (atMs: number) => Math.exp(-(nowMs - atMs) / 60_000 / rateMemoryMinutes);
-  const observed = (of: readonly Seating[]) => of.reduce((sum, s) => sum + weight(Date.parse(s.seatedAt)), 0);
+  const observed = (of: readonly TimedExit[]) => of.reduce((sum, s) => sum + weight(s.atMs), 0);
   const seated = observed(entries.filter((s) => s.left !== true));
   const horizonMs = nowMs - historyWindowMs;
-  const waiting: [number, number][] = entries.map((s) => [
-    Math.max(horizonMs, Date.parse(s.seatedAt) - s.waitedMinutes * 60_000),
-    Date.parse(s.seatedAt),
-  ]);
+  const waiting: [number, number][] = entries.map((s) => [Math.max(horizonMs, s.atMs - s.waitedMinutes * 60_000), s.atMs]);
   waiting.push([Math.max(horizonMs, Date.parse(input.bandWaitingSince)), nowMs]);
   waiting.sort((x, y) => x[0] - y[0]);
   const watched = weightedBusyMinutes(waiting, nowMs) + priorSeatings * priorMinutesPerSeating;
@@ -126,21 +138,31 @@ function ratesOf(input: LineQuoteInput, entries: readonly Seating[], priorMinute
   };
 }
 
+/** A history entry with its time parsed once (epoch ms), since the rates read it several times. */
+type TimedExit = Seating & { readonly atMs: number };
+
+interface BandRates extends Rates {
+  /** How much of the band's rate still rests on the waitlist's default: 1 with no history, towards 0 as seatings come in. */
+  readonly defaultShare: number;
+}
+
 /**
  * The rates for the party's size band. A band's own history is thin on a quiet night, so it is
  * shrunk towards the whole line's rate, and that towards the waitlist's default wait.
  */
-function bandRates(input: LineQuoteInput, band: number): Rates {
+function bandRates(input: LineQuoteInput, band: number): BandRates {
   const since = input.now.getTime() - historyWindowMs;
-  const recent = input.history.filter((s) => Date.parse(s.seatedAt) >= since);
-  // The default is what the owner would quote the party at the front: the median of one gap, not its mean.
-  const whole = ratesOf(input, recent, Math.max(1, input.defaultWaitMinutes));
-  return ratesOf(
+  const recent = input.history.map((s): TimedExit => ({ ...s, atMs: Date.parse(s.seatedAt) })).filter((s) => s.atMs >= since);
+  const whole = ratesOf(input, recent, defaultMinutesOf(input));
+  const own = ratesOf(
     input,
     recent.filter((s) => sizeBand(s.partySize) === band),
     1 / whole.seatingsPerMinute,
   );
+  return { ...own, defaultShare: (priorSeatings / whole.evidence) * (priorSeatings / own.evidence) };
 }
+
+const defaultMinutesOf = (input: LineQuoteInput) => Math.max(1, input.defaultWaitMinutes);
 
 /** The p-quantile of a gamma distribution with this mean and shape (Wilson–Hilferty), z the standard normal quantile. */
 function gammaQuantile(mean: number, shape: number, z: number): number {
@@ -151,24 +173,81 @@ function gammaQuantile(mean: number, shape: number, z: number): number {
 /** Standard normal quantiles of the range a guest is shown: the 20th and 80th percentiles. */
 const rangeZ = 0.8416;
 
+/** The shape of the wait of a party at the front when nothing has been seated yet: one gap, resting on the prior alone. */
+const priorShape = 1 / (1 + 1 / priorSeatings);
+
 /**
  * The minutes a party still has to wait: the parties ahead in its band go out of the line (seated,
  * or giving up) at the band's current rate, then the party itself is seated at the band's seating
  * rate. The wait is a sum of such gaps, so it is modelled as a gamma distribution whose shape
  * counts the gaps and shrinks with little evidence for the rates. The quote is its median (what
- * minimises the error a guest feels), the range its 20th to 80th percentile: with no evidence at
- * all, a range around the waitlist's default.
+ * minimises the error a guest feels), the range its 20th to 80th percentile.
+ *
+ * The waitlist's default is what the owner quotes the party at the front: a median, while the rates
+ * take it as a gap's mean, whose median on thin evidence is far lower. So the distribution is
+ * shifted up by that difference, weighted by how much the rates still rest on the default: with no
+ * history the first party is quoted the default exactly, and the shift fades as seatings come in.
  */
 export function quoteWait(input: LineQuoteInput): WaitQuote {
-  const band = sizeBand(input.partySize);
+  return quoteAtRates(input, bandRates(input, sizeBand(input.partySize)));
+}
+
+/** quoteWait once the band's rates are known: they are the same for every party of a band in a line. */
+function quoteAtRates(input: LineQuoteInput, rates: BandRates): WaitQuote {
   const ahead = Math.max(0, input.aheadInBand);
-  const rates = bandRates(input, band);
   const mean = ahead / rates.exitsPerMinute + 1 / rates.seatingsPerMinute;
   const shape = 1 / (1 / (ahead + 1) + 1 / rates.evidence);
-  const minutes = Math.round(gammaQuantile(mean, shape, 0));
+  const shift = rates.defaultShare * defaultMinutesOf(input) * (1 - gammaQuantile(1, priorShape, 0));
+  const quantile = (z: number) => gammaQuantile(mean, shape, z) + shift;
+  const minutes = Math.round(quantile(0));
   return {
     minutes,
-    low: Math.min(minutes, Math.floor(gammaQuantile(mean, shape, -rangeZ) / 5) * 5),
-    high: Math.max(minutes, Math.ceil(gammaQuantile(mean, shape, rangeZ) / 5) * 5),
+    low: Math.min(minutes, Math.floor(quantile(-rangeZ) / 5) * 5),
+    high: Math.max(minutes, Math.ceil(quantile(rangeZ) / 5) * 5),
   };
+}
+
+/** What every quote in a line shares: the moment, the waitlist's history and its default wait. */
+export type QuoteContext = Pick<LineQuoteInput, 'now' | 'history' | 'defaultWaitMinutes'>;
+
+/** What every quote on this waitlist shares at this moment. */
+export const quoteContextOf = (waitlist: Pick<Waitlist, 'recentSeatings' | 'defaultWaitMinutes'>, now: Date): QuoteContext => ({
+  now,
+  history: waitlist.recentSeatings,
+  defaultWaitMinutes: waitlist.defaultWaitMinutes,
+});
+
+/**
+ * The quote of every party in the line: each competes only with the parties ahead of it in its
+ * size band, so a party of 6 is not pushed back by the parties of 2 that joined before it.
+ */
+export function quotesInLine(line: readonly WaiteeInLine[], context: QuoteContext): Map<string, WaitQuote> {
+  // A band's rates depend on the history and on when the band's first party joined, not on the party: computed once per band.
+  const bands = new Map<number, { ahead: number; readonly since: string; readonly rates: BandRates }>();
+  const quotes = new Map<string, WaitQuote>();
+  for (const party of inLineOrder(line)) {
+    const band = sizeBand(party.partySize);
+    let seen = bands.get(band);
+    if (seen === undefined) {
+      const first = { ...context, partySize: party.partySize, aheadInBand: 0, bandWaitingSince: party.joinedAt };
+      seen = { ahead: 0, since: party.joinedAt, rates: bandRates(first, band) };
+      bands.set(band, seen);
+    }
+    const input = { ...context, partySize: party.partySize, aheadInBand: seen.ahead, bandWaitingSince: seen.since };
+    quotes.set(party.id, quoteAtRates(input, seen.rates));
+    seen.ahead++;
+  }
+  return quotes;
+}
+
+/** The quote a party of this size would be given if it joined the line now. */
+export function quoteForJoining(line: readonly WaiteeInLine[], partySize: number, context: QuoteContext): WaitQuote {
+  const band = sizeBand(partySize);
+  const ahead = inLineOrder(line.filter((party) => sizeBand(party.partySize) === band));
+  return quoteWait({
+    ...context,
+    partySize,
+    aheadInBand: ahead.length,
+    bandWaitingSince: ahead[0]?.joinedAt ?? context.now.toISOString(),
+  });
 }

@@ -45,15 +45,21 @@ export function nextStatus(status: WaiteeStatus, action: WaiteeAction): WaiteeSt
   return next;
 }
 
+/** What positions and quotes need of a party in line. */
 export interface WaiteeInLine {
   readonly id: string;
   readonly joinedAt: string;
+  readonly partySize: number;
+}
+
+/** The active waitees first come first served (ties broken by id). */
+export function inLineOrder<T extends Pick<WaiteeInLine, 'id' | 'joinedAt'>>(active: readonly T[]): T[] {
+  return [...active].sort((a, b) => (a.joinedAt === b.joinedAt ? a.id.localeCompare(b.id) : a.joinedAt.localeCompare(b.joinedAt)));
 }
 
 /** 1-based positions of the active waitees, first come first served (ties broken by id). */
-export function positionsInLine(active: readonly WaiteeInLine[]): Map<string, number> {
-  const ordered = [...active].sort((a, b) => (a.joinedAt === b.joinedAt ? a.id.localeCompare(b.id) : a.joinedAt.localeCompare(b.joinedAt)));
-  return new Map(ordered.map((place, index) => [place.id, index + 1]));
+export function positionsInLine(active: readonly Pick<WaiteeInLine, 'id' | 'joinedAt'>[]): Map<string, number> {
+  return new Map(inLineOrder(active).map((place, index) => [place.id, index + 1]));
 }
 
 /** What a waitee brings to the line; everything else starts empty. */

@@ -48,6 +48,10 @@ describe('the status link', () => {
     const json = await api().get(status);
     expect(json.headers.get('content-type')).toBe('application/json');
     expect(json.body).toMatchObject({ status: 'waiting', position: 1, allowedActions: ['on-my-way', 'leave'], linkExpiresAt: null });
+    // The guest is shown the range of the wait, the one the JSON carries, not a single number.
+    const range = (json.body as { estimatedWaitRange: { low: number; high: number } }).estimatedWaitRange;
+    expect(range.low).toBeLessThan(range.high);
+    expect(text).toContain(`in line for a party of 2. Expected wait: ${range.low}–${range.high} min.`);
     expect(JSON.stringify(json.body)).not.toContain('Robin');
     expect((await api().get(status, { accept: 'application/json' })).headers.get('content-type')).toBe('application/json');
   });

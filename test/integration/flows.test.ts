@@ -96,6 +96,7 @@ describe('customer flow', () => {
       partySize: 3,
       position: 2,
       estimatedWaitMinutes: 15,
+      estimatedWaitRange: { low: 5, high: 35 },
       gracePeriodMinutes: 10,
       holdUntil: null,
       onMyWayAt: null,

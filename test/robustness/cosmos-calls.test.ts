@@ -37,9 +37,15 @@ describe('Cosmos DB calls per operation', () => {
     expect(calls.seat).toBeLessThanOrEqual(7);
   });
 
+  // 6 before cancel recorded the party leaving: the waitlist is in another container than its parties, so no shared batch.
+  it('cancelling a party makes at most 7 Cosmos calls, one of them its "left" entry in the waitlist history', () => {
+    expect(calls.cancel).toBeLessThanOrEqual(7);
+  });
+
   it('positions are the same whether they come from the page or from the projection query', async () => {
     const { headers, waiteesUrl } = await demoOwner(stack);
-    type Page = { items: { id: string; status: string; position: number | null }[]; continuationToken: string | null };
+    type Item = { id: string; status: string; position: number | null; estimatedWaitMinutes: number | null };
+    type Page = { items: Item[]; continuationToken: string | null };
     const whole = (await (await fetch(`${waiteesUrl}?limit=100`, { headers })).json()) as Page;
     expect(whole.continuationToken).toBeNull();
     const pages: Page['items'] = [];
@@ -50,7 +56,15 @@ describe('Cosmos DB calls per operation', () => {
       pages.push(...page.items);
       token = page.continuationToken;
     } while (token !== null);
-    expect(pages).toEqual(whole.items);
+    // Quotes move with the clock between the two reads (a band nobody is seated from slows down), so they are compared within a minute or two.
+    const timeless = ({ estimatedWaitMinutes: _minutes, estimatedWaitRange: _range, ...rest }: Item & { estimatedWaitRange?: unknown }) =>
+      rest;
+    expect(pages.map(timeless)).toEqual(whole.items.map(timeless));
+    pages.forEach((item, i) => {
+      const quoted = whole.items[i]?.estimatedWaitMinutes ?? null;
+      if (item.estimatedWaitMinutes === null || quoted === null) expect(item.estimatedWaitMinutes).toBe(quoted);
+      else expect(Math.abs(item.estimatedWaitMinutes - quoted)).toBeLessThanOrEqual(2);
+    });
     const waiting = whole.items.filter((w) => w.status === 'waiting' || w.status === 'notified');
     expect(waiting.map((w) => w.position)).toEqual(waiting.map((_, i) => i + 1));
     expect(whole.items.filter((w) => w.status === 'seated').every((w) => w.position === null)).toBe(true);

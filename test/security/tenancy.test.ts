@@ -296,6 +296,7 @@ describe('tenancy: every protected route against restaurant A', () => {
     expect(Object.keys(body).sort()).toEqual([
       'allowedActions',
       'estimatedWaitMinutes',
+      'estimatedWaitRange',
       'gracePeriodMinutes',
       'holdUntil',
       'linkExpiresAt',

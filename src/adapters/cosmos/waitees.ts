@@ -24,13 +24,13 @@ export class WaiteeStore extends DocumentsOfType<Waitee> implements WaiteeReposi
     );
   }
 
-  /** Only what a position needs of each waitee in line: one small projection query. */
+  /** Only what a position and a quote need of each waitee in line: one small projection query. */
   async placesInLine(waitlistId: string): Promise<WaiteeInLine[]> {
     const response = await this.container.items
       .query<WaiteeInLine>(
         {
           query:
-            'SELECT c.id, c.joinedAt FROM c WHERE c.waitlistId = @waitlistId AND c.type = "waitee" AND ARRAY_CONTAINS(@active, c.status)',
+            'SELECT c.id, c.joinedAt, c.partySize FROM c WHERE c.waitlistId = @waitlistId AND c.type = "waitee" AND ARRAY_CONTAINS(@active, c.status)',
           parameters: [
             { name: '@waitlistId', value: waitlistId },
             { name: '@active', value: [...activeStatuses] },

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { PublicStatus } from '../../application/waitees.js';
+import { rangeText } from '../../domain/estimate.js';
 
 /**
  * The status page a text's link opens on a phone: server-rendered, updated in place every few
@@ -60,7 +61,7 @@ function whereInLine(status: PublicStatus): string {
   switch (status.status) {
     case 'waiting':
       return `<p>You are number</p><p class="big">${String(status.position ?? '–')}</p>
-<p>in line for a party of ${status.partySize}. About ${String(status.estimatedWaitMinutes ?? 0)} minutes to wait.</p>`;
+<p>in line for a party of ${status.partySize}. Expected wait: ${status.estimatedWaitRange === null ? 'a few minutes' : rangeText(status.estimatedWaitRange)}.</p>`;
     case 'notified':
       return `<p class="big">Your table is ready</p>
 <p>Please come to the host stand. We hold it for ${status.gracePeriodMinutes} minutes${status.holdUntil === null ? '' : `, until ${time(status.holdUntil, status.timeZone)}`}.</p>`;

@@ -13,6 +13,7 @@ describe('the host stand: sign-in and the line', () => {
     for (const [name, partySize, notes] of [
       ['Ada', 2, 'window seat'],
       ['Grace', 4, null],
+      ['Alan', 2, null],
     ] as const) {
       const added = await owner.post(line, { name, partySize, phone: '+14155550123', ...(notes === null ? {} : { notes }) });
       expect(added.status).toBe(201);
@@ -28,17 +29,20 @@ describe('the host stand: sign-in and the line', () => {
     // One restaurant: its waitlists are offered at once.
     await page.getByRole('button', { name: /Dinner/ }).click();
     const rows = page.getByRole('list', { name: 'Parties in line' }).getByRole('listitem');
-    await expect.poll(() => rows.count()).toBe(2);
+    await expect.poll(() => rows.count()).toBe(3);
     await expect
       .poll(() => rows.nth(0).innerText())
       .toMatch(/1\s+Ada\s+party of 2\s+window seat[\s\S]*Waited 0 of 20 min quoted[\s\S]*Waiting/);
-    expect(await rows.nth(1).innerText()).toMatch(/2\s+Grace\s+party of 4/);
+    // Each row shows the point quote the party was given at join: Grace is the first of her size
+    // band (the default), Alan is behind Ada in hers, so he was quoted more.
+    expect(await rows.nth(1).innerText()).toMatch(/2\s+Grace\s+party of 4[\s\S]*Waited 0 of 20 min quoted/);
+    expect(await rows.nth(2).innerText()).toMatch(/3\s+Alan\s+party of 2[\s\S]*Waited 0 of 34 min quoted/);
     await expectAccessible(page, 'line');
     await screenshot(page, 'line-tablet');
 
     // The choice is remembered on this device: a reload keeps the session and the line.
     await page.reload();
-    await expect.poll(() => rows.count()).toBe(2);
+    await expect.poll(() => rows.count()).toBe(3);
   });
 
   it('when the refresh token is refused, asks to sign in again over the screen and keeps what was typed', async () => {

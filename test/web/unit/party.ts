@@ -18,6 +18,8 @@ export function party(overrides: Partial<Waitee> = {}): Waitee {
     source: 'staff',
     position: 1,
     estimatedWaitMinutes: 10,
+    estimatedWaitRange: { low: 5, high: 20 },
+    quotedWaitMinutes: null,
     allowedActions: ['notify', 'seat', 'cancel'],
     statusUrl: 'http://127.0.0.1:7071/api/v1/status/abc',
     joinedAt: '2026-12-01T19:00:00.000Z',

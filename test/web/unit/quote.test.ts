@@ -33,10 +33,15 @@ describe('quoteStanding: a row turns amber past its quote, red past the margin',
   });
 });
 
-describe('quotedMinutes: the quote, read back from the minutes the API says are left', () => {
+describe('quotedMinutes: the quote the host stand measures a party against', () => {
   const now = at('2026-12-01T19:30:00.000Z');
 
-  it('is the minutes waited plus the minutes left while the estimate is above zero', () => {
+  it('is the quote the server kept when the party joined, whatever is left of it now', () => {
+    const quoted = party({ joinedAt: '2026-12-01T19:00:00.000Z', estimatedWaitMinutes: 3, quotedWaitMinutes: 34 });
+    expect(quotedMinutes(quoted, [quoted], 15, now)).toBe(34);
+  });
+
+  it('for a party that joined before quotes were kept, is the minutes waited plus the minutes left while the estimate is above zero', () => {
     expect(quotedMinutes(party({ joinedAt: '2026-12-01T19:18:00.000Z', estimatedWaitMinutes: 8 }), [], 15, now)).toBe(20);
   });
 
@@ -54,15 +59,16 @@ describe('quotedMinutes: the quote, read back from the minutes the API says are 
 });
 
 describe('quoteForNewParty: the quote shown before a walk-in is saved', () => {
-  const now = at('2026-12-01T19:30:00.000Z');
-
-  it("is the band's typical wait, read from a party of the same band in line", () => {
-    const inLine = party({ partySize: 4, joinedAt: '2026-12-01T19:20:00.000Z', estimatedWaitMinutes: 25 });
-    expect(quoteForNewParty(3, [inLine], 15, now)).toBe(35);
+  it('is what the last party of its band still waits plus one more gap between two of them', () => {
+    const first = party({ partySize: 4, estimatedWaitMinutes: 20 });
+    const second = party({ partySize: 3, estimatedWaitMinutes: 34 });
+    const otherBand = party({ partySize: 2, estimatedWaitMinutes: 90 });
+    expect(quoteForNewParty(3, [first, otherBand, second], 15)).toBe(48);
+    expect(quoteForNewParty(4, [first], 15)).toBe(40);
   });
 
   it("is the waitlist's default wait with nobody of that band in line", () => {
-    const inLine = party({ partySize: 2, joinedAt: '2026-12-01T19:20:00.000Z', estimatedWaitMinutes: 25 });
-    expect(quoteForNewParty(8, [inLine], 15, now)).toBe(15);
+    const inLine = party({ partySize: 2, estimatedWaitMinutes: 25 });
+    expect(quoteForNewParty(8, [inLine], 15)).toBe(15);
   });
 });

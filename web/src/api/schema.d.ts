@@ -1620,9 +1620,21 @@ export interface components {
             position: number | null;
             /**
              * Format: int32
-             * @description Minutes left to wait: the median wait of similar-size parties seated in the last three hours (when there are at least three), else the waitlist's default wait, less the time already waited. Null once the party has left the line.
+             * @description Minutes left to wait, the point quote the host stand shows: the parties ahead in the same size band (1–2, 3–4, 5–6, 7+) leave the line at the band's recent rate, then this party is seated at the band's seating rate (the median of that wait). With no recent history the first party in a band is quoted the waitlist's default wait. Null once the party has left the line.
              */
             estimatedWaitMinutes: number | null;
+            /** @description The range of minutes left to wait that a guest is shown (the 20th to 80th percentile of the same wait, in steps of 5 minutes); it contains `estimatedWaitMinutes`. Null once the party has left the line. */
+            estimatedWaitRange: {
+                /** Format: int32 */
+                low: number;
+                /** Format: int32 */
+                high: number;
+            } | null;
+            /**
+             * Format: int32
+             * @description The whole wait the party was quoted when it joined (the point quote it is measured against: seated at − joined at). Null for parties that joined before quotes were kept.
+             */
+            quotedWaitMinutes: number | null;
             /** @description The moves you may make now (each is `POST .../{waiteeId}/{action}`): for staff, those the current status allows; for the customer of the place only `cancel` (leave the line) while it is in line. Empty in a final status. */
             allowedActions: ("notify" | "seat" | "no-show" | "cancel")[];
             /**
@@ -1692,9 +1704,11 @@ export interface components {
             partiesAhead: number;
             /**
              * Format: int32
-             * @description For a party of two joining now.
+             * @description The point quote for a party of two joining now.
              */
             estimatedWaitMinutes: number;
+            /** @description The range a party of two joining now would be shown. */
+            estimatedWaitRange: components["schemas"]["WaitRange"];
             /** @description ISO 3166-1 country a phone number without `+` is read in (the restaurant's phone's, else its time zone's), or null: give the country code. */
             defaultPhoneCountry: string | null;
             /** @description The consent the join page shows next to its checkbox; ends "Reply STOP to opt out." */
@@ -1759,6 +1773,13 @@ export interface components {
             /** Format: int32 */
             retryAfterSeconds: number;
         };
+        /** @description A range of minutes to wait, in steps of 5 minutes. */
+        WaitRange: {
+            /** Format: int32 */
+            low: number;
+            /** Format: int32 */
+            high: number;
+        };
         /** @description What the public status link shows: nothing personal. */
         PublicStatus: {
             restaurantName: string;
@@ -1776,6 +1797,13 @@ export interface components {
             position: number | null;
             /** Format: int32 */
             estimatedWaitMinutes: number | null;
+            /** @description The range of minutes left to wait the guest is shown (the status page says "15–25 min"); null once the party has left the line. */
+            estimatedWaitRange: {
+                /** Format: int32 */
+                low: number;
+                /** Format: int32 */
+                high: number;
+            } | null;
             /**
              * Format: int32
              * @description How long a ready table is held.

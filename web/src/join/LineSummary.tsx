@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import type { components } from '../api/schema.js';
+import { rangeText } from '../../../src/domain/estimate.js';
 import type { JoinSummary } from './join-api.js';
 
 type Image = components['schemas']['Image'];
@@ -51,7 +52,7 @@ export function LineSummary({ summary }: { summary: JoinSummary }): ReactNode {
           <>
             <p className="join__open">The line is open</p>
             <p>
-              {parties(summary.partiesAhead)} · about <strong>{summary.estimatedWaitMinutes} minutes</strong>
+              {parties(summary.partiesAhead)} · expected wait <strong>{rangeText(summary.estimatedWaitRange)}</strong>
             </p>
           </>
         ) : (

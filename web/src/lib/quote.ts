@@ -34,17 +34,17 @@ export function quoteText(waitedMinutes: number, quotedMinutes: number): string 
   }
 }
 
-type QuotedParty = Pick<Waitee, 'partySize' | 'joinedAt' | 'estimatedWaitMinutes'>;
+type QuotedParty = Pick<Waitee, 'partySize' | 'joinedAt' | 'estimatedWaitMinutes' | 'quotedWaitMinutes'>;
 
 /**
- * The total wait a party in line was quoted. The API gives the minutes still to wait
- * (`estimatedWaitMinutes`, never below zero), not the quote itself: while that is above zero the
- * quote is what was waited plus what is left. Once it reaches zero the party is past its quote and
- * the number no longer says by how much, so the quote is read from a party of the same size band
- * still inside its own (the server quotes every party of a band the same typical wait), and failing
- * that is the waitlist's default wait.
+ * The total wait a party in line was quoted: the quote the server kept when it joined
+ * (`quotedWaitMinutes`), the point the host stand is measured against. A party that joined before
+ * quotes were kept has none; its quote is read back from the minutes still to wait while those
+ * are above zero (waited plus left), and once they reach zero, from a party of the same size band
+ * still inside its own, and failing that is the waitlist's default wait.
  */
 export function quotedMinutes(party: QuotedParty, line: readonly QuotedParty[], defaultWaitMinutes: number, now: Date): number {
+  if (party.quotedWaitMinutes !== null) return party.quotedWaitMinutes;
   const quoteOf = (p: QuotedParty): number | null =>
     p.estimatedWaitMinutes !== null && p.estimatedWaitMinutes > 0
       ? Math.round(minutesSince(p.joinedAt, now) + p.estimatedWaitMinutes)
@@ -64,9 +64,18 @@ function minutesSince(iso: string, now: Date): number {
 }
 
 /**
- * The wait a party of this size joining now would be quoted: the server quotes a band's typical
- * wait less the time waited, which for a new party is the whole typical wait.
+ * About what a party of this size joining now would be quoted, before it is saved (the server
+ * says the real quote once it is): it joins behind every party of its band, so it waits what the
+ * last of them still waits plus one more gap between two of them (the last two's difference, or
+ * with one party ahead its whole wait). With nobody of its band in line it is the waitlist's
+ * default wait, as the server quotes the first of a band with no history.
  */
-export function quoteForNewParty(partySize: number, line: readonly QuotedParty[], defaultWaitMinutes: number, now: Date): number {
-  return quotedMinutes({ partySize, joinedAt: now.toISOString(), estimatedWaitMinutes: null }, line, defaultWaitMinutes, now);
+export function quoteForNewParty(partySize: number, line: readonly QuotedParty[], defaultWaitMinutes: number): number {
+  const band = line
+    .filter((p) => sizeBand(p.partySize) === sizeBand(partySize) && p.estimatedWaitMinutes !== null)
+    .map((p) => p.estimatedWaitMinutes ?? 0);
+  const last = band.at(-1);
+  if (last === undefined) return defaultWaitMinutes;
+  const gap = last - (band.at(-2) ?? 0);
+  return last + Math.max(1, gap);
 }

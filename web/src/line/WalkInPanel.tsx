@@ -49,7 +49,7 @@ export default function WalkInPanel({
       setDraft(emptyDraft(country));
       setShown(null);
       lineNotices.say(
-        `Added ${party.name} (party of ${party.partySize}) at position ${party.position ?? '–'}, quoted ${party.estimatedWaitMinutes ?? 0} min.`,
+        `Added ${party.name} (party of ${party.partySize}) at position ${party.position ?? '–'}, quoted ${party.quotedWaitMinutes ?? party.estimatedWaitMinutes ?? 0} min.`,
         'status',
       );
       fields.current?.querySelector('input')?.focus();
@@ -65,7 +65,7 @@ export default function WalkInPanel({
   }, [visible]);
 
   const size = partySizeOf(draft);
-  const quote = size === null ? null : quoteForNewParty(size, line.data?.parties ?? [], waitlist.defaultWaitMinutes, new Date());
+  const quote = size === null ? null : quoteForNewParty(size, line.data?.parties ?? [], waitlist.defaultWaitMinutes);
 
   const submit = (event: SubmitEvent<HTMLFormElement>): void => {
     event.preventDefault();
