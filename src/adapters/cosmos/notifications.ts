@@ -51,7 +51,8 @@ export class NotificationStore implements NotificationRepository {
     const partitionKey = join.waitlistId;
     const response = await this.container.items.batch(
       [
-        { operationType: 'Create', partitionKey, resourceBody: { ...join, type: 'joinRequest' } },
+        // As JoinRequestStore writes it: expired by Cosmos DB a day after its last write.
+        { operationType: 'Create', partitionKey, resourceBody: { ...join, type: 'joinRequest', ttl: codeDataLifetimeSeconds } },
         { operationType: 'Create', partitionKey, resourceBody: stored(notification) },
       ],
       partitionKey,
