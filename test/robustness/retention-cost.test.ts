@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { OperationInput } from '@azure/cosmos';
+import type { JSONObject, OperationInput } from '@azure/cosmos';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { containersOf, createCosmosClient } from '../../src/adapters/cosmos/client.js';
 import { forgetDue } from '../../src/application/retention.js';
@@ -36,7 +36,7 @@ describe('the retention sweep’s Cosmos DB calls', () => {
         const party = walkIn(venue, { name: `Stored ${start + i}`, phone: '+14155550199' });
         return { ...party, status: 'seated', seatedAt: endedAt, endedAt, updatedAt: endedAt };
       });
-      const create = (resourceBody: Record<string, unknown>): OperationInput => ({
+      const create = (resourceBody: JSONObject): OperationInput => ({
         operationType: 'Create',
         partitionKey: venue.waitlistId,
         resourceBody,
