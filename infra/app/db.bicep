@@ -20,10 +20,11 @@ var databaseName = 'waitlist'
 // a new container and a migration, never an in-place edit. A null defaultTtl is omitted, which leaves TTL off.
 var containers = [
   {
+    // One-time code counters and the texts counted per phone number and day expire by per-item `ttl`.
     name: 'users'
     partitionKey: '/pk'
     excludedPaths: []
-    defaultTtl: null
+    defaultTtl: -1
   }
   {
     // Refresh tokens expire by per-item `ttl`; -1 turns TTL on without a container-wide expiry.
@@ -40,7 +41,7 @@ var containers = [
   }
   {
     // Also holds the notification outbox records of each waitlist. Free-text notes are never
-    // filtered on, so they cost no index RUs.
+    // filtered on, so they cost no index RUs. Join requests and their code texts expire by per-item `ttl`.
     name: 'waitees'
     partitionKey: '/waitlistId'
     excludedPaths: [
@@ -48,7 +49,7 @@ var containers = [
         path: '/notes/?'
       }
     ]
-    defaultTtl: null
+    defaultTtl: -1
   }
   {
     name: 'statusLinks'

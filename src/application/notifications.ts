@@ -9,16 +9,19 @@ import {
   codePlaceholder,
   enqueueWork,
   gettingClosePosition,
+  isAddressed,
   isSettled,
   maskPhone,
+  type AddressedNotification,
   pagingPlan,
+  producerWork,
   smsTagOf,
   type DueWork,
   type Notification,
   unsentState,
 } from '../domain/notification.js';
 import { pageRefusal, phoneTrusted, unverifiedNumberReason, withPage } from '../domain/send-limits.js';
-import { nextStatus, positionsInLine } from '../domain/waitee.js';
+import { isActive, nextStatus, positionsInLine } from '../domain/waitee.js';
 import type { Caller } from './access.js';
 import { memberWith, waitlistOf } from './access.js';
 import { conflictPolicies, writeConditionally } from './conditional-write.js';
@@ -41,7 +44,7 @@ export type OutboxServices = Pick<
 type ConsumerServices = Pick<Services, 'notifications' | 'dueWork' | 'sms' | 'now' | 'admissions' | 'config' | 'joinCodes'>;
 
 /** The text as sent: a join-code text gets its code only now, so no stored record or log line ever holds it. */
-function textOf(s: Pick<Services, 'joinCodes'>, record: Notification): string {
+function textOf(s: Pick<Services, 'joinCodes'>, record: AddressedNotification): string {
   return record.kind === 'join-code' ? record.message.replace(codePlaceholder, s.joinCodes.codeFor(record.waiteeId)) : record.message;
 }
 
@@ -218,7 +221,7 @@ export const sweepBatchSize = 500;
 export async function sweep(s: OutboxServices, log: Log): Promise<SweepResult> {
   const started = performance.now();
   const now = s.now();
-  const due = await s.dueWork.due(now, sweepBatchSize);
+  const due = await s.dueWork.due(now, sweepBatchSize, producerWork);
   const of = (work: DueWork['work']) => due.filter((entry) => entry.work === work);
   const result = await sweepDue(s, of, now, log);
   // The entries come oldest first; how late the oldest is shows a producer that stopped keeping up.
@@ -291,7 +294,8 @@ async function advancePaging(
       first: current,
       read: () => s.waitees.get(waitee.waitlistId, waitee.id),
       change: () => next,
-      write: (value, etag) => saveMove(s, value, etag, notifications),
+      write: async (value, etag) =>
+        saveMove(s, value, etag, notifications, isActive(value.status) ? undefined : await retentionOf(s, value.restaurantId)),
       policy: conflictPolicies.yieldToNewer,
     });
   const stop = { ...waitee, pagingDueAt: null, pagingStage: null };
@@ -321,6 +325,11 @@ async function advancePaging(
   log(`waitee ${waitee.id} marked no-show after the grace period`);
   await announceGettingClose(s, await recordExitOn(s, waitlist, noShow), log);
   return 'no-show';
+}
+
+/** The restaurant's retention setting, for a save that finishes one of its parties; a restaurant gone has only the default. */
+async function retentionOf(s: Pick<Services, 'restaurants'>, restaurantId: string): Promise<Pick<Restaurant, 'retentionDays'>> {
+  return (await s.restaurants.get(restaurantId))?.value ?? {};
 }
 
 /** The notifications queue's max delivery count (infra/app/messaging.bicep and the local emulator use it). */
@@ -425,12 +434,13 @@ async function dailyLimitRefusal(s: ConsumerServices, record: Notification): Pro
 async function claim(
   s: ConsumerServices,
   message: { notificationId: string; waitlistId: string },
-): Promise<{ record: Notification; claimed: Versioned<Notification> } | 'missing' | 'already-done'> {
-  let tried: Notification | undefined;
+): Promise<{ record: AddressedNotification; claimed: Versioned<Notification> } | 'missing' | 'already-done'> {
+  let tried: AddressedNotification | undefined;
   const outcome = await writeConditionally({
     read: () => s.notifications.get(message.waitlistId, message.notificationId),
     change: (record): Notification | null => {
-      if (isSettled(record.status)) return null;
+      // A record without its number (its party's personal data was removed) is settled as failed by the removal.
+      if (isSettled(record.status) || !isAddressed(record)) return null;
       // Losing a claim to a record in `sending` means another consumer holds it now.
       if (tried !== undefined && (tried.status === 'sending' || record.status === 'sending')) throw new VersionConflict(record.id);
       tried = record;

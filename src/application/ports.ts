@@ -20,7 +20,7 @@ import type {
   Waitee,
   Waitlist,
 } from '../domain/model.js';
-import type { DueWork, Notification } from '../domain/notification.js';
+import type { DueWork, DueWorkKind, Notification } from '../domain/notification.js';
 import type { WaiteeInLine, WaiteeStatus } from '../domain/waitee.js';
 
 /** One page of a query, and the token that reads the next (null on the last page). */
@@ -206,6 +206,8 @@ export interface NotificationRepository {
 export interface JoinRequestRepository {
   get(waitlistId: string, joinId: string): Promise<Versioned<JoinRequest> | null>;
   replace(join: JoinRequest, etag: string): Promise<Versioned<JoinRequest>>;
+  /** Deletes the join requests that made (or would have made) this party; how many there were. */
+  deleteForWaitee(waitlistId: string, waiteeId: string): Promise<number>;
 }
 
 /** Join link codes → the waitlist they open; the waitlist's `joinCode` says whether a code is still its current one. */
@@ -226,8 +228,8 @@ export interface RateCounterRepository {
 /** The producer's due-index: only outstanding work, so a sweep reads what is due and nothing else. */
 export interface DueWorkRepository {
   plan(entries: readonly DueWork[]): Promise<void>;
-  /** Entries due by `now`, oldest first; a backlog beyond `limit` is left for the next sweep. */
-  due(now: Date, limit: number): Promise<DueWork[]>;
+  /** Entries of these kinds due by `now`, oldest first; a backlog beyond `limit` is left for the next sweep. */
+  due(now: Date, limit: number, kinds: readonly DueWorkKind[]): Promise<DueWork[]>;
   done(entry: DueWork): Promise<void>;
 }
 
@@ -240,6 +242,8 @@ export interface RefreshTokenRepository {
 export interface StatusLinkRepository {
   create(link: StatusLink): Promise<boolean>;
   get(token: string): Promise<StatusLink | null>;
+  /** False when it was already gone. */
+  delete(token: string): Promise<boolean>;
 }
 
 /** What travels on the notifications queue: enough to point-read the notification record. */

@@ -94,7 +94,12 @@ export async function updateRestaurant(
   s: RestaurantServices,
   caller: Caller,
   restaurantId: string,
-  patch: { name?: string | undefined; timeZone?: string | undefined; phone?: string | null | undefined },
+  patch: {
+    name?: string | undefined;
+    timeZone?: string | undefined;
+    phone?: string | null | undefined;
+    retentionDays?: number | undefined;
+  },
   ifMatch: VersionCondition | undefined,
 ): Promise<RestaurantView> {
   const membership = await memberWith(s, caller, restaurantId, 'manage-settings');

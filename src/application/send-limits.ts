@@ -44,12 +44,19 @@ const busyWaitMs = 50;
 function countersOf(s: Pick<Services, 'config'>, text: Pick<Text, 'to' | 'restaurantId' | 'createdAt'>): Counter[] {
   const day = utcDayOf(text.createdAt);
   const { perNumberPerDay, perRestaurantPerDay } = s.config.sms.limits;
+  // A text whose number was removed (retention) is sent to no one, so no number's day counts it.
+  const perNumber: Counter[] =
+    text.to === null
+      ? []
+      : [
+          {
+            scope: { kind: 'texts-to-number', number: text.to, day },
+            limit: perNumberPerDay,
+            refusal: `This phone number already got ${perNumberPerDay} texts today (the most one number is sent in a day, across restaurants).`,
+          },
+        ];
   return [
-    {
-      scope: { kind: 'texts-to-number', number: text.to, day },
-      limit: perNumberPerDay,
-      refusal: `This phone number already got ${perNumberPerDay} texts today (the most one number is sent in a day, across restaurants).`,
-    },
+    ...perNumber,
     {
       scope: { kind: 'texts-of-restaurant', restaurantId: text.restaurantId, day },
       limit: perRestaurantPerDay,

@@ -4,6 +4,7 @@
 import type { WaitQuote } from '../domain/estimate.js';
 import { defaultTemplates, type MessageTemplates } from '../domain/messages.js';
 import type { Invitation, Membership, Restaurant, User, Versioned, Waitee, Waitlist } from '../domain/model.js';
+import { retentionDaysOf } from '../domain/retention.js';
 import { phoneTrusted } from '../domain/send-limits.js';
 import { allowedActions, type WaiteeAction } from '../domain/waitee.js';
 
@@ -22,6 +23,8 @@ export interface RestaurantView {
   readonly timeZone: string;
   readonly phone: Restaurant['phone'];
   readonly createdAt: string;
+  /** Days a finished party's name, phone and notes are kept (src/domain/retention.ts). */
+  readonly retentionDays: number;
   readonly myRole: Membership['role'];
   readonly etag: string;
 }
@@ -86,6 +89,8 @@ export interface WaiteeView extends Pick<
   readonly statusUrl: string;
   /** When the party said, from its status page, that it is on its way; null until then. */
   readonly onMyWayAt: string | null;
+  /** When its name, phone and notes were removed (retention, or an owner on request); null while it has them. */
+  readonly personalDataRemovedAt: string | null;
   readonly etag: string;
 }
 
@@ -118,6 +123,7 @@ export const restaurantView = ({ value, etag }: Versioned<Restaurant>, role: Mem
   timeZone: value.timeZone,
   phone: value.phone,
   createdAt: value.createdAt,
+  retentionDays: retentionDaysOf(value),
   myRole: role,
   etag: entityTagOf(etag),
 });
@@ -205,5 +211,6 @@ export const waiteeView = ({ value, etag }: Versioned<Waitee>, facts: LineFacts,
   seatedAt: value.seatedAt,
   endedAt: value.endedAt,
   updatedAt: value.updatedAt,
+  personalDataRemovedAt: value.personalDataRemovedAt ?? null,
   etag: entityTagOf(etag),
 });

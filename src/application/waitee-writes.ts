@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { Waitee } from '../domain/model.js';
+import type { Restaurant, Waitee } from '../domain/model.js';
 import { dueWorkFor, type DueWork, type Notification } from '../domain/notification.js';
+import { forgetWork, retentionDaysOf } from '../domain/retention.js';
+import { isActive } from '../domain/waitee.js';
 import { GoneSinceRead, VersionConflict, type DueWorkRepository, type SavedWithNotifications } from './ports.js';
 import type { Services } from './services.js';
 
@@ -29,8 +31,13 @@ export async function saveMove(
   waitee: Waitee,
   etag: string,
   notifications: readonly Notification[],
+  /** The waitee's restaurant, needed when the move finishes the party: its retention period plans the removal of its personal data. */
+  restaurant?: Pick<Restaurant, 'retentionDays'>,
 ): Promise<SavedWithNotifications> {
-  return withDueWork(s.dueWork, dueWorkFor(waitee, notifications, randomUUID()), () =>
+  const saveId = randomUUID();
+  if (!isActive(waitee.status) && restaurant === undefined) throw new Error(`saving finished waitee ${waitee.id} needs its restaurant`);
+  const forget = restaurant === undefined ? null : forgetWork(waitee, retentionDaysOf(restaurant), saveId);
+  return withDueWork(s.dueWork, [...dueWorkFor(waitee, notifications, saveId), ...(forget === null ? [] : [forget])], () =>
     s.notifications.replaceWaiteeWith(waitee, etag, notifications),
   );
 }

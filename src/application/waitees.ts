@@ -3,6 +3,7 @@ import { DomainError, notFound } from '../domain/errors.js';
 import { quoteContextOf, quoteForJoining, quotesInLine, type QuoteContext, type WaitQuote } from '../domain/estimate.js';
 import type { Membership, Place, Restaurant, Versioned, Waitee, Waitlist } from '../domain/model.js';
 import { lineWork, pagingPlan, type Notification } from '../domain/notification.js';
+import { endOf, forgetWorkFrom, retentionDaysOf } from '../domain/retention.js';
 import { pageRefusal, withPage } from '../domain/send-limits.js';
 import { can } from '../domain/roles.js';
 import {
@@ -346,11 +347,16 @@ export async function deleteWaitee(
   ifMatch: VersionCondition | undefined,
   log: (message: string) => void,
 ): Promise<void> {
-  const { staff, waitee, waitlist } = await visibleWaitee(s, caller, ids.restaurantId, ids.waitlistId, ids.waiteeId);
+  const { staff, waitee, waitlist, restaurant } = await visibleWaitee(s, caller, ids.restaurantId, ids.waitlistId, ids.waiteeId);
   if (staff === null) throw staffOnly();
+  const now = s.now().toISOString();
+  const saveId = randomUUID();
   // Removing a waitee in line owes the waitees behind a text, as leaving it does (DueWork).
-  const owed = isActive(waitee.value.status) ? [lineWork(waitlist.value, s.now().toISOString(), randomUUID())] : [];
-  await removeWaitee(s, waitee.value, versionToWrite(waitee, ifMatch), owed);
+  const owed = isActive(waitee.value.status) ? [lineWork(waitlist.value, now, saveId)] : [];
+  // Its texts stay (with their numbers) until its retention period ends, as a finished party's do.
+  const ended = isActive(waitee.value.status) ? now : endOf(waitee.value);
+  const forget = forgetWorkFrom(waitee.value, ended, retentionDaysOf(restaurant ?? {}), saveId);
+  await removeWaitee(s, waitee.value, versionToWrite(waitee, ifMatch), [...owed, forget]);
   if (waitee.value.customerId !== null) await s.users.removePlace(waitee.value.customerId, ids.waitlistId, ids.waiteeId);
   if (isActive(waitee.value.status)) await announceGettingClose(s, waitlist.value, log);
 }
@@ -398,7 +404,8 @@ export async function actOnWaitee(
       }
       return withPage(next, now);
     },
-    write: (next, etag) => saveMoveCounted(s, next, etag, outbox),
+    // A restaurant gone meanwhile has no setting of its own left: the default period applies.
+    write: (next, etag) => saveMoveCounted(s, next, etag, outbox, restaurant ?? {}),
     policy: ifMatch === undefined ? conflictPolicies.contended : conflictPolicies.callerVersion,
   });
   if (outcome.kind !== 'written' || waitlist === undefined) throw new VersionConflict(ids.waiteeId);
@@ -417,7 +424,13 @@ export async function actOnWaitee(
  * when a count is full); a save the store refuses takes them back out, so nothing is counted twice
  * or for a text never written.
  */
-async function saveMoveCounted(s: LineServices, next: Waitee, etag: string, outbox: readonly Notification[]) {
+async function saveMoveCounted(
+  s: LineServices,
+  next: Waitee,
+  etag: string,
+  outbox: readonly Notification[],
+  restaurant: Pick<Restaurant, 'retentionDays'>,
+) {
   const toSend = outbox.filter((n) => n.status === 'pending');
   const countedIn: CountedIn[] = [];
   for (const [i, text] of toSend.entries()) {
@@ -430,7 +443,7 @@ async function saveMoveCounted(s: LineServices, next: Waitee, etag: string, outb
   }
   let saved: SavedWithNotifications;
   try {
-    saved = await saveMove(s, next, etag, outbox);
+    saved = await saveMove(s, next, etag, outbox, restaurant);
   } catch (error) {
     await Promise.all(toSend.map((text) => uncountText(s, text)));
     throw error;
@@ -570,7 +583,7 @@ export async function actFromStatusLink(
   action: GuestAction,
   log: (message: string) => void,
 ): Promise<PublicStatus> {
-  const { waitee, waitlist } = await partyOfToken(s, token);
+  const { waitee, waitlist, restaurant } = await partyOfToken(s, token);
   const outcome = await writeConditionally({
     first: waitee,
     read: () => s.waitees.get(waitee.value.waitlistId, waitee.value.id),
@@ -585,7 +598,7 @@ export async function actFromStatusLink(
       }
       return current.onMyWayAt != null ? null : { ...current, onMyWayAt: now, updatedAt: now };
     },
-    write: (next, etag) => (action === 'leave' ? saveMove(s, next, etag, []) : saveDetails(s, next, etag)),
+    write: (next, etag) => (action === 'leave' ? saveMove(s, next, etag, [], restaurant.value) : saveDetails(s, next, etag)),
     policy: conflictPolicies.contended,
   });
   if (outcome.kind === 'missing') throw notFound.statusLink();

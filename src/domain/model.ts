@@ -56,6 +56,8 @@ export interface Restaurant {
   readonly owners?: readonly string[];
   /** Its logo, cover and menu (src/domain/images.ts); absent until an owner uploads one. */
   readonly images?: RestaurantImages;
+  /** Days a finished party's personal data is kept (src/domain/retention.ts); absent: the default. */
+  readonly retentionDays?: number;
 }
 
 export interface Waitlist {
@@ -108,6 +110,8 @@ export interface Waitee {
    * (seatedAt − joinedAt). Absent on parties stored before quotes were kept.
    */
   readonly joinQuote?: WaitQuote;
+  /** When its name, phone and notes were removed (retention, or an owner on request); null or absent while it has them. */
+  readonly personalDataRemovedAt?: string | null;
 }
 
 /** A customer's place in some line, kept with the customer so "my places" is one partition. */

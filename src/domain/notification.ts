@@ -32,8 +32,9 @@ export interface Notification {
   readonly restaurantId: string;
   readonly waiteeId: string;
   readonly kind: NotificationKind;
-  readonly to: string;
-  readonly message: string;
+  /** Null once its party's personal data was removed (src/domain/retention.ts), as is `message`. */
+  readonly to: string | null;
+  readonly message: string | null;
   readonly status: NotificationStatus;
   readonly dueAt: string;
   readonly createdAt: string;
@@ -203,8 +204,16 @@ export function withSendRecorded(
   return { ...notification, status: 'sent', sentAt, providerMessageId, lastError: null };
 }
 
+/** A text that still has its number and words: one a consumer can send (retention removes both from old ones). */
+export type AddressedNotification = Notification & { readonly to: string; readonly message: string };
+
+export function isAddressed(notification: Notification): notification is AddressedNotification {
+  return notification.to !== null && notification.message !== null;
+}
+
 /** Masks a phone number for logs: the country code and the last four digits stay readable. */
-export function maskPhone(phone: string): string {
+export function maskPhone(phone: string | null): string {
+  if (phone === null) return '(number removed)';
   if (phone.length <= 6) return '*'.repeat(phone.length);
   return `${phone.slice(0, 2)}${'*'.repeat(phone.length - 6)}${phone.slice(-4)}`;
 }
@@ -237,12 +246,16 @@ export const gettingClosePosition = 2;
  * that fails takes its entries back; one that crashed midway leaves an entry naming nothing, which
  * the sweep drops once no write that would fill it can still be in flight.
  */
+export const producerWork = ['enqueue', 'paging', 'line'] as const;
+/** The producer's work, and the retention sweep's: removing a finished party's personal data (src/domain/retention.ts). */
+export type DueWorkKind = (typeof producerWork)[number] | 'forget';
+
 export interface DueWork {
   readonly id: string;
   readonly waitlistId: string;
   readonly restaurantId: string;
-  readonly work: 'enqueue' | 'paging' | 'line';
-  /** The notification id (enqueue), the waitee id (paging) or the waitlist id (line). */
+  readonly work: DueWorkKind;
+  /** The notification id (enqueue), the waitee id (paging, forget) or the waitlist id (line). */
   readonly targetId: string;
   readonly dueAt: string;
 }

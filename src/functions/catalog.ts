@@ -8,6 +8,7 @@ import { meFunctions } from './me.js';
 import { notificationConsumer, notificationHttpFunctions, notificationProducer } from './notifications.js';
 import { openApiFunctions } from './openapi.js';
 import { restaurantFunctions } from './restaurants.js';
+import { retentionHttpFunctions, retentionSweep } from './retention.js';
 import { statusFunctions } from './status.js';
 import { uploadFunctions } from './uploads.js';
 import { waiteeFunctions } from './waitees.js';
@@ -28,9 +29,11 @@ export const functions: readonly FunctionDefinition[] = [
   ...statusFunctions,
   ...joinFunctions,
   ...notificationHttpFunctions,
+  ...retentionHttpFunctions,
   ...openApiFunctions,
   ...healthFunctions,
   notificationProducer,
   notificationConsumer,
   smsDeliveryReports,
+  retentionSweep,
 ];

@@ -4,6 +4,7 @@ import { guestTextProblem } from '../domain/guest-text.js';
 import { maximumPasswordLength } from '../domain/password-policy.js';
 import { uploadKinds } from '../domain/images.js';
 import { restaurantRoles } from '../domain/roles.js';
+import { retentionPolicy } from '../domain/retention.js';
 import { waiteeStatuses } from '../domain/waitee.js';
 import { unsupportedGrantTypeMessage } from './http/oauth-error.js';
 
@@ -77,8 +78,18 @@ export const createRestaurantBody = z.strictObject({
   timeZone: timeZone.default('UTC'),
   phone: phone.nullable().default(null),
 });
+const retentionDays = z
+  .number()
+  .int('must be whole days')
+  .min(retentionPolicy.minDays, `must be at least ${retentionPolicy.minDays} day`)
+  .max(retentionPolicy.maxDays, `must be at most ${retentionPolicy.maxDays} days`);
 export const updateRestaurantBody = z
-  .strictObject({ name: text(100).optional(), timeZone: timeZone.optional(), phone: phone.nullable().optional() })
+  .strictObject({
+    name: text(100).optional(),
+    timeZone: timeZone.optional(),
+    phone: phone.nullable().optional(),
+    retentionDays: retentionDays.optional(),
+  })
   .refine((patch) => Object.keys(patch).length > 0, 'must change at least one property');
 
 export const inviteMemberBody = z.strictObject({ email, role: z.enum(restaurantRoles).default('staff') });

@@ -268,6 +268,13 @@ describe('restaurants and staff', () => {
       { 'content-type': 'application/merge-patch+json' },
     );
 
+    expect(read.body.retentionDays).toBe(30);
+    const kept = await patch(owner.api, `/v1/restaurants/${id}`, 200, { retentionDays: 7 });
+    expect(kept.body.retentionDays).toBe(7);
+    for (const retentionDays of [0, 366, 1.5]) {
+      await patch(owner.api, `/v1/restaurants/${id}`, 400, { retentionDays });
+      expectDocumentRejects('PATCH', `/v1/restaurants/${id}`, { retentionDays });
+    }
     await patch(owner.api, `/v1/restaurants/${id}`, 400, {});
     expectDocumentRejects('PATCH', `/v1/restaurants/${id}`, {});
     await patch(owner.api, `/v1/restaurants/${id}`, 400, { timeZone: 'Mars/Olympus' });
@@ -534,6 +541,17 @@ describe('waitees', () => {
       allowedActions: [],
     });
     await post(staff.api, `${adaPath}/cancel`, 409);
+    // At the guest's request an owner removes a finished party's personal data, once or again.
+    await del(staff.api, `${adaPath}/personal-data`, 403);
+    await del(venue.owner.api, `${adaPath}/personal-data`, 204);
+    await del(venue.owner.api, `${adaPath}/personal-data`, 204);
+    const forgotten = await get(staff.api, adaPath, 200);
+    expect(forgotten.body).toMatchObject({ name: 'Guest', phone: null, notes: null, status: 'no_show', partySize: 3 });
+    expect(forgotten.body.personalDataRemovedAt).not.toBeNull();
+    const blanked = await get<{ items: Json[] }>(staff.api, `${adaPath}/notifications`, 200);
+    expect(blanked.body.items.map((n) => [n.to, n.message])).toEqual([[null, null]]);
+    await del(venue.owner.api, `${waitees}/${unknownId}/personal-data`, 404);
+    await del(venue.owner.api, `${waitees}/nope/personal-data`, 400);
 
     const gracePath = `${waitees}/${String(grace.body.id)}`;
     const seated = await post(staff.api, `${gracePath}/seat`, 200);
@@ -545,6 +563,8 @@ describe('waitees', () => {
     const current = await get<{ items: Json[] }>(staff.api, `${waitees}?status=waiting,notified`, 200);
     expect(current.body.items.map((w) => w.name)).toEqual(['Linus']);
     const linusPath = `${waitees}/${String(current.body.items[0]?.id)}`;
+    const inLine = await del(venue.owner.api, `${linusPath}/personal-data`, 409);
+    expect(problemType(inLine)).toBe('urn:waitlist:problem:conflict');
     await post(staff.api, `${linusPath}/cancel`, 200);
     await del(staff.api, linusPath, 412, { 'if-match': 'stale' });
     await del(staff.api, linusPath, 204);

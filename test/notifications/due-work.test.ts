@@ -56,7 +56,7 @@ async function notifiedParty(venue: Venue) {
 }
 
 describe('the due-index', () => {
-  it('holds only outstanding work: the paging timer of a notified party, nothing once it is seated and the timer has passed', async () => {
+  it('holds only outstanding work: the paging timer of a notified party; once it is seated and the timer has passed, only the removal of its personal data', async () => {
     const venue = await newVenue(api(), { gracePeriodMinutes });
     const party = await notifiedParty(venue);
     // The text went out at once, so its entry is gone; the re-page timer waits.
@@ -67,9 +67,17 @@ describe('the due-index', () => {
     await act(venue, party.id, 'seat');
     const rePageAt = Date.parse(party.pagingDueAt);
     expect(await sweep(at(rePageAt + 1000), quiet.log)).toEqual({ enqueued: 0, rePaged: 0, markedNoShow: 0 });
-    expect(await entriesOf(venue.waitlistId)).toHaveLength(1);
+    expect(await entriesOf(venue.waitlistId)).toHaveLength(2);
     expect(await sweep(at(rePageAt + dueWorkSettleMs + 1000), quiet.log)).toEqual({ enqueued: 0, rePaged: 0, markedNoShow: 0 });
-    expect(await entriesOf(venue.waitlistId)).toEqual([]);
+    // The retention sweep's entry (src/domain/retention.ts), due the default 30 days after the seating.
+    const { seatedAt } = (await waiteeOf(stack().services, venue.waitlistId, party.id)).value;
+    expect(await entriesOf(venue.waitlistId)).toEqual([
+      expect.objectContaining({
+        work: 'forget',
+        targetId: party.id,
+        dueAt: new Date(Date.parse(seatedAt ?? '') + 30 * 86_400_000).toISOString(),
+      }),
+    ]);
   });
 
   it('a save refused for a stale ETag takes its entries back', async () => {
@@ -148,9 +156,10 @@ describe('the due-index', () => {
     // What seating does up to its save, then the process is gone before it tells the line.
     const stored = await waiteeOf(s, venue.waitlistId, leaving.id);
     const now = new Date().toISOString();
-    await saveMove(s, { ...stored.value, status: 'seated', seatedAt: now, endedAt: now, updatedAt: now }, stored.etag, []);
+    await saveMove(s, { ...stored.value, status: 'seated', seatedAt: now, endedAt: now, updatedAt: now }, stored.etag, [], {});
     expect(await sweep(s, quiet.log)).toEqual({ enqueued: 0, rePaged: 0, markedNoShow: 0 });
-    expect(await entriesOf(venue.waitlistId)).toEqual([expect.objectContaining({ work: 'line' })]);
+    const left = await entriesOf(venue.waitlistId);
+    expect(left.map((entry) => entry.work).sort()).toEqual(['forget', 'line']);
 
     await sweep(at(Date.parse(now) + dueWorkSettleMs + 1000), quiet.log);
     expect(await waitForQueueIdle(stack())).toBe(true);
@@ -158,6 +167,6 @@ describe('the due-index', () => {
     expect(await kinds(second?.id ?? '')).toEqual(['getting-close']);
     expect(await kinds(third?.id ?? '')).toEqual(['getting-close']);
     expect(await kinds(fourth?.id ?? '')).toEqual([]);
-    expect(await entriesOf(venue.waitlistId)).toEqual([]);
+    expect((await entriesOf(venue.waitlistId)).map((entry) => entry.work)).toEqual(['forget']);
   });
 });

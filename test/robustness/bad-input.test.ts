@@ -157,6 +157,7 @@ const inputs: Readonly<Record<string, RouteInputs>> = {
   [`POST ${wt}/no-show`]: { auth: true, ifMatch: true },
   [`POST ${wt}/cancel`]: { auth: true, ifMatch: true },
   [`GET ${wt}/notifications`]: { auth: true },
+  [`DELETE ${wt}/personal-data`]: { auth: true },
 };
 
 beforeAll(async () => {

@@ -204,6 +204,7 @@ const cases: Readonly<Record<string, Case>> = {
   [`POST ${wt}/no-show`]: denied('POST'),
   [`POST ${wt}/cancel`]: denied('POST'),
   [`GET ${wt}/notifications`]: denied('GET'),
+  [`DELETE ${wt}/personal-data`]: denied('DELETE'),
 };
 
 describe('tenancy: every protected route against restaurant A', () => {

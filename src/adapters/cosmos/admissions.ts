@@ -1,6 +1,7 @@
 import type { Container } from '@azure/cosmos';
 import { VersionConflict, type AdmissionRepository, type Admissions, type CapScope } from '../../application/ports.js';
 import type { Versioned } from '../../domain/model.js';
+import { textCountLifetimeSeconds } from '../../domain/retention.js';
 import { createDocument, readOfType, replaceDocument } from './documents.js';
 
 type AdmissionContainers = Readonly<Record<'waitees' | 'restaurants' | 'users', Container>>;
@@ -34,7 +35,9 @@ export class AdmissionStore implements AdmissionRepository {
 
   async save(scope: CapScope, admissions: Admissions, etag: string): Promise<Versioned<Admissions>> {
     const { container, id, key, field } = placeOf(this.containers, scope);
-    const document = { pending: admissions.pending, closing: admissions.closing ?? null, id, [field]: key, type: 'admissions' };
+    // The count of texts to one phone number in one UTC day is keyed by the number and useless once the day is over.
+    const ttl = scope.kind === 'texts-to-number' ? { ttl: textCountLifetimeSeconds } : {};
+    const document = { pending: admissions.pending, closing: admissions.closing ?? null, id, [field]: key, type: 'admissions', ...ttl };
     if (etag !== '') return replaceDocument<Admissions>(container, document, key, etag);
     const created = await createDocument<Admissions>(container, document);
     if (created === null) throw new VersionConflict(id);

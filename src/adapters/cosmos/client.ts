@@ -11,23 +11,25 @@ import type { Config } from '../../config.js';
  *   query lists them); email claims (pk = "email:<address>", enforce unique emails by create
  *   conflict, point-read at sign-in); login attempts (pk = "login:<address>"); where an address is
  *   invited (pk = "invitations:<address>", one query lists them); one-time code counters
- *   (pk = "rate:<key>", per phone number and per client address).
+ *   (pk = "rate:<key>", per phone number and per client address). TTL on, off by default: the code
+ *   counters and the texts counted per phone number and day expire by per-item `ttl`.
  * - refreshTokens (/id): one document per refresh-token family, replaced with If-Match on every
  *   rotation; expires with per-item TTL.
  * - restaurants (/restaurantId): the restaurant, its members (authorization point reads), its
  *   waitlists and its invitations (one per address).
  * - waitees (/waitlistId): the waitees of one waitlist, their texts (the outbox) and the join
- *   requests waiting for a one-time code; the line is a single-partition query.
+ *   requests waiting for a one-time code; the line is a single-partition query. TTL on, off by
+ *   default: join requests and their code texts expire by per-item `ttl` (src/domain/retention.ts).
  * - statusLinks (/id): the public status token → where the waitee is; a join link's code → its
  *   waitlist (type joinLink).
  * - dueWork (/waitlistId): the producer's due-index, only outstanding work (domain DueWork); the
  *   timer's sweep is the app's one cross-partition query, over this small container.
  */
 export const containerDefinitions = [
-  { id: 'users', partitionKey: '/pk' },
+  { id: 'users', partitionKey: '/pk', defaultTtl: -1 },
   { id: 'refreshTokens', partitionKey: '/id', defaultTtl: -1 },
   { id: 'restaurants', partitionKey: '/restaurantId' },
-  { id: 'waitees', partitionKey: '/waitlistId', excludedPaths: ['/notes/?'] },
+  { id: 'waitees', partitionKey: '/waitlistId', excludedPaths: ['/notes/?'], defaultTtl: -1 },
   { id: 'statusLinks', partitionKey: '/id' },
   { id: 'dueWork', partitionKey: '/waitlistId' },
 ] as const;

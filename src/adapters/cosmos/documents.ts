@@ -161,8 +161,8 @@ export class DocumentsOfType<T extends { readonly id: string }> {
   constructor(
     protected readonly container: Container,
     private readonly type: string,
-    /** The partition key of a value, and any field it is stored under. */
-    private readonly partitionOf: (value: T) => { readonly key: string; readonly fields?: Readonly<Record<string, string>> },
+    /** The partition key of a value, and any field it is stored under (or with, such as a per-item `ttl`). */
+    private readonly partitionOf: (value: T) => { readonly key: string; readonly fields?: Readonly<Record<string, string | number>> },
   ) {}
 
   private stored(value: T): Stored {

@@ -1,6 +1,6 @@
 import type { Container, OperationInput } from '@azure/cosmos';
 import type { DueWorkRepository } from '../../application/ports.js';
-import type { DueWork } from '../../domain/notification.js';
+import type { DueWork, DueWorkKind } from '../../domain/notification.js';
 import { deleteDocument, upsertDocument, versioned } from './documents.js';
 
 /**
@@ -35,11 +35,17 @@ export class DueWorkStore implements DueWorkRepository {
     }
   }
 
-  /** Entries due by `now`, oldest first; a backlog beyond `limit` is left for the next sweep. */
-  async due(now: Date, limit: number): Promise<DueWork[]> {
+  /** Entries of these kinds due by `now`, oldest first; a backlog beyond `limit` is left for the next sweep. */
+  async due(now: Date, limit: number, kinds: readonly DueWorkKind[]): Promise<DueWork[]> {
     const { resources } = await this.container.items
       .query<Record<string, unknown>>(
-        { query: 'SELECT * FROM c WHERE c.dueAt <= @now ORDER BY c.dueAt', parameters: [{ name: '@now', value: now.toISOString() }] },
+        {
+          query: 'SELECT * FROM c WHERE c.dueAt <= @now AND ARRAY_CONTAINS(@kinds, c.work) ORDER BY c.dueAt',
+          parameters: [
+            { name: '@now', value: now.toISOString() },
+            { name: '@kinds', value: [...kinds] },
+          ],
+        },
         { maxItemCount: limit },
       )
       .fetchNext();

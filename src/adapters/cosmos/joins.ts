@@ -7,14 +7,23 @@ import {
 } from '../../application/ports.js';
 import type { RateWindow } from '../../domain/join.js';
 import type { JoinLink, JoinRequest, Versioned } from '../../domain/model.js';
-import { createDocument, DocumentsOfType, readOfType, replaceDocument } from './documents.js';
+import { codeDataLifetimeSeconds } from '../../domain/retention.js';
+import { createDocument, DocumentsOfType, queryAll, readOfType, replaceDocument } from './documents.js';
 
-/** Join requests, beside the line they join (waitees container, pk waitlistId); created with their code text (NotificationStore). */
+/**
+ * Join requests, beside the line they join (waitees container, pk waitlistId); created with their
+ * code text (NotificationStore). Each holds a name and a phone number and is of no use a day after
+ * its code expired, so Cosmos DB removes it then (per-item `ttl`, renewed by every write); one that
+ * made a party also goes with the party's personal data (retention).
+ */
 export class JoinRequestStore implements JoinRequestRepository {
   private readonly documents: DocumentsOfType<JoinRequest>;
 
-  constructor(container: Container) {
-    this.documents = new DocumentsOfType<JoinRequest>(container, 'joinRequest', (j) => ({ key: j.waitlistId }));
+  constructor(private readonly container: Container) {
+    this.documents = new DocumentsOfType<JoinRequest>(container, 'joinRequest', (j) => ({
+      key: j.waitlistId,
+      fields: { ttl: codeDataLifetimeSeconds },
+    }));
   }
 
   get(waitlistId: string, joinId: string): Promise<Versioned<JoinRequest> | null> {
@@ -23,6 +32,20 @@ export class JoinRequestStore implements JoinRequestRepository {
 
   replace(join: JoinRequest, etag: string): Promise<Versioned<JoinRequest>> {
     return this.documents.replace(join, etag);
+  }
+
+  async deleteForWaitee(waitlistId: string, waiteeId: string): Promise<number> {
+    const joins = await queryAll<JoinRequest>(
+      this.container,
+      'SELECT * FROM c WHERE c.waitlistId = @waitlistId AND c.type = "joinRequest" AND c.waiteeId = @waiteeId',
+      [
+        { name: '@waitlistId', value: waitlistId },
+        { name: '@waiteeId', value: waiteeId },
+      ],
+      waitlistId,
+    );
+    await Promise.all(joins.map((join) => this.documents.delete(waitlistId, join.value.id)));
+    return joins.length;
   }
 }
 
@@ -52,7 +75,8 @@ export class RateCounterStore implements RateCounterRepository {
   }
 
   async save(key: string, window: RateWindow, etag: string): Promise<void> {
-    const document = { id: 'rate', pk: `rate:${key}`, type: 'rateWindow', at: window.at };
+    // Keyed by a phone number or a client address, and counting only the last hour: Cosmos DB removes it a day after its last write.
+    const document = { id: 'rate', pk: `rate:${key}`, type: 'rateWindow', at: window.at, ttl: codeDataLifetimeSeconds };
     if (etag !== '') {
       await replaceDocument(this.container, document, document.pk, etag);
       return;

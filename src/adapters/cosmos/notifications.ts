@@ -2,7 +2,19 @@ import type { Container, OperationInput } from '@azure/cosmos';
 import { GoneSinceRead, VersionConflict, type NotificationRepository, type SavedWithNotifications } from '../../application/ports.js';
 import type { JoinRequest, Versioned, Waitee } from '../../domain/model.js';
 import type { Notification } from '../../domain/notification.js';
+import { codeDataLifetimeSeconds } from '../../domain/retention.js';
 import { queryAll, readOfType, replaceDocument } from './documents.js';
+
+/**
+ * A one-time code's text holds its phone number and is of no use once the code expired: Cosmos DB
+ * removes it a day after its last write (per-item `ttl`), with its join request. Other texts stay with
+ * their party until its personal data is removed (retention).
+ */
+const stored = (notification: Notification) => ({
+  ...notification,
+  type: 'notification',
+  ...(notification.kind === 'join-code' ? { ttl: codeDataLifetimeSeconds } : {}),
+});
 
 /**
  * Notification records (the outbox) live beside their waitee in the waitees container, so the
@@ -20,7 +32,7 @@ export class NotificationStore implements NotificationRepository {
       ...notifications.map((n): OperationInput => ({
         operationType: 'Create',
         partitionKey,
-        resourceBody: { ...n, type: 'notification' },
+        resourceBody: stored(n),
       })),
     ];
     const response = await this.container.items.batch(operations, partitionKey);
@@ -39,8 +51,9 @@ export class NotificationStore implements NotificationRepository {
     const partitionKey = join.waitlistId;
     const response = await this.container.items.batch(
       [
-        { operationType: 'Create', partitionKey, resourceBody: { ...join, type: 'joinRequest' } },
-        { operationType: 'Create', partitionKey, resourceBody: { ...notification, type: 'notification' } },
+        // As JoinRequestStore writes it: expired by Cosmos DB a day after its last write.
+        { operationType: 'Create', partitionKey, resourceBody: { ...join, type: 'joinRequest', ttl: codeDataLifetimeSeconds } },
+        { operationType: 'Create', partitionKey, resourceBody: stored(notification) },
       ],
       partitionKey,
     );
@@ -57,7 +70,7 @@ export class NotificationStore implements NotificationRepository {
   }
 
   async replace(notification: Notification, etag: string): Promise<Versioned<Notification>> {
-    return replaceDocument<Notification>(this.container, { ...notification, type: 'notification' }, notification.waitlistId, etag);
+    return replaceDocument<Notification>(this.container, stored(notification), notification.waitlistId, etag);
   }
 
   async forWaitee(waitlistId: string, waiteeId: string): Promise<Notification[]> {

@@ -1,7 +1,7 @@
 import type { Container } from '@azure/cosmos';
 import type { RefreshTokenRepository, StatusLinkRepository } from '../../application/ports.js';
 import type { RefreshFamily, StatusLink, Versioned } from '../../domain/model.js';
-import { createDocument, readDocument, replaceDocument } from './documents.js';
+import { createDocument, deleteDocument, readDocument, replaceDocument } from './documents.js';
 
 const ttlSeconds = (expiresAt: string) => Math.max(60, Math.ceil((Date.parse(expiresAt) - Date.now()) / 1000));
 
@@ -34,5 +34,9 @@ export class StatusLinkStore implements StatusLinkRepository {
 
   async get(token: string): Promise<StatusLink | null> {
     return (await readDocument<StatusLink>(this.container, token, token))?.value ?? null;
+  }
+
+  delete(token: string): Promise<boolean> {
+    return deleteDocument(this.container, token, token);
   }
 }

@@ -158,6 +158,17 @@ describe('owner screens and line settings', () => {
     await page.getByRole('heading', { name: 'Restaurant', level: 1 }).waitFor();
     await page.getByRole('button', { name: 'Save details' }).waitFor();
     await expectAccessible(page, 'restaurant');
+    // How long guests' details are kept, with the sentence saying what that means. The role change
+    // above changed the restaurant (its owners), so the screen reads it again first.
+    await page.reload();
+    await page.getByRole('heading', { name: 'Restaurant', level: 1 }).waitFor();
+    const retention = page.getByLabel('Keep guests’ details for (days)');
+    await expect.poll(() => retention.getAttribute('aria-describedby')).toBeTruthy();
+    await retention.fill('14');
+    await page.getByRole('button', { name: 'Save details' }).click();
+    await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+    const saved = await bs.owner.get<{ retentionDays: number }>(`/v1/restaurants/${demo.restaurantId}`);
+    expect(saved.body.retentionDays).toBe(14);
     await screenshot(page, 'restaurant-tablet');
   });
 });

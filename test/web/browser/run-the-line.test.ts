@@ -84,6 +84,11 @@ describe('running the line from the host stand', () => {
     await expect.poll(() => seated.innerText()).toMatch(/Linus\s+party of 4/);
     await expectAccessible(page, 'today');
     await screenshot(page, 'today-tablet');
+    // At the guest's request the owner removes Linus's details, saying yes once more; the seating still counts.
+    await seated.getByRole('button', { name: 'Remove details of Linus' }).click();
+    await expectAccessible(page, 'today, removing details');
+    await seated.getByRole('button', { name: 'Yes, remove' }).click();
+    await expect.poll(() => seated.innerText()).toMatch(/Guest\s+party of 4[\s\S]*Details removed/);
   });
 
   it('refreshes the row and says what happened when another device moved the party first (412), sending nothing', async () => {

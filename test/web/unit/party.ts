@@ -27,6 +27,7 @@ export function party(overrides: Partial<Waitee> = {}): Waitee {
     seatedAt: null,
     endedAt: null,
     updatedAt: '2026-12-01T19:00:00.000Z',
+    personalDataRemovedAt: null,
     etag: '"1"',
     ...overrides,
   };

@@ -649,6 +649,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/restaurants/{restaurantId}/waitlists/{waitlistId}/waitees/{waiteeId}/personal-data": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove a party's personal data
+         * @description Owners only, at a guest's request: removes the party's name (it becomes `Guest`), phone and notes now, with every copy of them: its texts' numbers and words, its join requests, its status link and its customer's place. Status, times, party size and quote stay, so statistics do not change. The same removal happens by itself `retentionDays` after the party left the line (see `Restaurant.retentionDays`). Idempotent: removing them again answers 204. A party still in line (`waiting` or `notified`) gets 409: cancel it or seat it first.
+         */
+        delete: operations["deleteWaiteePersonalData"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/restaurants/{restaurantId}/waitlists/{waitlistId}/waitees/{waiteeId}/notifications": {
         parameters: {
             query?: never;
@@ -1317,6 +1337,11 @@ export interface components {
              * @example +14155550123
              */
             phone?: string | null;
+            /**
+             * Format: int32
+             * @description Days a finished party's name, phone and notes are kept after it left the line; owners only. Applies to parties that leave the line after the change; those that left before keep the date set when they left.
+             */
+            retentionDays?: number;
         };
         /** @description A restaurant you are a member of. */
         Restaurant: {
@@ -1332,6 +1357,11 @@ export interface components {
             phone: string | null;
             /** Format: date-time */
             createdAt: string;
+            /**
+             * Format: int32
+             * @description Days a finished party's name, phone and notes are kept after it left the line (seated, cancelled or no-show); its statistics stay. Default 30.
+             */
+            retentionDays: number;
             /**
              * @description Your role in this restaurant.
              * @enum {string}
@@ -1465,12 +1495,12 @@ export interface components {
              */
             kind: "table-ready" | "getting-close" | "re-page" | "join-code";
             /**
-             * @description The E.164 number the text goes to.
+             * @description The E.164 number the text goes to; null once the party's personal data was removed (retention).
              * @example +14155550123
              */
-            to: string;
-            /** @description The text as rendered. */
-            message: string;
+            to: string | null;
+            /** @description The text as rendered; null once the party's personal data was removed (retention). */
+            message: string | null;
             /**
              * @description `pending` → `sending` → `sent` or `failed` (a text the producer's sweep hands to the queue is `enqueued` on the way); a transient provider error returns it to `enqueued`. The handset's delivery report then moves a `sent` text to `delivered`, or to `failed` with the reason in `lastError`. A report can overtake the record of the send, so `sentAt` may be null on a `delivered` or `failed` text.
              * @enum {string}
@@ -1647,6 +1677,11 @@ export interface components {
              * @description When the party said, from its status page, that it is on its way; null until then.
              */
             onMyWayAt: string | null;
+            /**
+             * Format: date-time
+             * @description When the party's name, phone and notes were removed: its restaurant's `retentionDays` after it left the line, or earlier at an owner's request (`DELETE .../personal-data`). Its name is then `Guest`, its phone and notes null; status, times and party size stay. Null while it has them.
+             */
+            personalDataRemovedAt: string | null;
             /** Format: date-time */
             joinedAt: string;
             /**
@@ -4535,6 +4570,81 @@ export interface operations {
                 };
             };
             412: components["responses"]["PreconditionFailed"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    deleteWaiteePersonalData: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id for this request (1–64 letters, digits, `.`, `_` or `-`), echoed in the `x-correlation-id` response header and in problems, and logged. Other values are ignored and a server id is used. */
+                "x-correlation-id"?: components["parameters"]["CorrelationId"];
+            };
+            path: {
+                /** @description The restaurant's id. */
+                restaurantId: components["parameters"]["RestaurantId"];
+                /** @description The waitlist's id. */
+                waitlistId: components["parameters"]["WaitlistId"];
+                /** @description The party's id. */
+                waiteeId: components["parameters"]["WaiteeId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The party's personal data is removed (or was already). */
+            204: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthenticated"];
+            /** @description `forbidden`: only the restaurant's owners may remove a party's personal data. */
+            403: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ForbiddenProblem"];
+                };
+            };
+            /** @description `not-found`: the restaurant, waitlist or party does not exist, or you are not a member of the restaurant. */
+            404: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["NotFoundProblem"];
+                };
+            };
+            /** @description `conflict`: the party is still in line; cancel it or seat it first. */
+            409: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ConflictProblem"];
+                };
+            };
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
         };

@@ -15,23 +15,40 @@ function timeZones(current: string): readonly string[] {
   return zones.includes(current) ? zones : [current, ...zones];
 }
 
+/** The bounds the API accepts for `retentionDays` (src/domain/retention.ts). */
+const retentionBounds = { min: 1, max: 365 } as const;
+
+interface DetailsInput {
+  readonly name: string;
+  readonly timeZone: string;
+  readonly phone: string;
+  readonly retentionDays: string;
+}
+
 /** What the details form changes, or what to fix first; null body when nothing changed. */
-function changeOf(restaurant: Restaurant, name: string, timeZone: string, phoneInput: string): RestaurantChange | string | null {
+function changeOf(restaurant: Restaurant, input: DetailsInput): RestaurantChange | string | null {
   const country = defaultCountry(restaurant);
-  const phone = checkPhone(phoneInput, country);
-  if (name.trim() === '') return 'Enter the restaurant’s name.';
+  const phone = checkPhone(input.phone, country);
+  const name = input.name.trim();
+  const retentionDays = Number(input.retentionDays);
+  if (name === '') return 'Enter the restaurant’s name.';
   if (phone.state === 'incomplete' || phone.state === 'invalid') return `Phone: ${phone.message}`;
+  if (!Number.isInteger(retentionDays) || retentionDays < retentionBounds.min || retentionDays > retentionBounds.max) {
+    return `Keep guests’ details: a whole number of days from ${retentionBounds.min} to ${retentionBounds.max}.`;
+  }
   const e164 = phone.state === 'valid' ? phone.e164 : null;
   const change: RestaurantChange = {
-    ...(name.trim() !== restaurant.name ? { name: name.trim() } : {}),
-    ...(timeZone !== restaurant.timeZone ? { timeZone } : {}),
+    ...(name !== restaurant.name ? { name } : {}),
+    ...(input.timeZone !== restaurant.timeZone ? { timeZone: input.timeZone } : {}),
     ...(e164 !== restaurant.phone ? { phone: e164 } : {}),
+    ...(retentionDays !== restaurant.retentionDays ? { retentionDays } : {}),
   };
   return Object.keys(change).length === 0 ? null : change;
 }
 
 /**
- * The restaurant's name, time zone (today's service and text times follow it) and phone. Loaded
+ * The restaurant's name, time zone (today's service and text times follow it), phone and how long
+ * guests' details are kept. Loaded
  * with the screen: it carries the phone number library (see line/WalkInPanel.tsx).
  */
 export default function RestaurantDetails({ restaurant }: { restaurant: Restaurant }): ReactNode {
@@ -42,6 +59,7 @@ export default function RestaurantDetails({ restaurant }: { restaurant: Restaura
   const [name, setName] = useState(restaurant.name);
   const [timeZone, setTimeZone] = useState(restaurant.timeZone);
   const [phone, setPhone] = useState(restaurant.phone === null ? '' : formatAsYouType(restaurant.phone, country));
+  const [retentionDays, setRetentionDays] = useState(String(restaurant.retentionDays));
   const [shown, setShown] = useState<{ text: string; ok: boolean } | null>(null);
   const save = useMutation({
     mutationFn: async (body: RestaurantChange) =>
@@ -62,7 +80,7 @@ export default function RestaurantDetails({ restaurant }: { restaurant: Restaura
   });
   const submit = (event: SubmitEvent<HTMLFormElement>): void => {
     event.preventDefault();
-    const change = changeOf(restaurant, name, timeZone, phone);
+    const change = changeOf(restaurant, { name, timeZone, phone, retentionDays });
     if (typeof change === 'string') setShown({ text: change, ok: false });
     else if (change === null) setShown({ text: 'Nothing to save.', ok: true });
     else save.mutate(change);
@@ -102,6 +120,24 @@ export default function RestaurantDetails({ restaurant }: { restaurant: Restaura
           setPhone(nextPhoneInput(phone, event.target.value, country));
         }}
       />
+      <label htmlFor={`${id}-retention`}>Keep guests’ details for (days)</label>
+      <input
+        id={`${id}-retention`}
+        type="number"
+        inputMode="numeric"
+        min={retentionBounds.min}
+        max={retentionBounds.max}
+        step={1}
+        value={retentionDays}
+        aria-describedby={`${id}-retention-hint`}
+        onChange={(event) => {
+          setRetentionDays(event.target.value);
+        }}
+      />
+      <p id={`${id}-retention-hint`} className="hint">
+        This many days after a party leaves the line (seated, cancelled or no-show), its name, phone number and notes are removed for good;
+        its visit, party size and wait times stay for your figures. A change applies to parties that leave the line after it.
+      </p>
       {shown === null ? null : (
         <p className={`message ${shown.ok ? 'message--ok' : 'message--error'}`} role={shown.ok ? 'status' : 'alert'}>
           {shown.text}

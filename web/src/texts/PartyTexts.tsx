@@ -43,7 +43,7 @@ export function PartyTexts({ party, restaurant }: { party: Waitee; restaurant: R
                 <strong>{textKindLabel(text.kind)}</strong> · queued {clockTime(text.createdAt, restaurant.timeZone)} ·{' '}
                 <span className="text__status">{textStatusText(text, restaurant.timeZone)}</span>
               </p>
-              <p className="text__message">{text.message}</p>
+              <p className="text__message">{text.message ?? 'Its words were removed with the party’s details.'}</p>
             </li>
           ))}
         </ol>

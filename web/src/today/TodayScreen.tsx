@@ -7,6 +7,7 @@ import { queryKeys } from '../api/queries.js';
 import { describeError } from '../app/describe-error.js';
 import type { ScreenDefinition, ScreenProps, Waitee } from '../app/screens.js';
 import { clockTime, durationText, todaysService, waitedMinutes } from '../lib/time.js';
+import { ForgetParty } from './ForgetParty.js';
 
 /**
  * Every party that has left the line, page by page. The API has no "since" filter, so today's are
@@ -40,11 +41,14 @@ function PartyList({
   parties,
   timeZone,
   now,
+  owner,
 }: {
   title: string;
   parties: readonly Waitee[];
   timeZone: string;
   now: Date;
+  /** Owners may remove a party's details at the guest's request. */
+  owner: boolean;
 }): ReactNode {
   const id = `today-${title.toLowerCase().replace(/\W+/g, '-')}`;
   return (
@@ -62,6 +66,7 @@ function PartyList({
               <span className="today__when">
                 {party.endedAt === null ? '' : clockTime(party.endedAt, timeZone)} · waited {durationText(waitedMinutes(party, now))}
               </span>
+              {owner ? <ForgetParty party={party} /> : null}
             </li>
           ))}
         </ul>
@@ -81,6 +86,7 @@ function TodayScreen({ restaurant, waitlist }: ScreenProps): ReactNode {
     refetchInterval: 15_000,
   });
   const now = new Date();
+  const owner = restaurant.myRole === 'owner';
   const service = ended.data === undefined ? null : todaysService(ended.data, now, restaurant.timeZone);
   return (
     <section className="today" aria-labelledby="today-title">
@@ -113,9 +119,9 @@ function TodayScreen({ restaurant, waitlist }: ScreenProps): ReactNode {
               <dd>{service.cancelled.length}</dd>
             </div>
           </dl>
-          <PartyList title="Seated" parties={service.seated} timeZone={restaurant.timeZone} now={now} />
-          <PartyList title="No-shows" parties={service.noShows} timeZone={restaurant.timeZone} now={now} />
-          <PartyList title="Cancelled" parties={service.cancelled} timeZone={restaurant.timeZone} now={now} />
+          <PartyList title="Seated" parties={service.seated} timeZone={restaurant.timeZone} now={now} owner={owner} />
+          <PartyList title="No-shows" parties={service.noShows} timeZone={restaurant.timeZone} now={now} owner={owner} />
+          <PartyList title="Cancelled" parties={service.cancelled} timeZone={restaurant.timeZone} now={now} owner={owner} />
         </>
       )}
     </section>
