@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { metrics } from '@opentelemetry/api';
 import { buildSync } from 'esbuild';
 import { registerLocalMetrics } from '../local/metrics.js';
+import { recordLocalSpans } from '../local/telemetry.js';
 import { startLocalStack } from '../local/stack.js';
 import { recordHttpRequest } from '../src/application/metrics.js';
 import { demoOwner } from './owner.js';
@@ -20,17 +21,16 @@ const coldRuns = 10;
 
 const signed = (ms: number): string => `${ms < 0 ? '' : '+'}${fmt(ms)}`;
 
-/**
- * Telemetry switched on: the local providers registered, as `npm start` and the tests run. Only the
- * meter provider exists so far; a tracer provider registered by local/ belongs here too.
- */
+/** Telemetry switched on: the local providers registered and recording, as `npm start` and the tests run. */
 function telemetryOn(): void {
   registerLocalMetrics();
+  recordLocalSpans(true);
 }
 
-/** Telemetry switched off: no provider, so the OpenTelemetry API hands out no-op instruments. */
+/** Telemetry switched off: no meter provider (no-op instruments) and spans not recorded (non-recording, as with no provider). */
 function telemetryOff(): void {
   metrics.disable();
+  recordLocalSpans(false);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { context, propagation, SpanKind, SpanStatusCode, trace, type Attributes, type HrTime } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { BasicTracerProvider, type ReadableSpan, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { BasicTracerProvider, SamplingDecision, type ReadableSpan, type Sampler, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 
 /** One trace in the list of recent ones (GET /api/dev/traces). */
 export interface TraceSummary {
@@ -149,6 +149,21 @@ function viewOf(span: ReadableSpan, traceStart: number): SpanView {
 export const keptTraces = 200;
 
 let registered: RecentTraces | undefined;
+let recording = true;
+
+/** Records every span while `recording`; otherwise spans are non-recording, as with no provider (the telemetry bench's "off"). */
+const switchableSampler: Sampler = {
+  shouldSample: () => ({ decision: recording ? SamplingDecision.RECORD_AND_SAMPLED : SamplingDecision.NOT_RECORD }),
+  toString: () => 'LocalSwitchableSampler',
+};
+
+/**
+ * Turns span recording on or off for the whole process. The app's tracer is fetched once at import
+ * and keeps its provider, so unregistering the provider would not stop it; the sampler does.
+ */
+export function recordLocalSpans(on: boolean): void {
+  recording = on;
+}
 
 /**
  * Registers, once per process, what src/composition/telemetry.ts registers in Azure: a tracer
@@ -161,7 +176,7 @@ export function localTracing(): TraceStore {
   const store = new RecentTraces(keptTraces);
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   propagation.setGlobalPropagator(new W3CTraceContextPropagator());
-  trace.setGlobalTracerProvider(new BasicTracerProvider({ spanProcessors: [store] }));
+  trace.setGlobalTracerProvider(new BasicTracerProvider({ sampler: switchableSampler, spanProcessors: [store] }));
   registered = store;
   return store;
 }
