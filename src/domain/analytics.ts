@@ -372,3 +372,40 @@ export function rangeOf(asked: { readonly from?: string | undefined; readonly to
   }
   return { from, to };
 }
+
+/** An instant as ISO 8601 local time in a time zone, with that zone's offset then: 2026-12-01T19:05:00+01:00. */
+export function localIsoOf(instant: string, timeZone: string): string {
+  const date = new Date(instant);
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(date);
+  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
+  const local = `${part('year')}-${part('month')}-${part('day')}T${part('hour')}:${part('minute')}:${part('second')}`;
+  const offsetMinutes = Math.round((Date.parse(`${local}Z`) - Math.floor(date.getTime() / 1000) * 1000) / 60_000);
+  const sign = offsetMinutes < 0 ? '-' : '+';
+  const hours = String(Math.floor(Math.abs(offsetMinutes) / 60)).padStart(2, '0');
+  const minutes = String(Math.abs(offsetMinutes) % 60).padStart(2, '0');
+  return `${local}${sign}${hours}:${minutes}`;
+}
+
+const offsetMinutesAt = (instant: number, timeZone: string): number => {
+  const local = localIsoOf(new Date(instant).toISOString(), timeZone);
+  const sign = local.charAt(19) === '-' ? -1 : 1;
+  return sign * (Number(local.slice(20, 22)) * 60 + Number(local.slice(23, 25)));
+};
+
+/** The instant a calendar day begins in a time zone (ISO, UTC). */
+export function startOfLocalDay(date: string, timeZone: string): string {
+  const midnightUtc = Date.parse(`${date}T00:00:00Z`);
+  // Twice: the offset at the first guess may differ from the offset at local midnight (a DST change that day).
+  let instant = midnightUtc - offsetMinutesAt(midnightUtc, timeZone) * 60_000;
+  instant = midnightUtc - offsetMinutesAt(instant, timeZone) * 60_000;
+  return new Date(instant).toISOString();
+}
