@@ -32,7 +32,7 @@ export type RollupServices = Pick<Services, 'analytics' | 'restaurants'>;
 /** Counts one event in its day's rollup, under the rollup's ETag; a replayed event finds itself counted and writes nothing. */
 async function countEvent(s: RollupServices, restaurantId: string, dated: DatedEvent): Promise<void> {
   const outcome = await writeConditionally({
-    read: () => s.analytics.day(restaurantId, dated.waitlistId, dated.date),
+    read: () => s.analytics.day(restaurantId, dated.waitlistId, dated.date, dated.shard),
     change: (current) => withEvent(current, dated.event),
     write: (next, etag) => s.analytics.save(next, etag),
     policy: conflictPolicies.contended,

@@ -234,8 +234,8 @@ export interface AnalyticsScope {
 
 /** The per-day analytics rollups (domain/analytics.ts), in the restaurant's partition. */
 export interface AnalyticsRepository {
-  /** The waitlist's rollup of that day, or an empty one whose ETag is '' (nothing stored yet). */
-  day(restaurantId: string, waitlistId: string, date: string): Promise<Versioned<DayRollup>>;
+  /** The waitlist's rollup of that day (of its parties, or one shard of its texts), or an empty one whose ETag is '' (nothing stored yet). */
+  day(restaurantId: string, waitlistId: string, date: string, shard?: string): Promise<Versioned<DayRollup>>;
   /** Saves if the stored ETag is still `etag` ('' : if none is stored yet); VersionConflict otherwise. */
   save(rollup: DayRollup, etag: string): Promise<Versioned<DayRollup>>;
   /** The figures of the days from..to (inclusive), in one single-partition query; `counted` comes back empty. */

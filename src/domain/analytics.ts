@@ -47,6 +47,11 @@ export interface DayRollup {
   readonly waitlistId: string;
   /** YYYY-MM-DD in the restaurant's time zone. */
   readonly date: string;
+  /**
+   * Absent on the day's document of parties; `t0`…`t7` on the documents its texts are spread over,
+   * so a burst of texts (every consumer counting at once) contends on eight documents, not one.
+   */
+  readonly shard?: string;
   readonly figures: DayFigures;
   /**
    * The events already counted (a kind letter and the party's or text's id without dashes:
@@ -74,6 +79,7 @@ export type RollupEvent =
 export interface DatedEvent {
   readonly waitlistId: string;
   readonly date: string;
+  readonly shard?: string;
   readonly event: RollupEvent;
 }
 
@@ -95,9 +101,11 @@ export function emptyFigures(): DayFigures {
   };
 }
 
-export function emptyRollup(restaurantId: string, waitlistId: string, date: string): DayRollup {
-  return { restaurantId, waitlistId, date, figures: emptyFigures(), counted: [] };
+export function emptyRollup(restaurantId: string, waitlistId: string, date: string, shard?: string): DayRollup {
+  return { restaurantId, waitlistId, date, ...(shard === undefined ? {} : { shard }), figures: emptyFigures(), counted: [] };
 }
+
+export const textShards = 8;
 
 const eventKey = (kind: string, id: string): string => `${kind}${id.replace(/-/g, '')}`;
 
@@ -156,6 +164,7 @@ export function textEvent(notification: Notification, timeZone: string): DatedEv
   return {
     waitlistId: notification.waitlistId,
     date: localTimeOf(at, timeZone).date,
+    shard: `t${parseInt(notification.id.slice(-2), 16) % textShards}`,
     event: { kind: 'text', key: eventKey(outcome.charAt(0), notification.id), outcome },
   };
 }

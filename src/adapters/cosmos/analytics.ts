@@ -5,7 +5,8 @@ import type { Versioned } from '../../domain/model.js';
 import { createDocument, readOfType, replaceDocument } from './documents.js';
 
 const type = 'analyticsDay';
-const idOf = (waitlistId: string, date: string): string => `${waitlistId}:${date}`;
+const idOf = (waitlistId: string, date: string, shard: string | undefined): string =>
+  shard === undefined ? `${waitlistId}:${date}` : `${waitlistId}:${date}:${shard}`;
 
 /**
  * The per-day rollups (domain/analytics.ts), one document per waitlist and day in the restaurant's
@@ -15,17 +16,17 @@ const idOf = (waitlistId: string, date: string): string => `${waitlistId}:${date
 export class AnalyticsStore implements AnalyticsRepository {
   constructor(private readonly container: Container) {}
 
-  async day(restaurantId: string, waitlistId: string, date: string): Promise<Versioned<DayRollup>> {
+  async day(restaurantId: string, waitlistId: string, date: string, shard?: string): Promise<Versioned<DayRollup>> {
     return (
-      (await readOfType<DayRollup>(this.container, type, idOf(waitlistId, date), restaurantId)) ?? {
-        value: emptyRollup(restaurantId, waitlistId, date),
+      (await readOfType<DayRollup>(this.container, type, idOf(waitlistId, date, shard), restaurantId)) ?? {
+        value: emptyRollup(restaurantId, waitlistId, date, shard),
         etag: '',
       }
     );
   }
 
   async save(rollup: DayRollup, etag: string): Promise<Versioned<DayRollup>> {
-    const document = { ...rollup, id: idOf(rollup.waitlistId, rollup.date), type };
+    const document = { ...rollup, id: idOf(rollup.waitlistId, rollup.date, rollup.shard), type };
     if (etag !== '') return replaceDocument<DayRollup>(this.container, document, rollup.restaurantId, etag);
     const created = await createDocument<DayRollup>(this.container, document);
     if (created === null) throw new VersionConflict(document.id);
