@@ -79,8 +79,11 @@ export async function recordDeliveryReport(
     log(`delivery report for ${report.providerMessageId} ignored: notification ${address.notificationId} ${notThisText}`);
     return 'not-this-text';
   }
-  // Counted on a repeated report too: Event Grid repeats one whose count failed (counting is idempotent).
-  await countTextOutcome(s, change.notification);
+  // The report counts the text as sent (the provider accepted it) and its outcome; on a repeated
+  // report too, since Event Grid repeats one whose count failed (counting is idempotent).
+  const reported = change.notification;
+  await countTextOutcome(s, { ...reported, status: 'sent', sentAt: reported.sentAt ?? report.receivedAt });
+  await countTextOutcome(s, reported);
   if (change.kind === 'unchanged') return 'unchanged';
   const { notification } = change;
   log(

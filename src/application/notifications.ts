@@ -23,7 +23,7 @@ import { memberWith, waitlistOf } from './access.js';
 import { conflictPolicies, writeConditionally } from './conditional-write.js';
 import { recordSendAfterConflict } from './delivery-reports.js';
 import { TransientSmsError, VersionConflict } from './ports.js';
-import { countLeaving, countTextOutcome, type RollupServices } from './analytics.js';
+import { countLeaving, type RollupServices } from './analytics.js';
 import { countText } from './send-limits.js';
 import type { Services } from './services.js';
 import { saveMove } from './waitee-writes.js';
@@ -327,11 +327,7 @@ export async function consume(
     log(`notification ${message.notificationId} not found; nothing to send`);
     return found;
   }
-  if ('settled' in found) {
-    // Counted again in case this is the redelivery after the count failed (counting is idempotent).
-    await countTextOutcome(s, found.settled);
-    return 'already-done';
-  }
+  if ('settled' in found) return 'already-done';
   const { record, claimed } = found;
   // The record is no longer pending, so its due-index entry has done its job (a sweep would drop it too).
   await s.dueWork.done(enqueueWork(record)).catch((error: unknown) => {
@@ -343,7 +339,6 @@ export async function consume(
     const refused = refusedText(claimed.value, limited, s.now().toISOString());
     await s.notifications.replace(refused, claimed.etag);
     log(`sms ${record.kind} to ${maskPhone(record.to)} not sent: ${limited}`);
-    await countTextOutcome(s, refused);
     return 'rejected';
   }
   try {
@@ -362,14 +357,11 @@ export async function consume(
       // The delivery report overtook this write (or another consumer finished first): keep its outcome.
       if (written.kind === 'lost') await recordSendAfterConflict(s, record, send, log);
       log(`sms ${record.kind} to ${maskPhone(record.to)} sent (${outcome.providerMessageId})`);
-      // Counted as sent even when a delivery report got there first: the provider did accept it.
-      await countTextOutcome(s, { ...claimed.value, status: 'sent', ...send });
       return 'sent';
     }
     const rejected: Notification = { ...claimed.value, status: 'failed', failedAt: s.now().toISOString(), lastError: outcome.reason };
     await s.notifications.replace(rejected, claimed.etag);
     log(`sms ${record.kind} to ${maskPhone(record.to)} rejected: ${outcome.reason}`);
-    await countTextOutcome(s, rejected);
     return 'rejected';
   } catch (error) {
     if (error instanceof TransientSmsError) {
@@ -384,8 +376,6 @@ export async function consume(
           }
         : { ...claimed.value, status: 'enqueued', lastError: error.message };
       await s.notifications.replace(update, claimed.etag).catch(() => undefined);
-      // The last delivery is dead-lettered, never redelivered: its count is the only chance.
-      if (givingUp) await countTextOutcome(s, update).catch(() => undefined);
       log(`sms ${record.kind} to ${maskPhone(record.to)} ${givingUp ? 'given up' : 'will be retried'}: ${error.message}`);
     }
     throw error;

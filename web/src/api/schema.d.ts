@@ -1929,16 +1929,16 @@ export interface components {
                 /** @description Share of quoted parties whose wait was within the quoted range (low..high); null when `quoted` is 0. */
                 withinRangeShare: number | null;
             };
-            /** @description Texts to the waitlist's parties, on the day each happened. */
+            /** @description Texts to the waitlist's parties, counted from the provider's delivery reports on the day of each report. */
             texts: {
                 /**
                  * Format: int32
-                 * @description Accepted by the SMS provider.
+                 * @description Texts the SMS provider sent and reported on (from its delivery reports).
                  */
                 sent: number;
                 /**
                  * Format: int32
-                 * @description Refused by the provider or a daily limit, given up after retries, or reported undelivered. A text refused before it was handed over (an unverified number, the party's own page limit) is not counted.
+                 * @description Reported undelivered by the provider. Texts it refused outright, or refused before being handed over (a daily limit, an unverified number), are not counted.
                  */
                 failed: number;
                 /**
