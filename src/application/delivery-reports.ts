@@ -10,6 +10,7 @@ import {
   type NotificationAddress,
 } from '../domain/notification.js';
 import type { Versioned } from '../domain/model.js';
+import { countTextOutcome, type RollupServices } from './analytics.js';
 import { conflictPolicies, writeConditionally } from './conditional-write.js';
 import { recordTextDelivered, recordTextFailed } from './metrics.js';
 import type { Services } from './services.js';
@@ -55,7 +56,7 @@ export type DeliveryReportResult = 'recorded' | 'unchanged' | 'unknown-tag' | 'm
  * one whose message id is not the one the provider gave for that text (reportIsFor).
  */
 export async function recordDeliveryReport(
-  s: Pick<Services, 'notifications'>,
+  s: Pick<Services, 'notifications'> & RollupServices,
   report: DeliveryReport & { readonly tag: string | undefined },
   log: Log,
 ): Promise<DeliveryReportResult> {
@@ -82,7 +83,7 @@ export async function recordDeliveryReport(
 }
 
 async function recordReportOn(
-  s: Pick<Services, 'notifications'>,
+  s: Pick<Services, 'notifications'> & RollupServices,
   address: NotificationAddress,
   found: Versioned<Notification> | undefined,
   report: DeliveryReport,
@@ -111,6 +112,11 @@ async function recordReportOn(
     log(`delivery report for ${report.providerMessageId} ignored: notification ${address.notificationId} ${notThisText}`);
     return 'not-this-text';
   }
+  // The report counts the text as sent (the provider accepted it) and its outcome; on a repeated
+  // report too, since Event Grid repeats one whose count failed (counting is idempotent).
+  const reported = change.notification;
+  await countTextOutcome(s, { ...reported, status: 'sent', sentAt: reported.sentAt ?? report.receivedAt });
+  await countTextOutcome(s, reported);
   if (change.kind === 'unchanged') return 'unchanged';
   const { notification } = change;
   if (notification.status === 'delivered') recordTextDelivered(notification, notification.deliveredAt ?? report.receivedAt);

@@ -29,19 +29,21 @@ import { recordExitOn } from './line-history.js';
 import { recordSendAfterConflict } from './delivery-reports.js';
 import { recordLineParties, recordRedelivery, recordSendLimitHit, recordSweep, recordTextFailed, recordTextSent } from './metrics.js';
 import { TransientSmsError, VersionConflict, type NotificationMessage } from './ports.js';
+import { countLeaving, type RollupServices } from './analytics.js';
 import { countText } from './send-limits.js';
 import type { Services } from './services.js';
 import { activeTraceparent, inSpan } from './tracing.js';
-import { saveMove } from './waitee-writes.js';
+import { saveMove, type FinishingRestaurant } from './waitee-writes.js';
 
 /** What writes, enqueues and sweeps the outbox touches (the use cases that move waitees and the producer). */
 export type OutboxServices = Pick<
   Services,
-  'restaurants' | 'waitees' | 'users' | 'notifications' | 'dueWork' | 'notificationQueue' | 'now' | 'config'
+  'restaurants' | 'waitees' | 'users' | 'notifications' | 'dueWork' | 'notificationQueue' | 'now' | 'config' | 'analytics'
 >;
 
 /** What the consumer touches: the record and the SMS gateway. */
-type ConsumerServices = Pick<Services, 'notifications' | 'dueWork' | 'sms' | 'now' | 'admissions' | 'config' | 'joinCodes'>;
+type ConsumerServices = Pick<Services, 'notifications' | 'dueWork' | 'sms' | 'now' | 'admissions' | 'config' | 'joinCodes'> &
+  RollupServices;
 
 /** The text as sent: a join-code text gets its code only now, so no stored record or log line ever holds it. */
 function textOf(s: Pick<Services, 'joinCodes'>, record: AddressedNotification): string {
@@ -93,10 +95,11 @@ export async function composeNotification(
   waitee: Waitee,
   waitlist: Waitlist,
   place: PlaceInLine | null,
-  restaurant?: Pick<Restaurant, 'name'> | null,
+  restaurant?: Pick<Restaurant, 'name' | 'timeZone'> | null,
 ): Promise<Notification | null> {
   if (waitee.phone === null) return null;
-  const name = restaurant === undefined ? (await s.restaurants.get(waitee.restaurantId))?.value.name : restaurant?.name;
+  const known = restaurant === undefined ? (await s.restaurants.get(waitee.restaurantId))?.value : restaurant;
+  const name = known?.name;
   const now = s.now();
   const template = waitlist.messageTemplates?.[kind] ?? defaultTemplates[kind];
   const notification: Notification = {
@@ -115,6 +118,7 @@ export async function composeNotification(
     }),
     ...unsentState(now.toISOString()),
     ...traceparentField(),
+    ...(known?.timeZone === undefined ? {} : { timeZone: known.timeZone }),
   };
   return phoneTrusted(waitee) ? notification : refusedText(notification, unverifiedNumberReason);
 }
@@ -243,6 +247,7 @@ async function sweepDue(s: OutboxServices, of: (work: DueWork['work']) => DueWor
     if (outcome === 'no-show') markedNoShow++;
   }
   await lineDue(s, of('line'), log);
+  await rollupDue(s, of('rollup'), log);
   const pending: Versioned<Notification>[] = [];
   await Promise.all(
     of('enqueue').map(async (entry) => {
@@ -279,6 +284,19 @@ async function lineDue(s: OutboxServices, entries: readonly DueWork[], log: Log)
     if (waitlist !== null) await announceGettingClose(s, waitlist.value, log);
   }
   await Promise.all(entries.map((entry) => s.dueWork.done(entry)));
+}
+
+/** Parties whose request did not count them in the analytics (it failed after the move was stored): counted now, idempotently. */
+async function rollupDue(s: OutboxServices, entries: readonly DueWork[], log: Log): Promise<void> {
+  for (const entry of entries) {
+    try {
+      const waitee = await s.waitees.get(entry.waitlistId, entry.targetId);
+      if (waitee !== null) await countLeaving(s, waitee.value);
+      await s.dueWork.done(entry);
+    } catch (error) {
+      log(`analytics count of waitee ${entry.targetId} left to the next sweep: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
 }
 
 async function advancePaging(
@@ -328,7 +346,7 @@ async function advancePaging(
 }
 
 /** The restaurant's retention setting, for a save that finishes one of its parties; a restaurant gone has only the default. */
-async function retentionOf(s: Pick<Services, 'restaurants'>, restaurantId: string): Promise<Pick<Restaurant, 'retentionDays'>> {
+async function retentionOf(s: Pick<Services, 'restaurants'>, restaurantId: string): Promise<FinishingRestaurant> {
   return (await s.restaurants.get(restaurantId))?.value ?? {};
 }
 
@@ -351,8 +369,11 @@ export async function consume(
 ): Promise<ConsumeResult> {
   if (delivery.count > 1) recordRedelivery();
   const found = await claim(s, message);
-  if (found === 'missing') log(`notification ${message.notificationId} not found; nothing to send`);
-  if (typeof found === 'string') return found;
+  if (found === 'missing') {
+    log(`notification ${message.notificationId} not found; nothing to send`);
+    return found;
+  }
+  if ('settled' in found) return 'already-done';
   const { record, claimed } = found;
   // The record is no longer pending, so its due-index entry has done its job (a sweep would drop it too).
   await s.dueWork.done(enqueueWork(record)).catch((error: unknown) => {
@@ -361,7 +382,8 @@ export async function consume(
   const firstAttemptAt = claimed.value.sendingSince ?? s.now().toISOString();
   const limited = await dailyLimitRefusal(s, record);
   if (limited !== null) {
-    await s.notifications.replace(refusedText(claimed.value, limited, s.now().toISOString()), claimed.etag);
+    const refused = refusedText(claimed.value, limited, s.now().toISOString());
+    await s.notifications.replace(refused, claimed.etag);
     recordTextFailed(record.kind, 'send-limit');
     log(`sms ${record.kind} to ${maskPhone(record.to)} not sent: ${limited}`);
     return 'rejected';
@@ -387,10 +409,8 @@ export async function consume(
       log(`sms ${record.kind} to ${maskPhone(record.to)} sent (${outcome.providerMessageId})`);
       return 'sent';
     }
-    await s.notifications.replace(
-      { ...claimed.value, status: 'failed', failedAt: s.now().toISOString(), lastError: outcome.reason },
-      claimed.etag,
-    );
+    const rejected: Notification = { ...claimed.value, status: 'failed', failedAt: s.now().toISOString(), lastError: outcome.reason };
+    await s.notifications.replace(rejected, claimed.etag);
     recordTextFailed(record.kind, 'rejected');
     log(`sms ${record.kind} to ${maskPhone(record.to)} rejected: ${outcome.reason}`);
     return 'rejected';
@@ -434,7 +454,7 @@ async function dailyLimitRefusal(s: ConsumerServices, record: Notification): Pro
 async function claim(
   s: ConsumerServices,
   message: { notificationId: string; waitlistId: string },
-): Promise<{ record: AddressedNotification; claimed: Versioned<Notification> } | 'missing' | 'already-done'> {
+): Promise<{ record: AddressedNotification; claimed: Versioned<Notification> } | { settled: Notification } | 'missing'> {
   let tried: AddressedNotification | undefined;
   const outcome = await writeConditionally({
     read: () => s.notifications.get(message.waitlistId, message.notificationId),
@@ -450,7 +470,7 @@ async function claim(
     policy: conflictPolicies.background,
   });
   if (outcome.kind === 'missing') return 'missing';
-  if (outcome.kind === 'unchanged') return 'already-done';
+  if (outcome.kind === 'unchanged') return { settled: outcome.value };
   if (outcome.kind === 'lost' || tried === undefined) throw new VersionConflict(message.notificationId);
   return { record: tried, claimed: { value: outcome.value, etag: outcome.result.etag } };
 }

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Restaurant, Waitee } from '../domain/model.js';
-import { dueWorkFor, type DueWork, type Notification } from '../domain/notification.js';
+import { dueWorkFor, rollupWork, type DueWork, type Notification } from '../domain/notification.js';
 import { forgetWork, retentionDaysOf } from '../domain/retention.js';
 import { isActive } from '../domain/waitee.js';
+import { countLeavingNow, type RollupServices } from './analytics.js';
 import { GoneSinceRead, VersionConflict, type DueWorkRepository, type SavedWithNotifications } from './ports.js';
 import type { Services } from './services.js';
 
@@ -21,25 +22,38 @@ export async function saveDetails(s: Pick<Services, 'waitees'>, waitee: Waitee, 
   return { etag: saved.etag, notifications: [] };
 }
 
+/** What saving a finished party reads of its restaurant. */
+export type FinishingRestaurant = Partial<Pick<Restaurant, 'retentionDays' | 'timeZone'>>;
+
 /**
  * Replaces the waitee (if its ETag still matches) and creates the notifications in one batch, all or
  * nothing, after the due-index entries that make the producer send them, page again or tell the
  * line behind, so a crash between the two loses nothing.
  */
 export async function saveMove(
-  s: Pick<Services, 'dueWork' | 'notifications'>,
+  s: Pick<Services, 'dueWork' | 'notifications'> & RollupServices,
   waitee: Waitee,
   etag: string,
   notifications: readonly Notification[],
-  /** The waitee's restaurant, needed when the move finishes the party: its retention period plans the removal of its personal data. */
-  restaurant?: Pick<Restaurant, 'retentionDays'>,
+  /**
+   * The waitee's restaurant, needed when the move finishes the party: its retention period plans the
+   * removal of its personal data, its time zone the day of its analytics count. Empty for a
+   * restaurant gone meanwhile: the defaults apply.
+   */
+  restaurant?: FinishingRestaurant,
 ): Promise<SavedWithNotifications> {
   const saveId = randomUUID();
   if (!isActive(waitee.status) && restaurant === undefined) throw new Error(`saving finished waitee ${waitee.id} needs its restaurant`);
   const forget = restaurant === undefined ? null : forgetWork(waitee, retentionDaysOf(restaurant), saveId);
-  return withDueWork(s.dueWork, [...dueWorkFor(waitee, notifications, saveId), ...(forget === null ? [] : [forget])], () =>
-    s.notifications.replaceWaiteeWith(waitee, etag, notifications),
+  // A party leaving the line is owed its analytics count: planned with the move's other entries (one batch), counted after it.
+  const rollup = isActive(waitee.status) ? null : rollupWork(waitee);
+  const saved = await withDueWork(
+    s.dueWork,
+    [...dueWorkFor(waitee, notifications, saveId), ...[forget, rollup].filter((entry) => entry !== null)],
+    () => s.notifications.replaceWaiteeWith(waitee, etag, notifications),
   );
+  if (rollup !== null) await countLeavingNow(s, waitee, rollup, restaurant?.timeZone);
+  return saved;
 }
 
 /** Deletes the waitee (if its ETag still matches), after the due-index entries `owed` to the line. */

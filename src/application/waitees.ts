@@ -29,7 +29,7 @@ import type { PageScope } from './page-tokens.js';
 import type { Services } from './services.js';
 import { waiteeView, type Viewer, type WaiteeView } from './views.js';
 import { confirmText, countText, uncountText, type CountedIn } from './send-limits.js';
-import { removeWaitee, saveDetails, saveMove } from './waitee-writes.js';
+import { removeWaitee, saveDetails, saveMove, type FinishingRestaurant } from './waitee-writes.js';
 
 /** What reading the line touches. */
 type LineReadServices = Pick<Services, 'restaurants' | 'waitees' | 'now' | 'config' | 'statusLinks' | 'users'>;
@@ -429,7 +429,7 @@ async function saveMoveCounted(
   next: Waitee,
   etag: string,
   outbox: readonly Notification[],
-  restaurant: Pick<Restaurant, 'retentionDays'>,
+  restaurant: FinishingRestaurant,
 ) {
   const toSend = outbox.filter((n) => n.status === 'pending');
   const countedIn: CountedIn[] = [];

@@ -53,6 +53,8 @@ export interface Notification {
    * records written before tracing, or outside a trace.
    */
   readonly traceparent?: string;
+  /** The restaurant's time zone when the text was written, so its analytics count needs no read of the restaurant; absent on older records. */
+  readonly timeZone?: string;
 }
 
 /** Where a record lives: the waitees container is partitioned by waitlist, so a point read needs both ids. */
@@ -246,7 +248,7 @@ export const gettingClosePosition = 2;
  * that fails takes its entries back; one that crashed midway leaves an entry naming nothing, which
  * the sweep drops once no write that would fill it can still be in flight.
  */
-export const producerWork = ['enqueue', 'paging', 'line'] as const;
+export const producerWork = ['enqueue', 'paging', 'line', 'rollup'] as const;
 /** The producer's work, and the retention sweep's: removing a finished party's personal data (src/domain/retention.ts). */
 export type DueWorkKind = (typeof producerWork)[number] | 'forget';
 
@@ -255,7 +257,7 @@ export interface DueWork {
   readonly waitlistId: string;
   readonly restaurantId: string;
   readonly work: DueWorkKind;
-  /** The notification id (enqueue), the waitee id (paging, forget) or the waitlist id (line). */
+  /** The notification id (enqueue), the waitee id (paging, forget, rollup) or the waitlist id (line). */
   readonly targetId: string;
   readonly dueAt: string;
 }
@@ -306,6 +308,23 @@ export function dueWorkFor(waitee: SavedParty, notifications: readonly Notificat
   // A text refused before it was sent (an unverified number, a limit) is recorded failed, with nothing left to enqueue.
   const toSend = notifications.filter((n) => n.status === 'pending');
   return [...toSend.map(enqueueWork), ...[paging, left].filter((entry) => entry !== null)];
+}
+
+/**
+ * A party that left the line is owed a count in its day's analytics rollup (application/analytics.ts).
+ * The move's own request counts it and takes this entry back; if that failed, the sweep counts it
+ * once the entry is due (counting is idempotent, so both doing it is harmless). One per party.
+ */
+export function rollupWork(waitee: Pick<Waitee, 'id' | 'waitlistId' | 'restaurantId' | 'updatedAt'>): DueWork {
+  const dueAt = new Date(Date.parse(waitee.updatedAt) + dueWorkSettleMs).toISOString();
+  return {
+    id: `rollup:${waitee.id}`,
+    waitlistId: waitee.waitlistId,
+    restaurantId: waitee.restaurantId,
+    work: 'rollup',
+    targetId: waitee.id,
+    dueAt,
+  };
 }
 
 /**

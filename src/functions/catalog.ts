@@ -1,3 +1,4 @@
+import { analyticsFunctions } from './analytics.js';
 import { authFunctions } from './auth.js';
 import type { FunctionDefinition } from './catalog-types.js';
 import { smsDeliveryReports } from './delivery-reports.js';
@@ -30,6 +31,7 @@ export const functions: readonly FunctionDefinition[] = [
   ...joinFunctions,
   ...notificationHttpFunctions,
   ...retentionHttpFunctions,
+  ...analyticsFunctions,
   ...openApiFunctions,
   ...healthFunctions,
   notificationProducer,

@@ -158,6 +158,9 @@ const inputs: Readonly<Record<string, RouteInputs>> = {
   [`POST ${wt}/cancel`]: { auth: true, ifMatch: true },
   [`GET ${wt}/notifications`]: { auth: true },
   [`DELETE ${wt}/personal-data`]: { auth: true },
+  [`GET ${wl}/analytics`]: { auth: true },
+  [`GET ${r}/analytics`]: { auth: true },
+  [`GET ${r}/parties.csv`]: { auth: true },
 };
 
 beforeAll(async () => {

@@ -205,6 +205,9 @@ const cases: Readonly<Record<string, Case>> = {
   [`POST ${wt}/cancel`]: denied('POST'),
   [`GET ${wt}/notifications`]: denied('GET'),
   [`DELETE ${wt}/personal-data`]: denied('DELETE'),
+  [`GET ${wl}/analytics`]: denied('GET'),
+  [`GET ${r}/analytics`]: denied('GET'),
+  [`GET ${r}/parties.csv`]: denied('GET'),
 };
 
 describe('tenancy: every protected route against restaurant A', () => {

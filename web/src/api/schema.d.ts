@@ -841,6 +841,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/restaurants/{restaurantId}/waitlists/{waitlistId}/analytics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Analytics of one waitlist
+         * @description Owners and staff (read-only). Figures for the parties that **joined** on the days `from`..`to` (inclusive, in the restaurant's time zone) and have left the line since (seated, no-show or cancelled); a party still in line counts once it leaves, a removed party never. Texts count on the day they were sent, failed or delivered. Read from per-day rollups written as parties leave the line, not by scanning the parties: a year costs one query in one partition.
+         */
+        get: operations["getWaitlistAnalytics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/restaurants/{restaurantId}/analytics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Analytics of the whole restaurant
+         * @description Owners and staff (read-only). Figures for the parties that **joined** on the days `from`..`to` (inclusive, in the restaurant's time zone) and have left the line since (seated, no-show or cancelled); a party still in line counts once it leaves, a removed party never. Texts count on the day they were sent, failed or delivered. Read from per-day rollups written as parties leave the line, not by scanning the parties: a year costs one query in one partition. Every waitlist of the restaurant, those deleted since included.
+         */
+        get: operations["getRestaurantAnalytics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/restaurants/{restaurantId}/parties.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The parties of a date range, as CSV
+         * @description Owners only. One row per party that joined on the days `from`..`to` (inclusive, restaurant's time zone), in every waitlist, oldest first: RFC 4180 CSV (UTF-8, CRLF, a header row) with the columns `waitlist,joined,seated,ended,status,partySize,waitMinutes,quotedMinutes,name,phone,notes`. Times are ISO 8601 in the restaurant's time zone with its offset (`2026-12-01T19:05:00+01:00`), empty when they did not happen; `waitMinutes` is seatedAt − joinedAt for seated parties; `quotedMinutes` the wait quoted at join, empty without one. `name`, `phone` and `notes` are whatever the retention period has not removed yet (empty once removed). Fields are quoted when they hold a comma, quote or line break; a text field starting with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'` so spreadsheets do not run it as a formula. At most 10,000 rows: a range holding more is refused with 409 `limit-reached` (export a shorter range).
+         */
+        get: operations["exportParties"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1008,7 +1068,7 @@ export interface components {
              * @description `forbidden` (restaurant resources): the permission the action needs.
              * @enum {string}
              */
-            permission?: "read" | "run-line" | "manage-settings" | "manage-staff";
+            permission?: "read" | "run-line" | "manage-settings" | "manage-staff" | "export-guest-data";
             /**
              * Format: uuid
              * @description `conflict` when adding staff: the member who is already there.
@@ -1896,6 +1956,128 @@ export interface components {
             /** @constant */
             status?: 429;
         };
+        /**
+         * Analytics
+         * @description Figures for a date range of one waitlist or of a whole restaurant.
+         */
+        Analytics: {
+            /**
+             * Format: date
+             * @description The first day, as applied (the default filled in).
+             */
+            from: string;
+            /**
+             * Format: date
+             * @description The last day, inclusive.
+             */
+            to: string;
+            /** @description The restaurant's IANA time zone, which defines the days and hours. */
+            timeZone: string;
+            /**
+             * Format: int32
+             * @description Parties that joined in the range and left the line: seated + noShow + cancelled.
+             */
+            parties: number;
+            /**
+             * Format: int32
+             * @description Of those, seated.
+             */
+            seated: number;
+            /**
+             * Format: int32
+             * @description Of those, no-shows.
+             */
+            noShow: number;
+            /**
+             * Format: int32
+             * @description Of those, cancelled (by the guest or by staff).
+             */
+            cancelled: number;
+            /** @description Shares of `parties` (0..1); null when there were none. */
+            rates: {
+                /** @description seated / parties. */
+                seated: number | null;
+                /** @description noShow / parties. */
+                noShow: number | null;
+                /** @description cancelled / parties. */
+                cancelled: number | null;
+                /** @description (noShow + cancelled) / parties. */
+                dropOff: number | null;
+            };
+            /** @description How long seated parties waited (seatedAt − joinedAt, in minutes); null when no party was seated. */
+            wait: {
+                /** @description The mean wait. */
+                averageMinutes: number | null;
+                /** @description The median wait, to the whole minute. */
+                medianMinutes: number | null;
+                /** @description The 90th percentile, to the whole minute: 9 in 10 seated parties waited this long or less. */
+                p90Minutes: number | null;
+            };
+            /** @description How the wait quoted at join compared with the wait seated parties had. Parties without a quote are left out. */
+            quoteAccuracy: {
+                /**
+                 * Format: int32
+                 * @description Seated parties that had a quote.
+                 */
+                quoted: number;
+                /** @description Mean of |quoted minutes − actual wait|; null when `quoted` is 0. */
+                meanAbsoluteErrorMinutes: number | null;
+                /** @description Share of quoted parties whose wait was within the quoted range (low..high); null when `quoted` is 0. */
+                withinRangeShare: number | null;
+            };
+            /** @description Texts to the waitlist's parties, counted from the provider's delivery reports on the day of each report. */
+            texts: {
+                /**
+                 * Format: int32
+                 * @description Texts the SMS provider sent and reported on (from its delivery reports).
+                 */
+                sent: number;
+                /**
+                 * Format: int32
+                 * @description Reported undelivered by the provider. Texts it refused outright, or refused before being handed over (a daily limit, an unverified number), are not counted.
+                 */
+                failed: number;
+                /**
+                 * Format: int32
+                 * @description Reported delivered to the handset.
+                 */
+                delivered: number;
+            };
+            /** @description Parties (as counted in `parties`) by the day of the week and the hour they joined: 7 rows, Monday first, of 24 counts, hour 0 first, in the restaurant's time zone. */
+            heatmap: number[][];
+            /** @description One row per day of the range, oldest first, days without parties included (zeros), for trend charts. */
+            days: components["schemas"]["AnalyticsDay"][];
+        };
+        /** @description The figures of one day (restaurant's time zone). */
+        AnalyticsDay: {
+            /**
+             * Format: date
+             * @description The day.
+             */
+            date: string;
+            /**
+             * Format: int32
+             * @description Parties that joined this day and left the line.
+             */
+            parties: number;
+            /**
+             * Format: int32
+             * @description Of those, seated.
+             */
+            seated: number;
+            /**
+             * Format: int32
+             * @description Of those, no-shows.
+             */
+            noShow: number;
+            /**
+             * Format: int32
+             * @description Of those, cancelled.
+             */
+            cancelled: number;
+            /** @description The mean wait of the day's seated parties; null when none was seated. */
+            averageWaitMinutes: number | null;
+        };
     };
     responses: {
         /** @description Not modified: the `If-None-Match` you sent names the current version. No body; the `ETag` is the one you hold. */
@@ -2070,6 +2252,10 @@ export interface components {
         Limit: number;
         /** @description The `continuationToken` of the previous page, unchanged, with the same `status` filter (the order of the statuses does not matter). The token is signed and bound to this waitlist and filter: one altered, from another waitlist or read with another filter is a 400 `validation-failed` (`field`: `continuationToken`), never a silent restart. */
         ContinuationToken: string;
+        /** @description The first day, inclusive, in the restaurant's time zone (YYYY-MM-DD). Default: 27 days before `to` (28 days in all). The range may span at most 400 days. */
+        AnalyticsFrom: string;
+        /** @description The last day, inclusive, in the restaurant's time zone (YYYY-MM-DD); not before `from`. Default: today in the restaurant's time zone. */
+        AnalyticsTo: string;
     };
     requestBodies: {
         /** @description The new restaurant. */
@@ -5344,6 +5530,228 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["NotFoundProblem"];
                     "text/html": string;
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    getWaitlistAnalytics: {
+        parameters: {
+            query?: {
+                /** @description The first day, inclusive, in the restaurant's time zone (YYYY-MM-DD). Default: 27 days before `to` (28 days in all). The range may span at most 400 days. */
+                from?: components["parameters"]["AnalyticsFrom"];
+                /** @description The last day, inclusive, in the restaurant's time zone (YYYY-MM-DD); not before `from`. Default: today in the restaurant's time zone. */
+                to?: components["parameters"]["AnalyticsTo"];
+            };
+            header?: {
+                /** @description Your id for this request (1–64 letters, digits, `.`, `_` or `-`), echoed in the `x-correlation-id` response header and in problems, and logged. Other values are ignored and a server id is used. */
+                "x-correlation-id"?: components["parameters"]["CorrelationId"];
+            };
+            path: {
+                /** @description The restaurant's id. */
+                restaurantId: components["parameters"]["RestaurantId"];
+                /** @description The waitlist's id. */
+                waitlistId: components["parameters"]["WaitlistId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The figures for the range. */
+            200: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Analytics"];
+                };
+            };
+            /** @description `validation-failed`: `from` or `to` is not a date (YYYY-MM-DD), `from` is after `to`, or the range is longer than 400 days; `errors[].pointer` names the parameter (`/from`, `/to`). */
+            400: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationFailedProblem"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            /** @description `not-found`: no such restaurant or waitlist, or you are not a member of the restaurant. */
+            404: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["NotFoundProblem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    getRestaurantAnalytics: {
+        parameters: {
+            query?: {
+                /** @description The first day, inclusive, in the restaurant's time zone (YYYY-MM-DD). Default: 27 days before `to` (28 days in all). The range may span at most 400 days. */
+                from?: components["parameters"]["AnalyticsFrom"];
+                /** @description The last day, inclusive, in the restaurant's time zone (YYYY-MM-DD); not before `from`. Default: today in the restaurant's time zone. */
+                to?: components["parameters"]["AnalyticsTo"];
+            };
+            header?: {
+                /** @description Your id for this request (1–64 letters, digits, `.`, `_` or `-`), echoed in the `x-correlation-id` response header and in problems, and logged. Other values are ignored and a server id is used. */
+                "x-correlation-id"?: components["parameters"]["CorrelationId"];
+            };
+            path: {
+                /** @description The restaurant's id. */
+                restaurantId: components["parameters"]["RestaurantId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The figures for the range. */
+            200: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Analytics"];
+                };
+            };
+            /** @description `validation-failed`: `from` or `to` is not a date (YYYY-MM-DD), `from` is after `to`, or the range is longer than 400 days; `errors[].pointer` names the parameter (`/from`, `/to`). */
+            400: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationFailedProblem"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            /** @description `not-found`: no such restaurant or you are not a member of it. */
+            404: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["NotFoundProblem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    exportParties: {
+        parameters: {
+            query?: {
+                /** @description The first day, inclusive, in the restaurant's time zone (YYYY-MM-DD). Default: 27 days before `to` (28 days in all). The range may span at most 400 days. */
+                from?: components["parameters"]["AnalyticsFrom"];
+                /** @description The last day, inclusive, in the restaurant's time zone (YYYY-MM-DD); not before `from`. Default: today in the restaurant's time zone. */
+                to?: components["parameters"]["AnalyticsTo"];
+            };
+            header?: {
+                /** @description Your id for this request (1–64 letters, digits, `.`, `_` or `-`), echoed in the `x-correlation-id` response header and in problems, and logged. Other values are ignored and a server id is used. */
+                "x-correlation-id"?: components["parameters"]["CorrelationId"];
+            };
+            path: {
+                /** @description The restaurant's id. */
+                restaurantId: components["parameters"]["RestaurantId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The parties, as CSV. */
+            200: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
+                    /** @description `attachment; filename="parties-<from>-<to>.csv"`. */
+                    "Content-Disposition": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description `validation-failed`: `from` or `to` is not a date (YYYY-MM-DD), `from` is after `to`, or the range is longer than 400 days; `errors[].pointer` names the parameter (`/from`, `/to`). */
+            400: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationFailedProblem"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            /** @description `forbidden`: you are staff; only owners export guests' data. */
+            403: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ForbiddenProblem"];
+                };
+            };
+            /** @description `not-found`: no such restaurant or you are not a member of it. */
+            404: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["NotFoundProblem"];
+                };
+            };
+            /** @description `limit-reached`: more than 10,000 parties joined in the range; export a shorter range. */
+            409: {
+                headers: {
+                    "x-correlation-id": components["headers"]["CorrelationId"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "Access-Control-Allow-Origin": components["headers"]["AccessControlAllowOrigin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["LimitReachedProblem"];
                 };
             };
             429: components["responses"]["TooManyRequests"];
