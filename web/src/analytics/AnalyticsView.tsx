@@ -113,7 +113,7 @@ const waitText = (minutes: number | null): string => (minutes === null ? 'No sea
 
 function Headline({ figures }: { figures: Analytics }): ReactNode {
   return (
-    <dl className="analytics__figures" aria-label="Headline figures">
+    <dl className="analytics__figures analytics__figures--headline" aria-label="Headline figures">
       <Figure term="Parties" value={figures.parties} />
       <Figure term="Seated" value={figures.seated} detail={percentText(figures.rates.seated)} />
       <Figure

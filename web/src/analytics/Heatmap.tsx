@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { ScrollArea } from './ScrollArea.js';
 import { busiestCell, heatCells, heatSteps, hourSpan, weekdays, type Analytics } from './shape.js';
 
 /*
@@ -27,31 +28,38 @@ export function Heatmap({ heatmap }: { heatmap: Analytics['heatmap'] }): ReactNo
       : `Busiest: ${weekdays[busiest.day] ?? ''} ${hourSpan(busiest.hour)}, ${busiest.count} ${busiest.count === 1 ? 'party' : 'parties'}.`;
   return (
     <figure className="chart">
-      <svg className="heatmap" viewBox={`0 0 ${width} ${height}`} role="img" aria-label={`Parties by day of the week and hour. ${summary}`}>
-        {[0, 3, 6, 9, 12, 15, 18, 21].map((hour) => (
-          <text key={hour} className="chart__label" x={labelWidth + hour * (cell + gap)} y={headerHeight - 5}>
-            {String(hour).padStart(2, '0')}
-          </text>
-        ))}
-        {weekdays.map((_, day) => (
-          <text key={day} className="chart__label" x={0} y={headerHeight + day * (cell + gap) + cell * 0.7}>
-            {shortDay(day)}
-          </text>
-        ))}
-        {cells.map((c) => (
-          <rect
-            key={`${c.day}-${c.hour}`}
-            className={`heatmap__cell heat--${c.level}`}
-            x={labelWidth + c.hour * (cell + gap)}
-            y={headerHeight + c.day * (cell + gap)}
-            width={cell}
-            height={cell}
-            rx={3}
-          >
-            <title>{`${weekdays[c.day] ?? ''} ${hourSpan(c.hour)}: ${c.count}`}</title>
-          </rect>
-        ))}
-      </svg>
+      <ScrollArea label="Heatmap of parties by day and hour">
+        <svg
+          className="heatmap"
+          viewBox={`0 0 ${width} ${height}`}
+          role="img"
+          aria-label={`Parties by day of the week and hour. ${summary}`}
+        >
+          {[0, 3, 6, 9, 12, 15, 18, 21].map((hour) => (
+            <text key={hour} className="chart__label" x={labelWidth + hour * (cell + gap)} y={headerHeight - 5}>
+              {String(hour).padStart(2, '0')}
+            </text>
+          ))}
+          {weekdays.map((_, day) => (
+            <text key={day} className="chart__label" x={0} y={headerHeight + day * (cell + gap) + cell * 0.7}>
+              {shortDay(day)}
+            </text>
+          ))}
+          {cells.map((c) => (
+            <rect
+              key={`${c.day}-${c.hour}`}
+              className={`heatmap__cell heat--${c.level}`}
+              x={labelWidth + c.hour * (cell + gap)}
+              y={headerHeight + c.day * (cell + gap)}
+              width={cell}
+              height={cell}
+              rx={3}
+            >
+              <title>{`${weekdays[c.day] ?? ''} ${hourSpan(c.hour)}: ${c.count}`}</title>
+            </rect>
+          ))}
+        </svg>
+      </ScrollArea>
       <figcaption>
         <p className="chart__summary">{summary}</p>
         {steps.length === 0 ? null : (
@@ -70,7 +78,7 @@ export function Heatmap({ heatmap }: { heatmap: Analytics['heatmap'] }): ReactNo
       </figcaption>
       <details className="chart__table">
         <summary>Parties by day and hour, as a table</summary>
-        <div className="chart__scroll">
+        <ScrollArea label="Table of parties by day and hour">
           <table>
             <caption className="visually-hidden">Parties that joined, by day of the week (rows) and hour (columns)</caption>
             <thead>
@@ -94,7 +102,7 @@ export function Heatmap({ heatmap }: { heatmap: Analytics['heatmap'] }): ReactNo
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollArea>
       </details>
     </figure>
   );

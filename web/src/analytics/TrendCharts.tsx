@@ -1,11 +1,12 @@
 import type { ReactNode } from 'react';
 import { durationText } from '../lib/time.js';
+import { ScrollArea } from './ScrollArea.js';
 import { axisMax, dayLabel, labelledDays, waitPoints, type AnalyticsDay } from './shape.js';
 
 /* Drawn by hand like the heatmap (Heatmap.tsx says why): bars and a line on shared axes. */
 
 const width = 600;
-const height = 180;
+const height = 160;
 const left = 36;
 const bottom = 22;
 const top = 8;
@@ -63,19 +64,21 @@ export function PartiesChart({ days }: { days: readonly AnalyticsDay[] }): React
       : `Parties per day, at most ${busiest.parties} on ${dayLabel(busiest.date)}.`;
   const barWidth = Math.max(1, axes.slot * 0.7);
   return (
-    <svg className="trend" viewBox={`0 0 ${width} ${height}`} role="img" aria-label={label}>
-      <Frame days={days} axes={axes} />
-      {days.map((d, index) => {
-        const x = left + index * axes.slot + (axes.slot - barWidth) / 2;
-        return (
-          <g key={d.date}>
-            <title>{`${dayLabel(d.date)}: ${d.parties} parties, ${d.seated} seated`}</title>
-            <rect className="trend__dropped" x={x} width={barWidth} y={axes.y(d.parties)} height={axes.y(d.seated) - axes.y(d.parties)} />
-            <rect className="trend__seated" x={x} width={barWidth} y={axes.y(d.seated)} height={top + plotHeight - axes.y(d.seated)} />
-          </g>
-        );
-      })}
-    </svg>
+    <ScrollArea label={label}>
+      <svg className="trend" viewBox={`0 0 ${width} ${height}`} role="img" aria-label={label}>
+        <Frame days={days} axes={axes} />
+        {days.map((d, index) => {
+          const x = left + index * axes.slot + (axes.slot - barWidth) / 2;
+          return (
+            <g key={d.date}>
+              <title>{`${dayLabel(d.date)}: ${d.parties} parties, ${d.seated} seated`}</title>
+              <rect className="trend__dropped" x={x} width={barWidth} y={axes.y(d.parties)} height={axes.y(d.seated) - axes.y(d.parties)} />
+              <rect className="trend__seated" x={x} width={barWidth} y={axes.y(d.seated)} height={top + plotHeight - axes.y(d.seated)} />
+            </g>
+          );
+        })}
+      </svg>
+    </ScrollArea>
   );
 }
 
@@ -94,15 +97,17 @@ export function WaitChart({ days }: { days: readonly AnalyticsDay[] }): ReactNod
     .map((p, i) => `${i > 0 && points[i - 1]?.index === p.index - 1 ? 'L' : 'M'}${x(p.index)},${axes.y(p.minutes)}`)
     .join(' ');
   return (
-    <svg className="trend" viewBox={`0 0 ${width} ${height}`} role="img" aria-label={label}>
-      <Frame days={days} axes={axes} />
-      <path className="trend__line" d={path} />
-      {points.map((p) => (
-        <circle key={p.index} className="trend__dot" cx={x(p.index)} cy={axes.y(p.minutes)} r={3}>
-          <title>{`${dayLabel(days[p.index]?.date ?? '')}: ${durationText(p.minutes)}`}</title>
-        </circle>
-      ))}
-    </svg>
+    <ScrollArea label={label}>
+      <svg className="trend" viewBox={`0 0 ${width} ${height}`} role="img" aria-label={label}>
+        <Frame days={days} axes={axes} />
+        <path className="trend__line" d={path} />
+        {points.map((p) => (
+          <circle key={p.index} className="trend__dot" cx={x(p.index)} cy={axes.y(p.minutes)} r={3}>
+            <title>{`${dayLabel(days[p.index]?.date ?? '')}: ${durationText(p.minutes)}`}</title>
+          </circle>
+        ))}
+      </svg>
+    </ScrollArea>
   );
 }
 
@@ -111,7 +116,7 @@ export function DaysTable({ days }: { days: readonly AnalyticsDay[] }): ReactNod
   return (
     <details className="chart__table">
       <summary>Each day, as a table</summary>
-      <div className="chart__scroll">
+      <ScrollArea label="Table of each day">
         <table>
           <caption className="visually-hidden">Parties and waits per day</caption>
           <thead>
@@ -137,7 +142,7 @@ export function DaysTable({ days }: { days: readonly AnalyticsDay[] }): ReactNod
             ))}
           </tbody>
         </table>
-      </div>
+      </ScrollArea>
     </details>
   );
 }
