@@ -8,6 +8,7 @@ import {
   type Notification,
   type NotificationAddress,
 } from '../domain/notification.js';
+import { countTextOutcome, type RollupServices } from './analytics.js';
 import { conflictPolicies, writeConditionally } from './conditional-write.js';
 import type { Services } from './services.js';
 
@@ -49,7 +50,7 @@ export type DeliveryReportResult = 'recorded' | 'unchanged' | 'unknown-tag' | 'm
  * one whose message id is not the one the provider gave for that text (reportIsFor).
  */
 export async function recordDeliveryReport(
-  s: Pick<Services, 'notifications'>,
+  s: Pick<Services, 'notifications'> & RollupServices,
   report: DeliveryReport & { readonly tag: string | undefined },
   log: Log,
 ): Promise<DeliveryReportResult> {
@@ -78,6 +79,8 @@ export async function recordDeliveryReport(
     log(`delivery report for ${report.providerMessageId} ignored: notification ${address.notificationId} ${notThisText}`);
     return 'not-this-text';
   }
+  // Counted on a repeated report too: Event Grid repeats one whose count failed (counting is idempotent).
+  await countTextOutcome(s, change.notification);
   if (change.kind === 'unchanged') return 'unchanged';
   const { notification } = change;
   log(

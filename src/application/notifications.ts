@@ -23,6 +23,7 @@ import { memberWith, waitlistOf } from './access.js';
 import { conflictPolicies, writeConditionally } from './conditional-write.js';
 import { recordSendAfterConflict } from './delivery-reports.js';
 import { TransientSmsError, VersionConflict } from './ports.js';
+import { countLeaving, countTextOutcome, type RollupServices } from './analytics.js';
 import { countText } from './send-limits.js';
 import type { Services } from './services.js';
 import { saveMove } from './waitee-writes.js';
@@ -30,11 +31,12 @@ import { saveMove } from './waitee-writes.js';
 /** What writes, enqueues and sweeps the outbox touches (the use cases that move waitees and the producer). */
 export type OutboxServices = Pick<
   Services,
-  'restaurants' | 'waitees' | 'users' | 'notifications' | 'dueWork' | 'notificationQueue' | 'now' | 'config'
+  'restaurants' | 'waitees' | 'users' | 'notifications' | 'dueWork' | 'notificationQueue' | 'now' | 'config' | 'analytics'
 >;
 
 /** What the consumer touches: the record and the SMS gateway. */
-type ConsumerServices = Pick<Services, 'notifications' | 'dueWork' | 'sms' | 'now' | 'admissions' | 'config' | 'joinCodes'>;
+type ConsumerServices = Pick<Services, 'notifications' | 'dueWork' | 'sms' | 'now' | 'admissions' | 'config' | 'joinCodes'> &
+  RollupServices;
 
 /** The text as sent: a join-code text gets its code only now, so no stored record or log line ever holds it. */
 function textOf(s: Pick<Services, 'joinCodes'>, record: Notification): string {
@@ -205,6 +207,7 @@ export async function sweep(s: OutboxServices, log: Log): Promise<SweepResult> {
     if (outcome === 'no-show') markedNoShow++;
   }
   await lineDue(s, of('line'), log);
+  await rollupDue(s, of('rollup'), log);
   const pending: Versioned<Notification>[] = [];
   await Promise.all(
     of('enqueue').map(async (entry) => {
@@ -241,6 +244,19 @@ async function lineDue(s: OutboxServices, entries: readonly DueWork[], log: Log)
     if (waitlist !== null) await announceGettingClose(s, waitlist.value, log);
   }
   await Promise.all(entries.map((entry) => s.dueWork.done(entry)));
+}
+
+/** Parties whose request did not count them in the analytics (it failed after the move was stored): counted now, idempotently. */
+async function rollupDue(s: OutboxServices, entries: readonly DueWork[], log: Log): Promise<void> {
+  for (const entry of entries) {
+    try {
+      const waitee = await s.waitees.get(entry.waitlistId, entry.targetId);
+      if (waitee !== null) await countLeaving(s, waitee.value);
+      await s.dueWork.done(entry);
+    } catch (error) {
+      log(`analytics count of waitee ${entry.targetId} left to the next sweep: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
 }
 
 async function advancePaging(
@@ -305,8 +321,15 @@ export async function consume(
   delivery: { readonly count: number } = { count: 1 },
 ): Promise<ConsumeResult> {
   const found = await claim(s, message);
-  if (found === 'missing') log(`notification ${message.notificationId} not found; nothing to send`);
-  if (typeof found === 'string') return found;
+  if (found === 'missing') {
+    log(`notification ${message.notificationId} not found; nothing to send`);
+    return found;
+  }
+  if ('settled' in found) {
+    // Counted again in case this is the redelivery after the count failed (counting is idempotent).
+    await countTextOutcome(s, found.settled);
+    return 'already-done';
+  }
   const { record, claimed } = found;
   // The record is no longer pending, so its due-index entry has done its job (a sweep would drop it too).
   await s.dueWork.done(enqueueWork(record)).catch((error: unknown) => {
@@ -315,8 +338,10 @@ export async function consume(
   const firstAttemptAt = claimed.value.sendingSince ?? s.now().toISOString();
   const limited = await dailyLimitRefusal(s, record);
   if (limited !== null) {
-    await s.notifications.replace(refusedText(claimed.value, limited, s.now().toISOString()), claimed.etag);
+    const refused = refusedText(claimed.value, limited, s.now().toISOString());
+    await s.notifications.replace(refused, claimed.etag);
     log(`sms ${record.kind} to ${maskPhone(record.to)} not sent: ${limited}`);
+    await countTextOutcome(s, refused);
     return 'rejected';
   }
   try {
@@ -335,13 +360,14 @@ export async function consume(
       // The delivery report overtook this write (or another consumer finished first): keep its outcome.
       if (written.kind === 'lost') await recordSendAfterConflict(s, record, send, log);
       log(`sms ${record.kind} to ${maskPhone(record.to)} sent (${outcome.providerMessageId})`);
+      // Counted as sent even when a delivery report got there first: the provider did accept it.
+      await countTextOutcome(s, { ...claimed.value, status: 'sent', ...send });
       return 'sent';
     }
-    await s.notifications.replace(
-      { ...claimed.value, status: 'failed', failedAt: s.now().toISOString(), lastError: outcome.reason },
-      claimed.etag,
-    );
+    const rejected: Notification = { ...claimed.value, status: 'failed', failedAt: s.now().toISOString(), lastError: outcome.reason };
+    await s.notifications.replace(rejected, claimed.etag);
     log(`sms ${record.kind} to ${maskPhone(record.to)} rejected: ${outcome.reason}`);
+    await countTextOutcome(s, rejected);
     return 'rejected';
   } catch (error) {
     if (error instanceof TransientSmsError) {
@@ -356,6 +382,8 @@ export async function consume(
           }
         : { ...claimed.value, status: 'enqueued', lastError: error.message };
       await s.notifications.replace(update, claimed.etag).catch(() => undefined);
+      // The last delivery is dead-lettered, never redelivered: its count is the only chance.
+      if (givingUp) await countTextOutcome(s, update).catch(() => undefined);
       log(`sms ${record.kind} to ${maskPhone(record.to)} ${givingUp ? 'given up' : 'will be retried'}: ${error.message}`);
     }
     throw error;
@@ -382,7 +410,7 @@ async function dailyLimitRefusal(s: ConsumerServices, record: Notification): Pro
 async function claim(
   s: ConsumerServices,
   message: { notificationId: string; waitlistId: string },
-): Promise<{ record: Notification; claimed: Versioned<Notification> } | 'missing' | 'already-done'> {
+): Promise<{ record: Notification; claimed: Versioned<Notification> } | { settled: Notification } | 'missing'> {
   let tried: Notification | undefined;
   const outcome = await writeConditionally({
     read: () => s.notifications.get(message.waitlistId, message.notificationId),
@@ -397,7 +425,7 @@ async function claim(
     policy: conflictPolicies.background,
   });
   if (outcome.kind === 'missing') return 'missing';
-  if (outcome.kind === 'unchanged') return 'already-done';
+  if (outcome.kind === 'unchanged') return { settled: outcome.value };
   if (outcome.kind === 'lost' || tried === undefined) throw new VersionConflict(message.notificationId);
   return { record: tried, claimed: { value: outcome.value, etag: outcome.result.etag } };
 }

@@ -4,6 +4,7 @@
  * import an adapter, only these interfaces (eslint.config.js enforces it, docs/architecture.md says
  * why). Ports store and fetch: rules about what to write when live in the application.
  */
+import type { DayRollup } from '../domain/analytics.js';
 import type { LoginAttempts } from '../domain/login-throttle.js';
 import type { RateWindow } from '../domain/join.js';
 import type {
@@ -179,6 +180,8 @@ export interface WaiteeRepository {
   delete(waitlistId: string, waiteeId: string, etag?: string): Promise<boolean>;
   /** The waitees still in line (waiting or notified), for positions. */
   line(waitlistId: string): Promise<Versioned<Waitee>[]>;
+  /** Waitees that joined in [from, to) (ISO instants), oldest first, at most `limit` of them. */
+  joinedBetween(waitlistId: string, from: string, to: string, limit: number): Promise<Waitee[]>;
   /** The id and joining time of each waitee still in line: what positions and counts need, and no more. */
   placesInLine(waitlistId: string): Promise<WaiteeInLine[]>;
   /** A page of waitees in joining order, optionally only those in the given statuses. */
@@ -221,6 +224,22 @@ export interface RateCounterRepository {
   get(key: string): Promise<Versioned<RateWindow>>;
   /** Saves if the stored ETag is still `etag` ('' : if none is stored yet); VersionConflict otherwise. */
   save(key: string, window: RateWindow, etag: string): Promise<void>;
+}
+
+/** Which rollups a read covers: a whole restaurant, or one of its waitlists. */
+export interface AnalyticsScope {
+  readonly restaurantId: string;
+  readonly waitlistId?: string;
+}
+
+/** The per-day analytics rollups (domain/analytics.ts), in the restaurant's partition. */
+export interface AnalyticsRepository {
+  /** The waitlist's rollup of that day, or an empty one whose ETag is '' (nothing stored yet). */
+  day(restaurantId: string, waitlistId: string, date: string): Promise<Versioned<DayRollup>>;
+  /** Saves if the stored ETag is still `etag` ('' : if none is stored yet); VersionConflict otherwise. */
+  save(rollup: DayRollup, etag: string): Promise<Versioned<DayRollup>>;
+  /** The figures of the days from..to (inclusive), in one single-partition query; `counted` comes back empty. */
+  days(scope: AnalyticsScope, from: string, to: string): Promise<DayRollup[]>;
 }
 
 /** The producer's due-index: only outstanding work, so a sweep reads what is due and nothing else. */

@@ -4,6 +4,7 @@ import type { JoinCodes } from './join-codes.js';
 import type { PageTokens } from './page-tokens.js';
 import type {
   AdmissionRepository,
+  AnalyticsRepository,
   BlobStore,
   Clock,
   DueWorkRepository,
@@ -38,6 +39,7 @@ export interface Services {
   readonly notifications: NotificationRepository;
   readonly dueWork: DueWorkRepository;
   readonly admissions: AdmissionRepository;
+  readonly analytics: AnalyticsRepository;
   readonly joinLinks: JoinLinkRepository;
   readonly joinRequests: JoinRequestRepository;
   readonly rateCounters: RateCounterRepository;

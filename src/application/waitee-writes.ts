@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Waitee } from '../domain/model.js';
-import { dueWorkFor, type DueWork, type Notification } from '../domain/notification.js';
+import { dueWorkFor, rollupWork, type DueWork, type Notification } from '../domain/notification.js';
+import { isActive } from '../domain/waitee.js';
+import { countLeavingNow, type RollupServices } from './analytics.js';
 import { GoneSinceRead, VersionConflict, type DueWorkRepository, type SavedWithNotifications } from './ports.js';
 import type { Services } from './services.js';
 
@@ -25,14 +27,22 @@ export async function saveDetails(s: Pick<Services, 'waitees'>, waitee: Waitee, 
  * line behind, so a crash between the two loses nothing.
  */
 export async function saveMove(
-  s: Pick<Services, 'dueWork' | 'notifications'>,
+  s: Pick<Services, 'dueWork' | 'notifications'> & RollupServices,
   waitee: Waitee,
   etag: string,
   notifications: readonly Notification[],
+  /** The restaurant's time zone when the caller read it already (the analytics count needs it). */
+  timeZone?: string,
 ): Promise<SavedWithNotifications> {
-  return withDueWork(s.dueWork, dueWorkFor(waitee, notifications, randomUUID()), () =>
-    s.notifications.replaceWaiteeWith(waitee, etag, notifications),
+  // A party leaving the line is owed its analytics count: planned with the move's other entries (one batch), counted after it.
+  const rollup = isActive(waitee.status) ? null : rollupWork(waitee);
+  const saved = await withDueWork(
+    s.dueWork,
+    [...dueWorkFor(waitee, notifications, randomUUID()), ...(rollup === null ? [] : [rollup])],
+    () => s.notifications.replaceWaiteeWith(waitee, etag, notifications),
   );
+  if (rollup !== null) await countLeavingNow(s, waitee, rollup, timeZone);
+  return saved;
 }
 
 /** Deletes the waitee (if its ETag still matches), after the due-index entries `owed` to the line. */

@@ -384,7 +384,7 @@ export async function actOnWaitee(
       if (refusal !== null) throw refusal;
       return withPage(next, now);
     },
-    write: (next, etag) => saveMoveCounted(s, next, etag, outbox),
+    write: (next, etag) => saveMoveCounted(s, next, etag, outbox, restaurant?.timeZone),
     policy: ifMatch === undefined ? conflictPolicies.contended : conflictPolicies.callerVersion,
   });
   if (outcome.kind !== 'written' || waitlist === undefined) throw new VersionConflict(ids.waiteeId);
@@ -403,7 +403,7 @@ export async function actOnWaitee(
  * when a count is full); a save the store refuses takes them back out, so nothing is counted twice
  * or for a text never written.
  */
-async function saveMoveCounted(s: LineServices, next: Waitee, etag: string, outbox: readonly Notification[]) {
+async function saveMoveCounted(s: LineServices, next: Waitee, etag: string, outbox: readonly Notification[], timeZone?: string) {
   const toSend = outbox.filter((n) => n.status === 'pending');
   const countedIn: CountedIn[] = [];
   for (const [i, text] of toSend.entries()) {
@@ -416,7 +416,7 @@ async function saveMoveCounted(s: LineServices, next: Waitee, etag: string, outb
   }
   let saved: SavedWithNotifications;
   try {
-    saved = await saveMove(s, next, etag, outbox);
+    saved = await saveMove(s, next, etag, outbox, timeZone);
   } catch (error) {
     await Promise.all(toSend.map((text) => uncountText(s, text)));
     throw error;

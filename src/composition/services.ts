@@ -5,6 +5,7 @@ import { AccessTokens } from '../application/auth/tokens.js';
 import { JoinCodes } from '../application/join-codes.js';
 import { PageTokens } from '../application/page-tokens.js';
 import { AdmissionStore } from '../adapters/cosmos/admissions.js';
+import { AnalyticsStore } from '../adapters/cosmos/analytics.js';
 import { DueWorkStore } from '../adapters/cosmos/due-work.js';
 import { InvitationStore } from '../adapters/cosmos/invitations.js';
 import { JoinLinkStore, JoinRequestStore, RateCounterStore } from '../adapters/cosmos/joins.js';
@@ -85,6 +86,7 @@ export async function createServices(config: Config, options: ServicesOptions = 
     notifications: new NotificationStore(containers.waitees),
     dueWork: new DueWorkStore(containers.dueWork),
     admissions: new AdmissionStore(containers),
+    analytics: new AnalyticsStore(containers.analytics),
     joinLinks: new JoinLinkStore(containers.statusLinks),
     joinRequests: new JoinRequestStore(containers.waitees),
     rateCounters: new RateCounterStore(containers.users),

@@ -235,8 +235,8 @@ export interface DueWork {
   readonly id: string;
   readonly waitlistId: string;
   readonly restaurantId: string;
-  readonly work: 'enqueue' | 'paging' | 'line';
-  /** The notification id (enqueue), the waitee id (paging) or the waitlist id (line). */
+  readonly work: 'enqueue' | 'paging' | 'line' | 'rollup';
+  /** The notification id (enqueue), the waitee id (paging, rollup) or the waitlist id (line). */
   readonly targetId: string;
   readonly dueAt: string;
 }
@@ -287,6 +287,23 @@ export function dueWorkFor(waitee: SavedParty, notifications: readonly Notificat
   // A text refused before it was sent (an unverified number, a limit) is recorded failed, with nothing left to enqueue.
   const toSend = notifications.filter((n) => n.status === 'pending');
   return [...toSend.map(enqueueWork), ...[paging, left].filter((entry) => entry !== null)];
+}
+
+/**
+ * A party that left the line is owed a count in its day's analytics rollup (application/analytics.ts).
+ * The move's own request counts it and takes this entry back; if that failed, the sweep counts it
+ * once the entry is due (counting is idempotent, so both doing it is harmless). One per party.
+ */
+export function rollupWork(waitee: Pick<Waitee, 'id' | 'waitlistId' | 'restaurantId' | 'updatedAt'>): DueWork {
+  const dueAt = new Date(Date.parse(waitee.updatedAt) + dueWorkSettleMs).toISOString();
+  return {
+    id: `rollup:${waitee.id}`,
+    waitlistId: waitee.waitlistId,
+    restaurantId: waitee.restaurantId,
+    work: 'rollup',
+    targetId: waitee.id,
+    dueAt,
+  };
 }
 
 /**

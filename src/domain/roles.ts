@@ -7,10 +7,10 @@ export type RestaurantRole = (typeof restaurantRoles)[number];
  * What each role may do in its own restaurant. Owners manage settings and staff; staff run the
  * line. Anyone outside the restaurant gets not-found for its resources (see docs/api.md).
  */
-export type RestaurantPermission = 'read' | 'run-line' | 'manage-settings' | 'manage-staff';
+export type RestaurantPermission = 'read' | 'run-line' | 'manage-settings' | 'manage-staff' | 'export-guest-data';
 
 const permissions: Readonly<Record<RestaurantRole, readonly RestaurantPermission[]>> = {
-  owner: ['read', 'run-line', 'manage-settings', 'manage-staff'],
+  owner: ['read', 'run-line', 'manage-settings', 'manage-staff', 'export-guest-data'],
   staff: ['read', 'run-line'],
 };
 

@@ -1,3 +1,4 @@
+import { analyticsFunctions } from './analytics.js';
 import { authFunctions } from './auth.js';
 import type { FunctionDefinition } from './catalog-types.js';
 import { smsDeliveryReports } from './delivery-reports.js';
@@ -27,6 +28,7 @@ export const functions: readonly FunctionDefinition[] = [
   ...statusFunctions,
   ...joinFunctions,
   ...notificationHttpFunctions,
+  ...analyticsFunctions,
   ...openApiFunctions,
   notificationProducer,
   notificationConsumer,

@@ -1,5 +1,6 @@
 import { isValidPhoneNumber } from 'libphonenumber-js';
 import { z } from 'zod';
+import { isCalendarDate } from '../domain/analytics.js';
 import { guestTextProblem } from '../domain/guest-text.js';
 import { maximumPasswordLength } from '../domain/password-policy.js';
 import { uploadKinds } from '../domain/images.js';
@@ -161,3 +162,7 @@ export const requestUploadBody = z.strictObject({
   contentType: z.string().trim().toLowerCase().min(1).max(100),
   size: z.number().int().min(1, 'must be at least 1 byte (an empty file is no picture)'),
 });
+
+const calendarDate = once.refine(isCalendarDate, 'must be a date written YYYY-MM-DD, such as 2026-12-01');
+/** A range of days in the restaurant's time zone (the use case fills the defaults and checks the span). */
+export const analyticsRangeQuery = z.object({ from: calendarDate.optional(), to: calendarDate.optional() });

@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { DomainError } from '../../src/domain/errors.js';
 import { can, demand, restaurantRoles, type RestaurantPermission } from '../../src/domain/roles.js';
 
-const permissions: RestaurantPermission[] = ['read', 'run-line', 'manage-settings', 'manage-staff'];
+const permissions: RestaurantPermission[] = ['read', 'run-line', 'manage-settings', 'manage-staff', 'export-guest-data'];
 const expected = {
-  owner: { read: true, 'run-line': true, 'manage-settings': true, 'manage-staff': true },
-  staff: { read: true, 'run-line': true, 'manage-settings': false, 'manage-staff': false },
+  owner: { read: true, 'run-line': true, 'manage-settings': true, 'manage-staff': true, 'export-guest-data': true },
+  staff: { read: true, 'run-line': true, 'manage-settings': false, 'manage-staff': false, 'export-guest-data': false },
 } as const;
 
 describe('restaurant roles', () => {

@@ -22,6 +22,8 @@ import type { Config } from '../../config.js';
  *   waitlist (type joinLink).
  * - dueWork (/waitlistId): the producer's due-index, only outstanding work (domain DueWork); the
  *   timer's sweep is the app's one cross-partition query, over this small container.
+ * - analytics (/restaurantId): one rollup per waitlist and day (domain/analytics.ts), so a year of
+ *   a restaurant is one single-partition query; only the keys it is queried by are indexed.
  */
 export const containerDefinitions = [
   { id: 'users', partitionKey: '/pk' },
@@ -30,6 +32,7 @@ export const containerDefinitions = [
   { id: 'waitees', partitionKey: '/waitlistId', excludedPaths: ['/notes/?'] },
   { id: 'statusLinks', partitionKey: '/id' },
   { id: 'dueWork', partitionKey: '/waitlistId' },
+  { id: 'analytics', partitionKey: '/restaurantId', excludedPaths: ['/figures/*', '/counted/*'] },
 ] as const;
 
 export type ContainerName = (typeof containerDefinitions)[number]['id'];

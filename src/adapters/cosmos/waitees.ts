@@ -3,7 +3,7 @@ import type { Versioned, Waitee } from '../../domain/model.js';
 import type { WaiteeInLine, WaiteeStatus } from '../../domain/waitee.js';
 import { activeStatuses } from '../../domain/waitee.js';
 import type { Page, PageRequest, WaiteeRepository } from '../../application/ports.js';
-import { DocumentsOfType, queryAll, queryPage } from './documents.js';
+import { DocumentsOfType, queryAll, queryPage, versioned } from './documents.js';
 
 /** The waitees of each waitlist; one partition per waitlist, so the line is one query. */
 export class WaiteeStore extends DocumentsOfType<Waitee> implements WaiteeRepository {
@@ -40,6 +40,27 @@ export class WaiteeStore extends DocumentsOfType<Waitee> implements WaiteeReposi
       )
       .fetchAll();
     return response.resources;
+  }
+
+  async joinedBetween(waitlistId: string, from: string, to: string, limit: number): Promise<Waitee[]> {
+    const iterator = this.container.items.query<Waitee>(
+      {
+        query:
+          'SELECT * FROM c WHERE c.waitlistId = @waitlistId AND c.type = "waitee" AND c.joinedAt >= @from AND c.joinedAt < @to ORDER BY c.joinedAt ASC',
+        parameters: [
+          { name: '@waitlistId', value: waitlistId },
+          { name: '@from', value: from },
+          { name: '@to', value: to },
+        ],
+      },
+      { partitionKey: waitlistId, maxItemCount: Math.min(limit, 1000) },
+    );
+    const found: Waitee[] = [];
+    while (found.length < limit && iterator.hasMoreResults()) {
+      const { resources } = await iterator.fetchNext();
+      found.push(...resources.map((resource) => versioned<Waitee>(resource as unknown as Record<string, unknown>, '').value));
+    }
+    return found.slice(0, limit);
   }
 
   /** A page of waitees in joining order, optionally only those in the given statuses. */

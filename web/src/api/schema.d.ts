@@ -1027,7 +1027,7 @@ export interface components {
              * @description `forbidden` (restaurant resources): the permission the action needs.
              * @enum {string}
              */
-            permission?: "read" | "run-line" | "manage-settings" | "manage-staff";
+            permission?: "read" | "run-line" | "manage-settings" | "manage-staff" | "export-guest-data";
             /**
              * Format: uuid
              * @description `conflict` when adding staff: the member who is already there.
