@@ -1,8 +1,11 @@
+import { randomBytes, randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { addDays, hourSpan, percentText, presetRange, weekdays, type Analytics, type DateRange } from '../../../web/src/analytics/shape.js';
 import { dayIn, durationText } from '../../../web/src/lib/time.js';
+import type { Services } from '../../../src/application/services.js';
+import { joinLine } from '../../../src/domain/waitee.js';
 import { addMember, Api, newUser, newVenue, type Venue } from '../../support/stack.js';
 import { expectAccessible, screenshot, signIn, useBrowserStack, viewports } from './support.js';
 
@@ -42,16 +45,47 @@ async function party(
   expect((await venue.owner.api.post(`${path}/${visit.move}`)).status).toBe(200);
 }
 
+/**
+ * A party with the quote it was given at join, stored directly (the join path records no quote yet,
+ * that is the estimate's slice), then seated through the API `after` minutes later.
+ */
+async function quotedParty(
+  services: Services,
+  venue: Venue,
+  visit: { date: string; hour: number; minute: number; after: number; quote: { minutes: number; low: number; high: number } },
+): Promise<void> {
+  const joined = instantAt(visit.date, visit.hour, visit.minute);
+  const waitee = {
+    ...joinLine({
+      id: randomUUID(),
+      waitlistId: venue.waitlistId,
+      restaurantId: venue.restaurantId,
+      name: 'Quoted guest',
+      phone: null,
+      partySize: 2,
+      notes: null,
+      source: 'staff',
+      customerId: null,
+      statusToken: randomBytes(12).toString('base64url'),
+      joinedAt: joined.toISOString(),
+    }),
+    joinQuote: visit.quote,
+  };
+  expect(await services.waitees.create(waitee)).not.toBeNull();
+  clockOffsetMs = joined.getTime() + visit.after * 60_000 - Date.now();
+  expect((await venue.owner.api.post(`${venue.waitlistPath}/waitees/${waitee.id}/seat`)).status).toBe(200);
+}
+
 interface Seeded {
   readonly venue: Venue;
   readonly patioPath: string;
   /** Two days ago: the evening rush (Main 19:00, four parties; Patio one). */
   readonly recent: string;
-  /** Ten days ago: a lunch (Main 12:00, two parties): inside 28 days, not inside 7. */
+  /** Ten days ago: a lunch (Main 12:00, three parties, one quoted 20 min (15–25) that waited 30): inside 28 days, not inside 7. */
   readonly older: string;
 }
 
-async function seed(api: Api): Promise<Seeded> {
+async function seed(api: Api, services: Services): Promise<Seeded> {
   const venue = await newVenue(api);
   const patio = await venue.owner.api.post<{ id: string }>(`/v1/restaurants/${venue.restaurantId}/waitlists`, { name: 'Patio' });
   expect(patio.status).toBe(201);
@@ -68,6 +102,7 @@ async function seed(api: Api): Promise<Seeded> {
     await party(venue, patioPath, { date: recent, hour: 19, minute: 30, after: 15, move: 'seat' });
     await party(venue, main, { date: older, hour: 12, minute: 0, after: 15, move: 'seat' });
     await party(venue, main, { date: older, hour: 12, minute: 10, after: 5, move: 'cancel' });
+    await quotedParty(services, venue, { date: older, hour: 12, minute: 20, after: 30, quote: { minutes: 20, low: 15, high: 25 } });
   } finally {
     clockOffsetMs = 0;
   }
@@ -109,12 +144,12 @@ async function expectFigures(page: Page, figures: Analytics): Promise<void> {
 describe('the analytics screen', () => {
   it('shows an owner on a tablet the API’s figures, the busiest hour, another range and a waitlist, and downloads the CSV', async () => {
     const bs = browserStack();
-    const { venue, recent, older } = await seed(bs.owner);
+    const { venue, recent, older } = await seed(bs.owner, bs.stack.services);
     const restaurantPath = `/v1/restaurants/${venue.restaurantId}`;
     const last28 = presetRange(28, dayIn(timeZone, new Date()));
     const last7 = presetRange(7, dayIn(timeZone, new Date()));
     const month = await analyticsOf(venue.owner.api, restaurantPath, last28);
-    expect([month.parties, month.seated, month.cancelled, month.noShow]).toEqual([7, 4, 2, 1]);
+    expect([month.parties, month.seated, month.cancelled, month.noShow]).toEqual([8, 5, 2, 1]);
 
     const { page } = await bs.newDevice(viewports.tablet);
     await signIn(page, venue.owner);
@@ -136,14 +171,20 @@ describe('the analytics screen', () => {
     expect(mainWeek.parties).toBe(4);
     await expectFigures(page, mainWeek);
     await page.getByText(`Busiest: ${weekdayOf(recent)} ${hourSpan(19)}, 4 parties.`).waitFor();
+    await page.getByRole('region', { name: 'Quote accuracy' }).getByText('No quotes yet', { exact: false }).waitFor();
 
     await page.getByRole('button', { name: 'Custom' }).click();
     await page.getByLabel('From').fill(older);
     await page.getByLabel('To').fill(older);
     const lunch = await analyticsOf(venue.owner.api, venue.waitlistPath, { from: older, to: older });
-    expect(lunch.parties).toBe(2);
+    expect(lunch.parties).toBe(3);
+    expect(lunch.quoteAccuracy).toEqual({ quoted: 1, meanAbsoluteErrorMinutes: 10, withinRangeShare: 0 });
     await expectFigures(page, lunch);
-    await page.getByText(`Busiest: ${weekdayOf(older)} ${hourSpan(12)}, 2 parties.`).waitFor();
+    await page.getByText(`Busiest: ${weekdayOf(older)} ${hourSpan(12)}, 3 parties.`).waitFor();
+    const quotes = page.getByRole('region', { name: 'Quote accuracy' });
+    await expect.poll(() => quotes.innerText()).toMatch(/Off by, on average\s+10 min\s+mean absolute error/);
+    expect(await quotes.innerText()).toMatch(/Seated within the quoted range\s+0%\s+of 1 quoted party/);
+    await expectAccessible(page, 'analytics, one day with a quote');
     await page.getByLabel('To').fill(addDays(older, -1));
     await page.getByRole('alert').filter({ hasText: 'The first day is after the last day: swap them.' }).waitFor();
     await page.getByLabel('To').fill(recent);
@@ -153,8 +194,8 @@ describe('the analytics screen', () => {
     const csv = await readFile(await download.path(), 'utf8');
     const rows = csv.split('\r\n').filter((row) => row !== '');
     expect(rows[0]).toBe(csvHeader);
-    // The export is of the whole restaurant: Main's six and Patio's one.
-    expect(rows).toHaveLength(1 + 7);
+    // The export is of the whole restaurant: Main's seven and Patio's one.
+    expect(rows).toHaveLength(1 + 8);
     await page
       .getByRole('status')
       .filter({ hasText: `Saved parties-${older}-${recent}.csv.` })
@@ -163,11 +204,11 @@ describe('the analytics screen', () => {
 
   it('shows staff the figures on a phone and portrait tablet but no CSV download, and a new restaurant an empty state', async () => {
     const bs = browserStack();
-    const { venue } = await seed(bs.owner);
+    const { venue } = await seed(bs.owner, bs.stack.services);
     const staff = await newUser(new Api(bs.stack.apiUrl), { displayName: 'Sam Staff' });
     await addMember(venue.owner, venue.restaurantId, staff, 'staff');
     const month = await analyticsOf(staff.api, `/v1/restaurants/${venue.restaurantId}`, presetRange(28, dayIn(timeZone, new Date())));
-    expect(month.parties).toBe(7);
+    expect(month.parties).toBe(8);
 
     for (const [name, viewport] of [
       ['phone', viewports.phone],

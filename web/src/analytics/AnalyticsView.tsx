@@ -140,7 +140,11 @@ function QuoteAccuracy({ accuracy }: { accuracy: Analytics['quoteAccuracy'] }): 
         <>
           <dl className="analytics__figures">
             <Figure term="Off by, on average" value={durationText(accuracy.meanAbsoluteErrorMinutes)} detail="mean absolute error" />
-            <Figure term="Seated within the quoted range" value={percentText(share)} detail={`of ${accuracy.quoted} quoted parties`} />
+            <Figure
+              term="Seated within the quoted range"
+              value={percentText(share)}
+              detail={`of ${accuracy.quoted} quoted ${accuracy.quoted === 1 ? 'party' : 'parties'}`}
+            />
           </dl>
           <svg className="meter" viewBox="0 0 100 8" preserveAspectRatio="none" aria-hidden="true">
             <rect className="meter__track" width={100} height={8} rx={2} />
