@@ -61,6 +61,7 @@ export function Heatmap({ heatmap }: { heatmap: Analytics['heatmap'] }): ReactNo
         </svg>
       </ScrollArea>
       <figcaption>
+        <p className="chart__hint">Swipe the chart sideways for every hour of the day.</p>
         <p className="chart__summary">{summary}</p>
         {steps.length === 0 ? null : (
           <ul className="legend" aria-label="Colour scale: parties in the hour">
