@@ -13,6 +13,37 @@ import './analytics.css';
 
 type Choice = Preset | 'custom';
 
+/** The from–to days of a custom range (checked by rangeProblem before it is asked for). */
+function CustomRange({ custom, onCustom }: { custom: DateRange; onCustom: (range: DateRange) => void }): ReactNode {
+  const id = useId();
+  return (
+    <div className="analytics__custom">
+      <div className="field">
+        <label htmlFor={`${id}-from`}>From</label>
+        <input
+          id={`${id}-from`}
+          type="date"
+          value={custom.from}
+          onChange={(event) => {
+            onCustom({ ...custom, from: event.target.value });
+          }}
+        />
+      </div>
+      <div className="field">
+        <label htmlFor={`${id}-to`}>To</label>
+        <input
+          id={`${id}-to`}
+          type="date"
+          value={custom.to}
+          onChange={(event) => {
+            onCustom({ ...custom, to: event.target.value });
+          }}
+        />
+      </div>
+    </div>
+  );
+}
+
 /** Which waitlist (null: the whole restaurant) and which days, as the host picked them. */
 function RangePicker({
   restaurant,
@@ -67,32 +98,7 @@ function RangePicker({
           </button>
         ))}
       </div>
-      {choice === 'custom' ? (
-        <div className="analytics__custom">
-          <div className="field">
-            <label htmlFor={`${id}-from`}>From</label>
-            <input
-              id={`${id}-from`}
-              type="date"
-              value={custom.from}
-              onChange={(event) => {
-                onCustom({ ...custom, from: event.target.value });
-              }}
-            />
-          </div>
-          <div className="field">
-            <label htmlFor={`${id}-to`}>To</label>
-            <input
-              id={`${id}-to`}
-              type="date"
-              value={custom.to}
-              onChange={(event) => {
-                onCustom({ ...custom, to: event.target.value });
-              }}
-            />
-          </div>
-        </div>
-      ) : null}
+      {choice === 'custom' ? <CustomRange custom={custom} onCustom={onCustom} /> : null}
     </div>
   );
 }

@@ -17,6 +17,40 @@ const height = headerHeight + 7 * (cell + gap);
 /** "Mon", "Tue": the row labels. */
 const shortDay = (day: number): string => (weekdays[day] ?? '').slice(0, 3);
 
+/** The heatmap's numbers, for screen readers and anyone who wants them. */
+function HeatTable({ heatmap }: { heatmap: Analytics['heatmap'] }): ReactNode {
+  return (
+    <details className="chart__table">
+      <summary>Parties by day and hour, as a table</summary>
+      <ScrollArea label="Table of parties by day and hour">
+        <table>
+          <caption className="visually-hidden">Parties that joined, by day of the week (rows) and hour (columns)</caption>
+          <thead>
+            <tr>
+              <th scope="col">Day</th>
+              {heatmap[0]?.map((_, hour) => (
+                <th key={hour} scope="col">
+                  {String(hour).padStart(2, '0')}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {heatmap.map((hours, day) => (
+              <tr key={day}>
+                <th scope="row">{weekdays[day]}</th>
+                {hours.map((count, hour) => (
+                  <td key={hour}>{count}</td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </ScrollArea>
+    </details>
+  );
+}
+
 /** Parties by the day of the week and the hour they joined, darker for more, with a legend and the numbers as a table. */
 export function Heatmap({ heatmap }: { heatmap: Analytics['heatmap'] }): ReactNode {
   const cells = heatCells(heatmap);
@@ -77,34 +111,7 @@ export function Heatmap({ heatmap }: { heatmap: Analytics['heatmap'] }): ReactNo
           </ul>
         )}
       </figcaption>
-      <details className="chart__table">
-        <summary>Parties by day and hour, as a table</summary>
-        <ScrollArea label="Table of parties by day and hour">
-          <table>
-            <caption className="visually-hidden">Parties that joined, by day of the week (rows) and hour (columns)</caption>
-            <thead>
-              <tr>
-                <th scope="col">Day</th>
-                {heatmap[0]?.map((_, hour) => (
-                  <th key={hour} scope="col">
-                    {String(hour).padStart(2, '0')}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {heatmap.map((hours, day) => (
-                <tr key={day}>
-                  <th scope="row">{weekdays[day]}</th>
-                  {hours.map((count, hour) => (
-                    <td key={hour}>{count}</td>
-                  ))}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </ScrollArea>
-      </details>
+      <HeatTable heatmap={heatmap} />
     </figure>
   );
 }
