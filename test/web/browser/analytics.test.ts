@@ -141,91 +141,105 @@ async function expectFigures(page: Page, figures: Analytics): Promise<void> {
     );
 }
 
+/** Seeding eight parties through the API, one clock move each, is most of a test: bounded at 2 min on a busy machine. */
+const seededTestMs = 120_000;
+
 describe('the analytics screen', () => {
-  it('shows an owner on a tablet the API’s figures, the busiest hour, another range and a waitlist, and downloads the CSV', async () => {
-    const bs = browserStack();
-    const { venue, recent, older } = await seed(bs.owner, bs.stack.services);
-    const restaurantPath = `/v1/restaurants/${venue.restaurantId}`;
-    const last28 = presetRange(28, dayIn(timeZone, new Date()));
-    const last7 = presetRange(7, dayIn(timeZone, new Date()));
-    const month = await analyticsOf(venue.owner.api, restaurantPath, last28);
-    expect([month.parties, month.seated, month.cancelled, month.noShow]).toEqual([8, 5, 2, 1]);
+  it(
+    'shows an owner on a tablet the API’s figures, the busiest hour, another range and a waitlist, and downloads the CSV',
+    async () => {
+      const bs = browserStack();
+      const { venue, recent, older } = await seed(bs.owner, bs.stack.services);
+      const restaurantPath = `/v1/restaurants/${venue.restaurantId}`;
+      const last28 = presetRange(28, dayIn(timeZone, new Date()));
+      const last7 = presetRange(7, dayIn(timeZone, new Date()));
+      const month = await analyticsOf(venue.owner.api, restaurantPath, last28);
+      expect([month.parties, month.seated, month.cancelled, month.noShow]).toEqual([8, 5, 2, 1]);
 
-    const { page } = await bs.newDevice(viewports.tablet);
-    await signIn(page, venue.owner);
-    await page.goto(`/restaurants/${venue.restaurantId}/waitlists/${venue.waitlistId}`);
-    await page.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name: 'Analytics' }).click();
-    await page.getByRole('heading', { name: 'Analytics', level: 1 }).waitFor();
-    await expectFigures(page, month);
-    await page.getByText(`Busiest: ${weekdayOf(recent)} ${hourSpan(19)}, 5 parties.`).waitFor();
-    await expectAccessible(page, 'analytics, last 28 days');
-    await screenshot(page, 'analytics-owner-tablet');
-
-    await page.getByRole('button', { name: 'Last 7 days' }).click();
-    const week = await analyticsOf(venue.owner.api, restaurantPath, last7);
-    expect(week.parties).toBe(5);
-    await expectFigures(page, week);
-
-    await page.getByLabel('Waitlist').selectOption({ label: 'Main' });
-    const mainWeek = await analyticsOf(venue.owner.api, venue.waitlistPath, last7);
-    expect(mainWeek.parties).toBe(4);
-    await expectFigures(page, mainWeek);
-    await page.getByText(`Busiest: ${weekdayOf(recent)} ${hourSpan(19)}, 4 parties.`).waitFor();
-    await page.getByRole('region', { name: 'Quote accuracy' }).getByText('No quotes yet', { exact: false }).waitFor();
-
-    await page.getByRole('button', { name: 'Custom' }).click();
-    await page.getByLabel('From').fill(older);
-    await page.getByLabel('To').fill(older);
-    const lunch = await analyticsOf(venue.owner.api, venue.waitlistPath, { from: older, to: older });
-    expect(lunch.parties).toBe(3);
-    expect(lunch.quoteAccuracy).toEqual({ quoted: 1, meanAbsoluteErrorMinutes: 10, withinRangeShare: 0 });
-    await expectFigures(page, lunch);
-    await page.getByText(`Busiest: ${weekdayOf(older)} ${hourSpan(12)}, 3 parties.`).waitFor();
-    const quotes = page.getByRole('region', { name: 'Quote accuracy' });
-    await expect.poll(() => quotes.innerText()).toMatch(/Off by, on average\s+10 min\s+mean absolute error/);
-    expect(await quotes.innerText()).toMatch(/Seated within the quoted range\s+0%\s+of 1 quoted party/);
-    await expectAccessible(page, 'analytics, one day with a quote');
-    await page.getByLabel('To').fill(addDays(older, -1));
-    await page.getByRole('alert').filter({ hasText: 'The first day is after the last day: swap them.' }).waitFor();
-    await page.getByLabel('To').fill(recent);
-
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV' }).click()]);
-    expect(download.suggestedFilename()).toBe(`parties-${older}-${recent}.csv`);
-    const csv = await readFile(await download.path(), 'utf8');
-    const rows = csv.split('\r\n').filter((row) => row !== '');
-    expect(rows[0]).toBe(csvHeader);
-    // The export is of the whole restaurant: Main's seven and Patio's one.
-    expect(rows).toHaveLength(1 + 8);
-    await page
-      .getByRole('status')
-      .filter({ hasText: `Saved parties-${older}-${recent}.csv.` })
-      .waitFor();
-  });
-
-  it('shows staff the figures on a phone and portrait tablet but no CSV download, and a new restaurant an empty state', async () => {
-    const bs = browserStack();
-    const { venue } = await seed(bs.owner, bs.stack.services);
-    const staff = await newUser(new Api(bs.stack.apiUrl), { displayName: 'Sam Staff' });
-    await addMember(venue.owner, venue.restaurantId, staff, 'staff');
-    const month = await analyticsOf(staff.api, `/v1/restaurants/${venue.restaurantId}`, presetRange(28, dayIn(timeZone, new Date())));
-    expect(month.parties).toBe(8);
-
-    for (const [name, viewport] of [
-      ['phone', viewports.phone],
-      ['portrait-tablet', { width: 768, height: 1024 }],
-    ] as const) {
-      const { page } = await bs.newDevice(viewport);
-      await signIn(page, staff);
-      await page.goto(`/restaurants/${venue.restaurantId}/analytics`);
+      const { page } = await bs.newDevice(viewports.tablet);
+      await signIn(page, venue.owner);
+      await page.goto(`/restaurants/${venue.restaurantId}/waitlists/${venue.waitlistId}`);
+      await page.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name: 'Analytics' }).click();
       await page.getByRole('heading', { name: 'Analytics', level: 1 }).waitFor();
       await expectFigures(page, month);
-      expect(await page.getByRole('button', { name: 'Download CSV' }).count()).toBe(0);
-      await expectAccessible(page, `analytics as staff (${name})`);
-      await screenshot(page, `analytics-staff-${name}`);
-      // The page itself never scrolls sideways: wide charts scroll inside their own region.
-      expect(Number(await page.evaluate('document.documentElement.scrollWidth'))).toBeLessThanOrEqual(viewport.width);
-    }
+      await page.getByText(`Busiest: ${weekdayOf(recent)} ${hourSpan(19)}, 5 parties.`).waitFor();
+      await expectAccessible(page, 'analytics, last 28 days');
+      await screenshot(page, 'analytics-owner-tablet');
 
+      await page.getByRole('button', { name: 'Last 7 days' }).click();
+      const week = await analyticsOf(venue.owner.api, restaurantPath, last7);
+      expect(week.parties).toBe(5);
+      await expectFigures(page, week);
+
+      await page.getByLabel('Waitlist').selectOption({ label: 'Main' });
+      const mainWeek = await analyticsOf(venue.owner.api, venue.waitlistPath, last7);
+      expect(mainWeek.parties).toBe(4);
+      await expectFigures(page, mainWeek);
+      await page.getByText(`Busiest: ${weekdayOf(recent)} ${hourSpan(19)}, 4 parties.`).waitFor();
+      await page.getByRole('region', { name: 'Quote accuracy' }).getByText('No quotes yet', { exact: false }).waitFor();
+
+      await page.getByRole('button', { name: 'Custom' }).click();
+      await page.getByLabel('From').fill(older);
+      await page.getByLabel('To').fill(older);
+      const lunch = await analyticsOf(venue.owner.api, venue.waitlistPath, { from: older, to: older });
+      expect(lunch.parties).toBe(3);
+      expect(lunch.quoteAccuracy).toEqual({ quoted: 1, meanAbsoluteErrorMinutes: 10, withinRangeShare: 0 });
+      await expectFigures(page, lunch);
+      await page.getByText(`Busiest: ${weekdayOf(older)} ${hourSpan(12)}, 3 parties.`).waitFor();
+      const quotes = page.getByRole('region', { name: 'Quote accuracy' });
+      await expect.poll(() => quotes.innerText()).toMatch(/Off by, on average\s+10 min\s+mean absolute error/);
+      expect(await quotes.innerText()).toMatch(/Seated within the quoted range\s+0%\s+of 1 quoted party/);
+      await expectAccessible(page, 'analytics, one day with a quote');
+      await page.getByLabel('To').fill(addDays(older, -1));
+      await page.getByRole('alert').filter({ hasText: 'The first day is after the last day: swap them.' }).waitFor();
+      await page.getByLabel('To').fill(recent);
+
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV' }).click()]);
+      expect(download.suggestedFilename()).toBe(`parties-${older}-${recent}.csv`);
+      const csv = await readFile(await download.path(), 'utf8');
+      const rows = csv.split('\r\n').filter((row) => row !== '');
+      expect(rows[0]).toBe(csvHeader);
+      // The export is of the whole restaurant: Main's seven and Patio's one.
+      expect(rows).toHaveLength(1 + 8);
+      await page
+        .getByRole('status')
+        .filter({ hasText: `Saved parties-${older}-${recent}.csv.` })
+        .waitFor();
+    },
+    seededTestMs,
+  );
+
+  it(
+    'shows staff the figures on a phone and a portrait tablet, but no CSV download',
+    async () => {
+      const bs = browserStack();
+      const { venue } = await seed(bs.owner, bs.stack.services);
+      const staff = await newUser(new Api(bs.stack.apiUrl), { displayName: 'Sam Staff' });
+      await addMember(venue.owner, venue.restaurantId, staff, 'staff');
+      const month = await analyticsOf(staff.api, `/v1/restaurants/${venue.restaurantId}`, presetRange(28, dayIn(timeZone, new Date())));
+      expect(month.parties).toBe(8);
+
+      for (const [name, viewport] of [
+        ['phone', viewports.phone],
+        ['portrait-tablet', { width: 768, height: 1024 }],
+      ] as const) {
+        const { page } = await bs.newDevice(viewport);
+        await signIn(page, staff);
+        await page.goto(`/restaurants/${venue.restaurantId}/analytics`);
+        await page.getByRole('heading', { name: 'Analytics', level: 1 }).waitFor();
+        await expectFigures(page, month);
+        expect(await page.getByRole('button', { name: 'Download CSV' }).count()).toBe(0);
+        await expectAccessible(page, `analytics as staff (${name})`);
+        await screenshot(page, `analytics-staff-${name}`);
+        // The page itself never scrolls sideways: wide charts scroll inside their own region.
+        expect(Number(await page.evaluate('document.documentElement.scrollWidth'))).toBeLessThanOrEqual(viewport.width);
+      }
+    },
+    seededTestMs,
+  );
+
+  it('shows a new restaurant an empty state instead of charts', async () => {
+    const bs = browserStack();
     const newcomer = await newVenue(new Api(bs.stack.apiUrl));
     const { page } = await bs.newDevice(viewports.tablet);
     await signIn(page, newcomer.owner);
