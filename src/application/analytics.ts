@@ -78,7 +78,7 @@ export async function countLeavingNow(
  */
 export async function countTextOutcome(s: RollupServices, notification: Notification): Promise<void> {
   if (textEvent(notification, 'UTC') === null) return;
-  const timeZone = await timeZoneOf(s, notification.restaurantId);
+  const timeZone = notification.timeZone ?? (await timeZoneOf(s, notification.restaurantId));
   const dated = timeZone === null ? null : textEvent(notification, timeZone);
   if (dated !== null) await countEvent(s, notification.restaurantId, dated);
 }

@@ -82,10 +82,11 @@ export async function composeNotification(
   waitee: Waitee,
   waitlist: Waitlist,
   position: number | null,
-  restaurant?: Pick<Restaurant, 'name'> | null,
+  restaurant?: Pick<Restaurant, 'name' | 'timeZone'> | null,
 ): Promise<Notification | null> {
   if (waitee.phone === null) return null;
-  const name = restaurant === undefined ? (await s.restaurants.get(waitee.restaurantId))?.value.name : restaurant?.name;
+  const known = restaurant === undefined ? (await s.restaurants.get(waitee.restaurantId))?.value : restaurant;
+  const name = known?.name;
   const now = s.now();
   const wait =
     position === null
@@ -113,6 +114,7 @@ export async function composeNotification(
       statusUrl: statusUrlOf(s, waitee.statusToken),
     }),
     ...unsentState(now.toISOString()),
+    ...(known?.timeZone === undefined ? {} : { timeZone: known.timeZone }),
   };
   return phoneTrusted(waitee) ? notification : refusedText(notification, unverifiedNumberReason);
 }

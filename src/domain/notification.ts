@@ -46,6 +46,8 @@ export interface Notification {
   readonly attempts: number;
   readonly lastError: string | null;
   readonly failedAt: string | null;
+  /** The restaurant's time zone when the text was written, so its analytics count needs no read of the restaurant; absent on older records. */
+  readonly timeZone?: string;
 }
 
 /** Where a record lives: the waitees container is partitioned by waitlist, so a point read needs both ids. */

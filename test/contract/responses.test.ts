@@ -665,6 +665,25 @@ describe('uploads', () => {
   });
 });
 
+describe('analytics', () => {
+  it('gives members the figures, owners the CSV export, and refuses bad ranges', async () => {
+    const venue = await newVenue(api());
+    const staff = await staffOf(venue.owner, venue.restaurantId);
+    const party = await post<Json & { id: string }>(venue.owner.api, `${venue.waitlistPath}/waitees`, 201, { name: 'Ada', partySize: 2 });
+    await post(venue.owner.api, `${venue.waitlistPath}/waitees/${party.body.id}/seat`, 200);
+    const figures = await get(staff.api, `${venue.waitlistPath}/analytics`, 200);
+    expect(figures.body).toMatchObject({ parties: 1, seated: 1 });
+    await get(staff.api, `/v1/restaurants/${venue.restaurantId}/analytics?from=2026-01-01&to=2026-01-31`, 200);
+    await get(venue.owner.api, `${venue.waitlistPath}/analytics?from=2026-02-01&to=2026-01-31`, 400);
+    await get(venue.owner.api, `/v1/restaurants/${venue.restaurantId}/analytics?to=2026-13-01`, 400);
+    await get((await newUser(api())).api, `/v1/restaurants/${venue.restaurantId}/analytics`, 404);
+    const csv = await get<string>(venue.owner.api, `/v1/restaurants/${venue.restaurantId}/parties.csv`, 200);
+    expect(csv.body).toContain(',seated,2,');
+    await get(staff.api, `/v1/restaurants/${venue.restaurantId}/parties.csv`, 403);
+    await get(venue.owner.api, `/v1/restaurants/${venue.restaurantId}/parties.csv?from=2024-01-01&to=2026-01-01`, 400);
+  });
+});
+
 describe('coverage', () => {
   it('exercised every documented operation with a success and every main error status', () => {
     const operations = documentedOperations(contract.doc).map((o) => `${o.method.toUpperCase()} ${o.path}`);

@@ -110,9 +110,14 @@ describe('delivery status, end to end', () => {
       failedAt: null,
     });
     expect(Date.parse(String(item.deliveredAt))).toBeGreaterThanOrEqual(Date.parse(text?.receivedAt ?? ''));
-    const report = stack()
-      .sms.deliveryReports()
-      .find((r) => r.event.data.MessageId === text?.messageId);
+    // The webhook answers once the text's outcome is also counted in the analytics, a moment after staff can see it.
+    const report = await eventually(
+      () =>
+        stack()
+          .sms.deliveryReports()
+          .find((r) => r.event.data.MessageId === text?.messageId),
+      (found) => found?.status !== undefined,
+    );
     expect(report?.status).toBe(202);
     expect(report?.event.data.Tag).toBe(`${venue.waitlistId}/${String(item.id)}`);
   });

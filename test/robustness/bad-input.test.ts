@@ -155,6 +155,9 @@ const inputs: Readonly<Record<string, RouteInputs>> = {
   [`POST ${wt}/no-show`]: { auth: true, ifMatch: true },
   [`POST ${wt}/cancel`]: { auth: true, ifMatch: true },
   [`GET ${wt}/notifications`]: { auth: true },
+  [`GET ${wl}/analytics`]: { auth: true },
+  [`GET ${r}/analytics`]: { auth: true },
+  [`GET ${r}/parties.csv`]: { auth: true },
 };
 
 beforeAll(async () => {

@@ -203,6 +203,9 @@ const cases: Readonly<Record<string, Case>> = {
   [`POST ${wt}/no-show`]: denied('POST'),
   [`POST ${wt}/cancel`]: denied('POST'),
   [`GET ${wt}/notifications`]: denied('GET'),
+  [`GET ${wl}/analytics`]: denied('GET'),
+  [`GET ${r}/analytics`]: denied('GET'),
+  [`GET ${r}/parties.csv`]: denied('GET'),
 };
 
 describe('tenancy: every protected route against restaurant A', () => {

@@ -1938,7 +1938,7 @@ export interface components {
                 sent: number;
                 /**
                  * Format: int32
-                 * @description Recorded failed: refused, undeliverable or reported failed.
+                 * @description Refused by the provider or a daily limit, given up after retries, or reported undelivered. A text refused before it was handed over (an unverified number, the party's own page limit) is not counted.
                  */
                 failed: number;
                 /**
