@@ -68,6 +68,8 @@ export interface LocalStackOptions {
   readonly log?: (line: string) => void;
   /** App settings for this stack only, over the environment's (tests share worker processes: never set process.env). */
   readonly settings?: Readonly<Record<string, string>>;
+  /** The services' clock (ServicesOptions.now): a test moves it to seed parties on past days. Access tokens keep real time. */
+  readonly now?: () => Date;
 }
 
 /** The queue as infra/ declares it (docs/deploy.md): the code relies on these properties. */
@@ -117,7 +119,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
     const appSettings: Record<string, string | undefined> = { ...settings, ...definedIn(process.env), ...options.settings };
     const credential = localIdentityCredential(identity);
-    const s = await createServices(loadConfig(appSettings), { credential });
+    const s = await createServices(loadConfig(appSettings), { credential, ...(options.now === undefined ? {} : { now: options.now }) });
     stops.push(() => s.close());
     servicesBuilt(s);
     const setupClient = createCosmosClient(s.config.cosmos);

@@ -1,5 +1,5 @@
 import type { TokenCredential } from '@azure/core-auth';
-import type { NotificationQueue, SmsSender } from '../application/ports.js';
+import type { Clock, NotificationQueue, SmsSender } from '../application/ports.js';
 import type { Services, ServicesProvider } from '../application/services.js';
 import { AccessTokens } from '../application/auth/tokens.js';
 import { JoinCodes } from '../application/join-codes.js';
@@ -24,6 +24,8 @@ export interface ServicesOptions {
    * managed-identity endpoint in process.env, once per process, and the stack never writes there.
    */
   readonly credential?: TokenCredential;
+  /** The clock use cases read (Services.now); the system clock when absent. Tests set it to seed past days. */
+  readonly now?: Clock;
 }
 
 /**
@@ -65,7 +67,7 @@ export async function createServices(config: Config, options: ServicesOptions = 
     return new SmsGateway(config.sms, config.sms.emulatorConnectionString === undefined ? credential : undefined);
   });
   const sms: SmsSender = { send: async (request) => (await smsGateway()).send(request) };
-  const now = () => new Date();
+  const now = options.now ?? (() => new Date());
   const blobs = onFirstUse(async () => {
     const { AzureBlobStore } = await import('../adapters/blob/blob-store.js');
     return new AzureBlobStore(config.uploads, credential, now);

@@ -45,7 +45,7 @@ describe('owner screens and line settings', () => {
     const { page } = await bs.newDevice(viewports.phone);
     await openLine(page, bs, staff);
     // Staff print the join link's poster but do not change the link (no controls on that screen).
-    await expect.poll(() => tabs(page).allInnerTexts()).toEqual(['Line', 'Today', 'Join link']);
+    await expect.poll(() => tabs(page).allInnerTexts()).toEqual(['Line', 'Today', 'Join link', 'Analytics']);
     await page.getByRole('button', { name: 'Add walk-in' }).waitFor();
     await expectAccessible(page, 'line as staff');
     await screenshot(page, 'staff-line-phone');

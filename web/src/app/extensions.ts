@@ -6,7 +6,14 @@ import type { RowActionsProps, ScreenDefinition, WalkInProps } from './screens.j
  * (Vite's import.meta.glob): adding one is adding its file. See ScreenDefinition.
  */
 const screenModules = import.meta.glob<{ screen?: ScreenDefinition }>(
-  ['../today/*Screen.tsx', '../settings/*Screen.tsx', '../owner/*Screen.tsx', '../texts/*Screen.tsx', '../poster/*Screen.tsx'],
+  [
+    '../today/*Screen.tsx',
+    '../settings/*Screen.tsx',
+    '../owner/*Screen.tsx',
+    '../texts/*Screen.tsx',
+    '../poster/*Screen.tsx',
+    '../analytics/*Screen.tsx',
+  ],
   { eager: true },
 );
 const rowActionModules = import.meta.glob<{ RowActions?: ComponentType<RowActionsProps> }>('../line/actions/RowActions.tsx', {

@@ -12,7 +12,7 @@ export interface ScreenProps {
 }
 
 /**
- * A screen in the shell's navigation. A module under web/src/{today,settings,owner,texts,poster}/ whose
+ * A screen in the shell's navigation. A module under web/src/{today,settings,owner,texts,poster,analytics}/ whose
  * name ends in `Screen.tsx` and that exports `screen: ScreenDefinition` joins the navigation
  * (app/extensions.ts finds it), so screens are added without editing the shell.
  */
