@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { escapeHtml } from '../../local/dev/traces-page.js';
+import { escapeHtml, waterfallHtml } from '../../local/dev/traces-page.js';
 import { formatMs, layoutWaterfall, tickStep } from '../../local/dev/waterfall.js';
 import type { SpanView } from '../../local/telemetry.js';
 
@@ -78,5 +78,42 @@ describe('the trace page text', () => {
 
   it('escapes markup in values that came from requests', () => {
     expect(escapeHtml(`<img src=x onerror="alert('1')">&`)).toBe('&#60;img src=x onerror=&#34;alert(&#39;1&#39;)&#34;&#62;&#38;');
+  });
+});
+
+describe('the waterfall page', () => {
+  const failed: SpanView = {
+    ...span('acs', 'deliver', 5, 3),
+    name: 'ACS send SMS',
+    kind: 'client',
+    status: 'error',
+    statusMessage: 'throttled (429)',
+    attributes: { 'http.route': '<script>alert(1)</script>' },
+  };
+  const report: SpanView = {
+    ...span('report', null, 20, 1),
+    kind: 'consumer',
+    links: [{ traceId: 'a'.repeat(32), spanId: 'b'.repeat(16) }],
+  };
+  const page = waterfallHtml({
+    traceId: 'f'.repeat(32),
+    startedAt: '2026-12-01T18:00:00.000Z',
+    spans: [span('deliver', null, 0, 10), failed, report],
+  });
+
+  it('marks a failed span as an error, with its status message', () => {
+    expect(page).toMatch(/<li id="span-acs" class="span kind-client error" data-depth="1"[^>]*>/);
+    expect(page).toContain('<strong class="error-mark">error</strong>');
+    expect(page).toContain('status error: throttled (429)');
+    expect(page).not.toMatch(/<li id="span-deliver" class="[^"]*error/);
+  });
+
+  it('shows a span link as a link to the linked span in its trace', () => {
+    expect(page).toContain(`<a href="/dev/traces/${'a'.repeat(32)}#span-${'b'.repeat(16)}">`);
+  });
+
+  it('shows attribute values as text, never as markup', () => {
+    expect(page).not.toContain('<script>');
+    expect(page).toContain('&#60;script&#62;alert(1)&#60;/script&#62;');
   });
 });
