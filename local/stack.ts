@@ -10,6 +10,7 @@ import type { EventGridFunction, HttpFunction, ServiceBusQueueFunction, TimerFun
 import { smsDeliveryReports } from '../src/functions/delivery-reports.js';
 import { startBlobEmulator, type BlobEmulator } from './blob.js';
 import { startCosmosEmulator, type CosmosEmulator } from './cosmos.js';
+import { devTracesPage } from './dev/traces-page.js';
 import { devTextsRoute, devTraceRoute } from './host/dev-routes.js';
 import { eventGridWebhook, eventGridWebhookPath } from './host/eventgrid-host.js';
 import { startHttpHost, type LocalHttpHost } from './host/http-host.js';
@@ -131,6 +132,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     startTriggers(options, { serviceBus, services, appSettings }, stops, log);
     const demo = options.seed === false ? null : await seedDemo(s);
+    log(`[dev] texts and traces at ${http.baseUrl}/dev/traces`);
     log(`[sms] outbox at ${http.baseUrl}/dev/sms (numbers in the console are masked, e.g. ${maskPhone('+14155550123')})`);
     return {
       baseUrl: http.baseUrl,
@@ -205,6 +207,7 @@ async function startHttp(
       { path: '/dev/sms', handle: () => ({ status: 200, jsonBody: sms.outbox() }) },
       devTraceRoute(traces),
       devTextsRoute(sms, services),
+      devTracesPage(traces, sms, services),
     ],
     corsAllowedOrigins: async () => (await services()).config.cors.allowedOrigins,
     log,

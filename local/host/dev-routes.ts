@@ -29,7 +29,7 @@ export interface RecentText {
 
 const recentTextCount = 50;
 
-function onlyGet(request: HostRequest): HttpResponseInit | null {
+export function onlyGet(request: HostRequest): HttpResponseInit | null {
   if (request.method === 'GET') return null;
   return problemResponse('method-not-allowed', {
     detail: `${request.method} is not supported here. Allowed: GET.`,
@@ -60,33 +60,33 @@ export function devTraceRoute(store: TraceStore): HostRoute {
 }
 
 /** The texts the emulator accepted, newest first, each with its record's status and trace id. */
+export async function recentTexts(sms: SmsEmulator, services: ServicesProvider): Promise<RecentText[]> {
+  const s = await services();
+  const sent = sms.outbox().slice(-recentTextCount).reverse();
+  const items = await Promise.all(
+    sent.map(async (text): Promise<RecentText | null> => {
+      const address = parseSmsTag(text.tag);
+      if (address === null) return null;
+      const record = (await s.notifications.get(address.waitlistId, address.notificationId))?.value;
+      const traceId =
+        record?.traceparent === undefined ? null : (trace.getSpanContext(contextOfTraceparent(record.traceparent))?.traceId ?? null);
+      return {
+        ...address,
+        kind: record?.kind ?? null,
+        to: maskPhone(text.to),
+        message: text.message,
+        status: record?.status ?? null,
+        acceptedAt: text.receivedAt,
+        traceId,
+      };
+    }),
+  );
+  return items.filter((item) => item !== null);
+}
+
 export function devTextsRoute(sms: SmsEmulator, services: ServicesProvider): HostRoute {
   return {
     path: devTextsPath,
-    handle: async (request) => {
-      const refused = onlyGet(request);
-      if (refused !== null) return refused;
-      const s = await services();
-      const sent = sms.outbox().slice(-recentTextCount).reverse();
-      const items = await Promise.all(
-        sent.map(async (text): Promise<RecentText | null> => {
-          const address = parseSmsTag(text.tag);
-          if (address === null) return null;
-          const record = (await s.notifications.get(address.waitlistId, address.notificationId))?.value;
-          const traceId =
-            record?.traceparent === undefined ? null : (trace.getSpanContext(contextOfTraceparent(record.traceparent))?.traceId ?? null);
-          return {
-            ...address,
-            kind: record?.kind ?? null,
-            to: maskPhone(text.to),
-            message: text.message,
-            status: record?.status ?? null,
-            acceptedAt: text.receivedAt,
-            traceId,
-          };
-        }),
-      );
-      return { status: 200, jsonBody: { items: items.filter((item) => item !== null) } };
-    },
+    handle: async (request) => onlyGet(request) ?? { status: 200, jsonBody: { items: await recentTexts(sms, services) } },
   };
 }
