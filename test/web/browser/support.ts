@@ -9,6 +9,7 @@ import AxeBuilder from '@axe-core/playwright';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../../local/stack.js';
+import { leaksIn } from '../../support/log-scan.js';
 import { Api } from '../../support/stack.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -75,15 +76,38 @@ export interface BrowserStack {
 }
 
 /**
+ * What no log line of a browser run may hold, whatever the scenario typed (docs/observability.md,
+ * Logs): a whole phone number (the logs mask them, "+1******0123"), a bearer token (a JWT), the
+ * demo owner's password.
+ */
+function personalDataIn(lines: readonly string[], password: string): string[] {
+  return leaksIn(lines, {
+    'a whole phone number': /(?<![0-9A-Za-z*])\+[1-9]\d{7,14}(?![0-9])/,
+    'a JWT': /eyJ[\w-]{10,}\.eyJ[\w-]{10,}\.[\w-]{10,}/,
+    "the owner's password": password,
+  });
+}
+
+/**
  * One local stack (port 0, seeded demo account) and one Chromium per test file; each scenario opens
  * its own contexts. Bounded: launching and the stack together must be up within the hook timeout.
+ * Every line the stack logs is kept, and the file fails if any holds personal data or a secret.
  */
 export function useBrowserStack(options: LocalStackOptions = {}): () => BrowserStack {
   let value: BrowserStack | undefined;
   const contexts: BrowserContext[] = [];
+  const logged: string[] = [];
   beforeAll(async () => {
     await ensureWebBuilt();
-    const stack = await startLocalStack({ port: 0, passwordHashCost: 10, ...options });
+    const stack = await startLocalStack({
+      port: 0,
+      passwordHashCost: 10,
+      ...options,
+      log: (line) => {
+        logged.push(line);
+        options.log?.(line);
+      },
+    });
     const browser = await chromium.launch({
       executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
@@ -121,6 +145,9 @@ export function useBrowserStack(options: LocalStackOptions = {}): () => BrowserS
     for (const context of contexts) await context.close().catch(() => undefined);
     await value?.browser.close();
     await value?.stack.close();
+    const password = value?.stack.demo?.ownerPassword;
+    expect(logged.length, 'the stack logged the run').toBeGreaterThan(0);
+    if (password !== undefined) expect(personalDataIn(logged, password), 'personal data or secrets in the log lines').toEqual([]);
   });
   return () => {
     if (value === undefined) throw new Error('browser stack not started');
