@@ -260,10 +260,16 @@ function requestsFor(route: CatalogRoute, spec: RouteInputs): fc.Arbitrary<BadRe
       fc.tuple(fc.constant('status'), fc.oneof(anyText, fc.constantFrom('', 'WAITING', 'waiting,', ',', 'seated,gone', 'waiting;seated'))),
       fc.tuple(fc.constant('limit'), fc.oneof(anyText, fc.constantFrom('0', '101', '-1', '1.5', 'abc', '', '1e9', 'Infinity', '0x'))),
       fc.tuple(fc.constant('continuationToken'), fc.constantFrom('', 'x'.repeat(4097))),
+      fc.tuple(fc.constant('probe'), fc.oneof(anyText, fc.constantFrom('', 'LIVE', 'live,ready', 'readiness'))),
+      fc.tuple(
+        fc.constantFrom('from', 'to'),
+        fc.oneof(anyText, fc.constantFrom('', '2026-02-30', '2026-1-1', '01/12/2026', '2026-12-01T00:00')),
+      ),
       fc.tuple(fc.string({ minLength: 1, maxLength: 12 }), anyText),
     );
     kinds.push(
       fc
+        // The filter keeps queries the route's schema refuses: each schema's keys must be among the entries, or it never ends.
         .array(entry, { minLength: 1, maxLength: 3 })
         .filter((entries) => !schema.safeParse(Object.fromEntries(entries)).success)
         .map((entries) => ({
