@@ -46,10 +46,36 @@ function changeOf(restaurant: Restaurant, input: DetailsInput): RestaurantChange
   return Object.keys(change).length === 0 ? null : change;
 }
 
+/** How long guests' details are kept, with the sentence saying what that means for them and for the figures. */
+function RetentionField({ id, value, onChange }: { id: string; value: string; onChange: (value: string) => void }): ReactNode {
+  return (
+    <>
+      <label htmlFor={id}>Keep guests’ details for (days)</label>
+      <input
+        id={id}
+        type="number"
+        inputMode="numeric"
+        min={retentionBounds.min}
+        max={retentionBounds.max}
+        step={1}
+        value={value}
+        aria-describedby={`${id}-hint`}
+        onChange={(event) => {
+          onChange(event.target.value);
+        }}
+      />
+      <p id={`${id}-hint`} className="hint">
+        This many days after a party leaves the line (seated, cancelled or no-show), its name, phone number and notes are removed for good;
+        its visit, party size and wait times stay for your figures. A change applies to parties that leave the line after it.
+      </p>
+    </>
+  );
+}
+
 /**
  * The restaurant's name, time zone (today's service and text times follow it), phone and how long
- * guests' details are kept. Loaded
- * with the screen: it carries the phone number library (see line/WalkInPanel.tsx).
+ * guests' details are kept. Loaded with the screen: it carries the phone number library (see
+ * line/WalkInPanel.tsx).
  */
 export default function RestaurantDetails({ restaurant }: { restaurant: Restaurant }): ReactNode {
   const api = useApi();
@@ -120,24 +146,13 @@ export default function RestaurantDetails({ restaurant }: { restaurant: Restaura
           setPhone(nextPhoneInput(phone, event.target.value, country));
         }}
       />
-      <label htmlFor={`${id}-retention`}>Keep guests’ details for (days)</label>
-      <input
+      <RetentionField
         id={`${id}-retention`}
-        type="number"
-        inputMode="numeric"
-        min={retentionBounds.min}
-        max={retentionBounds.max}
-        step={1}
         value={retentionDays}
-        aria-describedby={`${id}-retention-hint`}
-        onChange={(event) => {
-          setRetentionDays(event.target.value);
+        onChange={(value) => {
+          setRetentionDays(value);
         }}
       />
-      <p id={`${id}-retention-hint`} className="hint">
-        This many days after a party leaves the line (seated, cancelled or no-show), its name, phone number and notes are removed for good;
-        its visit, party size and wait times stay for your figures. A change applies to parties that leave the line after it.
-      </p>
       {shown === null ? null : (
         <p className={`message ${shown.ok ? 'message--ok' : 'message--error'}`} role={shown.ok ? 'status' : 'alert'}>
           {shown.text}
