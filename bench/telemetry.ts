@@ -64,9 +64,9 @@ async function benchThroughput(): Promise<number> {
     console.log(
       `telemetry, GET waitees (${partiesInLine} parties, page of ${pageSize}; ${throughputRequests} requests each at concurrency ${concurrency} in ${rounds} interleaved rounds, median)`,
     );
-    console.log(`  off (no providers)         ${fmt(offRps, 0).padStart(6)} req/s`);
+    console.log(`  off (no meters, no spans) ${fmt(offRps, 0).padStart(6)} req/s`);
     console.log(
-      `  on (local meter provider)  ${fmt(onRps, 0).padStart(6)} req/s   ratio on/off ${fmt(onRps / offRps, 3)}x   cost ${fmt((1 - onRps / offRps) * 100)} % (goal ≤ 10 %)`,
+      `  on (meters and spans)     ${fmt(onRps, 0).padStart(6)} req/s   ratio on/off ${fmt(onRps / offRps, 3)}x   cost ${fmt((1 - onRps / offRps) * 100)} % (goal ≤ 10 %)`,
     );
     return offRps;
   } finally {
