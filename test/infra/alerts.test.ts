@@ -4,16 +4,12 @@
  * itself is installed once by scripts/bicep.sh, under a lock). Where Bicep cannot be had, the ARM
  * checks are skipped with a warning unless WAITLIST_REQUIRE_BICEP=1.
  */
-import { cp, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it, type TestContext } from 'vitest';
-import { writeApimOpenApi } from '../../scripts/openapi-apim.js';
-import { isObject, type Json, type JsonObject, modules, obj, repoRoot, resolved, resources, run, str, type Resource } from './arm.js';
+import { isObject, type Json, type JsonObject, modules, obj, resolved, resources, run, str, type Resource } from './arm.js';
+import { bicepAvailable, bicepScript, infraWorkspace } from './bicep-workspace.js';
 import { readRepoFile } from './repo-files.js';
-
-const requireBicep = process.env.WAITLIST_REQUIRE_BICEP === '1';
-const bicepScript = join(repoRoot, 'scripts', 'bicep.sh');
 
 /** The metric names the three issue-15 slices agreed on (src/application/metrics.ts emits them). */
 const sharedMetrics = [
@@ -44,18 +40,9 @@ interface Compiled {
 let compiled: Compiled | undefined;
 
 beforeAll(async () => {
-  const version = await run('bash', [bicepScript, '--version']);
-  if (version.code !== 0) {
-    const reason = `Bicep CLI unavailable, so the alert checks are skipped:\n${version.output}`;
-    if (requireBicep) throw new Error(reason);
-    console.warn(reason);
-    return;
-  }
-  const work = await mkdtemp(join(tmpdir(), 'waitlist-alerts-'));
+  if (!(await bicepAvailable('alert'))) return;
+  const work = await infraWorkspace('waitlist-alerts-');
   try {
-    await cp(join(repoRoot, 'infra'), join(work, 'infra'), { recursive: true });
-    await mkdir(join(work, 'openapi'));
-    await writeApimOpenApi(join(repoRoot, 'openapi', 'openapi.json'), join(work, 'openapi', 'openapi.apim.json'));
     const infra = join(work, 'infra');
     // Without ALERT_EMAIL, whatever the environment running the tests holds.
     const base: NodeJS.ProcessEnv = { ...process.env, AZURE_ENV_NAME: 'ci', AZURE_LOCATION: 'westeurope' };

@@ -9,11 +9,9 @@
  * warning, unless WAITLIST_REQUIRE_BICEP=1 (set in CI), which turns that into a failure.
  */
 import { readFileSync } from 'node:fs';
-import { cp, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it, type TestContext } from 'vitest';
-import { writeApimOpenApi } from '../../scripts/openapi-apim.js';
 import { containerDefinitions } from '../../src/adapters/cosmos/client.js';
 import { uploadCorsRule } from '../../src/adapters/blob/blob-store.js';
 import { settingsReference } from '../../src/config.js';
@@ -34,9 +32,8 @@ import {
   strings,
   type Resource,
 } from './arm.js';
+import { bicepAvailable, bicepScript, infraWorkspace } from './bicep-workspace.js';
 
-const requireBicep = process.env.WAITLIST_REQUIRE_BICEP === '1';
-const bicepScript = join(repoRoot, 'scripts', 'bicep.sh');
 const policiesDir = join(repoRoot, 'infra', 'apim', 'policies');
 
 /** A diagnostic line as Bicep prints it: `path(line,col) : Warning rule-name: message`. */
@@ -68,22 +65,10 @@ async function bicepFiles(dir: string): Promise<string[]> {
 }
 
 beforeAll(async () => {
-  const version = await run('bash', [bicepScript, '--version']);
-  if (version.code !== 0) {
-    const reason = `Bicep CLI unavailable, so the Bicep checks are skipped:\n${version.output}`;
-    if (requireBicep) throw new Error(reason);
-    console.warn(reason);
-    return;
-  }
-
-  // Built from a copy so no ARM JSON lands in the repository. APIM imports the 3.0 rendition of the
-  // contract, made here as `npm run openapi:apim` makes it before a deployment.
-  const work = await mkdtemp(join(tmpdir(), 'waitlist-bicep-'));
+  if (!(await bicepAvailable('Bicep'))) return;
+  const work = await infraWorkspace('waitlist-bicep-');
   try {
-    await cp(join(repoRoot, 'infra'), join(work, 'infra'), { recursive: true });
-    await mkdir(join(work, 'openapi'));
     await mkdir(join(work, 'out'));
-    await writeApimOpenApi(join(repoRoot, 'openapi', 'openapi.json'), join(work, 'openapi', 'openapi.apim.json'));
 
     const infra = join(work, 'infra');
     // ALERT_EMAIL: production's parameter file has no default for it (test/infra/alerts.test.ts).
