@@ -14,8 +14,12 @@ export interface CosmosEmulator {
 export interface RequestCounter {
   /** Requests received since the emulator started. */
   readonly total: number;
-  /** The requests `run` caused, with what it returned. Only meaningful while nothing else talks to the emulator. */
-  during<T>(run: () => Promise<T>): Promise<{ result: T; requests: number }>;
+  /**
+   * The requests `run` caused, with what it returned, and each one described ("POST
+   * /dbs/waitlist/colls/waitees/docs query"): what to look at when a count grows. Only meaningful
+   * while nothing else talks to the emulator.
+   */
+  during<T>(run: () => Promise<T>): Promise<{ result: T; requests: number; described: string[] }>;
 }
 
 /** The header @azure/cosmos sets on the query-plan request it sends beside every item query. */
@@ -47,6 +51,23 @@ const trivialQueryPlan = JSON.stringify({
   queryRanges: [{ min: '', max: 'FF', isMinInclusive: true, isMaxInclusive: false }],
 });
 
+/** Descriptions kept for `during`: the last operations' worth, not the whole run's. */
+const maxDescribed = 200;
+
+function describe(request: IncomingMessage): string {
+  const header = (name: string) => request.headers[name]?.toString().toLowerCase() === 'true';
+  const kind = header(queryPlanHeader)
+    ? ' query plan'
+    : header('x-ms-documentdb-isquery')
+      ? ' query'
+      : header('x-ms-cosmos-is-batch-request')
+        ? ' batch'
+        : request.headers['x-ms-documentdb-is-upsert'] === 'True'
+          ? ' upsert'
+          : '';
+  return `${request.method ?? '?'} ${(request.url ?? '').split('?')[0] ?? ''}${kind}`;
+}
+
 /**
  * The embedded Cosmos DB: @vercel/cosmosdb-server speaks the Cosmos REST protocol in-process, so
  * the real @azure/cosmos client runs unchanged. Started from code with keep-alive (its CLI closes
@@ -62,8 +83,11 @@ export async function startCosmosEmulator(port = 0): Promise<CosmosEmulator> {
   const handlers = server.listeners('request') as RequestListener[];
   server.removeAllListeners('request');
   let total = 0;
+  const recent: string[] = [];
   server.on('request', (request: IncomingMessage, response: ServerResponse) => {
     total += 1;
+    recent.push(describe(request));
+    if (recent.length > maxDescribed) recent.shift();
     if (request.headers[queryPlanHeader]?.toString().toLowerCase() === 'true') {
       request.resume();
       response.writeHead(200, { 'content-type': 'application/json', 'x-ms-request-charge': '0', connection: 'keep-alive' });
@@ -83,7 +107,8 @@ export async function startCosmosEmulator(port = 0): Promise<CosmosEmulator> {
       async during<T>(run: () => Promise<T>) {
         const before = total;
         const result = await run();
-        return { result, requests: total - before };
+        const requests = total - before;
+        return { result, requests, described: recent.slice(-Math.min(requests, maxDescribed)) };
       },
     },
     close: () => closeServer(server),
