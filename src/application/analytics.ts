@@ -14,7 +14,7 @@ import {
 import { csvOf, type CsvCell } from '../domain/csv.js';
 import { DomainError, notFound } from '../domain/errors.js';
 import type { Restaurant, Waitee } from '../domain/model.js';
-import type { DueWork, Notification } from '../domain/notification.js';
+import type { Notification } from '../domain/notification.js';
 import { demand } from '../domain/roles.js';
 import { memberWith, type Caller } from './access.js';
 import { conflictPolicies, writeConditionally } from './conditional-write.js';
@@ -53,25 +53,6 @@ export async function countLeaving(s: RollupServices, waitee: Waitee, knownTimeZ
 }
 
 /**
- * Right after the move that made the party leave: counts it and takes back its due-index entry
- * (rollupWork). A failure here must not fail a move already stored, so it is left to the sweep,
- * which counts the party when the entry falls due.
- */
-export async function countLeavingNow(
-  s: RollupServices & Pick<Services, 'dueWork'>,
-  waitee: Waitee,
-  entry: DueWork,
-  timeZone: string | undefined,
-): Promise<void> {
-  try {
-    await countLeaving(s, waitee, timeZone);
-    await s.dueWork.done(entry);
-  } catch {
-    // The entry stays: the producer's sweep counts the party (notifications.ts, rollupDue).
-  }
-}
-
-/**
  * Counts a text's outcome (sent, failed, delivered) on the day it happened. Called after the
  * record's write, and again whenever the trigger sees the record already settled, so an outcome
  * whose count failed is counted on the redelivery that failure causes.
@@ -81,6 +62,12 @@ export async function countTextOutcome(s: RollupServices, notification: Notifica
   const timeZone = notification.timeZone ?? (await timeZoneOf(s, notification.restaurantId));
   const dated = timeZone === null ? null : textEvent(notification, timeZone);
   if (dated !== null) await countEvent(s, notification.restaurantId, dated);
+}
+
+/** A text delivered (or undelivered) was sent first: both count, each once. */
+export async function countTextOutcomes(s: RollupServices, notification: Notification): Promise<void> {
+  if (notification.sentAt !== null && notification.status !== 'sent') await countTextOutcome(s, { ...notification, status: 'sent' });
+  await countTextOutcome(s, notification);
 }
 
 export interface RangeQuery {

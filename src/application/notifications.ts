@@ -29,7 +29,7 @@ import { recordExitOn } from './line-history.js';
 import { recordSendAfterConflict } from './delivery-reports.js';
 import { recordLineParties, recordRedelivery, recordSendLimitHit, recordSweep, recordTextFailed, recordTextSent } from './metrics.js';
 import { TransientSmsError, VersionConflict, type NotificationMessage } from './ports.js';
-import { countLeaving, type RollupServices } from './analytics.js';
+import { countLeaving, countTextOutcomes, type RollupServices } from './analytics.js';
 import { countText } from './send-limits.js';
 import type { Services } from './services.js';
 import { activeTraceparent, inSpan } from './tracing.js';
@@ -247,7 +247,7 @@ async function sweepDue(s: OutboxServices, of: (work: DueWork['work']) => DueWor
     if (outcome === 'no-show') markedNoShow++;
   }
   await lineDue(s, of('line'), log);
-  await rollupDue(s, of('rollup'), log);
+  await rollupDue(s, of('rollup'), now, log);
   const pending: Versioned<Notification>[] = [];
   await Promise.all(
     of('enqueue').map(async (entry) => {
@@ -286,12 +286,28 @@ async function lineDue(s: OutboxServices, entries: readonly DueWork[], log: Log)
   await Promise.all(entries.map((entry) => s.dueWork.done(entry)));
 }
 
-/** Parties whose request did not count them in the analytics (it failed after the move was stored): counted now, idempotently. */
-async function rollupDue(s: OutboxServices, entries: readonly DueWork[], log: Log): Promise<void> {
+/**
+ * Parties that left the line, counted in their day's analytics, with the outcomes of their texts
+ * (those refused before sending never reach the consumer). An entry whose move has not landed yet
+ * (the party still in line, or not there) waits for the next sweep until no write can be in flight.
+ */
+async function rollupDue(s: OutboxServices, entries: readonly DueWork[], now: Date, log: Log): Promise<void> {
+  const timeZones = new Map<string, Promise<string | undefined>>();
+  const timeZoneOf = (restaurantId: string) => {
+    const known = timeZones.get(restaurantId) ?? s.restaurants.get(restaurantId).then((r) => r?.value.timeZone);
+    timeZones.set(restaurantId, known);
+    return known;
+  };
   for (const entry of entries) {
     try {
       const waitee = await s.waitees.get(entry.waitlistId, entry.targetId);
-      if (waitee !== null) await countLeaving(s, waitee.value);
+      if (waitee === null || isActive(waitee.value.status)) {
+        if (canDropUnfilled(entry, now)) await s.dueWork.done(entry);
+        continue;
+      }
+      await countLeaving(s, waitee.value, await timeZoneOf(entry.restaurantId));
+      const texts = await s.notifications.forWaitee(entry.waitlistId, entry.targetId);
+      for (const text of texts) await countTextOutcomes(s, text);
       await s.dueWork.done(entry);
     } catch (error) {
       log(`analytics count of waitee ${entry.targetId} left to the next sweep: ${error instanceof Error ? error.message : String(error)}`);
@@ -373,7 +389,11 @@ export async function consume(
     log(`notification ${message.notificationId} not found; nothing to send`);
     return found;
   }
-  if ('settled' in found) return 'already-done';
+  // A failure counted again (idempotently): a count that failed after the record's write made this a redelivery.
+  if ('settled' in found) {
+    if (found.settled.status === 'failed') await countTextOutcomes(s, found.settled);
+    return 'already-done';
+  }
   const { record, claimed } = found;
   // The record is no longer pending, so its due-index entry has done its job (a sweep would drop it too).
   await s.dueWork.done(enqueueWork(record)).catch((error: unknown) => {
@@ -384,6 +404,7 @@ export async function consume(
   if (limited !== null) {
     const refused = refusedText(claimed.value, limited, s.now().toISOString());
     await s.notifications.replace(refused, claimed.etag);
+    await countTextOutcomes(s, refused);
     recordTextFailed(record.kind, 'send-limit');
     log(`sms ${record.kind} to ${maskPhone(record.to)} not sent: ${limited}`);
     return 'rejected';
@@ -411,6 +432,7 @@ export async function consume(
     }
     const rejected: Notification = { ...claimed.value, status: 'failed', failedAt: s.now().toISOString(), lastError: outcome.reason };
     await s.notifications.replace(rejected, claimed.etag);
+    await countTextOutcomes(s, rejected);
     recordTextFailed(record.kind, 'rejected');
     log(`sms ${record.kind} to ${maskPhone(record.to)} rejected: ${outcome.reason}`);
     return 'rejected';
@@ -427,7 +449,10 @@ export async function consume(
           }
         : { ...claimed.value, status: 'enqueued', lastError: error.message };
       await s.notifications.replace(update, claimed.etag).catch(() => undefined);
-      if (givingUp) recordTextFailed(record.kind, 'retries-exhausted');
+      if (givingUp) {
+        recordTextFailed(record.kind, 'retries-exhausted');
+        await countTextOutcomes(s, update).catch(() => undefined);
+      }
       log(`sms ${record.kind} to ${maskPhone(record.to)} ${givingUp ? 'given up' : 'will be retried'}: ${error.message}`);
     }
     throw error;

@@ -3,7 +3,6 @@ import type { Restaurant, Waitee } from '../domain/model.js';
 import { dueWorkFor, rollupWork, type DueWork, type Notification } from '../domain/notification.js';
 import { forgetWork, retentionDaysOf } from '../domain/retention.js';
 import { isActive } from '../domain/waitee.js';
-import { countLeavingNow, type RollupServices } from './analytics.js';
 import { GoneSinceRead, VersionConflict, type DueWorkRepository, type SavedWithNotifications } from './ports.js';
 import type { Services } from './services.js';
 
@@ -23,7 +22,7 @@ export async function saveDetails(s: Pick<Services, 'waitees'>, waitee: Waitee, 
 }
 
 /** What saving a finished party reads of its restaurant. */
-export type FinishingRestaurant = Partial<Pick<Restaurant, 'retentionDays' | 'timeZone'>>;
+export type FinishingRestaurant = Partial<Pick<Restaurant, 'retentionDays'>>;
 
 /**
  * Replaces the waitee (if its ETag still matches) and creates the notifications in one batch, all or
@@ -31,29 +30,24 @@ export type FinishingRestaurant = Partial<Pick<Restaurant, 'retentionDays' | 'ti
  * line behind, so a crash between the two loses nothing.
  */
 export async function saveMove(
-  s: Pick<Services, 'dueWork' | 'notifications'> & RollupServices,
+  s: Pick<Services, 'dueWork' | 'notifications'>,
   waitee: Waitee,
   etag: string,
   notifications: readonly Notification[],
   /**
    * The waitee's restaurant, needed when the move finishes the party: its retention period plans the
-   * removal of its personal data, its time zone the day of its analytics count. Empty for a
-   * restaurant gone meanwhile: the defaults apply.
+   * removal of its personal data. Empty for a restaurant gone meanwhile: the default applies.
    */
   restaurant?: FinishingRestaurant,
 ): Promise<SavedWithNotifications> {
   const saveId = randomUUID();
   if (!isActive(waitee.status) && restaurant === undefined) throw new Error(`saving finished waitee ${waitee.id} needs its restaurant`);
   const forget = restaurant === undefined ? null : forgetWork(waitee, retentionDaysOf(restaurant), saveId);
-  // A party leaving the line is owed its analytics count: planned with the move's other entries (one batch), counted after it.
+  // A party leaving the line is owed its analytics count: planned with the move's other entries (one batch), counted by the sweep.
   const rollup = isActive(waitee.status) ? null : rollupWork(waitee);
-  const saved = await withDueWork(
-    s.dueWork,
-    [...dueWorkFor(waitee, notifications, saveId), ...[forget, rollup].filter((entry) => entry !== null)],
-    () => s.notifications.replaceWaiteeWith(waitee, etag, notifications),
+  return withDueWork(s.dueWork, [...dueWorkFor(waitee, notifications, saveId), ...[forget, rollup].filter((entry) => entry !== null)], () =>
+    s.notifications.replaceWaiteeWith(waitee, etag, notifications),
   );
-  if (rollup !== null) await countLeavingNow(s, waitee, rollup, restaurant?.timeZone);
-  return saved;
 }
 
 /** Deletes the waitee (if its ETag still matches), after the due-index entries `owed` to the line. */

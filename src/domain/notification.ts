@@ -311,19 +311,18 @@ export function dueWorkFor(waitee: SavedParty, notifications: readonly Notificat
 }
 
 /**
- * A party that left the line is owed a count in its day's analytics rollup (application/analytics.ts).
- * The move's own request counts it and takes this entry back; if that failed, the sweep counts it
- * once the entry is due (counting is idempotent, so both doing it is harmless). One per party.
+ * A party that left the line is owed a count in its day's analytics rollup (application/analytics.ts),
+ * and its texts their outcomes: the producer's next sweep counts them, off the request that moved the
+ * party (counting is idempotent, so a sweep that counts twice is harmless). Due at once; one per party.
  */
 export function rollupWork(waitee: Pick<Waitee, 'id' | 'waitlistId' | 'restaurantId' | 'updatedAt'>): DueWork {
-  const dueAt = new Date(Date.parse(waitee.updatedAt) + dueWorkSettleMs).toISOString();
   return {
     id: `rollup:${waitee.id}`,
     waitlistId: waitee.waitlistId,
     restaurantId: waitee.restaurantId,
     work: 'rollup',
     targetId: waitee.id,
-    dueAt,
+    dueAt: waitee.updatedAt,
   };
 }
 

@@ -4,6 +4,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { addDays, hourSpan, percentText, presetRange, weekdays, type Analytics, type DateRange } from '../../../web/src/analytics/shape.js';
 import { dayIn, durationText } from '../../../web/src/lib/time.js';
+import { sweep } from '../../../src/application/notifications.js';
 import type { Services } from '../../../src/application/services.js';
 import { joinLine } from '../../../src/domain/waitee.js';
 import { addMember, Api, newUser, newVenue, type Venue } from '../../support/stack.js';
@@ -106,6 +107,8 @@ async function seed(api: Api, services: Services): Promise<Seeded> {
   } finally {
     clockOffsetMs = 0;
   }
+  // The moves left their analytics counts to the producer's next sweep.
+  await sweep(services, () => undefined);
   return { venue, patioPath, recent, older };
 }
 
