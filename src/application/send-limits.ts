@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { conflictPolicies, writeConditionally } from './conditional-write.js';
 import { recordSendLimitHit } from './metrics.js';
 import { VersionConflict, type Admissions, type CapScope } from './ports.js';
+import type { Versioned } from '../domain/model.js';
 import type { Services } from './services.js';
 
 /**
@@ -89,12 +90,25 @@ export async function uncountText(s: CounterServices, text: Text): Promise<void>
   await Promise.all(countersOf(s, text).map((counter) => uncount(s, counter.scope, text.id)));
 }
 
-/** Counts the id in one counter (a held place of the same id is counted for good); whether its place is new. */
+/** A counter this process has never seen: tried as a create (a 409 reads it), since most numbers' days start with this text. */
+const nothingCounted: Versioned<Admissions> = { value: { pending: [] }, etag: '' };
+
+/**
+ * Counts the id in one counter (a held place of the same id is counted for good); whether its place
+ * is new. The first write goes under the version this process last saw, without a read; a stale one
+ * loses (412) and is read again. Only a refusal is decided on it, as nothing leaves a day's count;
+ * a busy count seen there is read again at once.
+ */
 async function count(s: CounterServices, counter: Counter, id: string, ticket: string): Promise<boolean> {
+  let first: Versioned<Admissions> | undefined = s.admissions.lastSeen(counter.scope) ?? nothingCounted;
   for (let attempt = 0; ; attempt++) {
-    const seen = { busy: false, added: false };
+    const seen = { busy: false, added: false, read: false };
     const outcome = await writeConditionally({
-      read: () => s.admissions.get(counter.scope),
+      ...(first === undefined ? {} : { first }),
+      read: () => {
+        seen.read = true;
+        return s.admissions.get(counter.scope);
+      },
       change: (current) => {
         const mine = current.pending.find((entry) => entry.id === id);
         if (mine !== undefined) return mine.ticket === held && ticket === counted ? confirmed(current, id) : null;
@@ -119,7 +133,8 @@ async function count(s: CounterServices, counter: Counter, id: string, ticket: s
     });
     if (outcome.kind === 'lost') throw new VersionConflict(`texts of ${counter.scope.kind}`);
     if (!seen.busy) return seen.added;
-    await sleep(busyWaitMs);
+    if (seen.read) await sleep(busyWaitMs);
+    first = undefined;
   }
 }
 

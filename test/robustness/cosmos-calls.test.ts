@@ -31,9 +31,9 @@ describe('Cosmos DB calls per operation', () => {
     expect(calls.getLinePartOfLine).toBeLessThanOrEqual(5);
   });
 
-  it('adding a party makes at most 8 Cosmos calls, notify at most 10 before it answers, seat at most 10', () => {
+  it('adding a party makes at most 8 Cosmos calls, notify at most 8 before it answers, seat at most 10', () => {
     expect(calls.addParty).toBeLessThanOrEqual(8);
-    expect(calls.notify).toBeLessThanOrEqual(10);
+    expect(calls.notify).toBeLessThanOrEqual(8);
     // 7, and 3 for the analytics rollup: its day's document read and written under its ETag, and its due entry taken back.
     expect(calls.seat).toBeLessThanOrEqual(10);
   });

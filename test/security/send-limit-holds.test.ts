@@ -2,6 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalStack, type LocalStack } from '../../local/stack.js';
 import { consume } from '../../src/application/notifications.js';
 import type { CapScope } from '../../src/application/ports.js';
+import { countText } from '../../src/application/send-limits.js';
+import type { Services } from '../../src/application/services.js';
+import { createServices } from '../../src/composition/services.js';
+import type { DomainError } from '../../src/domain/errors.js';
 import { utcDayOf } from '../../src/domain/send-limits.js';
 import { addParty, eventually, memoryLog, phoneNumber, recordsOf, waitForQueueIdle } from '../support/notifications.js';
 import { expectProblem } from '../support/problems.js';
@@ -14,7 +18,8 @@ import { Api, newVenue, type Venue } from '../support/stack.js';
  * is busy, not full, until the consumer counts them or they are given back.
  */
 const perRestaurantPerDay = 3;
-const settings = { SMS_LIMIT_PER_RESTAURANT_PER_DAY: String(perRestaurantPerDay), SMS_LIMIT_PER_NUMBER_PER_DAY: '50' };
+const perNumberPerDay = 6;
+const settings = { SMS_LIMIT_PER_RESTAURANT_PER_DAY: String(perRestaurantPerDay), SMS_LIMIT_PER_NUMBER_PER_DAY: String(perNumberPerDay) };
 
 const notify = (venue: Venue, waiteeId: string) => venue.owner.api.post(`${venue.waitlistPath}/waitees/${waiteeId}/notify`);
 
@@ -83,6 +88,67 @@ describe('a text notify held, without the consumer running', () => {
     for (const party of parties) await consumeAll(venue, party.id);
     const late = stack.sms.outbox().filter((m) => m.to >= phoneNumber(8210) && m.to <= phoneNumber(8229));
     expect(late).toHaveLength(1);
+  });
+});
+
+describe('day counters remembered by each worker', () => {
+  let stack: LocalStack;
+  /** Another worker of the same app: its own services (and remembered versions) on the same Cosmos DB. */
+  let other: Services;
+  beforeAll(async () => {
+    stack = await startLocalStack({ port: 0, passwordHashCost: 10, seed: false, timers: false, queueTriggers: false, settings });
+    other = await createServices(stack.services.config);
+  });
+  afterAll(async () => {
+    await other.close();
+    await stack.close();
+  });
+
+  /** A text to `number` as the consumer counts it, from a restaurant of its own (so only the number's count can fill). */
+  const textTo = (number: string, id: string) => ({
+    id,
+    to: number,
+    restaurantId: `restaurant-of-${id}`,
+    createdAt: new Date().toISOString(),
+  });
+
+  it('writes a counter it has seen without reading it, and reads it again once another worker wrote it', async () => {
+    const venue = await newVenue(new Api(stack.apiUrl), { gracePeriodMinutes: 0 });
+    const number = phoneNumber(8400);
+    const party = await addParty(venue, { name: 'Seen', phone: number });
+    const counterReads = (described: readonly string[]) => described.filter((d) => d.startsWith('GET') && d.includes('/docs/texts:'));
+    const first = await stack.cosmos.requests.during(() => notify(venue, party.id));
+    expect(first.result.status).toBe(200);
+    // Neither counter was seen by this worker: each is created, and a create needs no read.
+    expect(counterReads(first.described)).toEqual([]);
+    const again = await stack.cosmos.requests.during(() => notify(venue, party.id));
+    expect(again.result.status).toBe(200);
+    expect(counterReads(again.described)).toEqual([]);
+
+    await countText(other, textTo(number, 'from-the-other-worker'));
+    const stale = await stack.cosmos.requests.during(() => notify(venue, party.id));
+    expect(stale.result.status).toBe(200);
+    // Only the number's counter changed since: it alone costs a lost write and a read.
+    expect(counterReads(stale.described)).toEqual([`GET /dbs/waitlist/colls/users/docs/texts:${utcDayOf(new Date().toISOString())}`]);
+    const records = await recordsOf(stack.services, venue.waitlistId, party.id);
+    const ofNumber = await tickets(stack, { kind: 'texts-to-number', number, day: utcDayOf(new Date().toISOString()) });
+    expect(Object.keys(ofNumber).sort()).toEqual([...records.map((r) => r.id), 'from-the-other-worker'].sort());
+  });
+
+  it('lets exactly the limit through when two workers count one number at once', async () => {
+    const number = phoneNumber(8500);
+    // Both workers have seen the counter before the race, so both start from a version soon stale.
+    await countText(stack.services, textTo(number, 'warm-up-here'));
+    await countText(other, textTo(number, 'warm-up-there'));
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 20 }, (_, i) => countText(i % 2 === 0 ? stack.services : other, textTo(number, `race-${i}`))),
+    );
+    const refused = outcomes.filter((o) => o.status === 'rejected');
+    for (const outcome of refused) expect((outcome.reason as DomainError).kind).toBe('text-limit-reached');
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(perNumberPerDay - 2);
+    const ofNumber = await tickets(stack, { kind: 'texts-to-number', number, day: utcDayOf(new Date().toISOString()) });
+    expect(Object.keys(ofNumber)).toHaveLength(perNumberPerDay);
+    expect(Object.values(ofNumber).every((ticket) => ticket === 'counted')).toBe(true);
   });
 });
 
