@@ -170,6 +170,13 @@ export interface AdmissionRepository {
   get(scope: CapScope): Promise<Versioned<Admissions>>;
   /** Saves if the stored ETag is still `etag` ('' : if none is stored yet); VersionConflict otherwise. */
   save(scope: CapScope, admissions: Admissions, etag: string): Promise<Versioned<Admissions>>;
+  /**
+   * The version of a day's text counter this process last read or wrote (undefined if none): a
+   * conditional write may start from it instead of a read. It may be stale (another process wrote
+   * since), which costs a 412 and a read, so nothing may be decided from it that a newer version
+   * could undo.
+   */
+  lastSeen(scope: CapScope): Versioned<Admissions> | undefined;
 }
 
 export interface WaiteeRepository {

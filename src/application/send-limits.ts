@@ -16,9 +16,11 @@ import type { Services } from './services.js';
  * is the text's `createdAt` day, so both count it in the same document. Unlike a cap on a set
  * (admissions.ts), nothing leaves a day's count: a text sent is sent.
  *
- * The API holds a place before it writes the party's move and confirms it once the move is stored
- * (or gives it back): of 20 parallel notifies of one party, 19 lose the party's write and give their
- * places back, so while places are only held, a full count is "busy, try again", not a refusal.
+ * The API holds a place before it writes the party's move and leaves it held: the consumer's own
+ * count before it sends (same id) turns it into counted, so the request writes each counter once.
+ * A write the store refuses gives its places back: of 20 parallel notifies of one party, 19 lose the
+ * party's write and give theirs back, so while places are only held, a full count is "busy, try
+ * again" (until the consumer counts them or they are given back), not a refusal.
  */
 
 type CounterServices = Pick<Services, 'admissions' | 'now' | 'config'>;
@@ -66,34 +68,21 @@ function countersOf(s: Pick<Services, 'config'>, text: Pick<Text, 'to' | 'restau
 }
 
 /**
- * The counter documents as a count wrote them (null where it found the text already counted), so
- * confirming starts from them instead of reading them again; a counter written since is re-read.
- */
-export type CountedIn = readonly (Versioned<Admissions> | null)[];
-
-/**
  * Counts the text in its number's and its restaurant's day, or throws `text-limit-reached` and
- * counts it nowhere. `hold`: the API's count before its write, confirmed by confirmText or given
- * back by uncountText; the consumer counts for good at once.
+ * counts it nowhere. `hold`: the API's count before its write, given back by uncountText if the
+ * write is refused; the consumer counts for good (`final`), which also counts a held place for good.
  */
-export async function countText(s: CounterServices, text: Text, mode: 'hold' | 'final' = 'final'): Promise<CountedIn> {
-  const done: CapScope[] = [];
-  const written: (Versioned<Admissions> | null)[] = [];
+export async function countText(s: CounterServices, text: Text, mode: 'hold' | 'final' = 'final'): Promise<void> {
+  // Only the places this call added are given back on a refusal: a place the API held stays its own.
+  const added: CapScope[] = [];
   try {
     for (const counter of countersOf(s, text)) {
-      written.push(await count(s, counter, text.id, mode === 'hold' ? held : counted));
-      done.push(counter.scope);
+      if (await count(s, counter, text.id, mode === 'hold' ? held : counted)) added.push(counter.scope);
     }
   } catch (error) {
-    await Promise.all(done.map((scope) => uncount(s, scope, text.id)));
+    await Promise.all(added.map((scope) => uncount(s, scope, text.id)));
     throw error;
   }
-  return written;
-}
-
-/** The text a request held places for is stored: its places count for good. */
-export async function confirmText(s: CounterServices, text: Text, countedIn: CountedIn = []): Promise<void> {
-  await Promise.all(countersOf(s, text).map((counter, i) => settle(s, counter.scope, text.id, 'confirm', countedIn[i] ?? undefined)));
 }
 
 /** Takes a text back out of its counts: its write was refused, so it will never be sent. */
@@ -101,13 +90,28 @@ export async function uncountText(s: CounterServices, text: Text): Promise<void>
   await Promise.all(countersOf(s, text).map((counter) => uncount(s, counter.scope, text.id)));
 }
 
-async function count(s: CounterServices, counter: Counter, id: string, ticket: string): Promise<Versioned<Admissions> | null> {
+/** A counter this process has never seen: tried as a create (a 409 reads it), since most numbers' days start with this text. */
+const nothingCounted: Versioned<Admissions> = { value: { pending: [] }, etag: '' };
+
+/**
+ * Counts the id in one counter (a held place of the same id is counted for good); whether its place
+ * is new. The first write goes under the version this process last saw, without a read; a stale one
+ * loses (412) and is read again. Only a refusal is decided on it, as nothing leaves a day's count;
+ * a busy count seen there is read again at once.
+ */
+async function count(s: CounterServices, counter: Counter, id: string, ticket: string): Promise<boolean> {
+  let first: Versioned<Admissions> | undefined = s.admissions.lastSeen(counter.scope) ?? nothingCounted;
   for (let attempt = 0; ; attempt++) {
-    const seen = { busy: false };
+    const seen = { busy: false, added: false, read: false };
     const outcome = await writeConditionally({
-      read: () => s.admissions.get(counter.scope),
+      ...(first === undefined ? {} : { first }),
+      read: () => {
+        seen.read = true;
+        return s.admissions.get(counter.scope);
+      },
       change: (current) => {
-        if (current.pending.some((entry) => entry.id === id)) return null;
+        const mine = current.pending.find((entry) => entry.id === id);
+        if (mine !== undefined) return mine.ticket === held && ticket === counted ? confirmed(current, id) : null;
         const now = s.now();
         const final = current.pending.filter((entry) => entry.ticket !== held || now.getTime() - Date.parse(entry.at) > holdLifetimeMs);
         if (final.length >= counter.limit || (current.pending.length >= counter.limit && attempt >= busyRetries)) {
@@ -121,38 +125,31 @@ async function count(s: CounterServices, counter: Counter, id: string, ticket: s
           throw refusal;
         }
         seen.busy = current.pending.length >= counter.limit;
+        seen.added = !seen.busy;
         return seen.busy ? null : { ...current, pending: [...current.pending, { id, ticket, at: now.toISOString() }] };
       },
       write: (next, etag) => s.admissions.save(counter.scope, next, etag),
       policy: conflictPolicies.contended,
     });
     if (outcome.kind === 'lost') throw new VersionConflict(`texts of ${counter.scope.kind}`);
-    if (!seen.busy) return outcome.kind === 'written' ? outcome.result : null;
-    await sleep(busyWaitMs);
+    if (!seen.busy) return seen.added;
+    if (seen.read) await sleep(busyWaitMs);
+    first = undefined;
   }
 }
 
-async function uncount(s: CounterServices, scope: CapScope, id: string): Promise<void> {
-  await settle(s, scope, id, 'give back');
-}
+/** The counter with the text's held place counted for good. */
+const confirmed = (current: Admissions, id: string): Admissions => ({
+  ...current,
+  pending: current.pending.map((entry) => (entry.id === id ? { ...entry, ticket: counted } : entry)),
+});
 
-/** Confirms or gives back a held place; many requests do so at once on a busy count, so this retries as `contended`. */
-async function settle(
-  s: CounterServices,
-  scope: CapScope,
-  id: string,
-  how: 'confirm' | 'give back',
-  first?: Versioned<Admissions>,
-): Promise<void> {
+/** Gives back a held place; many requests do so at once on a busy count, so this retries as `contended`. */
+async function uncount(s: CounterServices, scope: CapScope, id: string): Promise<void> {
   await writeConditionally({
-    ...(first === undefined ? {} : { first }),
     read: () => s.admissions.get(scope),
-    change: (current) => {
-      const entry = current.pending.find((e) => e.id === id);
-      if (entry === undefined || (how === 'confirm' && entry.ticket === counted)) return null;
-      const others = current.pending.filter((e) => e.id !== id);
-      return { ...current, pending: how === 'confirm' ? [...others, { ...entry, ticket: counted }] : others };
-    },
+    change: (current) =>
+      current.pending.some((e) => e.id === id) ? { ...current, pending: current.pending.filter((e) => e.id !== id) } : null,
     write: (next, etag) => s.admissions.save(scope, next, etag),
     policy: conflictPolicies.contended,
   });

@@ -28,7 +28,7 @@ import { publicImages, type ImagesView } from './uploads.js';
 import type { PageScope } from './page-tokens.js';
 import type { Services } from './services.js';
 import { waiteeView, type Viewer, type WaiteeView } from './views.js';
-import { confirmText, countText, uncountText, type CountedIn } from './send-limits.js';
+import { countText, uncountText } from './send-limits.js';
 import { removeWaitee, saveDetails, saveMove, type FinishingRestaurant } from './waitee-writes.js';
 
 /** What reading the line touches. */
@@ -420,7 +420,7 @@ export async function actOnWaitee(
 }
 
 /**
- * saveMove for a move that owes texts, counted first in their number's and restaurant's day (429
+ * saveMove for a move that owes texts, held first in their number's and restaurant's day (429
  * when a count is full); a save the store refuses takes them back out, so nothing is counted twice
  * or for a text never written.
  */
@@ -432,10 +432,9 @@ async function saveMoveCounted(
   restaurant: FinishingRestaurant,
 ) {
   const toSend = outbox.filter((n) => n.status === 'pending');
-  const countedIn: CountedIn[] = [];
   for (const [i, text] of toSend.entries()) {
     try {
-      countedIn.push(await countText(s, text, 'hold'));
+      await countText(s, text, 'hold');
     } catch (error) {
       await Promise.all(toSend.slice(0, i).map((held) => uncountText(s, held)));
       throw error;
@@ -448,7 +447,7 @@ async function saveMoveCounted(
     await Promise.all(toSend.map((text) => uncountText(s, text)));
     throw error;
   }
-  await Promise.all(toSend.map((text, i) => confirmText(s, text, countedIn[i])));
+  // The places stay held: the consumer's count before it sends counts them for good (send-limits.ts).
   return saved;
 }
 

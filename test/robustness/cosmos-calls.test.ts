@@ -31,9 +31,9 @@ describe('Cosmos DB calls per operation', () => {
     expect(calls.getLinePartOfLine).toBeLessThanOrEqual(5);
   });
 
-  it('adding a party makes at most 8 Cosmos calls, notify at most 12 before it answers, seat at most 7', () => {
+  it('adding a party makes at most 8 Cosmos calls, notify at most 8 before it answers, seat at most 7', () => {
     expect(calls.addParty).toBeLessThanOrEqual(8);
-    expect(calls.notify).toBeLessThanOrEqual(12);
+    expect(calls.notify).toBeLessThanOrEqual(8);
     // The analytics count is the producer's next sweep's (its due entry is planned in the move's batch).
     expect(calls.seat).toBeLessThanOrEqual(7);
   });
