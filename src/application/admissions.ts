@@ -113,6 +113,8 @@ export interface LineJoin {
  * claim is written, so none is left to give back or to look up later. Claims still in the document
  * from the claim protocol count until their party is listed or they expire. `created` is null when
  * the party already exists (an idempotent retry); `lineBefore` is the line the admitting count saw.
+ * A join refused on a count after a lost race (the line filled or closed meanwhile) leaves its
+ * indexes pointing at nothing, as a crash between them and the party would: ignored on read.
  */
 export async function joinCappedLine(
   s: AdmissionServices,

@@ -101,11 +101,13 @@ export class AdmissionStore implements AdmissionRepository {
   }
 
   /**
-   * Cosmos DB runs a transactional batch all or nothing. The local emulator
-   * (@vercel/cosmosdb-server 1.0.1, lib/handler/batch-documents.js) does not roll back, but it runs
-   * the operations one after the other, synchronously inside one request, and stops at the first
-   * failure (the rest answer 424). So the admissions document goes first: when its ETag no longer
-   * matches (412), or another request created it first (409), nothing is written in either store.
+   * Cosmos DB runs a transactional batch all or nothing, and answers a failed one 207 with each
+   * operation's status (the failing one's, 424 for the rest), which the SDK returns without
+   * throwing. The local emulator (@vercel/cosmosdb-server 1.0.1, lib/handler/batch-documents.js)
+   * does not roll back, but it runs the operations one after the other, synchronously inside one
+   * request (no other request runs in between), and stops at the first failure (the rest answer
+   * 424). So the admissions document goes first: when its ETag no longer matches (412), or another
+   * request created it first (409), nothing is written in either store.
    * When the waitee's create fails (409, the same id: an idempotent retry), the emulator has already
    * rewritten the admissions document, which holds no claim of this request: its ETag moved, and
    * nothing else. The partition key rides on each operation too: the emulator reads it only there.
