@@ -57,6 +57,23 @@ describe("the line's cap in one transactional batch", () => {
     expect(await stack().services.waitees.placesInLine(venue.waitlistId)).toHaveLength(maxPartiesInLine);
   });
 
+  it('still counts a claim an earlier version left in the document (a rolling deploy), and drops it once its party is listed', async () => {
+    const venue = await newVenue(api());
+    const earlier = Array.from({ length: maxPartiesInLine - 1 }, (_, i) => walkIn(venue, { name: `Earlier ${i}`, phone: null }));
+    await Promise.all(earlier.map((waitee) => stack().services.waitees.create(waitee)));
+    const scope = { kind: 'line', waitlistId: venue.waitlistId } as const;
+    const claimed = walkIn(venue, { name: 'Claimed', phone: null });
+    const claim = { id: claimed.id, ticket: 'earlier-version', at: new Date().toISOString() };
+    await stack().services.admissions.save(scope, { pending: [claim], closing: null }, (await stack().services.admissions.get(scope)).etag);
+    expectProblem(await addParty(venue, 'Over'), 409, 'limit-reached');
+    await stack().services.waitees.create(claimed);
+    expectProblem(await addParty(venue, 'Still over'), 409, 'limit-reached');
+    await stack().services.waitees.delete(venue.waitlistId, earlier[0]?.id ?? '');
+    expect((await addParty(venue, 'Next')).status).toBe(201);
+    expect((await stack().services.admissions.get(scope)).value.pending).toEqual([]);
+    expect(await stack().services.waitees.placesInLine(venue.waitlistId)).toHaveLength(maxPartiesInLine);
+  });
+
   it("keeps nothing personal in the line's admissions document: no claim, no name, phone or note", async () => {
     const venue = await newVenue(api());
     const added = await venue.owner.api.post(`${venue.waitlistPath}/waitees`, {
