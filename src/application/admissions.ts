@@ -1,16 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import type { DomainError } from '../domain/errors.js';
 import { conflictPolicies, writeConditionally } from './conditional-write.js';
-import { VersionConflict, type Admission, type Admissions, type CapScope } from './ports.js';
+import type { Versioned, Waitee } from '../domain/model.js';
+import type { WaiteeInLine } from '../domain/waitee.js';
+import { VersionConflict, type Admission, type Admissions, type CapScope, type LineWithAdmissions } from './ports.js';
 import type { Services } from './services.js';
 
 /**
  * Caps that hold under concurrency (docs/architecture.md, Caps). A capped set (a line, a
  * restaurant's waitlists, a user's restaurants) is counted from the store itself, never from a
  * counter, so nothing can drift when members leave; the admissions document beside it serialises
- * the check: each admission is written under its ETag together with the count that allowed it, so
- * the next one counts it even before its insert lands. The store's transactional batch is not
- * relied on (the emulator's is not atomic).
+ * the check. A line's party is written in one transactional batch with that document, under the
+ * ETag of the read that counted the line (joinCappedLine). The other caps' members are in other
+ * partitions or containers than their document, so each admission is written there as a claim,
+ * under its ETag, together with the count that allowed it, and the next one counts it even before
+ * its insert lands (insertUnderCap).
  */
 
 type AdmissionServices = Pick<Services, 'admissions' | 'now'>;
@@ -86,6 +90,61 @@ export async function insertUnderCap<T>(
     await giveBack(s, cap.scope, ticket);
     throw error;
   }
+}
+
+/** A party joining a capped line: what the line's cap checks, and what the join writes. */
+export interface LineJoin {
+  readonly waitlistId: string;
+  /** The party's id: fixed by the request, so a retry finds the party it already made. */
+  readonly id: string;
+  readonly cap: Pick<Cap, 'limit' | 'full'>;
+  /** The answer while the line is closing (its waitlist being deleted). */
+  readonly closed: () => DomainError;
+  /** What must exist before the party (its indexes): written once, after the first count that admits it. */
+  readonly before: () => Promise<void>;
+  /** The party, given the line as counted the moment before it joins (its quote comes from there). */
+  readonly party: (lineBefore: readonly WaiteeInLine[]) => Waitee;
+}
+
+/**
+ * Puts a party in a capped line: one query reads the line's places and its admissions document,
+ * and one transactional batch rewrites that document under the ETag read and creates the party, so
+ * a join that lost a race to another join (or to the closing) writes nothing and counts again. No
+ * claim is written, so none is left to give back or to look up later. Claims still in the document
+ * from the claim protocol count until their party is listed or they expire. `created` is null when
+ * the party already exists (an idempotent retry); `lineBefore` is the line the admitting count saw.
+ * A join refused on a count after a lost race (the line filled or closed meanwhile) leaves its
+ * indexes pointing at nothing, as a crash between them and the party would: ignored on read.
+ */
+export async function joinCappedLine(
+  s: AdmissionServices,
+  join: LineJoin,
+): Promise<{ created: Versioned<Waitee> | null; lineBefore: readonly WaiteeInLine[] }> {
+  let lineBefore: readonly WaiteeInLine[] = [];
+  let prepared = false;
+  const outcome = await writeConditionally<LineWithAdmissions, Versioned<Waitee> | null>({
+    read: async () => {
+      const line = await s.admissions.lineWithAdmissions(join.waitlistId);
+      return { value: line, etag: line.admissions.etag };
+    },
+    change: async (line) => {
+      const now = s.now();
+      const current = line.admissions.value;
+      if (current.closing != null && live(current.closing, now)) throw join.closed();
+      const members = new Set(line.places.map((place) => place.id));
+      const pending = current.pending.filter((claim) => !members.has(claim.id) && live(claim, now));
+      const ids = new Set([...members, ...pending.map((claim) => claim.id)]);
+      if (!ids.has(join.id) && ids.size >= join.cap.limit) throw join.cap.full();
+      if (!prepared) await join.before();
+      prepared = true;
+      lineBefore = line.places;
+      return { ...line, admissions: { ...line.admissions, value: { pending, closing: current.closing ?? null } } };
+    },
+    write: (line, etag) => s.admissions.admitToLine(join.party(line.places), line.admissions.value, etag),
+    policy: conflictPolicies.contended,
+  });
+  if (outcome.kind !== 'written') throw new VersionConflict('admissions of line');
+  return { created: outcome.result, lineBefore };
 }
 
 /**

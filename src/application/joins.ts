@@ -15,9 +15,9 @@ import {
 } from '../domain/join.js';
 import type { JoinRequest, Restaurant, User, Versioned, Waitee, Waitlist } from '../domain/model.js';
 import { codePlaceholder, unsentState, type Notification } from '../domain/notification.js';
-import { joinLine, type WaiteeInLine } from '../domain/waitee.js';
+import { joinLine } from '../domain/waitee.js';
 import { memberWith, waitlistOf, type Caller } from './access.js';
-import { insertUnderCap } from './admissions.js';
+import { joinCappedLine } from './admissions.js';
 import { conflictPolicies, writeConditionally } from './conditional-write.js';
 import { recordLineParties, recordLockout } from './metrics.js';
 import { enqueueNow, statusUrlOf, type OutboxServices } from './notifications.js';
@@ -317,8 +317,6 @@ async function admit(s: JoinServices, join: JoinRequest, waitlist: Waitlist): Pr
   if (!waitlist.open) throw closedLine();
   const statusToken = randomBytes(12).toString('base64url');
   const now = s.now();
-  // The line as the cap counted it, the moment before this party joined: its quote without another query.
-  let lineBefore: readonly WaiteeInLine[] = [];
   const joined: Waitee = {
     ...joinLine({
       id: join.waiteeId,
@@ -336,24 +334,22 @@ async function admit(s: JoinServices, join: JoinRequest, waitlist: Waitlist): Pr
     phoneVerified: true,
     onMyWayAt: null,
   };
-  const created = await insertUnderCap(
-    s,
-    lineCap(s, join.waitlistId, (places) => {
-      lineBefore = places;
-    }),
-    joined.id,
-    async () => {
-      const waitee = { ...joined, joinQuote: quoteAtJoin(lineBefore, joined.id, joined.partySize, quoteContextOf(waitlist, now)) };
-      // Indexes first, the party last (as every join): a crash in between leaves a link or place pointing at nothing.
+  const { created, lineBefore } = await joinCappedLine(s, {
+    waitlistId: join.waitlistId,
+    id: joined.id,
+    cap: lineCap(s, join.waitlistId),
+    closed: closedLine,
+    // Indexes first, the party last (as every join): a crash in between leaves a link or place pointing at nothing.
+    before: async () => {
       if (join.customerId !== null) {
-        const place = { userId: join.customerId, restaurantId: join.restaurantId, waitlistId: join.waitlistId, waiteeId: waitee.id };
-        await claimPlaceInLine(s, { ...place, joinedAt: waitee.joinedAt });
+        const place = { userId: join.customerId, restaurantId: join.restaurantId, waitlistId: join.waitlistId, waiteeId: joined.id };
+        await claimPlaceInLine(s, { ...place, joinedAt: joined.joinedAt });
       }
-      await s.statusLinks.create({ id: statusToken, restaurantId: join.restaurantId, waitlistId: join.waitlistId, waiteeId: waitee.id });
-      return s.waitees.create(waitee);
+      await s.statusLinks.create({ id: statusToken, restaurantId: join.restaurantId, waitlistId: join.waitlistId, waiteeId: joined.id });
     },
-    closedLine,
-  );
+    // The line as the cap counted it, the moment before this party joined: its quote without another query.
+    party: (line) => ({ ...joined, joinQuote: quoteAtJoin(line, joined.id, joined.partySize, quoteContextOf(waitlist, now)) }),
+  });
   if (created !== null) {
     recordLineParties(joined, lineBefore.filter((place) => place.id !== joined.id).length + 1);
     return { waitee: created.value, created: true };

@@ -177,6 +177,21 @@ export interface AdmissionRepository {
    * could undo.
    */
   lastSeen(scope: CapScope): Versioned<Admissions> | undefined;
+  /** The line's places (its waitees still in line) and its admissions, read together by one single-partition query. */
+  lineWithAdmissions(waitlistId: string): Promise<LineWithAdmissions>;
+  /**
+   * In one transactional batch of the line's partition: the line's admissions saved under `etag`
+   * ('' : created), then the waitee created. VersionConflict when the admissions moved since `etag`
+   * (nothing written); null when a waitee with this id exists (an idempotent retry).
+   */
+  admitToLine(waitee: Waitee, admissions: Admissions, etag: string): Promise<Versioned<Waitee> | null>;
+}
+
+/** A line as its cap counts it: its places and its admissions, as of one read. */
+export interface LineWithAdmissions {
+  readonly places: readonly WaiteeInLine[];
+  /** ETag '' when the line has no admissions document yet. */
+  readonly admissions: Versioned<Admissions>;
 }
 
 export interface WaiteeRepository {

@@ -17,7 +17,7 @@ import {
   type WaiteeStatus,
 } from '../domain/waitee.js';
 import type { Caller } from './access.js';
-import { insertUnderCap, type Cap } from './admissions.js';
+import { joinCappedLine, type Cap } from './admissions.js';
 import { conflictPolicies, versionToWrite, writeConditionally, type VersionCondition } from './conditional-write.js';
 import { recordLineParties, recordSendLimitHit } from './metrics.js';
 import { announceGettingClose, composeNotification, enqueueNow, statusUrlBuilder, type OutboxServices } from './notifications.js';
@@ -150,39 +150,39 @@ export async function addWaitee(
     name = request.name;
     phone = request.phone ?? null;
   }
-  // The line as the cap counted it, the moment before this party joined: its position and quote without another query.
-  let lineBefore: readonly WaiteeInLine[] | undefined;
-  const cap = lineCap(s, waitlistId, (places) => {
-    lineBefore = places;
+  const joining = { caller, staff, restaurantId, waitlist: waitlist.value, id, name, phone, request, at: s.now() };
+  const statusToken = randomBytes(12).toString('base64url');
+  const { created, lineBefore } = await joinCappedLine(s, {
+    waitlistId,
+    id,
+    cap: lineCap(s, waitlistId),
+    closed: closedLine,
+    before: () => indexWaitee(s, joining, statusToken),
+    party: (line) => joiningWaitee(joining, statusToken, line),
   });
-  const joining = { caller, staff, restaurantId, waitlist: waitlist.value, id, name, phone, request, lineBefore: () => lineBefore ?? [] };
-  const created = await insertUnderCap(s, cap, id, () => insertWaitee(s, joining), closedLine);
   if (created === null) {
     const existing = await s.waitees.get(waitlistId, id);
     if (existing === null) throw new Error('waitee create conflicted but nothing is stored');
     return { replayed: true, view: await presentOne(s, waitlist.value, existing, viewer) };
   }
-  const line = lineBefore === undefined ? undefined : [...lineBefore.filter((place) => place.id !== id), created.value];
-  if (line !== undefined) recordLineParties(created.value, line.length);
+  // The line as the cap counted it, the moment before this party joined, and the party: its position and quote without another query.
+  const line = [...lineBefore.filter((place) => place.id !== id), created.value];
+  recordLineParties(created.value, line.length);
   return { replayed: false, view: await presentOne(s, waitlist.value, created, viewer, line) };
 }
 
 export const closedLine = (): DomainError => new DomainError('conflict', 'This waitlist is closed and not taking new parties right now.');
 
 /**
- * The line's cap: its active waitees, counted by the one single-partition query positions use too;
- * `counted` receives the places each count saw.
+ * The line's cap: its active waitees, counted by the one single-partition query positions use too
+ * (joins read it with the cap's document: joinCappedLine).
  */
-export function lineCap(s: Pick<Services, 'waitees'>, waitlistId: string, counted?: (places: readonly WaiteeInLine[]) => void): Cap {
+export function lineCap(s: Pick<Services, 'waitees'>, waitlistId: string): Cap {
   return {
     scope: { kind: 'line', waitlistId },
     limit: maxPartiesInLine,
     full: () => new DomainError('limit-reached', `This line already has ${maxPartiesInLine} parties.`, { limit: maxPartiesInLine }),
-    members: async () => {
-      const places = await s.waitees.placesInLine(waitlistId);
-      counted?.(places);
-      return places.map((place) => place.id);
-    },
+    members: async () => (await s.waitees.placesInLine(waitlistId)).map((place) => place.id),
     left: async (id) => {
       const waitee = await s.waitees.get(waitlistId, id);
       return waitee !== null && !isActive(waitee.value.status);
@@ -190,31 +190,38 @@ export function lineCap(s: Pick<Services, 'waitees'>, waitlistId: string, counte
   };
 }
 
-/** The customer's place, the status link and the waitee, once the line has admitted it. */
-async function insertWaitee(
-  s: LineServices,
-  joining: {
-    caller: Caller;
-    staff: Membership | null;
-    restaurantId: string;
-    waitlist: Waitlist;
-    id: string;
-    name: string;
-    phone: string | null;
-    request: WaiteeRequest;
-    /** The line the cap counted, before this party. */
-    lineBefore: () => readonly WaiteeInLine[];
-  },
-): Promise<Versioned<Waitee> | null> {
-  const { caller, staff, restaurantId, waitlist, id, name, phone, request } = joining;
-  const waitlistId = waitlist.id;
-  const at = s.now();
-  const now = at.toISOString();
-  if (staff === null) await claimPlaceInLine(s, { userId: caller.userId, restaurantId, waitlistId, waiteeId: id, joinedAt: now });
-  const statusToken = randomBytes(12).toString('base64url');
+/** A party being added to the line, as addWaitee has checked it. */
+interface Joining {
+  readonly caller: Caller;
+  readonly staff: Membership | null;
+  readonly restaurantId: string;
+  readonly waitlist: Waitlist;
+  readonly id: string;
+  readonly name: string;
+  readonly phone: string | null;
+  readonly request: WaiteeRequest;
+  readonly at: Date;
+}
+
+/**
+ * The indexes of a party the line has admitted: the customer's place and the status link. Written
+ * before the party: a crash in between leaves an index pointing at nothing (ignored on read), never
+ * a party nobody can find.
+ */
+async function indexWaitee(s: LineServices, joining: Joining, statusToken: string): Promise<void> {
+  const { caller, staff, restaurantId, waitlist, id, at } = joining;
+  if (staff === null) {
+    await claimPlaceInLine(s, { userId: caller.userId, restaurantId, waitlistId: waitlist.id, waiteeId: id, joinedAt: at.toISOString() });
+  }
+  await s.statusLinks.create({ id: statusToken, restaurantId, waitlistId: waitlist.id, waiteeId: id });
+}
+
+/** The party as it joins, quoted from the line before it. */
+function joiningWaitee(joining: Joining, statusToken: string, lineBefore: readonly WaiteeInLine[]): Waitee {
+  const { caller, staff, restaurantId, waitlist, id, name, phone, request, at } = joining;
   const joined = joinLine({
     id,
-    waitlistId,
+    waitlistId: waitlist.id,
     restaurantId,
     name,
     phone,
@@ -223,15 +230,11 @@ async function insertWaitee(
     source: staff === null ? 'customer' : 'staff',
     customerId: staff === null ? caller.userId : null,
     statusToken,
-    joinedAt: now,
+    joinedAt: at.toISOString(),
   });
   // Staff vouch for the numbers they enter; a customer's own is texted only once proved (send-limits.ts, phoneTrusted).
-  const joinQuote = quoteAtJoin(joining.lineBefore(), id, request.partySize, quoteContextOf(waitlist, at));
-  const waitee: Waitee = { ...joined, phoneVerified: staff !== null, joinQuote };
-  // Indexes first, the waitee last: a crash in between leaves an index pointing at nothing (ignored
-  // on read), never a waitee nobody can find.
-  await s.statusLinks.create({ id: statusToken, restaurantId, waitlistId, waiteeId: id });
-  return s.waitees.create(waitee);
+  const joinQuote = quoteAtJoin(lineBefore, id, request.partySize, quoteContextOf(waitlist, at));
+  return { ...joined, phoneVerified: staff !== null, joinQuote };
 }
 
 /** The quote a party is given as it joins, from the line before it (without itself, should a retry have counted it). */
