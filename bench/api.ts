@@ -46,8 +46,9 @@ function httpGetter(headers: Record<string, string>): (url: string) => Promise<v
 }
 
 /**
- * The same Cosmos DB calls GET waitees makes (membership and waitlist in one batch of two reads, then
- * the page query), straight through the SDK on a client of its own: the floor under the API.
+ * The same Cosmos DB calls GET waitees makes (waitlist, restaurant and membership in one batch of
+ * reads, as RestaurantStore.memberAndWaitlist sends it, then the page query), straight through the
+ * SDK on a client of its own: the floor under the API.
  */
 function sdkLoop(stack: LocalStack, ids: { restaurantId: string; waitlistId: string; userId: string }): () => Promise<void> {
   const { restaurants, waitees } = containersOf(
@@ -55,7 +56,7 @@ function sdkLoop(stack: LocalStack, ids: { restaurantId: string; waitlistId: str
   );
   // Built per call: the SDK rewrites each operation's partition key in place.
   const reads = (): OperationInput[] =>
-    [ids.waitlistId, `member:${ids.userId}`].map((id) => ({ operationType: 'Read', id, partitionKey: ids.restaurantId }));
+    [ids.waitlistId, ids.restaurantId, `member:${ids.userId}`].map((id) => ({ operationType: 'Read', id, partitionKey: ids.restaurantId }));
   const query = {
     query: 'SELECT * FROM c WHERE c.waitlistId = @waitlistId AND c.type = "waitee" ORDER BY c.joinedAt ASC',
     parameters: [{ name: '@waitlistId', value: ids.waitlistId }],
