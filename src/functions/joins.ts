@@ -1,4 +1,3 @@
-import QRCode from 'qrcode';
 import { z } from 'zod';
 import { confirmJoin, getJoinLink, joinSummary, joinUrlOf, setJoinLink, startJoin } from '../application/joins.js';
 import { joinCodePolicy, joinLinkCodePattern } from '../domain/join.js';
@@ -107,6 +106,8 @@ export const joinFunctions: readonly HttpFunction[] = [
         handle: async ({ params, services }) => {
           // Resolving first: a turned-off or replaced code gets no poster.
           await joinSummary(services, params.joinCode);
+          // Imported for the poster alone (with its PNG encoder): no other request needs it.
+          const { default: QRCode } = await import('qrcode');
           const svg = await QRCode.toString(joinUrlOf(services, params.joinCode), { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
           return { status: 200, headers: { 'cache-control': 'no-store' }, text: { contentType: 'image/svg+xml', body: svg } };
         },

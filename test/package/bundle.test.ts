@@ -21,7 +21,8 @@ import type { Registration } from '../../scripts/functions-worker.js';
 import { functions } from '../../src/functions/catalog.js';
 import { methodsOf } from '../../src/functions/http/dispatch.js';
 import type * as ImagesModule from '../../src/adapters/blob/images.js';
-import { Api, useLocalStack, type Json } from '../support/stack.js';
+import { joinLinkOf } from '../guest/support.js';
+import { Api, newVenue, useLocalStack, type Json } from '../support/stack.js';
 
 const sdkPackages = [
   '@azure/cosmos',
@@ -144,6 +145,14 @@ describe('the deployment package', () => {
     expect(loaded(distro ?? '')).toContain('@azure/monitor-opentelemetry');
   });
 
+  it('leaves out of what loads at start the OpenAPI document and the QR code encoder, which only their own routes use', () => {
+    const inputsAtStart = loadedBy(pkg.metafile, 'src/index.ts').flatMap((output) =>
+      Object.keys(pkg.metafile.outputs[output]?.inputs ?? {}),
+    );
+    expect(inputsAtStart.length).toBeGreaterThan(0);
+    expect(inputsAtStart.filter((input) => input === 'openapi/openapi.json' || /node_modules\/(qrcode|pngjs)\//.test(input))).toEqual([]);
+  });
+
   it('registers exactly the functions of the catalog, with their triggers', async () => {
     const { stdout } = await promisify(execFile)(process.execPath, [worker, pkg.dir, 'list'], { env: { PATH: process.env.PATH ?? '' } });
     const registered = (JSON.parse(stdout) as Registration[]).map(({ name, bindings }) => {
@@ -261,6 +270,17 @@ describe('the deployment package in a fresh worker process, against the local st
       await traced.stop();
       await identity.close();
     }
+  });
+
+  it('serves the OpenAPI document and a join poster, each from the chunk imported for it', async () => {
+    const contract = await workerApi().get('/openapi.json');
+    expect(contract.status).toBe(200);
+    expect(contract.body).toEqual(JSON.parse(await readFile(join(repoRoot, 'openapi', 'openapi.json'), 'utf8')));
+    const code = await joinLinkOf(await newVenue(new Api(stack().apiUrl)));
+    const poster = await workerApi().get<string>(`/v1/join/${code}/qr.svg`);
+    expect(poster.status).toBe(200);
+    expect(poster.headers.get('content-type')).toBe('image/svg+xml');
+    expect(poster.body).toMatch(/^<svg [^>]*viewBox/);
   });
 
   it('answers bad input with the same problem+json as the local host, messages and all', async () => {

@@ -3,7 +3,7 @@
  * the wire as strong entity-tags (`entityTagOf`, src/application/views.ts); this module reads the
  * headers that send them back.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { VersionCondition } from '../../application/conditional-write.js';
 import { entityTagOf } from '../../application/views.js';
 
@@ -72,4 +72,5 @@ export function jsonRepresentation(body: unknown): { readonly json: string; read
   return { json, etag: tagOfJson(json) };
 }
 
-const tagOfJson = (json: string): string => `"${createHash('sha256').update(json).digest('base64url').slice(0, 32)}"`;
+/** One-shot `hash`: no Hash object per page (it runs on every poll of the line). */
+const tagOfJson = (json: string): string => `"${hash('sha256', json, 'base64url').slice(0, 32)}"`;

@@ -66,9 +66,15 @@ function withHeader(response: HttpResponseInit | HttpResponse, name: string, val
   }
   // An HttpResponse always holds a Headers: what is left is a plain HttpResponseInit.
   const init = response as HttpResponseInit;
+  // The pipeline's own answers carry a plain record of lower-case names: one more entry, no Headers to build.
+  if (isPlainRecord(init.headers)) return { ...init, headers: { ...init.headers, [name]: value } };
   const headers = new Headers(init.headers);
   headers.set(name, value);
   return { ...init, headers };
+}
+
+function isPlainRecord(headers: HttpResponseInit['headers']): headers is Record<string, string> {
+  return typeof headers === 'object' && !Array.isArray(headers) && Object.getPrototypeOf(headers) === Object.prototype;
 }
 
 /** The status and problem type a metric records; no response at all (a handler threw) is the host's 500. */

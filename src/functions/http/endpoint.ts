@@ -129,9 +129,9 @@ function withCurrentStatus(error: DomainError): Record<string, unknown> {
  * Neither `Object.fromEntries(request.query)` (keeps the last) nor the Azure host's query map
  * (azure-functions-nodejs-library#168) keeps repeats; the URL always does.
  */
-function queryOf(request: HttpRequest): Record<string, string | string[]> {
+function queryOf(url: URL): Record<string, string | string[]> {
   const query: Record<string, string | string[]> = {};
-  for (const [name, value] of new URL(request.url).searchParams) {
+  for (const [name, value] of url.searchParams) {
     const seen = query[name];
     query[name] = seen === undefined ? value : [...(Array.isArray(seen) ? seen : [seen]), value];
   }
@@ -149,6 +149,8 @@ function parse<S extends Schema | undefined>(schema: S, value: unknown, where: '
 async function boundedText(request: HttpRequest): Promise<string> {
   const declaredLength = Number(request.headers.get('content-length') ?? '0');
   if (declaredLength > maxBodyBytes) throw new EdgeProblem('payload-too-large', payloadTooLargeDetail, { limit: maxBodyBytes });
+  // No body at all (every GET): nothing to read, and reading it would still run the stream machinery.
+  if (request.body === null) return '';
   const text = await request.text();
   if (Buffer.byteLength(text) > maxBodyBytes) throw new EdgeProblem('payload-too-large', payloadTooLargeDetail, { limit: maxBodyBytes });
   return text;
@@ -240,13 +242,14 @@ export function endpoint<
 >(spec: EndpointSpec<PS, QS, BS, Auth>): Bindable<HttpHandler> {
   return (services: ServicesProvider) => async (request, context) => {
     const correlationId = correlationIdOf(request, context);
-    const instance = new URL(request.url).pathname;
+    const url = new URL(request.url);
+    const instance = url.pathname;
     try {
       const s = await services();
       const signedIn = spec.auth === 'user' || (spec.auth === 'optional' && request.headers.get('authorization') !== null);
       const caller = signedIn ? await authenticate(request, s) : null;
       const params = parse(spec.params as PS, request.params, 'path');
-      const query = parse(spec.query as QS, queryOf(request), 'query');
+      const query = parse(spec.query as QS, queryOf(url), 'query');
       if (spec.body === undefined) await boundedText(request);
       const rawBody = spec.body === undefined ? undefined : await readBody(request, spec.acceptsForm === true);
       if (spec.body !== undefined && rawBody === undefined) {
