@@ -67,8 +67,8 @@ const cellKeyOf = (instant: number) => {
   return `${at.getUTCDay()}-${at.getUTCHours()}`;
 };
 const fadedBy = (from: number, to: number) => Math.exp(-Math.max(0, to - from) / hourMemoryWeeks);
-/** Counts are kept to 3 decimals: enough for the rates, and the waitlist document stays small. */
-const kept = (value: number) => Math.round(value * 1000) / 1000;
+/** Numbers are kept to a few decimals (counts to 2, minutes to 1, the week to about a minute): enough for the rates, and the waitlist document stays small. */
+const kept = (value: number, decimals = 2) => Math.round(value * 10 ** decimals) / 10 ** decimals;
 
 /** The minutes of [from, to] that none of `others` covers (all epoch ms). */
 function uncoveredMinutes(from: number, to: number, others: readonly (readonly [number, number])[]): number {
@@ -107,15 +107,16 @@ export function recordInHourHistory(history: HourHistory, exit: Seating, recent:
     atMs,
     earlier.filter((_, i) => sizeBand(recent[i]?.partySize ?? 0) - 1 === band),
   );
-  const counted = (counts: readonly number[], add: number) => counts.map((n, i) => kept(n * fade + (i === band ? add : 0)));
+  const counted = (counts: readonly number[], add: number, decimals = 2) =>
+    counts.map((n, i) => kept(n * fade + (i === band ? add : 0), decimals));
   return {
     ...history,
     [key]: {
-      week: Math.max(cell.week, week),
+      week: kept(Math.max(cell.week, week), 4),
       seated: counted(cell.seated, exit.left === true ? 0 : 1),
       left: counted(cell.left, exit.left === true ? 1 : 0),
-      waiting: counted(cell.waiting, bandWaiting),
-      lineWaiting: kept(cell.lineWaiting * fade + uncoveredMinutes(from, atMs, earlier)),
+      waiting: counted(cell.waiting, bandWaiting, 1),
+      lineWaiting: kept(cell.lineWaiting * fade + uncoveredMinutes(from, atMs, earlier), 1),
     },
   };
 }

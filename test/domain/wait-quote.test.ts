@@ -213,7 +213,7 @@ describe('the weekday×hour history', () => {
   it('lets old weeks fade: a week 8 weeks older counts e^-1 of a party now', () => {
     const old = recordInHourHistory({}, exitAt(-8 * 7 * 1_440, { partySize: 4, waitedMinutes: 10 }), []);
     const now = recordInHourHistory(old, exitAt(0, { partySize: 4, waitedMinutes: 10 }), []);
-    expect(now['5-19']?.seated[1]).toBeCloseTo(1 + Math.exp(-1), 3);
+    expect(now['5-19']?.seated[1]).toBeCloseTo(1 + Math.exp(-1), 2);
   });
 
   it('quotes the first party from past weeks once they hold enough parties, and the default below that', () => {
