@@ -102,11 +102,8 @@ export function recordInHourHistory(history: HourHistory, exit: Seating, recent:
   const fade = fadedBy(cell.week, week);
   const band = sizeBand(exit.partySize) - 1;
   const earlier = recent.map(waitOf);
-  const bandWaiting = uncoveredMinutes(
-    from,
-    atMs,
-    earlier.filter((_, i) => sizeBand(recent[i]?.partySize ?? 0) - 1 === band),
-  );
+  const earlierInBand = recent.filter((s) => sizeBand(s.partySize) - 1 === band).map(waitOf);
+  const bandWaiting = uncoveredMinutes(from, atMs, earlierInBand);
   const counted = (counts: readonly number[], add: number, decimals = 2) =>
     counts.map((n, i) => kept(n * fade + (i === band ? add : 0), decimals));
   return {
