@@ -1,6 +1,15 @@
 import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
-import { estimateWaitMinutes, quoteWait, recordSeating, sizeBand, type Seating, type WaitQuote } from '../src/domain/estimate.js';
+import {
+  estimateWaitMinutes,
+  quoteWait,
+  recordInHourHistory,
+  recordSeating,
+  sizeBand,
+  type HourHistory,
+  type Seating,
+  type WaitQuote,
+} from '../src/domain/estimate.js';
 
 /** One kind of evening at a walk-in restaurant: who arrives when, in what groups, and what tables there are. */
 export interface Evening {
@@ -67,8 +76,9 @@ export const evenings: readonly Evening[] = [
   },
 ];
 
-type Estimator = 'before' | 'after';
-export const estimators: readonly Estimator[] = ['before', 'after'];
+/** The median of recent waits (before), the position-aware quote on tonight's exits alone (after), and blended with past weeks (blend). */
+type Estimator = 'before' | 'after' | 'blend';
+export const estimators: readonly Estimator[] = ['before', 'after', 'blend'];
 
 interface Party {
   readonly size: number;
@@ -85,7 +95,7 @@ export interface Outcome {
 }
 
 const openedAt = Date.parse('2026-03-06T17:00:00.000Z');
-const at = (minute: number) => new Date(openedAt + minute * 60_000);
+const weekMs = 7 * 86_400_000;
 const noShowShare = 0.05;
 const meanPatienceMinutes = 70;
 const diningMinutes = (size: number) => 40 + 10 * sizeBand(size);
@@ -117,17 +127,39 @@ function randomSource(seed: number) {
 }
 
 /**
+ * Replays one evening, after `weeksBefore` earlier weeks of the same evening (each with its own
+ * seed) whose exits build the weekday×hour history the blend reads, as the waitlist keeps it.
+ */
+export function simulateEvening(evening: Evening, seed: number, weeksBefore = 0): Outcome[] {
+  let hourHistory: HourHistory = {};
+  for (let week = weeksBefore; week > 0; week--) {
+    hourHistory = replayEvening(evening, randomSource(seed * 1000 + week), openedAt - week * weekMs, hourHistory).hourHistory;
+  }
+  return replayEvening(evening, randomSource(seed), openedAt, hourHistory).outcomes;
+}
+
+/**
  * Replays one evening minute by minute: arrivals join the line (unless a table fits at once), the
  * host seats in order of arrival at the smallest free table that fits, guests give up after their
- * patience runs out, a few never answer the text. Each joining party is quoted by both estimators
+ * patience runs out, a few never answer the text. Each joining party is quoted by every estimator
  * from the same state; only parties seated from the line count towards accuracy.
  */
-export function simulateEvening(evening: Evening, seed: number): Outcome[] {
-  const random = randomSource(seed);
+function replayEvening(
+  evening: Evening,
+  random: ReturnType<typeof randomSource>,
+  opensAt: number,
+  pastWeeks: HourHistory,
+): { outcomes: Outcome[]; hourHistory: HourHistory } {
+  const at = (minute: number) => new Date(opensAt + minute * 60_000);
   const freeAt = evening.tables.flatMap(([capacity, count]) => Array.from({ length: count }, () => ({ capacity, freeFrom: 0 })));
   freeAt.sort((a, b) => a.capacity - b.capacity);
   let line: Party[] = [];
   let history: Seating[] = [];
+  let hourHistory = pastWeeks;
+  const record = (exit: Seating) => {
+    hourHistory = recordInHourHistory(hourHistory, exit, history);
+    history = recordSeating(history, exit);
+  };
   const outcomes: Outcome[] = [];
   const closingMinute = evening.arrivalsPerHour.length * 60;
   const freeTableFor = (size: number, minute: number) => freeAt.find((t) => t.capacity >= size && t.freeFrom <= minute);
@@ -135,7 +167,7 @@ export function simulateEvening(evening: Evening, seed: number): Outcome[] {
   for (let minute = 0; minute < closingMinute || line.length > 0; minute++) {
     const now = at(minute);
     const leaving = (p: Party) => ({ partySize: p.size, waitedMinutes: minute - p.joinedAt, seatedAt: now.toISOString(), left: true });
-    for (const party of line.filter((p) => minute - p.joinedAt >= p.patienceMinutes)) history = recordSeating(history, leaving(party));
+    for (const party of line.filter((p) => minute - p.joinedAt >= p.patienceMinutes)) record(leaving(party));
     line = line.filter((p) => minute - p.joinedAt < p.patienceMinutes);
     const stillSeating: Party[] = [];
     for (const party of line) {
@@ -143,11 +175,11 @@ export function simulateEvening(evening: Evening, seed: number): Outcome[] {
       if (table === undefined) {
         stillSeating.push(party);
       } else if (party.noShow) {
-        history = recordSeating(history, leaving(party));
+        record(leaving(party));
       } else {
         table.freeFrom = minute + diningMinutes(party.size);
         const waitedMinutes = minute - party.joinedAt;
-        history = recordSeating(history, { partySize: party.size, waitedMinutes, seatedAt: now.toISOString() });
+        record({ partySize: party.size, waitedMinutes, seatedAt: now.toISOString() });
         outcomes.push({ quotes: party.quotes, waitedMinutes });
       }
     }
@@ -165,6 +197,11 @@ export function simulateEvening(evening: Evening, seed: number): Outcome[] {
       const shared = { partySize: size, now, history, defaultWaitMinutes: evening.defaultWaitMinutes };
       const ahead = line.filter((p) => sizeBand(p.size) === band);
       const before = estimateWaitMinutes({ ...shared, joinedAt });
+      const position = {
+        ...shared,
+        aheadInBand: ahead.length,
+        bandWaitingSince: ahead[0] === undefined ? joinedAt : at(ahead[0].joinedAt).toISOString(),
+      };
       line.push({
         size,
         joinedAt: minute,
@@ -172,16 +209,13 @@ export function simulateEvening(evening: Evening, seed: number): Outcome[] {
         noShow: random.uniform() < noShowShare,
         quotes: {
           before: { minutes: before, low: Math.max(0, before - 5), high: before + 5 },
-          after: quoteWait({
-            ...shared,
-            aheadInBand: ahead.length,
-            bandWaitingSince: ahead[0] === undefined ? joinedAt : at(ahead[0].joinedAt).toISOString(),
-          }),
+          after: quoteWait(position),
+          blend: quoteWait({ ...position, hourHistory }),
         },
       });
     }
   }
-  return outcomes;
+  return { outcomes, hourHistory };
 }
 
 export interface Accuracy {

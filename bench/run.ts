@@ -3,6 +3,7 @@ import { benchColdImport } from './cold-import.js';
 import { benchEstimates } from './estimates.js';
 import { benchNotifications } from './notifications.js';
 import { benchPackage } from './package.js';
+import { benchRetention } from './retention.js';
 import { benchTelemetry } from './telemetry.js';
 import { benchWeb } from './web.js';
 
@@ -14,4 +15,5 @@ await benchApi();
 await benchTelemetry();
 await benchNotifications();
 await benchWeb();
+await benchRetention();
 benchEstimates();

@@ -26,6 +26,98 @@ export function recordSeating(history: readonly Seating[], seating: Seating): Se
   return [seating, ...history].slice(0, historyLimit);
 }
 
+/**
+ * The exits of one weekday×hour over past weeks, each week weighing e^(-weeks ago / memory), so old
+ * weeks fade instead of falling off at a cliff and the summary stays one small cell whatever its age.
+ * A type, not an interface: stored on the waitlist document, it must fit the SDK's JSON index signature.
+ */
+export type HourCell = {
+  /** When the cell was last counted into, in weeks since the epoch: the weights are relative to it. */
+  readonly week: number;
+  /** Parties seated from the line, by size band (index = band − 1). */
+  readonly seated: readonly number[];
+  /** Parties that left without a table, by size band. */
+  readonly left: readonly number[];
+  /** Minutes somebody of the band was waiting (counted once where waits overlap), by size band: what the rates are per. */
+  readonly waiting: readonly number[];
+  /** Minutes somebody of any band was waiting. */
+  readonly lineWaiting: number;
+};
+
+/** Exits by UTC weekday and hour, keyed `weekday-hour` (0 = Sunday): "5-19" is Friday 19:00–20:00 UTC. */
+export type HourHistory = { readonly [weekdayHour: string]: HourCell };
+
+const weekMs = 7 * 86_400_000;
+/** How fast old weeks stop counting: a week 8 weeks ago weighs e^-1 of this one. */
+export const hourMemoryWeeks = 8;
+/**
+ * Weighted parties a weekday×hour needs before its history is used (TablesReady asks for 50 in 8
+ * weeks); with the weights, a steady 10 parties a week reach it in 8 weeks.
+ */
+export const hourHistoryMinimum = 50;
+/** Weighted seatings a band needs in the weekday×hour before its own rate is used rather than the whole line's. */
+const bandHistoryMinimum = 10;
+/** How many seatings' worth of evidence a weekday×hour's history counts as next to tonight's seatings. */
+const historyPriorSeatings = 3;
+const bands = 4;
+
+const weekOf = (instant: number) => instant / weekMs;
+const cellKeyOf = (instant: number) => {
+  const at = new Date(instant);
+  return `${at.getUTCDay()}-${at.getUTCHours()}`;
+};
+const fadedBy = (from: number, to: number) => Math.exp(-Math.max(0, to - from) / hourMemoryWeeks);
+/** Numbers are kept to a few decimals (counts to 2, minutes to 1, the week to about a minute): enough for the rates, and the waitlist document stays small. */
+const kept = (value: number, decimals = 2) => Math.round(value * 10 ** decimals) / 10 ** decimals;
+
+/** The minutes of [from, to] that none of `others` covers (all epoch ms). */
+function uncoveredMinutes(from: number, to: number, others: readonly (readonly [number, number])[]): number {
+  let uncovered = 0;
+  let cursor = from;
+  for (const [start, end] of [...others].sort((x, y) => x[0] - y[0])) {
+    if (start > cursor) uncovered += Math.min(start, to) - cursor;
+    cursor = Math.max(cursor, end);
+    if (cursor >= to) break;
+  }
+  return (uncovered + Math.max(0, to - cursor)) / 60_000;
+}
+
+const waitOf = (exit: Seating): [number, number] => {
+  const to = Date.parse(exit.seatedAt);
+  return [to - exit.waitedMinutes * 60_000, to];
+};
+
+/**
+ * The weekday×hour history with one more party that left the line counted where it left. The minutes
+ * it waited that no earlier exit in `recent` (the waitlist's recent history, before this one) had
+ * waited too count as minutes the band, and the line, were waiting: the rates of past weeks are then
+ * per minute of waiting, as tonight's are.
+ */
+export function recordInHourHistory(history: HourHistory, exit: Seating, recent: readonly Seating[]): HourHistory {
+  const [from, atMs] = waitOf(exit);
+  const key = cellKeyOf(atMs);
+  const week = weekOf(atMs);
+  const empty = () => new Array<number>(bands).fill(0);
+  const cell = history[key] ?? { week, seated: empty(), left: empty(), waiting: empty(), lineWaiting: 0 };
+  const fade = fadedBy(cell.week, week);
+  const band = sizeBand(exit.partySize) - 1;
+  const earlier = recent.map(waitOf);
+  const earlierInBand = recent.filter((s) => sizeBand(s.partySize) - 1 === band).map(waitOf);
+  const bandWaiting = uncoveredMinutes(from, atMs, earlierInBand);
+  const counted = (counts: readonly number[], add: number, decimals = 2) =>
+    counts.map((n, i) => kept(n * fade + (i === band ? add : 0), decimals));
+  return {
+    ...history,
+    [key]: {
+      week: kept(Math.max(cell.week, week), 4),
+      seated: counted(cell.seated, exit.left === true ? 0 : 1),
+      left: counted(cell.left, exit.left === true ? 1 : 0),
+      waiting: counted(cell.waiting, bandWaiting, 1),
+      lineWaiting: kept(cell.lineWaiting * fade + uncoveredMinutes(from, atMs, earlier), 1),
+    },
+  };
+}
+
 /** The history entry of a party that has just left the line: seated, or gone without a table (cancelled or no-show). */
 export function exitOf(party: Pick<Waitee, 'partySize' | 'joinedAt' | 'status' | 'seatedAt' | 'endedAt' | 'updatedAt'>): Seating {
   const at = party.seatedAt ?? party.endedAt ?? party.updatedAt;
@@ -84,6 +176,8 @@ export interface LineQuoteInput {
   readonly bandWaitingSince: string;
   readonly now: Date;
   readonly history: readonly Seating[];
+  /** The same weekday and hour in past weeks; absent or thin, the waitlist's default stands in. */
+  readonly hourHistory?: HourHistory;
   readonly defaultWaitMinutes: number;
 }
 
@@ -115,13 +209,27 @@ interface Rates {
   readonly evidence: number;
 }
 
+/** What the rates start from before tonight's exits: this many seatings and exits over these minutes. */
+interface Prior {
+  readonly seatings: number;
+  readonly exits: number;
+  readonly minutes: number;
+}
+
+/** A prior worth `priorSeatings` seatings, one every `minutesPerSeating`: the waitlist's default, or the whole line's rate. */
+const thinPrior = (minutesPerSeating: number): Prior => ({
+  seatings: priorSeatings,
+  exits: priorSeatings,
+  minutes: priorSeatings * minutesPerSeating,
+});
+
 /**
  * Rates over the recent history, smoothed: entries weighted by how recent they are, over the time
- * their parties were waiting (a band nobody waits for is not slow, only idle), plus a prior worth
- * a couple of seatings at `priorMinutesPerSeating`. The party's own band is waiting now, so a line
- * where nobody is seated slows down as the minutes pass instead of keeping a stale rate.
+ * their parties were waiting (a band nobody waits for is not slow, only idle), plus the prior. The
+ * party's own band is waiting now, so a line where nobody is seated slows down as the minutes pass
+ * instead of keeping a stale rate.
  */
-function ratesOf(input: LineQuoteInput, entries: readonly TimedExit[], priorMinutesPerSeating: number): Rates {
+function ratesOf(input: LineQuoteInput, entries: readonly TimedExit[], prior: Prior): Rates {
   const nowMs = input.now.getTime();
   const weight = (atMs: number) => Math.exp(-(nowMs - atMs) / 60_000 / rateMemoryMinutes);
   const observed = (of: readonly TimedExit[]) => of.reduce((sum, s) => sum + weight(s.atMs), 0);
@@ -130,11 +238,11 @@ function ratesOf(input: LineQuoteInput, entries: readonly TimedExit[], priorMinu
   const waiting: [number, number][] = entries.map((s) => [Math.max(horizonMs, s.atMs - s.waitedMinutes * 60_000), s.atMs]);
   waiting.push([Math.max(horizonMs, Date.parse(input.bandWaitingSince)), nowMs]);
   waiting.sort((x, y) => x[0] - y[0]);
-  const watched = weightedBusyMinutes(waiting, nowMs) + priorSeatings * priorMinutesPerSeating;
+  const watched = weightedBusyMinutes(waiting, nowMs) + prior.minutes;
   return {
-    seatingsPerMinute: (seated + priorSeatings) / watched,
-    exitsPerMinute: (observed(entries) + priorSeatings) / watched,
-    evidence: seated + priorSeatings,
+    seatingsPerMinute: (seated + prior.seatings) / watched,
+    exitsPerMinute: (observed(entries) + prior.exits) / watched,
+    evidence: seated + prior.seatings,
   };
 }
 
@@ -146,20 +254,52 @@ interface BandRates extends Rates {
   readonly defaultShare: number;
 }
 
+const total = (counts: readonly number[]) => counts.reduce((sum, n) => sum + n, 0);
+
+/**
+ * The priors the weekday×hour's history gives, when it has enough parties: the whole line's, and the
+ * band's own when the band was seated often enough there (null: the whole line's rate stands in).
+ * The hour (and the age of its weeks) is the one the band's line began, so the prior holds still while
+ * the band waits: with no seating the quote keeps growing, it does not jump down when the clock passes
+ * the hour.
+ */
+function hourPriorsOf(input: LineQuoteInput, band: number): { readonly whole: Prior; readonly own: Prior | null } | null {
+  const since = Date.parse(input.bandWaitingSince);
+  const cell = input.hourHistory?.[cellKeyOf(since)];
+  if (cell === undefined) return null;
+  const fade = fadedBy(cell.week, weekOf(since));
+  const seated = total(cell.seated);
+  if ((seated + total(cell.left)) * fade < hourHistoryMinimum || seated === 0 || cell.lineWaiting === 0) return null;
+  const priorOf = (seatings: number, left: number, minutes: number): Prior => ({
+    seatings: historyPriorSeatings,
+    exits: (historyPriorSeatings * (seatings + left)) / seatings,
+    minutes: (historyPriorSeatings * minutes) / seatings,
+  });
+  const bandSeated = cell.seated[band - 1] ?? 0;
+  const bandWaiting = cell.waiting[band - 1] ?? 0;
+  return {
+    whole: priorOf(seated, total(cell.left), cell.lineWaiting),
+    own: bandSeated * fade >= bandHistoryMinimum && bandWaiting > 0 ? priorOf(bandSeated, cell.left[band - 1] ?? 0, bandWaiting) : null,
+  };
+}
+
 /**
  * The rates for the party's size band. A band's own history is thin on a quiet night, so it is
- * shrunk towards the whole line's rate, and that towards the waitlist's default wait.
+ * shrunk towards the whole line's rate, and that towards a prior: the same weekday and hour in past
+ * weeks once there is enough of it, the waitlist's default otherwise.
  */
 function bandRates(input: LineQuoteInput, band: number): BandRates {
   const since = input.now.getTime() - historyWindowMs;
   const recent = input.history.map((s): TimedExit => ({ ...s, atMs: Date.parse(s.seatedAt) })).filter((s) => s.atMs >= since);
-  const whole = ratesOf(input, recent, defaultMinutesOf(input));
+  const hourPriors = hourPriorsOf(input, band);
+  const whole = ratesOf(input, recent, hourPriors?.whole ?? thinPrior(defaultMinutesOf(input)));
   const own = ratesOf(
     input,
     recent.filter((s) => sizeBand(s.partySize) === band),
-    1 / whole.seatingsPerMinute,
+    hourPriors?.own ?? thinPrior(1 / whole.seatingsPerMinute),
   );
-  return { ...own, defaultShare: (priorSeatings / whole.evidence) * (priorSeatings / own.evidence) };
+  const defaultShare = hourPriors === null ? (priorSeatings / whole.evidence) * (priorSeatings / own.evidence) : 0;
+  return { ...own, defaultShare };
 }
 
 const defaultMinutesOf = (input: LineQuoteInput) => Math.max(1, input.defaultWaitMinutes);
@@ -208,12 +348,16 @@ function quoteAtRates(input: LineQuoteInput, rates: BandRates): WaitQuote {
 }
 
 /** What every quote in a line shares: the moment, the waitlist's history and its default wait. */
-export type QuoteContext = Pick<LineQuoteInput, 'now' | 'history' | 'defaultWaitMinutes'>;
+export type QuoteContext = Pick<LineQuoteInput, 'now' | 'history' | 'hourHistory' | 'defaultWaitMinutes'>;
 
 /** What every quote on this waitlist shares at this moment. */
-export const quoteContextOf = (waitlist: Pick<Waitlist, 'recentSeatings' | 'defaultWaitMinutes'>, now: Date): QuoteContext => ({
+export const quoteContextOf = (
+  waitlist: Pick<Waitlist, 'recentSeatings' | 'hourHistory' | 'defaultWaitMinutes'>,
+  now: Date,
+): QuoteContext => ({
   now,
   history: waitlist.recentSeatings,
+  hourHistory: waitlist.hourHistory ?? {},
   defaultWaitMinutes: waitlist.defaultWaitMinutes,
 });
 

@@ -1,5 +1,5 @@
 import type { RestaurantImages } from './images.js';
-import type { Seating, WaitQuote } from './estimate.js';
+import type { HourHistory, Seating, WaitQuote } from './estimate.js';
 import type { MessageTemplates } from './messages.js';
 import type { RestaurantRole } from './roles.js';
 import type { WaiteeStatus } from './waitee.js';
@@ -68,6 +68,8 @@ export interface Waitlist {
   readonly defaultWaitMinutes: number;
   readonly gracePeriodMinutes: number;
   readonly recentSeatings: readonly Seating[];
+  /** Exits by weekday and hour over past weeks, which quotes blend with (src/domain/estimate.ts); absent until the first exit counted. */
+  readonly hourHistory?: HourHistory;
   /** Absent on waitlists made before templates existed: the defaults apply. */
   readonly messageTemplates?: Partial<MessageTemplates>;
   /** The code of the waitlist's current join link; null or absent while it has none (turned off). */

@@ -88,4 +88,33 @@ describe('position-aware wait quotes through the API', () => {
       { partySize: 2, left: undefined },
     ]);
   });
+
+  it('counts each party that left in its weekday and hour, and quotes from past weeks of that hour once they hold enough parties', async () => {
+    const venue = await newVenue(api(), { defaultWaitMinutes: 20 });
+    const seated = await addParty(venue, 'Seated', 2);
+    const leaving = await addParty(venue, 'Leaving', 4);
+    const hour = (at: Date) => `${at.getUTCDay()}-${at.getUTCHours()}`;
+    const before = hour(new Date());
+    expect((await venue.owner.api.post(`${venue.waitlistPath}/waitees/${seated.id}/seat`)).status).toBe(200);
+    expect((await venue.owner.api.post(`${venue.waitlistPath}/waitees/${leaving.id}/cancel`)).status).toBe(200);
+    const counted = await stack().services.restaurants.waitlist(venue.restaurantId, venue.waitlistId);
+    const cells = Object.entries(counted?.value.hourHistory ?? {});
+    // Both left this hour (or the next, if the clock passed it meanwhile).
+    expect(cells.length).toBeGreaterThan(0);
+    expect(cells.every(([key]) => key === before || key === hour(new Date()))).toBe(true);
+    expect(cells.reduce((sum, [, cell]) => sum + (cell.seated[0] ?? 0), 0)).toBe(1);
+    expect(cells.reduce((sum, [, cell]) => sum + (cell.left[1] ?? 0), 0)).toBe(1);
+
+    // Past weeks in which a couple was seated every 5 minutes, in every weekday and hour, so the clock cannot step out of them.
+    const week = Date.now() / (7 * 86_400_000);
+    const busy = { week, seated: [120, 0, 0, 0], left: [0, 0, 0, 0], waiting: [600, 0, 0, 0], lineWaiting: 600 };
+    const everyHour = Object.fromEntries(Array.from({ length: 7 * 24 }, (_, i) => [`${Math.floor(i / 24)}-${i % 24}`, busy]));
+    if (counted === null) throw new Error('the waitlist is gone');
+    await stack().services.restaurants.replaceWaitlist({ ...counted.value, recentSeatings: [], hourHistory: everyHour }, counted.etag);
+    const first = await addParty(venue, 'First', 2);
+    const second = await addParty(venue, 'Second', 2);
+    expect(first.quotedWaitMinutes).toBeLessThan(10);
+    expect(second.quotedWaitMinutes).toBeGreaterThan(first.quotedWaitMinutes ?? Infinity);
+    expect(second.quotedWaitMinutes).toBeLessThan(20);
+  });
 });
