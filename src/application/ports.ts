@@ -206,6 +206,11 @@ export interface WaiteeRepository {
   joinedBetween(waitlistId: string, from: string, to: string, limit: number): Promise<Waitee[]>;
   /** The id, joining time and party size of each waitee still in line: what positions, quotes and counts need, and no more. */
   placesInLine(waitlistId: string): Promise<WaiteeInLine[]>;
+  /**
+   * placesInLine and one waitee of the line (null if none), in one query: a move that shows the
+   * party's position afterwards reads both at once instead of the party, then the line.
+   */
+  placesInLineWith(waitlistId: string, waiteeId: string): Promise<{ places: WaiteeInLine[]; waitee: Versioned<Waitee> | null }>;
   /** A page of waitees in joining order, optionally only those in the given statuses. */
   page(waitlistId: string, statuses: readonly WaiteeStatus[] | null, page: PageRequest): Promise<Page<Versioned<Waitee>>>;
 }

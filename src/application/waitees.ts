@@ -295,17 +295,30 @@ export async function listWaitees(
 }
 
 /** The waitee, visible to the line's staff and to the customer it belongs to; to anyone else not-found. */
-async function visibleWaitee(s: LineReadServices, caller: Caller, restaurantId: string, waitlistId: string, waiteeId: string) {
+/**
+ * The waitee as the caller may see it, with its waitlist and restaurant. `withPlaces`: the line's
+ * places are read with the party, in one query, for a caller that shows its position afterwards.
+ */
+async function visibleWaitee(
+  s: LineReadServices,
+  caller: Caller,
+  restaurantId: string,
+  waitlistId: string,
+  waiteeId: string,
+  withPlaces = false,
+) {
   // Independent reads, side by side; the answers are checked in the order the caller may see them.
-  const [{ membership, waitlist, restaurant }, waitee] = await Promise.all([
+  const [{ membership, waitlist, restaurant }, { waitee, places }] = await Promise.all([
     s.restaurants.memberAndWaitlist(restaurantId, caller.userId, waitlistId),
-    s.waitees.get(waitlistId, waiteeId),
+    withPlaces
+      ? s.waitees.placesInLineWith(waitlistId, waiteeId)
+      : s.waitees.get(waitlistId, waiteeId).then((found) => ({ waitee: found, places: undefined })),
   ]);
   const staff = staffOf(membership);
   if (waitee === null || waitee.value.restaurantId !== restaurantId) throw notFound.waitee();
   if (staff === null && waitee.value.customerId !== caller.userId) throw notFound.waitee();
   if (waitlist === null) throw notFound.waitlist();
-  return { staff, waitee, waitlist, restaurant };
+  return { staff, waitee, waitlist, restaurant, places };
 }
 
 export async function getWaitee(
@@ -380,12 +393,15 @@ export async function actOnWaitee(
   let restaurant: Restaurant | null = null;
   let outbox: Notification[] = [];
   let viewer: Viewer = 'customer';
+  // A notified party is still in line, and its view shows its place: the line is read with it, not after the move.
+  let places: readonly WaiteeInLine[] | undefined;
   const outcome = await writeConditionally({
     read: async () => {
-      const visible = await visibleWaitee(s, caller, ids.restaurantId, ids.waitlistId, ids.waiteeId);
+      const visible = await visibleWaitee(s, caller, ids.restaurantId, ids.waitlistId, ids.waiteeId, action === 'notify');
       if (visible.staff === null && action !== 'cancel') throw staffOnly();
       waitlist = visible.waitlist;
       restaurant = visible.restaurant;
+      places = visible.places;
       viewer = viewerOf(visible.staff);
       versionToWrite(visible.waitee, ifMatch);
       return visible.waitee;
@@ -419,7 +435,9 @@ export async function actOnWaitee(
     if (next.customerId !== null) await s.users.removePlace(next.customerId, next.waitlistId, next.id);
     await announceGettingClose(s, updatedWaitlist, log);
   }
-  return presentOne(s, updatedWaitlist, { value: next, etag: outcome.result.etag }, viewer);
+  // Notifying moves no one in the line: the places read with the party are the line's now.
+  const line = places === undefined || !isActive(next.status) ? undefined : [...places.filter((place) => place.id !== next.id), next];
+  return presentOne(s, updatedWaitlist, { value: next, etag: outcome.result.etag }, viewer, line);
 }
 
 /**

@@ -31,10 +31,11 @@ describe('Cosmos DB calls per operation', () => {
     expect(calls.getLinePartOfLine).toBeLessThanOrEqual(5);
   });
 
-  it('adding a party makes at most 5 Cosmos calls, notify at most 8 before it answers, seat at most 7', () => {
+  it('adding a party makes at most 5 Cosmos calls, notify at most 7 before it answers, seat at most 7', () => {
     // The membership and waitlist batch, the line with its admissions document (a query and its plan), the status link, and one batch for the admissions document and the party.
     expect(calls.addParty).toBeLessThanOrEqual(5);
-    expect(calls.notify).toBeLessThanOrEqual(8);
+    // The party and the line's places in one query (2 with its plan), the two day counters, the due entries, the move's batch.
+    expect(calls.notify).toBeLessThanOrEqual(7);
     // The analytics count is the producer's next sweep's (its due entry is planned in the move's batch).
     expect(calls.seat).toBeLessThanOrEqual(7);
   });
@@ -70,5 +71,19 @@ describe('Cosmos DB calls per operation', () => {
     const waiting = whole.items.filter((w) => w.status === 'waiting' || w.status === 'notified');
     expect(waiting.map((w) => w.position)).toEqual(waiting.map((_, i) => i + 1));
     expect(whole.items.filter((w) => w.status === 'seated').every((w) => w.position === null)).toBe(true);
+  });
+
+  it('notify answers with the position and quote the line shows for the party right after', async () => {
+    const { headers, waiteesUrl } = await demoOwner(stack);
+    type Item = { id: string; status: string; position: number | null; estimatedWaitMinutes: number | null };
+    const line = (await (await fetch(`${waiteesUrl}?limit=100&status=waiting`, { headers })).json()) as { items: Item[] };
+    const third = line.items[2];
+    if (third === undefined) throw new Error('the line is shorter than 3');
+    const notified = (await (await fetch(`${waiteesUrl}/${third.id}/notify`, { method: 'POST', headers })).json()) as Item;
+    const after = (await (await fetch(`${waiteesUrl}/${third.id}`, { headers })).json()) as Item;
+    expect(notified).toMatchObject({ id: third.id, status: 'notified', position: third.position });
+    expect(notified.position).not.toBeNull();
+    expect(after).toMatchObject({ status: 'notified', position: notified.position });
+    expect(Math.abs((after.estimatedWaitMinutes ?? 0) - (notified.estimatedWaitMinutes ?? 0))).toBeLessThanOrEqual(1);
   });
 });

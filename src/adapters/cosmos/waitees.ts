@@ -42,6 +42,32 @@ export class WaiteeStore extends DocumentsOfType<Waitee> implements WaiteeReposi
     return response.resources;
   }
 
+  async placesInLineWith(waitlistId: string, waiteeId: string): Promise<{ places: WaiteeInLine[]; waitee: Versioned<Waitee> | null }> {
+    // The whole document of one row only (the conditional operator), so the query returns what a
+    // point read of the party and the projection of the line would, and no more.
+    const response = await this.container.items
+      .query<WaiteeInLine & { readonly status: WaiteeStatus; readonly party: (Record<string, unknown> & { _etag?: string }) | null }>(
+        {
+          query:
+            'SELECT c.id, c.joinedAt, c.partySize, c.status, (c.id = @waiteeId ? c : null) AS party FROM c' +
+            ' WHERE c.waitlistId = @waitlistId AND c.type = "waitee" AND (ARRAY_CONTAINS(@active, c.status) OR c.id = @waiteeId)',
+          parameters: [
+            { name: '@waitlistId', value: waitlistId },
+            { name: '@waiteeId', value: waiteeId },
+            { name: '@active', value: [...activeStatuses] },
+          ],
+        },
+        { partitionKey: waitlistId },
+      )
+      .fetchAll();
+    const rows = response.resources;
+    const party = rows.find((row) => row.party !== null)?.party ?? null;
+    return {
+      places: rows.filter((row) => activeStatuses.includes(row.status)).map(({ id, joinedAt, partySize }) => ({ id, joinedAt, partySize })),
+      waitee: party === null ? null : versioned<Waitee>(party, party._etag),
+    };
+  }
+
   async joinedBetween(waitlistId: string, from: string, to: string, limit: number): Promise<Waitee[]> {
     const iterator = this.container.items.query<Waitee>(
       {
