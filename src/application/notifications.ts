@@ -416,18 +416,7 @@ export async function consume(
       () => s.sms().send({ to: record.to, message: textOf(s, record), notificationId: record.id, tag: smsTagOf(record), firstAttemptAt }),
     );
     if (outcome.kind === 'sent') {
-      const send = { sentAt: s.now().toISOString(), providerMessageId: outcome.providerMessageId };
-      const written = await writeConditionally({
-        first: claimed,
-        read: () => s.notifications.get(record.waitlistId, record.id),
-        change: (current): Notification => ({ ...current, status: 'sent', ...send, lastError: null }),
-        write: (next, etag) => s.notifications.replace(next, etag),
-        policy: conflictPolicies.yieldToNewer,
-      });
-      // The delivery report overtook this write (or another consumer finished first): keep its outcome.
-      if (written.kind === 'lost') await recordSendAfterConflict(s, record, send, log);
-      recordTextSent(record, send.sentAt);
-      log(`sms ${record.kind} to ${maskPhone(record.to)} sent (${outcome.providerMessageId})`);
+      await recordSent(s, record, claimed, outcome.providerMessageId, log);
       return 'sent';
     }
     const rejected: Notification = { ...claimed.value, status: 'failed', failedAt: s.now().toISOString(), lastError: outcome.reason };
@@ -457,6 +446,28 @@ export async function consume(
     }
     throw error;
   }
+}
+
+/** The provider took the text: the record says so (a delivery report may have overtaken this write). */
+async function recordSent(
+  s: ConsumerServices,
+  record: AddressedNotification,
+  claimed: Versioned<Notification>,
+  providerMessageId: string,
+  log: Log,
+): Promise<void> {
+  const send = { sentAt: s.now().toISOString(), providerMessageId };
+  const written = await writeConditionally({
+    first: claimed,
+    read: () => s.notifications.get(record.waitlistId, record.id),
+    change: (current): Notification => ({ ...current, status: 'sent', ...send, lastError: null }),
+    write: (next, etag) => s.notifications.replace(next, etag),
+    policy: conflictPolicies.yieldToNewer,
+  });
+  // The delivery report overtook this write (or another consumer finished first): keep its outcome.
+  if (written.kind === 'lost') await recordSendAfterConflict(s, record, send, log);
+  recordTextSent(record, send.sentAt);
+  log(`sms ${record.kind} to ${maskPhone(record.to)} sent (${providerMessageId})`);
 }
 
 /** Counts the text in its number's and restaurant's day; the reason it may not be sent when a count is full. */
