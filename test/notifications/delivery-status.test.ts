@@ -143,9 +143,14 @@ describe('delivery status, end to end', () => {
     const [record] = await recordsOf(s, venue.waitlistId, party.id);
     if (record === undefined) throw new Error('no record');
     const before = await s.notifications.get(venue.waitlistId, record.id);
-    const published = stack()
-      .sms.deliveryReports()
-      .find((r) => r.event.data.MessageId === record.providerMessageId);
+    // The emulator lists a report once the webhook has answered it, which can be a moment after staff see it delivered.
+    const published = await eventually(
+      () =>
+        stack()
+          .sms.deliveryReports()
+          .find((r) => r.event.data.MessageId === record.providerMessageId),
+      (r) => r !== undefined,
+    );
     if (published === undefined) throw new Error('no report published');
 
     const again = await Promise.all([postToWebhook([published.event]), postToWebhook(published.event)]);
