@@ -129,9 +129,9 @@ export interface Venue {
 }
 
 /** An owner with a restaurant and an open waitlist. */
-export async function newVenue(api: Api, waitlist: Record<string, unknown> = {}): Promise<Venue> {
+export async function newVenue(api: Api, waitlist: Record<string, unknown> = {}, timeZone = 'Europe/Paris'): Promise<Venue> {
   const owner = await newUser(api);
-  const restaurant = await owner.api.post<{ id: string }>('/v1/restaurants', { name: 'Test Diner', timeZone: 'Europe/Paris' });
+  const restaurant = await owner.api.post<{ id: string }>('/v1/restaurants', { name: 'Test Diner', timeZone });
   if (restaurant.status !== 201) throw new Error(`create restaurant failed: ${JSON.stringify(restaurant.body)}`);
   const created = await owner.api.post<{ id: string }>(`/v1/restaurants/${restaurant.body.id}/waitlists`, { name: 'Main', ...waitlist });
   if (created.status !== 201) throw new Error(`create waitlist failed: ${JSON.stringify(created.body)}`);
