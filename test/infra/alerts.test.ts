@@ -7,7 +7,7 @@
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it, type TestContext } from 'vitest';
-import { isObject, type Json, type JsonObject, modules, obj, resolved, resources, run, str, type Resource } from './arm.js';
+import { byType, isObject, type Json, type JsonObject, modules, obj, resolved, resources, run, str, text, type Resource } from './arm.js';
 import { bicepAvailable, bicepScript, infraWorkspace } from './bicep-workspace.js';
 import { readRepoFile } from './repo-files.js';
 
@@ -70,8 +70,6 @@ function built(ctx: TestContext): Compiled {
   return compiled;
 }
 
-const text = (value: Json | undefined): string => (typeof value === 'string' ? value : JSON.stringify(value ?? null));
-const ofType = (all: readonly Resource[], type: string): Resource[] => all.filter((r) => r.type.toLowerCase() === type.toLowerCase());
 const alertTypes = ['Microsoft.Insights/metricAlerts', 'Microsoft.Insights/scheduledQueryRules'];
 
 /** A resource's body as deployed: each copy of a loop, with its item in place of `variables('x')[copyIndex()]`. */
@@ -92,7 +90,7 @@ function instances(resource: Resource): JsonObject[] {
 
 function alerts(main: JsonObject): { resource: Resource; body: JsonObject }[] {
   const all = resources(main);
-  return alertTypes.flatMap((type) => ofType(all, type).flatMap((resource) => instances(resource).map((body) => ({ resource, body }))));
+  return alertTypes.flatMap((type) => byType(all, type).flatMap((resource) => instances(resource).map((body) => ({ resource, body }))));
 }
 
 /** The ids of the action groups an alert notifies. */
@@ -135,7 +133,7 @@ function conditionOf(body: JsonObject): string {
 describe('alerts', () => {
   it('enables every alert, gives each a condition, and sends each to the on-call action group', (ctx) => {
     const { main } = built(ctx);
-    const [group] = ofType(resources(main), 'Microsoft.Insights/actionGroups');
+    const [group] = byType(resources(main), 'Microsoft.Insights/actionGroups');
     expect(group, 'an action group').toBeDefined();
     if (group === undefined) return;
     expect(text(resolved(group, group.body.name))).toMatch(/^ag-oncall-/);
@@ -156,7 +154,7 @@ describe('alerts', () => {
 
   it('mails the address the alertEmail parameter names, which production must set (ALERT_EMAIL)', (ctx) => {
     const { main, prodWithoutEmail, prodParameters } = built(ctx);
-    const [group] = ofType(resources(main), 'Microsoft.Insights/actionGroups');
+    const [group] = byType(resources(main), 'Microsoft.Insights/actionGroups');
     const receivers = obj(group?.properties, 'action group').emailReceivers;
     expect(
       Array.isArray(receivers) ? receivers.map((r) => text(resolved(group as Resource, obj(r, 'receiver').emailAddress))) : [],
@@ -192,7 +190,7 @@ describe('alerts', () => {
 
   it('probes GET /api/health through the gateway, expecting 200, from three locations', (ctx) => {
     const { main } = built(ctx);
-    const [test] = ofType(resources(main), 'Microsoft.Insights/webtests');
+    const [test] = byType(resources(main), 'Microsoft.Insights/webtests');
     const properties = obj(test?.properties, 'web test');
     expect(properties.Enabled).toBe(true);
     expect(properties.Locations).toHaveLength(3);
@@ -248,7 +246,7 @@ describe('the workbook', () => {
 
   it('is deployed from that file, with the Service Bus and Cosmos DB ids in place of its placeholders', async (ctx) => {
     const { main } = built(ctx);
-    const [workbook] = ofType(resources(main), 'Microsoft.Insights/workbooks');
+    const [workbook] = byType(resources(main), 'Microsoft.Insights/workbooks');
     expect(workbook?.body.kind).toBe('shared');
     const variables = obj(modules(main).get('alerts')?.template.variables, 'alerts variables');
     const loaded = Object.entries(variables).find(([name]) => name.startsWith('$fxv#'))?.[1];
@@ -271,7 +269,7 @@ describe('telemetry settings', () => {
 
   it('gives the app the Application Insights address and an Entra ID authentication string for its identity', (ctx) => {
     const { main } = built(ctx);
-    const config = ofType(resources(main), 'Microsoft.Web/sites/config').find((r) => r.name.includes("'appsettings'"));
+    const config = byType(resources(main), 'Microsoft.Web/sites/config').find((r) => r.name.includes("'appsettings'"));
     const settings = obj(config?.properties, 'app settings');
     expect(settings.APPLICATIONINSIGHTS_CONNECTION_STRING).toBe("[reference('appInsights').ConnectionString]");
     const api = obj(modules(main).get('api')?.template.resources, 'api resources');
@@ -284,9 +282,9 @@ describe('telemetry settings', () => {
 
   it('lets the app identity publish to Application Insights (Monitoring Metrics Publisher there), with local auth off', (ctx) => {
     const all = resources(built(ctx).main);
-    const [insights] = ofType(all, 'Microsoft.Insights/components');
+    const [insights] = byType(all, 'Microsoft.Insights/components');
     expect(insights?.properties.DisableLocalAuth).toBe(true);
-    const publishers = ofType(all, 'Microsoft.Authorization/roleAssignments').filter((r) =>
+    const publishers = byType(all, 'Microsoft.Authorization/roleAssignments').filter((r) =>
       text(r.properties.roleDefinitionId).includes('3913510d-42f4-4e42-8a64-420c390055eb'),
     );
     expect(publishers).toHaveLength(1);

@@ -76,6 +76,13 @@ export function modules(main: JsonObject): Map<string, Module> {
   return found;
 }
 
+/** The resources of one type (ARM types are case-insensitive). */
+export const byType = (all: readonly Resource[], type: string): Resource[] =>
+  all.filter((r) => r.type.toLowerCase() === type.toLowerCase());
+
+/** A JSON value as text, for matching: strings as they are, anything else serialised. */
+export const text = (value: Json | undefined): string => (typeof value === 'string' ? value : JSON.stringify(value ?? null));
+
 export function resources(main: JsonObject): Resource[] {
   const all: Resource[] = [];
   const collect = (module: string, scope: Scope): void => {

@@ -17,6 +17,7 @@ import { uploadCorsRule } from '../../src/adapters/blob/blob-store.js';
 import { settingsReference } from '../../src/config.js';
 import { smsDeliveryReportEventType, smsDeliveryReports } from '../../src/functions/delivery-reports.js';
 import {
+  byType,
   entries,
   isObject,
   type Json,
@@ -30,6 +31,7 @@ import {
   run,
   str,
   strings,
+  text,
   type Resource,
 } from './arm.js';
 import { bicepAvailable, bicepScript, infraWorkspace } from './bicep-workspace.js';
@@ -127,11 +129,6 @@ function built(ctx: TestContext): Compiled {
   if (compiled === undefined) ctx.skip('Bicep CLI unavailable');
   return compiled;
 }
-
-/** A JSON value as text, for matching: strings as they are, anything else serialised. */
-const text = (value: Json | undefined): string => (typeof value === 'string' ? value : JSON.stringify(value ?? null));
-
-const byType = (all: readonly Resource[], type: string): Resource[] => all.filter((r) => r.type.toLowerCase() === type.toLowerCase());
 
 describe('bicep build and lint', () => {
   it('builds and lints every entry point with zero errors and zero warnings', (ctx) => {
