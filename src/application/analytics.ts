@@ -57,7 +57,7 @@ export async function countLeaving(s: RollupServices, waitee: Waitee, knownTimeZ
  * record's write, and again whenever the trigger sees the record already settled, so an outcome
  * whose count failed is counted on the redelivery that failure causes.
  */
-export async function countTextOutcome(s: RollupServices, notification: Notification): Promise<void> {
+async function countTextOutcome(s: RollupServices, notification: Notification): Promise<void> {
   if (textEvent(notification, 'UTC') === null) return;
   const timeZone = notification.timeZone ?? (await timeZoneOf(s, notification.restaurantId));
   const dated = timeZone === null ? null : textEvent(notification, timeZone);

@@ -10,7 +10,7 @@ import {
   type NotificationAddress,
 } from '../domain/notification.js';
 import type { Versioned } from '../domain/model.js';
-import { countTextOutcome, type RollupServices } from './analytics.js';
+import { countTextOutcomes, type RollupServices } from './analytics.js';
 import { conflictPolicies, writeConditionally } from './conditional-write.js';
 import { recordTextDelivered, recordTextFailed } from './metrics.js';
 import type { Services } from './services.js';
@@ -115,8 +115,7 @@ async function recordReportOn(
   // The report counts the text as sent (the provider accepted it) and its outcome; on a repeated
   // report too, since Event Grid repeats one whose count failed (counting is idempotent).
   const reported = change.notification;
-  await countTextOutcome(s, { ...reported, status: 'sent', sentAt: reported.sentAt ?? report.receivedAt });
-  await countTextOutcome(s, reported);
+  await countTextOutcomes(s, { ...reported, sentAt: reported.sentAt ?? report.receivedAt });
   if (change.kind === 'unchanged') return 'unchanged';
   const { notification } = change;
   if (notification.status === 'delivered') recordTextDelivered(notification, notification.deliveredAt ?? report.receivedAt);
