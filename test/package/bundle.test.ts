@@ -347,6 +347,13 @@ describe('the deployment package as Flex Consumption installs it (remote build),
     await identity?.close();
   });
 
+  it("leaves the lock as it is when installed with the remote build's plain `npm install` (Oryx)", async () => {
+    const oryx = join(dir, 'oryx');
+    await promisify(execFile)('unzip', ['-q', pkg.zip, '-d', oryx]);
+    await promisify(execFile)('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund'], { cwd: oryx });
+    expect(await readJson<Lockfile>(oryx, 'package-lock.json')).toEqual(await readJson<Lockfile>(pkg.dir, 'package-lock.json'));
+  });
+
   it('re-encodes an uploaded logo with the sharp npm installed into the package', async () => {
     const { token, restaurantId } = await ownerToken();
     const api = new Api(`${installed?.url ?? ''}/api`).as(token);
