@@ -60,7 +60,7 @@ const englishZodOnly: Plugin = {
  * linux-x64, glibc). Only its JavaScript would fit in the bundle; installed whole, its code and its
  * addon always come from the same release.
  */
-export const platformInstalled = ['sharp'];
+const platformInstalled = ['sharp'];
 
 const createRequireBanner =
   "import { createRequire as __waitlistCreateRequire } from 'node:module'; const require = __waitlistCreateRequire(import.meta.url);";
