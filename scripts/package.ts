@@ -7,15 +7,17 @@
  * - ESM output with a `createRequire` banner, so the CommonJS dependencies inside can still `require`.
  * - Split chunks: each SDK sits in the chunk of the dynamic import that needs it (src/composition),
  *   so importing the entry loads none of them.
- * - A package.json of its own whose `main` is the bundled entry (the host reads `main`), no dependencies.
- * - sharp's prebuilt linux-x64 addon and libvips beside it, in node_modules (they cannot be bundled).
+ * - A package.json of its own whose `main` is the bundled entry (the host reads `main`) and whose only
+ *   dependency is sharp, at the version the repository installs, with a package-lock.json of sharp's
+ *   tree taken from the root lock: Flex Consumption's remote build installs it (no node_modules ship).
  */
 import { execFile } from 'node:child_process';
-import { access, cp, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { build, type Metafile, type Plugin } from 'esbuild';
+import { lockSubset, type Lockfile } from './package-lock-subset.js';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', ...(import.meta.url.includes('/dist/') ? ['..'] : []));
 
@@ -53,26 +55,12 @@ const englishZodOnly: Plugin = {
 };
 
 /**
- * sharp's JavaScript is bundled, but its native addon and libvips cannot be: sharp requires
- * `@img/sharp-<platform>/sharp.node` at run time, which resolves from the chunk to the package's own
- * node_modules. Azure runs linux-x64 (glibc), so those two prebuilt packages are copied in from the
- * repository's node_modules, where npm installed them for this (linux-x64) build machine.
+ * What the bundle leaves to the platform's `npm install` (remote build): sharp, whose prebuilt addon
+ * and libvips cannot be bundled, and which npm then picks for the platform it runs on (Azure:
+ * linux-x64, glibc). Only its JavaScript would fit in the bundle; installed whole, its code and its
+ * addon always come from the same release.
  */
-const nativePackages = ['@img/sharp-linux-x64', '@img/sharp-libvips-linux-x64'];
-
-async function copyNativePackages(dir: string): Promise<void> {
-  for (const name of nativePackages) {
-    const from = join(repoRoot, 'node_modules', name);
-    try {
-      await access(from);
-    } catch {
-      throw new Error(
-        `${name} is not installed: the package is built for Azure's linux-x64; build it on linux-x64, or run npm install --os=linux --cpu=x64 sharp first`,
-      );
-    }
-    await cp(from, join(dir, 'node_modules', name), { recursive: true });
-  }
-}
+const platformInstalled = ['sharp'];
 
 const createRequireBanner =
   "import { createRequire as __waitlistCreateRequire } from 'node:module'; const require = __waitlistCreateRequire(import.meta.url);";
@@ -94,7 +82,7 @@ export async function buildFunctionPackage(options: { dir: string; zip: string }
     format: 'esm',
     // Flex Consumption runs Node 22; Node 20 is the oldest the repo supports (package.json engines).
     target: 'node20',
-    external: ['@azure/functions-core'],
+    external: ['@azure/functions-core', ...platformInstalled],
     banner: { js: createRequireBanner },
     minify: true,
     legalComments: 'none',
@@ -107,6 +95,9 @@ export async function buildFunctionPackage(options: { dir: string; zip: string }
     version: string;
     engines: unknown;
   };
+  const rootLock = JSON.parse(await readFile(join(repoRoot, 'package-lock.json'), 'utf8')) as Lockfile;
+  const { dependencies, lock } = lockSubset(rootLock, { ...manifest, dependencies: platformInstalled });
+  // No scripts: the remote build runs `npm run build` when there is one (Oryx), and nothing is left to build.
   const packageJson = {
     name: manifest.name,
     version: manifest.version,
@@ -114,10 +105,11 @@ export async function buildFunctionPackage(options: { dir: string; zip: string }
     type: 'module',
     main: packageEntry,
     engines: manifest.engines,
+    dependencies,
   };
   await writeFile(join(dir, 'package.json'), `${JSON.stringify(packageJson, null, 2)}\n`);
+  await writeFile(join(dir, 'package-lock.json'), `${JSON.stringify(lock, null, 2)}\n`);
   await writeFile(join(dir, 'host.json'), await readFile(join(repoRoot, 'host.json')));
-  await copyNativePackages(dir);
   await mkdir(dirname(zip), { recursive: true });
   // -X: no extra file attributes, so the same code makes the same zip.
   await promisify(execFile)('zip', ['-qrX', resolve(zip), '.'], { cwd: dir });

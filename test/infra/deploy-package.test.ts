@@ -1,7 +1,8 @@
 /**
  * Both ways the function app reaches Azure ship the bundle `npm run package` makes (docs/deploy.md,
- * The deployment package), never the repository with its node_modules: deploy.yml uploads its zip,
- * azd zips its directory (azure.yaml `dist`; azd runs the `package` script before it copies `dist`).
+ * The deployment package), never the repository with its node_modules, and have Flex Consumption's
+ * remote build install sharp: deploy.yml uploads the zip, azd zips the bundle's directory (azure.yaml
+ * `dist`; azd itself runs only the `build` script, so a `prepackage` hook makes the bundle).
  */
 import { describe, expect, it } from 'vitest';
 import { packageDir, packageZip } from '../../scripts/package.js';
@@ -36,6 +37,11 @@ describe('the function app deployment', () => {
       const deploy = jobText(workflow, job);
       expect(deploy).toMatch(/name: function-app\n/);
       expect(deploy).toMatch(/uses: Azure\/functions-action@v1\n\s+with:\n(?:\s+[\w-]+: .*\n)*?\s+package: function-app\.zip\n/);
+      // functions-action: on Flex, `remote-build` (not scm-do-build-during-deployment / enable-oryx-build).
+      const inputs = /uses: Azure\/functions-action@v1\n\s+with:\n((?:\s+[\w-]+: .*\n)*)/.exec(deploy)?.[1] ?? '';
+      expect(inputs).toMatch(/\n\s+sku: flexconsumption\n/);
+      expect(inputs).toMatch(/\n\s+remote-build: true\n/);
+      expect(inputs).not.toMatch(/scm-do-build-during-deployment|enable-oryx-build/);
     }
   });
 
@@ -43,6 +49,14 @@ describe('the function app deployment', () => {
     const api = serviceText(await read('azure.yaml'), 'api');
     expect(api).toMatch(/\n\s+host: function\n/);
     expect(/\n\s+dist: (\S+)\n/.exec(api)?.[1]).toBe(packageDir);
+  });
+
+  it('in azure.yaml, makes the bundle before azd zips it, and has the platform install its dependencies', async () => {
+    const api = serviceText(await read('azure.yaml'), 'api');
+    expect(api).toMatch(/\n\s+remoteBuild: true\n/);
+    expect(api).toMatch(/\n\s+hooks:\n\s+prepackage:\n\s+posix:\n(?:\s+[\w]+: .*\n)*?\s+run: npm run package\n/);
+    // azd refuses remoteBuild: true unless the project root's .funcignore leaves node_modules out.
+    expect((await read('.funcignore')).split('\n')).toContain('node_modules');
   });
 
   it('keeps the bundle out of what Core Tools publishes from the repository root', async () => {

@@ -10,18 +10,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { deflateRawSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startIdentityEndpoint } from '../../local/identity/endpoint.js';
 import { generateSigningKeys, localAppSettings } from '../../local/settings.js';
 import { startFunctionsWorker, type FunctionsWorkerProcess } from '../../scripts/functions-worker-process.js';
+import type { Lockfile } from '../../scripts/package-lock-subset.js';
 import { buildFunctionPackage, loadedBy, packageEntry, repoRoot, type FunctionPackage } from '../../scripts/package.js';
 import type { Registration } from '../../scripts/functions-worker.js';
 import { functions } from '../../src/functions/catalog.js';
 import { methodsOf } from '../../src/functions/http/dispatch.js';
-import type * as ImagesModule from '../../src/adapters/blob/images.js';
 import { joinLinkOf } from '../guest/support.js';
+import { blobRequest, confirm, smallPng, upload } from '../uploads/support.js';
 import { Api, newVenue, useLocalStack, type Json } from '../support/stack.js';
 
 const sdkPackages = [
@@ -90,41 +90,47 @@ async function sdkChunksImported(workerUrl: string): Promise<string[]> {
   return Object.entries(sdkChunkUrls()).flatMap(([sdk, url]) => (imported.includes(url) ? [sdk] : []));
 }
 
-/** sharp's prebuilt addon and libvips, the one part of the package esbuild cannot bundle. */
-const nativeFile = (file: string) => /^node_modules\/@img\/sharp-(libvips-)?linux-x64\//.test(file);
+/** The version of sharp installed here (its own package.json), which the package must ask the platform for. */
+const installedSharp = async (): Promise<string> =>
+  (JSON.parse(await readFile(join(repoRoot, 'node_modules', 'sharp', 'package.json'), 'utf8')) as { version: string }).version;
+
+const readJson = async <T>(...path: string[]): Promise<T> => JSON.parse(await readFile(join(...path), 'utf8')) as T;
 
 describe('the deployment package', () => {
-  it("holds only the bundle, its package.json (main: the bundled entry), host.json and sharp's native addon; the code well under 2 MB", async () => {
-    expect(pkg.files).toEqual(expect.arrayContaining(['package.json', 'host.json', packageEntry]));
-    expect(
-      pkg.files
-        .filter((file) => !['package.json', 'host.json', packageEntry].includes(file) && !nativeFile(file))
-        .every((file) => /^chunks\/[\w.-]+\.js$/.test(file)),
-    ).toBe(true);
-    expect(pkg.files.filter(nativeFile).some((file) => file.endsWith('.node'))).toBe(true);
-    // What the code adds to the zip: each file deflated, as zip stores it.
-    const code = await Promise.all(pkg.files.filter((file) => !nativeFile(file)).map((file) => readFile(join(pkg.dir, file))));
-    expect(code.reduce((sum, bytes) => sum + deflateRawSync(bytes).length, 0)).toBeLessThan(2 * 1024 * 1024);
-    const manifest = JSON.parse(await readFile(join(pkg.dir, 'package.json'), 'utf8')) as {
-      main: string;
-      type: string;
-      dependencies?: unknown;
-    };
+  it('holds only the bundle, its package.json (main: the bundled entry), its lock and host.json: no node_modules, at most 2 MB zipped', async () => {
+    const own = ['package.json', 'package-lock.json', 'host.json', packageEntry];
+    expect(pkg.files).toEqual(expect.arrayContaining(own));
+    expect(pkg.files.filter((file) => !own.includes(file) && !/^chunks\/[\w.-]+\.js$/.test(file))).toEqual([]);
+    expect(pkg.zipBytes).toBeLessThanOrEqual(2_000_000);
+    const manifest = await readJson<{ main: string; type: string; scripts?: unknown }>(pkg.dir, 'package.json');
     expect(manifest).toMatchObject({ main: packageEntry, type: 'module' });
-    expect(manifest.dependencies).toBeUndefined();
+    // Oryx runs `npm run build` when package.json has a build script: there is nothing left to build.
+    expect(manifest.scripts).toBeUndefined();
     const { stdout } = await promisify(execFile)('unzip', ['-p', pkg.zip, 'host.json']);
     expect(JSON.parse(stdout)).toEqual(JSON.parse(await readFile(join(repoRoot, 'host.json'), 'utf8')));
   });
 
-  it('decodes a picture with the packaged sharp, its native addon found inside the package', async () => {
-    const chunk = Object.entries(pkg.metafile.outputs).find(([, output]) => output.entryPoint === 'src/adapters/blob/images.ts')?.[0];
-    expect(chunk).toBeDefined();
-    const { SharpImageCodec } = (await import(pathToFileURL(join(repoRoot, chunk ?? '')).href)) as typeof ImagesModule;
-    const onePixel = Buffer.from(
-      'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
-      'base64',
+  it("depends on exactly sharp, at the version installed here, and locks sharp's tree as the repository's lock does", async () => {
+    const version = await installedSharp();
+    const manifest = await readJson<{ dependencies?: unknown; devDependencies?: unknown }>(pkg.dir, 'package.json');
+    expect(manifest.dependencies).toEqual({ sharp: version });
+    expect(manifest.devDependencies).toBeUndefined();
+    const lock = await readJson<Lockfile>(pkg.dir, 'package-lock.json');
+    const rootLock = await readJson<Lockfile>(repoRoot, 'package-lock.json');
+    expect(lock.packages['']?.dependencies).toEqual(manifest.dependencies);
+    expect(lock.packages['node_modules/sharp']?.version).toBe(version);
+    const { '': _root, ...entries } = lock.packages;
+    // sharp, its dependencies, and the prebuilt addon and libvips of every platform (npm picks one).
+    expect(Object.keys(entries)).toEqual(
+      expect.arrayContaining(['node_modules/@img/sharp-linux-x64', 'node_modules/@img/sharp-libvips-linux-x64']),
     );
-    expect(await new SharpImageCodec().dimensions(onePixel)).toEqual({ width: 1, height: 1 });
+    for (const [location, entry] of Object.entries(entries)) {
+      const inRoot = rootLock.packages[location];
+      expect(inRoot, location).toBeDefined();
+      expect([entry.version, entry.resolved, entry.integrity], location).toEqual([inRoot?.version, inRoot?.resolved, inRoot?.integrity]);
+      expect(entry.integrity, location).toMatch(/^sha512-/);
+      expect(entry).not.toHaveProperty('dev');
+    }
   });
 
   it('loads none of the Azure SDKs when the entry is imported, and each only on the path that uses it', () => {
@@ -180,42 +186,52 @@ describe('the deployment package', () => {
   });
 });
 
+/** The app settings of a worker against the local stack. */
+async function workerSettings(): Promise<Record<string, string>> {
+  const { cosmos, serviceBus, sms, blob, baseUrl } = stack();
+  const appSettings = await localAppSettings({
+    cosmosEndpoint: cosmos.endpoint,
+    cosmosKey: cosmos.key,
+    baseUrl,
+    serviceBusConnectionString: serviceBus.connectionString,
+    smsConnectionString: sms.connectionString,
+    blobEndpoint: blob.endpoint,
+    passwordHashCost: 10,
+  });
+  // The stack's signing key, so the worker accepts the tokens the stack issues (and the reverse).
+  return { ...appSettings, JWT_SIGNING_KEYS: signingKeys };
+}
+
+/** The demo owner's access token, their restaurant, and the path of its line. */
+async function ownerToken(): Promise<{ token: string; restaurantId: string; line: string }> {
+  const demo = stack().demo;
+  if (demo === null) throw new Error('the local stack seeded no demo data');
+  const signedIn = await new Api(stack().apiUrl).post<{ access_token: string }>('/v1/auth/token', {
+    grant_type: 'password',
+    email: demo.ownerEmail,
+    password: demo.ownerPassword,
+  });
+  expect(signedIn.status).toBe(200);
+  return {
+    token: signedIn.body.access_token,
+    restaurantId: demo.restaurantId,
+    line: `/v1/restaurants/${demo.restaurantId}/waitlists/${demo.waitlistId}/waitees`,
+  };
+}
+
 describe('the deployment package in a fresh worker process, against the local stack', () => {
   let running: FunctionsWorkerProcess | undefined;
   let settings: Record<string, string> = {};
   const workerApi = () => new Api(`${running?.url ?? ''}/api`);
 
   beforeAll(async () => {
-    const { cosmos, serviceBus, sms, blob, baseUrl } = stack();
-    const appSettings = await localAppSettings({
-      cosmosEndpoint: cosmos.endpoint,
-      cosmosKey: cosmos.key,
-      baseUrl,
-      serviceBusConnectionString: serviceBus.connectionString,
-      smsConnectionString: sms.connectionString,
-      blobEndpoint: blob.endpoint,
-      passwordHashCost: 10,
-    });
-    // The stack's signing key, so the worker accepts the tokens the stack issues (and the reverse).
-    settings = { ...appSettings, JWT_SIGNING_KEYS: signingKeys };
+    settings = await workerSettings();
     running = await startFunctionsWorker({ worker, packageDir: pkg.dir, settings });
   });
 
   afterAll(async () => {
     await running?.stop();
   });
-
-  async function ownerToken(): Promise<{ token: string; line: string }> {
-    const demo = stack().demo;
-    if (demo === null) throw new Error('the local stack seeded no demo data');
-    const signedIn = await new Api(stack().apiUrl).post<{ access_token: string }>('/v1/auth/token', {
-      grant_type: 'password',
-      email: demo.ownerEmail,
-      password: demo.ownerPassword,
-    });
-    expect(signedIn.status).toBe(200);
-    return { token: signedIn.body.access_token, line: `/v1/restaurants/${demo.restaurantId}/waitlists/${demo.waitlistId}/waitees` };
-  }
 
   it('answers a GET of the line as the local host does, and writes what the local host then reads', async () => {
     const { token, line } = await ownerToken();
@@ -297,5 +313,62 @@ describe('the deployment package in a fresh worker process, against the local st
     expect(withoutCorrelation(refused.body)).toEqual(
       withoutCorrelation((await new Api(stack().apiUrl).as(token).post(line, invalid)).body),
     );
+  });
+});
+
+describe('the deployment package as Flex Consumption installs it (remote build), against the local stack', () => {
+  let deployed = '';
+  let installed: FunctionsWorkerProcess | undefined;
+  let identity: Awaited<ReturnType<typeof startIdentityEndpoint>> | undefined;
+
+  beforeAll(async () => {
+    // What the platform does with the zip, done here: unpacked, then its lock installed.
+    deployed = join(dir, 'deployed');
+    await promisify(execFile)('unzip', ['-q', pkg.zip, '-d', deployed]);
+    await promisify(execFile)('npm', ['ci', '--omit=dev', '--ignore-scripts', '--prefer-offline', '--no-audit', '--no-fund'], {
+      cwd: deployed,
+    });
+    // Blob storage takes no keys: the worker's managed-identity tokens come from the local endpoint.
+    identity = await startIdentityEndpoint({ log: () => undefined });
+    installed = await startFunctionsWorker({
+      worker,
+      packageDir: deployed,
+      settings: {
+        ...(await workerSettings()),
+        IDENTITY_ENDPOINT: identity.endpoint,
+        IDENTITY_HEADER: identity.header,
+        FUNCTIONS_WORKER_TRACE_IMPORTS: '1',
+      },
+    });
+  });
+
+  afterAll(async () => {
+    await installed?.stop();
+    await identity?.close();
+  });
+
+  it("leaves the lock as it is when installed with the remote build's plain `npm install` (Oryx)", async () => {
+    const oryx = join(dir, 'oryx');
+    await promisify(execFile)('unzip', ['-q', pkg.zip, '-d', oryx]);
+    await promisify(execFile)('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund'], { cwd: oryx });
+    expect(await readJson<Lockfile>(oryx, 'package-lock.json')).toEqual(await readJson<Lockfile>(pkg.dir, 'package-lock.json'));
+  });
+
+  it('re-encodes an uploaded logo with the sharp npm installed into the package', async () => {
+    const { token, restaurantId } = await ownerToken();
+    const api = new Api(`${installed?.url ?? ''}/api`).as(token);
+    const { ticket, put } = await upload(api, restaurantId, 'logo', { bytes: await smallPng(400, 300), contentType: 'image/png' });
+    expect(put.status).toBe(201);
+    const confirmed = await confirm(api, restaurantId, ticket.id);
+    expect(confirmed.status, JSON.stringify(confirmed.body)).toBe(200);
+    const sources = confirmed.body.logo?.sources ?? [];
+    expect(sources.map((source) => [source.width, source.height])).toEqual([
+      [96, 72],
+      [192, 144],
+    ]);
+    for (const source of sources) expect((await blobRequest('GET', source.url)).headers['content-type']).toBe('image/webp');
+    const imported = (await (await fetch(`${installed?.url ?? ''}/_worker/imports`)).json()) as string[];
+    const installedSharpUrl = `${pathToFileURL(join(deployed, 'node_modules', 'sharp')).href}/`;
+    expect(imported.some((url) => url.startsWith(installedSharpUrl))).toBe(true);
   });
 });
