@@ -7,6 +7,7 @@ import type { Waitee } from '../src/domain/model.js';
 import { pagingWork } from '../src/domain/notification.js';
 import { joinLine } from '../src/domain/waitee.js';
 import { startLocalStack, type LocalStack } from '../local/stack.js';
+import { storeDueEntries } from './due-entries.js';
 import { demoOwner } from './owner.js';
 import { fmt, percentile } from './stats.js';
 import { saveMove } from '../src/application/waitee-writes.js';
@@ -102,8 +103,8 @@ async function benchSweep(): Promise<void> {
         clearInterval(progress);
         process.stdout.write('\r\x1b[K');
       }
-      // The timers the notify of each due party would have set (the store writes them with its save).
-      await stack.services.dueWork.plan(due.map((party) => pagingWork(party, randomUUID())).filter((work) => work !== null));
+      // The timers the notify of each due party would have set (its save writes them in its batch).
+      await storeDueEntries(stack, due.map((party) => pagingWork(party, randomUUID())).filter((work) => work !== null));
       const started = performance.now();
       const result = await sweep(stack.services, quiet);
       results.push({ stored, ms: performance.now() - started });

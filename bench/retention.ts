@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Container, JSONObject, OperationInput } from '@azure/cosmos';
 import { containersOf, createCosmosClient } from '../src/adapters/cosmos/client.js';
+import { dueWorkDocument } from '../src/adapters/cosmos/due-work.js';
 import { forgetDue } from '../src/application/retention.js';
 import type { Waitee } from '../src/domain/model.js';
 import { forgetWorkFrom } from '../src/domain/retention.js';
@@ -61,9 +62,9 @@ export async function storeFinished(stack: LocalStack, line: Line, count: number
       parties.map((p) => ({ ...p, type: 'waitee' })),
     );
     await createAll(
-      containers.dueWork,
+      containers.waitees,
       line.waitlistId,
-      parties.map((p) => ({ ...forgetWorkFrom(p, plannedFrom, 30, randomUUID()) })),
+      parties.map((p) => dueWorkDocument(forgetWorkFrom(p, plannedFrom, 30, randomUUID()))),
     );
   };
   const starts = Array.from({ length: Math.ceil(count / batchSize) }, (_, i) => i * batchSize);

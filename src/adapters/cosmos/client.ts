@@ -31,7 +31,13 @@ export const containerDefinitions = [
   { id: 'users', partitionKey: '/pk', defaultTtl: -1 },
   { id: 'refreshTokens', partitionKey: '/id', defaultTtl: -1 },
   { id: 'restaurants', partitionKey: '/restaurantId' },
-  { id: 'waitees', partitionKey: '/waitlistId', excludedPaths: ['/notes/?'], defaultTtl: -1 },
+  {
+    id: 'waitees',
+    partitionKey: '/waitlistId',
+    excludedPaths: ['/notes/?'],
+    compositeIndexes: [['/type', '/dueAt']],
+    defaultTtl: -1,
+  },
   { id: 'statusLinks', partitionKey: '/id' },
   { id: 'dueWork', partitionKey: '/waitlistId' },
   { id: 'analytics', partitionKey: '/restaurantId', excludedPaths: ['/figures/*', '/counted/*'] },
@@ -76,6 +82,9 @@ export async function ensureDatabase(client: CosmosClient, databaseId: string): 
             indexingPolicy: {
               includedPaths: [{ path: '/*' }],
               excludedPaths: [...definition.excludedPaths.map((path) => ({ path })), { path: '/"_etag"/?' }],
+              ...('compositeIndexes' in definition
+                ? { compositeIndexes: definition.compositeIndexes.map((paths) => paths.map((path) => ({ path, order: 'ascending' as const }))) }
+                : {}),
             },
           }
         : {}),
