@@ -10,7 +10,11 @@ export type DueEntriesHome = 'beside the party' | 'earlier container';
  * Writes due entries straight through the SDK, with a client of its own: what a save that stopped
  * midway, or a deployment of the earlier design, leaves behind.
  */
-export async function storeDueEntries(stack: LocalStack, entries: readonly DueWork[], home: DueEntriesHome = 'beside the party'): Promise<void> {
+export async function storeDueEntries(
+  stack: LocalStack,
+  entries: readonly DueWork[],
+  home: DueEntriesHome = 'beside the party',
+): Promise<void> {
   const { cosmos } = stack.services.config;
   const containers = containersOf(createCosmosClient(cosmos).database(cosmos.database));
   await Promise.all(

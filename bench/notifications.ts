@@ -104,7 +104,10 @@ async function benchSweep(): Promise<void> {
         process.stdout.write('\r\x1b[K');
       }
       // The timers the notify of each due party would have set (its save writes them in its batch).
-      await storeDueEntries(stack, due.map((party) => pagingWork(party, randomUUID())).filter((work) => work !== null));
+      await storeDueEntries(
+        stack,
+        due.map((party) => pagingWork(party, randomUUID())).filter((work) => work !== null),
+      );
       const started = performance.now();
       const result = await sweep(stack.services, quiet);
       results.push({ stored, ms: performance.now() - started });

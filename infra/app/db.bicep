@@ -79,9 +79,9 @@ var containers = [
   }
   {
     // Where the producer's due entries lived before they moved beside their parties (waitees).
-    // Nothing writes here any more; each sweep moves what is left into waitees. Kept until a release
-    // notes it can go (docs/deploy.md, The due entries' move). No TTL: an entry must never vanish
-    // before it is handled.
+    // Nothing writes here any more; the producer's sweep moves what is left into waitees. Kept
+    // until a release notes it can go (docs/deploy.md, The due entries' move). No TTL: an entry
+    // must never vanish before it is handled.
     name: 'dueWork'
     partitionKey: '/waitlistId'
     excludedPaths: []

@@ -295,6 +295,12 @@ export interface DueWorkRepository {
   /** Entries of these kinds due by `now`, oldest first; a backlog beyond `limit` is left for the next sweep. */
   due(now: Date, limit: number, kinds: readonly DueWorkKind[]): Promise<DueWork[]>;
   done(entry: DueWork): Promise<void>;
+  /**
+   * Moves up to a hundred entries that the earlier design stored apart from their parties to where
+   * they live now, and says how many it moved (0 once none are left): entries a deployment finds,
+   * or a worker of the earlier release writes while the new one takes over.
+   */
+  moveEarlierEntries(): Promise<number>;
 }
 
 export interface RefreshTokenRepository {

@@ -185,7 +185,9 @@ describe('the due-index', () => {
     expect(await kinds(fourth?.id ?? '')).toEqual([]);
     expect((await entriesOf(venue.waitlistId)).map((entry) => entry.work)).toEqual(['forget']);
   });
+});
 
+describe('a save the store refuses', () => {
   it('a move the store refuses (412) writes neither its text nor its entries, in one request', async () => {
     const venue = await newVenue(api(), { gracePeriodMinutes });
     const s = stack().services;
@@ -221,7 +223,9 @@ describe('the due-index', () => {
     expect(await entriesOf(venue.waitlistId)).toEqual([]);
     expect((await waiteeOf(s, venue.waitlistId, party.id)).value.partySize).toBe(5);
   });
+});
 
+describe('entries the earlier design left in a container of their own', () => {
   it('a paging timer left in the earlier design’s container still pages the party, and moves beside it', async () => {
     const venue = await newVenue(api(), { gracePeriodMinutes });
     const party = await notifiedParty(venue);
@@ -238,7 +242,7 @@ describe('the due-index', () => {
   });
 
   // Last: its clock runs a retention period ahead, so it forgets the other tests' finished parties too.
-  it('a removal of personal data left in the earlier design’s container still removes it when due', async () => {
+  it('a removal of personal data left in the earlier design’s container is moved by the producer’s next sweep, and removes it when due', async () => {
     const venue = await newVenue(api(), { gracePeriodMinutes });
     const party = await addParty(venue, { name: 'Forgotten', phone: nextPhone() });
     await act(venue, party.id, 'seat');
@@ -246,12 +250,14 @@ describe('the due-index', () => {
     const [forget, ...others] = await asStoredByTheEarlierDesign(venue.waitlistId);
     expect(others).toEqual([]);
     expect(forget).toMatchObject({ work: 'forget', targetId: party.id });
+    await sweep(stack().services, quiet.log);
+    expect(await entriesOf(venue.waitlistId, 'earlier container')).toEqual([]);
+    expect(await entriesOf(venue.waitlistId)).toEqual([forget]);
 
     expect((await forgetDue(at(Date.parse(forget?.dueAt ?? '') + 1000), quiet.log)).forgotten).toBeGreaterThanOrEqual(1);
     const stored = await waiteeOf(stack().services, venue.waitlistId, party.id);
     expect(stored.value).toMatchObject({ phone: null, notes: null });
     expect(stored.value.personalDataRemovedAt).not.toBeNull();
-    expect(await entriesOf(venue.waitlistId, 'earlier container')).toEqual([]);
     expect(await entriesOf(venue.waitlistId)).toEqual([]);
   });
 });

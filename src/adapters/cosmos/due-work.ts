@@ -1,4 +1,4 @@
-import type { Container, OperationInput } from '@azure/cosmos';
+import type { Container, JSONObject, OperationInput } from '@azure/cosmos';
 import type { DueWorkRepository } from '../../application/ports.js';
 import type { DueWork, DueWorkKind } from '../../domain/notification.js';
 import { deleteDocument, upsertDocument, versioned } from './documents.js';
@@ -8,7 +8,7 @@ import { deleteDocument, upsertDocument, versioned } from './documents.js';
  * its kind and a colon (`paging:<waitee id>:<save id>`, see DueWork), so it never meets the ids of the
  * other documents of the partition: waitees, texts and join requests (UUIDs) and `admissions:line`.
  */
-export function dueWorkDocument(entry: DueWork) {
+export function dueWorkDocument(entry: DueWork): JSONObject & DueWork {
   return { ...entry, type: 'dueWork' };
 }
 
@@ -21,7 +21,7 @@ export function dueWorkUpserts(entries: readonly DueWork[], partitionKey: string
   });
 }
 
-/** Entries each sweep moves from the earlier design's container: a backlog there drains over a few sweeps. */
+/** Entries a sweep moves from the earlier design's container: a backlog there drains over a few sweeps. */
 const movedPerSweep = 100;
 
 const dueQuery =
@@ -31,8 +31,9 @@ const dueQuery =
  * The producer's due entries (see DueWork), stored in the waitees container so each save writes its
  * own in its batch. The sweep's cross-partition query selects them by `type` and `dueAt`: in Azure
  * the composite index (type, dueAt) of infra/app/db.bicep serves exactly the entries due, whatever
- * else is stored. `before` is the container the entries had their own in the earlier design: each
- * sweep first moves a few of them here, until it is empty (docs/deploy.md, The due entries' move).
+ * else is stored. `before` is the container the entries had to themselves in the earlier design:
+ * the producer's sweep first moves a few of them here, until it is empty (docs/deploy.md, The due
+ * entries' move).
  */
 export class DueWorkStore implements DueWorkRepository {
   constructor(
@@ -42,7 +43,6 @@ export class DueWorkStore implements DueWorkRepository {
 
   /** Entries of these kinds due by `now`, oldest first; a backlog beyond `limit` is left for the next sweep. */
   async due(now: Date, limit: number, kinds: readonly DueWorkKind[]): Promise<DueWork[]> {
-    await this.moveEntriesStoredBefore();
     const { resources } = await this.waitees.items
       .query<Record<string, unknown>>(
         {
@@ -56,7 +56,10 @@ export class DueWorkStore implements DueWorkRepository {
       )
       .fetchNext();
     return resources.map((resource) => {
-      const { type: _type, ...entry } = versioned<DueWork & { type: string }>(resource, typeof resource._etag === 'string' ? resource._etag : undefined).value;
+      const { type: _type, ...entry } = versioned<DueWork & { type: string }>(
+        resource,
+        typeof resource._etag === 'string' ? resource._etag : undefined,
+      ).value;
       return entry;
     });
   }
@@ -66,12 +69,12 @@ export class DueWorkStore implements DueWorkRepository {
   }
 
   /**
-   * Up to `movedPerSweep` entries left in the earlier design's container, upserted here, then deleted
-   * there. A crash in between leaves an entry in both; moving it again (even after it was done here)
-   * repeats work that every kind of entry makes idempotent, so nothing is lost or done twice. A read
-   * of the feed, not a query: one request and no query plan once the container is empty.
+   * Each entry is upserted here, then deleted there. A crash in between leaves an entry in both; moving it again
+   * (even after it was done here) repeats work that every kind of entry makes idempotent, so nothing
+   * is lost or done twice. A read of the feed, not a query: one request and no query plan once the
+   * container is empty.
    */
-  private async moveEntriesStoredBefore(): Promise<void> {
+  async moveEarlierEntries(): Promise<number> {
     const { resources } = await this.before.items.readAll({ maxItemCount: movedPerSweep }).fetchNext();
     await Promise.all(
       resources.map(async (resource) => {
@@ -80,5 +83,6 @@ export class DueWorkStore implements DueWorkRepository {
         await deleteDocument(this.before, entry.id, entry.waitlistId);
       }),
     );
+    return resources.length;
   }
 }
