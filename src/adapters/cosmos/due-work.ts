@@ -69,10 +69,10 @@ export class DueWorkStore implements DueWorkRepository {
   }
 
   /**
-   * Each entry is upserted here, then deleted there. A crash in between leaves an entry in both; moving it again
-   * (even after it was done here) repeats work that every kind of entry makes idempotent, so nothing
-   * is lost or done twice. A read of the feed, not a query: one request and no query plan once the
-   * container is empty.
+   * Each entry is upserted here, then deleted there. A crash in between leaves an entry in both;
+   * moving it again (even after it was done here) repeats work that every kind of entry makes
+   * idempotent, so nothing is lost or done twice. A read of the feed, not a query: one request and
+   * no query plan once the container is empty.
    */
   async moveEarlierEntries(): Promise<number> {
     const { resources } = await this.before.items.readAll({ maxItemCount: movedPerSweep }).fetchNext();

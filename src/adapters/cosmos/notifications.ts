@@ -34,7 +34,7 @@ export class NotificationStore implements NotificationRepository {
     // The batch's partition key also rides on each operation: Cosmos DB accepts it, and the local
     // emulator reads it only from there. The party's replace goes first: the emulator's batch is not
     // atomic but stops at the first failure, so a refused replace writes nothing there either. A move
-    // is a handful of operations (a text or two, at most four entries), far from a batch's 100.
+    // is a handful of operations (a text or two, a few entries), far from a batch's limit of 100.
     const partitionKey = waitee.waitlistId;
     const operations: OperationInput[] = [
       { operationType: 'Replace', id: waitee.id, ifMatch: etag, partitionKey, resourceBody: { ...waitee, type: 'waitee' } },
