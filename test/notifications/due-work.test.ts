@@ -71,7 +71,7 @@ async function notifiedParty(venue: Venue) {
   return { id: party.id, notifiedAt: Date.parse(stored.value.notifiedAt ?? ''), pagingDueAt: stored.value.pagingDueAt ?? '' };
 }
 
-describe('the due-index', () => {
+describe('the due entries', () => {
   it('holds only outstanding work: the paging timer of a notified party; once it is seated and the timer has passed, only the removal of its personal data', async () => {
     const venue = await newVenue(api(), { gracePeriodMinutes });
     const party = await notifiedParty(venue);
