@@ -7,6 +7,7 @@ import type { Waitee } from '../src/domain/model.js';
 import { pagingWork } from '../src/domain/notification.js';
 import { joinLine } from '../src/domain/waitee.js';
 import { startLocalStack, type LocalStack } from '../local/stack.js';
+import { storeDueEntries } from './due-entries.js';
 import { demoOwner } from './owner.js';
 import { fmt, percentile } from './stats.js';
 import { saveMove } from '../src/application/waitee-writes.js';
@@ -14,11 +15,17 @@ import { saveMove } from '../src/application/waitee-writes.js';
 const notifyCount = 200;
 const dueCount = 100;
 const consumerCount = 500;
-/** Stored parties for the sweep's two runs; BENCH_SWEEP_SIZES overrides (two numbers). */
-const sweepSizes = (process.env.BENCH_SWEEP_SIZES ?? '1000,100000').split(',').map(Number);
+/**
+ * Stored parties for the sweep's two runs; BENCH_SWEEP_SIZES overrides (two numbers). Not 100,000:
+ * the due entries live beside the parties, and the emulator's query engine copies the container
+ * for every query in O(n²) (bench/retention.ts), so the sweep's one query over 100,000 parties takes
+ * longer than the SDK's 60 s request timeout here. In Azure the composite index (type, dueAt) reads
+ * only the entries due; this figure shows the emulator's growth, the request count the design's.
+ */
+const sweepSizes = (process.env.BENCH_SWEEP_SIZES ?? '1000,20000').split(',').map(Number);
 if (sweepSizes.length !== 2 || sweepSizes.some((n) => !Number.isInteger(n) || n < dueCount)) {
   throw new Error(
-    `BENCH_SWEEP_SIZES must be two whole numbers of stored parties, each at least ${dueCount} (the due ones among them), e.g. 1000,100000`,
+    `BENCH_SWEEP_SIZES must be two whole numbers of stored parties, each at least ${dueCount} (the due ones among them), e.g. 1000,20000`,
   );
 }
 const quiet = () => undefined;
@@ -102,8 +109,11 @@ async function benchSweep(): Promise<void> {
         clearInterval(progress);
         process.stdout.write('\r\x1b[K');
       }
-      // The timers the notify of each due party would have set (the store writes them with its save).
-      await stack.services.dueWork.plan(due.map((party) => pagingWork(party, randomUUID())).filter((work) => work !== null));
+      // The timers the notify of each due party would have set (its save writes them in its batch).
+      await storeDueEntries(
+        stack,
+        due.map((party) => pagingWork(party, randomUUID())).filter((work) => work !== null),
+      );
       const started = performance.now();
       const result = await sweep(stack.services, quiet);
       results.push({ stored, ms: performance.now() - started });
@@ -115,7 +125,7 @@ async function benchSweep(): Promise<void> {
   const [small, large] = results;
   if (small === undefined || large === undefined) return;
   console.log(
-    `producer sweep, ${dueCount} due   among ${small.stored}: ${fmt(small.ms, 0)} ms   among ${large.stored}: ${fmt(large.ms, 0)} ms   ratio ${fmt(large.ms / small.ms, 2)}x (data grew ${large.stored / small.stored}x; the sweep reads the due-index only)`,
+    `producer sweep, ${dueCount} due   among ${small.stored}: ${fmt(small.ms, 0)} ms   among ${large.stored}: ${fmt(large.ms, 0)} ms   ratio ${fmt(large.ms / small.ms, 2)}x (data grew ${large.stored / small.stored}x; the sweep queries the due entries among the parties: Azure's index reads only those due, the emulator copies the container)`,
   );
 }
 

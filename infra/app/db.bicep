@@ -24,6 +24,7 @@ var containers = [
     name: 'users'
     partitionKey: '/pk'
     excludedPaths: []
+    compositeIndexes: []
     defaultTtl: -1
   }
   {
@@ -31,17 +32,23 @@ var containers = [
     name: 'refreshTokens'
     partitionKey: '/id'
     excludedPaths: []
+    compositeIndexes: []
     defaultTtl: -1
   }
   {
     name: 'restaurants'
     partitionKey: '/restaurantId'
     excludedPaths: []
+    compositeIndexes: []
     defaultTtl: null
   }
   {
-    // Also holds the notification outbox records of each waitlist. Free-text notes are never
-    // filtered on, so they cost no index RUs. Join requests and their code texts expire by per-item `ttl`.
+    // Also holds the notification outbox records of each waitlist and the producer's due entries
+    // (type 'dueWork'), written in the same batch as the party they are about. Free-text notes are
+    // never filtered on, so they cost no index RUs. Join requests and their code texts expire by
+    // per-item `ttl`. The sweep's one cross-partition query (`type = 'dueWork' AND dueAt <= now`,
+    // ORDER BY type, dueAt) is served by the composite index: it reads the entries due and nothing
+    // else, though texts carry a dueAt too.
     name: 'waitees'
     partitionKey: '/waitlistId'
     excludedPaths: [
@@ -49,20 +56,36 @@ var containers = [
         path: '/notes/?'
       }
     ]
+    compositeIndexes: [
+      [
+        {
+          path: '/type'
+          order: 'ascending'
+        }
+        {
+          path: '/dueAt'
+          order: 'ascending'
+        }
+      ]
+    ]
     defaultTtl: -1
   }
   {
     name: 'statusLinks'
     partitionKey: '/id'
     excludedPaths: []
+    compositeIndexes: []
     defaultTtl: null
   }
   {
-    // The producer's due-index: only outstanding work, read by the timer's one cross-partition
-    // query on dueAt. No TTL: an entry must never vanish before the sweep has handled it.
+    // Where the producer's due entries lived before they moved beside their parties (waitees).
+    // Nothing writes here any more; the producer's sweep moves what is left into waitees. Kept
+    // until a release notes it can go (docs/deploy.md, The due entries' move). No TTL: an entry
+    // must never vanish before it is handled.
     name: 'dueWork'
     partitionKey: '/waitlistId'
     excludedPaths: []
+    compositeIndexes: []
     defaultTtl: null
   }
   {
@@ -78,6 +101,7 @@ var containers = [
         path: '/counted/*'
       }
     ]
+    compositeIndexes: []
     defaultTtl: null
   }
 ]
@@ -145,6 +169,7 @@ resource sqlContainers 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/conta
             }
           ]
           excludedPaths: concat(container.excludedPaths, [{ path: '/"_etag"/?' }])
+          compositeIndexes: container.compositeIndexes
         }
         defaultTtl: container.defaultTtl
       }

@@ -52,7 +52,7 @@ function instrumentsOf(meter: Meter) {
     }),
     oldestDueAge: meter.createGauge('waitlist.due.oldest_age', {
       unit: 's',
-      description: 'Age of the oldest due-index entry a sweep found, 0 when none (a stuck producer grows it)',
+      description: 'Age of the oldest due entry a sweep found, 0 when none (a stuck producer grows it)',
     }),
     sweepDuration: meter.createHistogram('waitlist.sweep.duration', {
       unit: 's',

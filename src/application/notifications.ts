@@ -141,7 +141,7 @@ export function messageOf(n: Notification): NotificationMessage {
 /**
  * Hands freshly written outbox records to Service Bus right away. A failure here loses nothing:
  * the records stay pending and the producer's next sweep sends them. The request stops there: the
- * consumer's claim moves the record on from pending and takes its due-index entry out, so marking
+ * consumer's claim moves the record on from pending and takes its due entry out, so marking
  * it enqueued would only cost the request two more round trips (the queue message id is the record
  * id, so a sweep that finds it still pending meanwhile enqueues a copy Service Bus drops).
  */
@@ -156,7 +156,7 @@ export async function enqueueNow(s: OutboxServices, written: readonly Versioned<
 }
 
 /**
- * pending → enqueued, if the record is still the version read; then its due-index entry has done
+ * pending → enqueued, if the record is still the version read; then its due entry has done
  * its job. A crash in between leaves the entry, and the next sweep finds the record no longer
  * pending and drops it.
  */
@@ -218,13 +218,16 @@ export const sweepBatchSize = 500;
 
 /**
  * The timer-triggered producer: sends what is due and not yet on the queue, then pages again or
- * marks no-show the notified waitees whose grace period ran out. It reads only the due-index
+ * marks no-show the notified waitees whose grace period ran out. It reads only the due entries
  * (DueWork), then point-reads what each entry names, so its cost follows the work due; every
  * write is conditional, so overlapping sweeps neither lose nor double anything.
  */
 export async function sweep(s: OutboxServices, log: Log): Promise<SweepResult> {
   const started = performance.now();
   const now = s.now();
+  // Entries the earlier design left come first, retention's `forget` entries among them: the retention sweep leaves this to us.
+  const moved = await s.dueWork.moveEarlierEntries();
+  if (moved > 0) log(`producer: ${moved} due entries moved beside their parties`);
   const due = await s.dueWork.due(now, sweepBatchSize, producerWork);
   const of = (work: DueWork['work']) => due.filter((entry) => entry.work === work);
   const result = await sweepDue(s, of, now, log);
@@ -395,7 +398,7 @@ export async function consume(
     return 'already-done';
   }
   const { record, claimed } = found;
-  // The record is no longer pending, so its due-index entry has done its job (a sweep would drop it too).
+  // The record is no longer pending, so its due entry has done its job (a sweep would drop it too).
   await s.dueWork.done(enqueueWork(record)).catch((error: unknown) => {
     log(`due entry of notification ${record.id} left to the sweep: ${error instanceof Error ? error.message : String(error)}`);
   });

@@ -200,6 +200,12 @@ export interface WaiteeRepository {
   get(waitlistId: string, waiteeId: string): Promise<Versioned<Waitee> | null>;
   replace(waitee: Waitee, etag: string): Promise<Versioned<Waitee>>;
   delete(waitlistId: string, waiteeId: string, etag?: string): Promise<boolean>;
+  /**
+   * Deletes the waitee if its ETag still matches and upserts the due entries its removal leaves, in one
+   * transactional batch of the waitlist's partition, all or nothing: VersionConflict on a mismatch,
+   * false (nothing written) when it is already gone.
+   */
+  deleteWith(waitee: Pick<Waitee, 'id' | 'waitlistId'>, etag: string, dueWork: readonly DueWork[]): Promise<boolean>;
   /** The waitees still in line (waiting or notified), for positions. */
   line(waitlistId: string): Promise<Versioned<Waitee>[]>;
   /** Waitees that joined in [from, to) (ISO instants), oldest first, at most `limit` of them. */
@@ -221,10 +227,19 @@ export interface SavedWithNotifications {
   readonly notifications: readonly Versioned<Notification>[];
 }
 
-/** Notification records: the outbox, stored beside their waitee. */
+/** Notification records: the outbox, stored beside their waitee with the producer's due entries. */
 export interface NotificationRepository {
-  /** Replaces the waitee (if its ETag still matches) and creates the notifications, all or nothing. */
-  replaceWaiteeWith(waitee: Waitee, etag: string, notifications: readonly Notification[]): Promise<SavedWithNotifications>;
+  /**
+   * Replaces the waitee (if its ETag still matches), creates the notifications and upserts the due
+   * entries of the waitee's waitlist, in one transactional batch, all or nothing: VersionConflict or
+   * GoneSinceRead when the waitee moved or went since it was read (nothing written).
+   */
+  replaceWaiteeWith(
+    waitee: Waitee,
+    etag: string,
+    notifications: readonly Notification[],
+    dueWork: readonly DueWork[],
+  ): Promise<SavedWithNotifications>;
   get(waitlistId: string, notificationId: string): Promise<Versioned<Notification> | null>;
   replace(notification: Notification, etag: string): Promise<Versioned<Notification>>;
   forWaitee(waitlistId: string, waiteeId: string): Promise<Notification[]>;
@@ -271,12 +286,21 @@ export interface AnalyticsRepository {
   days(scope: AnalyticsScope, from: string, to: string): Promise<DayRollup[]>;
 }
 
-/** The producer's due-index: only outstanding work, so a sweep reads what is due and nothing else. */
+/**
+ * The producer's due entries: only outstanding work, so a sweep reads what is due and nothing else.
+ * They are written with the save that owes them (NotificationRepository.replaceWaiteeWith,
+ * WaiteeRepository.deleteWith), never on their own.
+ */
 export interface DueWorkRepository {
-  plan(entries: readonly DueWork[]): Promise<void>;
   /** Entries of these kinds due by `now`, oldest first; a backlog beyond `limit` is left for the next sweep. */
   due(now: Date, limit: number, kinds: readonly DueWorkKind[]): Promise<DueWork[]>;
   done(entry: DueWork): Promise<void>;
+  /**
+   * Moves up to a hundred entries that the earlier design stored apart from their parties to where
+   * they live now, and says how many it moved (0 once none are left): entries a deployment finds,
+   * or a worker of the earlier release writes while the new one takes over.
+   */
+  moveEarlierEntries(): Promise<number>;
 }
 
 export interface RefreshTokenRepository {

@@ -69,8 +69,9 @@ export interface ForgetSweepResult {
 
 /**
  * The retention timer: removes the personal data of the parties whose period has passed. It reads
- * only the due-index entries of kind `forget` that are due (planned when each party finished), so
- * its cost follows the parties due, never the parties stored.
+ * only the due entries of kind `forget` that are due (planned when each party finished), so
+ * its cost follows the parties due, never the parties stored. Entries the earlier design left apart
+ * from their parties are moved by the producer's sweep, which runs every minute.
  */
 export async function forgetDue(s: RetentionServices, log: (message: string) => void): Promise<ForgetSweepResult> {
   const due = await s.dueWork.due(s.now(), forgetBatchSize, ['forget']);

@@ -3,7 +3,7 @@ import type { Restaurant, Waitee } from '../domain/model.js';
 import { dueWorkFor, rollupWork, type DueWork, type Notification } from '../domain/notification.js';
 import { forgetWork, retentionDaysOf } from '../domain/retention.js';
 import { isActive } from '../domain/waitee.js';
-import { GoneSinceRead, VersionConflict, type DueWorkRepository, type SavedWithNotifications } from './ports.js';
+import type { SavedWithNotifications } from './ports.js';
 import type { Services } from './services.js';
 
 /**
@@ -12,7 +12,9 @@ import type { Services } from './services.js';
  * - saveMove: the waitee moves (notify, seat, cancel, a timer's step, a flag like "getting close
  *   sent"), with the texts the move owes written in the same batch (the outbox).
  * - removeWaitee: staff delete the waitee, with the work that leaves for the line behind it.
- * Every write that leaves work for the producer writes its due-index entries first (withDueWork).
+ * Every write that leaves work for the producer writes its due entries in its own transactional
+ * batch (they live in the waitee's partition), so the producer finds the work of every save that
+ * landed, and a save the store refuses leaves none.
  */
 
 /** An ETag-checked replace; a conflict throws VersionConflict for the caller's policy to handle. */
@@ -25,12 +27,12 @@ export async function saveDetails(s: Pick<Services, 'waitees'>, waitee: Waitee, 
 export type FinishingRestaurant = Partial<Pick<Restaurant, 'retentionDays'>>;
 
 /**
- * Replaces the waitee (if its ETag still matches) and creates the notifications in one batch, all or
- * nothing, after the due-index entries that make the producer send them, page again or tell the
- * line behind, so a crash between the two loses nothing.
+ * Replaces the waitee (if its ETag still matches), creates the notifications and plans the due
+ * entries that make the producer send them, page again, tell the line behind, count the party and
+ * later forget it: one batch, all or nothing.
  */
 export async function saveMove(
-  s: Pick<Services, 'dueWork' | 'notifications'>,
+  s: Pick<Services, 'notifications'>,
   waitee: Waitee,
   etag: string,
   notifications: readonly Notification[],
@@ -43,36 +45,18 @@ export async function saveMove(
   const saveId = randomUUID();
   if (!isActive(waitee.status) && restaurant === undefined) throw new Error(`saving finished waitee ${waitee.id} needs its restaurant`);
   const forget = restaurant === undefined ? null : forgetWork(waitee, retentionDaysOf(restaurant), saveId);
-  // A party leaving the line is owed its analytics count: planned with the move's other entries (one batch), counted by the sweep.
+  // A party leaving the line is owed its analytics count: planned with the move, counted by the sweep.
   const rollup = isActive(waitee.status) ? null : rollupWork(waitee);
-  return withDueWork(s.dueWork, [...dueWorkFor(waitee, notifications, saveId), ...[forget, rollup].filter((entry) => entry !== null)], () =>
-    s.notifications.replaceWaiteeWith(waitee, etag, notifications),
-  );
+  const dueWork = [...dueWorkFor(waitee, notifications, saveId), ...[forget, rollup].filter((entry) => entry !== null)];
+  return s.notifications.replaceWaiteeWith(waitee, etag, notifications, dueWork);
 }
 
-/** Deletes the waitee (if its ETag still matches), after the due-index entries `owed` to the line. */
+/** Deletes the waitee (if its ETag still matches) with the due entries `owed` to the line, in one batch. */
 export async function removeWaitee(
-  s: Pick<Services, 'dueWork' | 'waitees'>,
+  s: Pick<Services, 'waitees'>,
   waitee: Pick<Waitee, 'id' | 'waitlistId'>,
   etag: string,
   owed: readonly DueWork[],
 ): Promise<boolean> {
-  return withDueWork(s.dueWork, owed, () => s.waitees.delete(waitee.waitlistId, waitee.id, etag));
-}
-
-/**
- * The due-index protocol: entries first, then the save. A save the store refused (a lost race, a
- * document gone) applied nothing, so its entries are taken back; any other failure may have come
- * after the write landed, so they stay, and one that names nothing is dropped by a later sweep.
- */
-async function withDueWork<T>(dueWork: DueWorkRepository, entries: readonly DueWork[], save: () => Promise<T>): Promise<T> {
-  await dueWork.plan(entries);
-  try {
-    return await save();
-  } catch (error) {
-    if (error instanceof VersionConflict || error instanceof GoneSinceRead) {
-      await Promise.all(entries.map((entry) => dueWork.done(entry))).catch(() => undefined);
-    }
-    throw error;
-  }
+  return s.waitees.deleteWith(waitee, etag, owed);
 }

@@ -85,7 +85,7 @@ export async function createServices(config: Config, options: ServicesOptions = 
     refreshTokens: new RefreshTokenStore(containers.refreshTokens),
     statusLinks: new StatusLinkStore(containers.statusLinks),
     notifications: new NotificationStore(containers.waitees),
-    dueWork: new DueWorkStore(containers.dueWork),
+    dueWork: new DueWorkStore(containers.waitees, containers.dueWork),
     admissions: new AdmissionStore(containers),
     analytics: new AnalyticsStore(containers.analytics),
     joinLinks: new JoinLinkStore(containers.statusLinks),

@@ -240,13 +240,16 @@ export const gettingClosePosition = 2;
 /**
  * One thing the producer must do at a time: hand a pending record to Service Bus, move a notified
  * waitee's paging timer on, or make sure the waitees near the front of a shorter line were told.
- * The sweep reads these instead of the waitees and records, so its cost follows the work that is
- * due, not the data stored, on any engine (docs/architecture.md, "Cost follows the work").
+ * The sweep reads these instead of the waitees and records. In Azure its cost follows the work that
+ * is due, not the data stored: the entries are selected by an index on their type and due time
+ * (docs/architecture.md, "Cost follows the work"). The local emulator copies the whole container
+ * for every query, so there the sweep's query grows with the parties stored beside the entries.
  *
- * An entry is written before the change that needs it (they live in different partitions, so one
- * transaction cannot hold both); the sweep therefore finds every committed record or timer. A save
- * that fails takes its entries back; one that crashed midway leaves an entry naming nothing, which
- * the sweep drops once no write that would fill it can still be in flight.
+ * An entry is stored beside the party it is about (same partition) and written in the same
+ * transactional batch as the change that needs it, so the sweep finds every committed record or
+ * timer, and a save the store refuses leaves none. An entry can still name nothing (one the earlier
+ * design left when a save stopped midway, or a record gone since): the sweep drops it once no write
+ * that would fill it can still be in flight.
  */
 export const producerWork = ['enqueue', 'paging', 'line', 'rollup'] as const;
 /** The producer's work, and the retention sweep's: removing a finished party's personal data (src/domain/retention.ts). */
@@ -299,7 +302,7 @@ export function pagingWork(waitee: Pick<Waitee, 'id' | 'waitlistId' | 'restauran
   return { id: `paging:${id}:${saveId}`, waitlistId, restaurantId, work: 'paging', targetId: id, dueAt: pagingDueAt };
 }
 
-/** The entries a waitee's save with these new records needs, written before the save. */
+/** The entries a waitee's save with these new records needs, written in the save's batch. */
 export function dueWorkFor(waitee: SavedParty, notifications: readonly Notification[], saveId: string): DueWork[] {
   const paging = pagingWork(waitee, saveId);
   const left = isActive(waitee.status)

@@ -28,7 +28,7 @@ export function endOf(waitee: Pick<Waitee, 'endedAt' | 'seatedAt' | 'updatedAt'>
 }
 
 /**
- * The due-index entry that removes a finished party's personal data once the restaurant's period
+ * The due entry that removes a finished party's personal data once the restaurant's period
  * has passed, planned with the save that finishes it (the period as set then: a later change of the
  * setting applies to parties finishing after it). Named by the save, like every entry, so a save
  * that loses its race takes back only its own. Null while the party is in line.

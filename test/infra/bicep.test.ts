@@ -572,6 +572,13 @@ describe('data services match what the code expects', () => {
     );
     const waitees = containers.find((c) => c.name === 'waitees');
     expect(waitees?.excludedPaths).toEqual([{ path: '/notes/?' }]);
+    // The composite index the sweep's query (type, then dueAt) needs, as the code creates it locally.
+    const local = containerDefinitions.find((d) => d.id === 'waitees');
+    expect(waitees?.compositeIndexes).toEqual(
+      (local !== undefined && 'compositeIndexes' in local ? local.compositeIndexes : []).map((paths) =>
+        paths.map((path) => ({ path, order: 'ascending' })),
+      ),
+    );
   });
 
   it('configures the notifications queue as the consumer relies on', (ctx) => {

@@ -4,6 +4,7 @@ import { sweep } from '../../src/application/notifications.js';
 import type { Services } from '../../src/application/services.js';
 import { addDays, emptyRollup, localTimeOf, startOfLocalDay, withEvent, type DayRollup } from '../../src/domain/analytics.js';
 import type { Waitee } from '../../src/domain/model.js';
+import { storeDueEntries } from '../../bench/due-entries.js';
 import { rollupWork } from '../../src/domain/notification.js';
 import { joinLine } from '../../src/domain/waitee.js';
 import { eventually, memoryLog, phoneNumber, useNotificationStack } from '../support/notifications.js';
@@ -170,7 +171,7 @@ describe('waitlist analytics', () => {
     const seated = await services().waitees.get(venue.waitlistId, party.id);
     if (seated === null) throw new Error('party gone');
     // The same entry again, as if a sweep had stopped after counting but before taking it back.
-    await services().dueWork.plan([rollupWork(seated.value)]);
+    await storeDueEntries(stack(), [rollupWork(seated.value)]);
     await sweep(services(), () => undefined);
     const after = (await read(venue.owner.api, path)).body;
     expect(after.parties).toBe(before.parties + 1);

@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { storeDueEntries } from '../../bench/due-entries.js';
 import { containersOf, createCosmosClient } from '../../src/adapters/cosmos/client.js';
-import { sweep } from '../../src/application/notifications.js';
+import { composeNotification, sweep } from '../../src/application/notifications.js';
+import { VersionConflict } from '../../src/application/ports.js';
+import { forgetDue } from '../../src/application/retention.js';
 import type { Services } from '../../src/application/services.js';
-import { dueWorkSettleMs, enqueueWork, type DueWork } from '../../src/domain/notification.js';
+import { dueWorkSettleMs, enqueueWork, lineWork, pagingPlan, type DueWork } from '../../src/domain/notification.js';
 import {
   act,
   addParty,
@@ -16,12 +19,12 @@ import {
   waiteeOf,
 } from '../support/notifications.js';
 import { Api, newVenue, type Venue } from '../support/stack.js';
-import { saveMove } from '../../src/application/waitee-writes.js';
+import { removeWaitee, saveMove } from '../../src/application/waitee-writes.js';
 
 /**
- * The producer's due-index (DueWork in src/domain/notification.ts): every committed record and
- * paging timer has an entry, written before its save; entries go once done, and an entry naming
- * nothing goes only when no save could still fill it. The sweep reads nothing else.
+ * The producer's due entries (DueWork in src/domain/notification.ts): every committed record and
+ * paging timer has an entry, written in its save's batch beside the party; entries go once done,
+ * and an entry naming nothing goes only when no save could still fill it. The sweep reads nothing else.
  */
 
 const stack = useNotificationStack({ lockDurationMs: 1000, timers: false });
@@ -34,17 +37,30 @@ const nextPhone = () => phoneNumber(5000 + phones++);
 
 const at = (time: number): Services => ({ ...stack().services, now: () => new Date(time) });
 
-/** The entries stored for a waitlist, read straight from Cosmos with a separate client. */
-async function entriesOf(waitlistId: string): Promise<DueWork[]> {
+/** The containers, through a separate client. */
+function containers() {
   const s = stack().services;
-  const { dueWork } = containersOf(createCosmosClient(s.config.cosmos).database(s.config.cosmos.database));
-  const { resources } = await dueWork.items
+  return containersOf(createCosmosClient(s.config.cosmos).database(s.config.cosmos.database));
+}
+
+/** The entries stored for a waitlist (beside its parties, or in the earlier design's own container), read straight from Cosmos. */
+async function entriesOf(waitlistId: string, where: 'beside the party' | 'earlier container' = 'beside the party'): Promise<DueWork[]> {
+  const { waitees, dueWork } = containers();
+  const { resources } = await (where === 'beside the party' ? waitees : dueWork).items
     .query<DueWork>({
-      query: 'SELECT c.id, c.waitlistId, c.restaurantId, c.work, c.targetId, c.dueAt FROM c WHERE c.waitlistId = @w',
+      query: `SELECT c.id, c.waitlistId, c.restaurantId, c.work, c.targetId, c.dueAt FROM c WHERE c.waitlistId = @w${where === 'beside the party' ? ' AND c.type = "dueWork"' : ''}`,
       parameters: [{ name: '@w', value: waitlistId }],
     })
     .fetchAll();
   return resources;
+}
+
+/** What a deployment of the earlier design left: the waitlist's entries in their own container, none beside the parties. */
+async function asStoredByTheEarlierDesign(waitlistId: string): Promise<DueWork[]> {
+  const entries = await entriesOf(waitlistId);
+  await Promise.all(entries.map((entry) => containers().waitees.item(entry.id, waitlistId).delete()));
+  await storeDueEntries(stack(), entries, 'earlier container');
+  return entries;
 }
 
 async function notifiedParty(venue: Venue) {
@@ -55,7 +71,7 @@ async function notifiedParty(venue: Venue) {
   return { id: party.id, notifiedAt: Date.parse(stored.value.notifiedAt ?? ''), pagingDueAt: stored.value.pagingDueAt ?? '' };
 }
 
-describe('the due-index', () => {
+describe('the due entries', () => {
   it('holds only outstanding work: the paging timer of a notified party; once it is seated and the timer has passed, only the removal of its personal data', async () => {
     const venue = await newVenue(api(), { gracePeriodMinutes });
     const party = await notifiedParty(venue);
@@ -80,7 +96,7 @@ describe('the due-index', () => {
     ]);
   });
 
-  it('a save refused for a stale ETag takes its entries back', async () => {
+  it('a save refused for a stale ETag leaves no entries', async () => {
     const venue = await newVenue(api(), { gracePeriodMinutes });
     const party = await addParty(venue, { name: 'Stale', phone: nextPhone() });
     const path = `${venue.waitlistPath}/waitees/${party.id}`;
@@ -96,14 +112,14 @@ describe('the due-index', () => {
   it('keeps an entry whose save has not landed while it still could, then drops it', async () => {
     const venue = await newVenue(api(), { gracePeriodMinutes });
     const now = Date.now();
-    // A notify that crashed after writing its entry and before its batch.
+    // A record's entry with no record: what the earlier design left when a notify stopped between its entries and its batch.
     const orphan = enqueueWork({
       id: randomUUID(),
       waitlistId: venue.waitlistId,
       restaurantId: venue.restaurantId,
       dueAt: new Date(now).toISOString(),
     });
-    await stack().services.dueWork.plan([orphan]);
+    await storeDueEntries(stack(), [orphan]);
 
     expect((await sweep(at(now + 1000), quiet.log)).enqueued).toBe(0);
     expect(await entriesOf(venue.waitlistId)).toEqual([orphan]);
@@ -168,5 +184,80 @@ describe('the due-index', () => {
     expect(await kinds(third?.id ?? '')).toEqual(['getting-close']);
     expect(await kinds(fourth?.id ?? '')).toEqual([]);
     expect((await entriesOf(venue.waitlistId)).map((entry) => entry.work)).toEqual(['forget']);
+  });
+});
+
+describe('a save the store refuses', () => {
+  it('a move the store refuses (412) writes neither its text nor its entries, in one request', async () => {
+    const venue = await newVenue(api(), { gracePeriodMinutes });
+    const s = stack().services;
+    const party = await addParty(venue, { name: 'Refused', phone: nextPhone() });
+    const read = await waiteeOf(s, venue.waitlistId, party.id);
+    await venue.owner.api.patch(`${venue.waitlistPath}/waitees/${party.id}`, { partySize: 5 });
+    const waitlist = await s.restaurants.waitlist(venue.restaurantId, venue.waitlistId);
+    if (waitlist === null) throw new Error('waitlist missing');
+    const now = new Date().toISOString();
+    const notified = { ...read.value, status: 'notified' as const, notifiedAt: now, updatedAt: now };
+    const moved = { ...notified, pagingDueAt: pagingPlan(now, gracePeriodMinutes).rePageAt, pagingStage: 're-page' as const };
+    const text = await composeNotification(s, 'table-ready', moved, waitlist.value, null);
+    if (text === null) throw new Error('no text composed');
+    expect(await waitForQueueIdle(stack())).toBe(true);
+
+    const refused = await stack().cosmos.requests.during(() => saveMove(s, moved, read.etag, [text]).catch((error: unknown) => error));
+    expect(refused.result).toBeInstanceOf(VersionConflict);
+    // The move's batch alone: no entries written before it, none taken back after.
+    expect(refused.requests).toBe(1);
+    expect(await entriesOf(venue.waitlistId)).toEqual([]);
+    expect(await recordsOf(s, venue.waitlistId, party.id)).toEqual([]);
+  });
+
+  it('a delete the store refuses (412) writes none of the entries it owes the line', async () => {
+    const venue = await newVenue(api(), { gracePeriodMinutes });
+    const s = stack().services;
+    const party = await addParty(venue, { name: 'Kept', phone: nextPhone() });
+    const read = await waiteeOf(s, venue.waitlistId, party.id);
+    await venue.owner.api.patch(`${venue.waitlistPath}/waitees/${party.id}`, { partySize: 5 });
+    const owed = [lineWork({ id: venue.waitlistId, restaurantId: venue.restaurantId }, new Date().toISOString(), randomUUID())];
+
+    await expect(removeWaitee(s, read.value, read.etag, owed)).rejects.toBeInstanceOf(VersionConflict);
+    expect(await entriesOf(venue.waitlistId)).toEqual([]);
+    expect((await waiteeOf(s, venue.waitlistId, party.id)).value.partySize).toBe(5);
+  });
+});
+
+describe('entries the earlier design left in a container of their own', () => {
+  it('a paging timer left in the earlier design’s container still pages the party, and moves beside it', async () => {
+    const venue = await newVenue(api(), { gracePeriodMinutes });
+    const party = await notifiedParty(venue);
+    expect(await asStoredByTheEarlierDesign(venue.waitlistId)).toEqual([expect.objectContaining({ work: 'paging', targetId: party.id })]);
+    expect(await entriesOf(venue.waitlistId)).toEqual([]);
+
+    expect((await sweep(at(Date.parse(party.pagingDueAt) + 1000), quiet.log)).rePaged).toBe(1);
+    expect(await waitForQueueIdle(stack())).toBe(true);
+    const s = stack().services;
+    expect((await recordsOf(s, venue.waitlistId, party.id)).map((t) => t.kind)).toEqual(['table-ready', 're-page']);
+    const stored = await waiteeOf(s, venue.waitlistId, party.id);
+    expect(await entriesOf(venue.waitlistId, 'earlier container')).toEqual([]);
+    expect(await entriesOf(venue.waitlistId)).toEqual([expect.objectContaining({ work: 'paging', dueAt: stored.value.pagingDueAt })]);
+  });
+
+  // Last: its clock runs a retention period ahead, so it forgets the other tests' finished parties too.
+  it('a removal of personal data left in the earlier design’s container is moved by the producer’s next sweep, and removes it when due', async () => {
+    const venue = await newVenue(api(), { gracePeriodMinutes });
+    const party = await addParty(venue, { name: 'Forgotten', phone: nextPhone() });
+    await act(venue, party.id, 'seat');
+    await sweep(at(Date.now() + dueWorkSettleMs + 1000), quiet.log);
+    const [forget, ...others] = await asStoredByTheEarlierDesign(venue.waitlistId);
+    expect(others).toEqual([]);
+    expect(forget).toMatchObject({ work: 'forget', targetId: party.id });
+    await sweep(stack().services, quiet.log);
+    expect(await entriesOf(venue.waitlistId, 'earlier container')).toEqual([]);
+    expect(await entriesOf(venue.waitlistId)).toEqual([forget]);
+
+    expect((await forgetDue(at(Date.parse(forget?.dueAt ?? '') + 1000), quiet.log)).forgotten).toBeGreaterThanOrEqual(1);
+    const stored = await waiteeOf(stack().services, venue.waitlistId, party.id);
+    expect(stored.value).toMatchObject({ phone: null, notes: null });
+    expect(stored.value.personalDataRemovedAt).not.toBeNull();
+    expect(await entriesOf(venue.waitlistId)).toEqual([]);
   });
 });

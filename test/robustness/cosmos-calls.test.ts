@@ -31,18 +31,18 @@ describe('Cosmos DB calls per operation', () => {
     expect(calls.getLinePartOfLine).toBeLessThanOrEqual(5);
   });
 
-  it('adding a party makes at most 5 Cosmos calls, notify at most 7 before it answers, seat at most 7', () => {
+  it('adding a party makes at most 5 Cosmos calls, notify at most 6 before it answers, seat at most 6', () => {
     // The membership and waitlist batch, the line with its admissions document (a query and its plan), the status link, and one batch for the admissions document and the party.
     expect(calls.addParty).toBeLessThanOrEqual(5);
-    // The party and the line's places in one query (2 with its plan), the two day counters, the due entries, the move's batch.
-    expect(calls.notify).toBeLessThanOrEqual(7);
-    // The analytics count is the producer's next sweep's (its due entry is planned in the move's batch).
-    expect(calls.seat).toBeLessThanOrEqual(7);
+    // The membership and waitlist batch, the party and the line's places in one query (2 with its plan), the two day counters, and the move's batch with its text and due entries.
+    expect(calls.notify).toBeLessThanOrEqual(6);
+    // The batch of reads, the party, the move's batch (its due entries in it, the analytics count's among them), the waitlist's history, the line for "getting close" (2 with its plan).
+    expect(calls.seat).toBeLessThanOrEqual(6);
   });
 
-  // 6 before cancel recorded the party leaving: the waitlist is in another container than its parties, so no shared batch.
-  it('cancelling a party makes at most 7 Cosmos calls: its "left" entry in the waitlist history among them', () => {
-    expect(calls.cancel).toBeLessThanOrEqual(7);
+  // The waitlist is in another container than its parties, so its "left" entry cannot share the move's batch.
+  it('cancelling a party makes at most 6 Cosmos calls: its "left" entry in the waitlist history among them', () => {
+    expect(calls.cancel).toBeLessThanOrEqual(6);
   });
 
   it('positions are the same whether they come from the page or from the projection query', async () => {

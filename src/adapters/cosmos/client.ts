@@ -17,13 +17,18 @@ import type { Config } from '../../config.js';
  *   rotation; expires with per-item TTL.
  * - restaurants (/restaurantId): the restaurant, its members (authorization point reads), its
  *   waitlists and its invitations (one per address).
- * - waitees (/waitlistId): the waitees of one waitlist, their texts (the outbox) and the join
- *   requests waiting for a one-time code; the line is a single-partition query. TTL on, off by
- *   default: join requests and their code texts expire by per-item `ttl` (src/domain/retention.ts).
+ * - waitees (/waitlistId): the waitees of one waitlist, their texts (the outbox), the producer's
+ *   due entries (type dueWork, domain DueWork: written in the batch of the save that owes them) and
+ *   the join requests waiting for a one-time code; the line is a single-partition query. TTL on,
+ *   off by default: join requests and their code texts expire by per-item `ttl`
+ *   (src/domain/retention.ts). The timers' sweeps make the app's one cross-partition query, for the
+ *   due entries: in Azure the composite index (type, dueAt) serves only the entries due; the local
+ *   emulator copies the whole container for it, so locally its cost grows with the parties stored.
  * - statusLinks (/id): the public status token → where the waitee is; a join link's code → its
  *   waitlist (type joinLink).
- * - dueWork (/waitlistId): the producer's due-index, only outstanding work (domain DueWork); the
- *   timer's sweep is the app's one cross-partition query, over this small container.
+ * - dueWork (/waitlistId): where the due entries lived before they moved beside their parties.
+ *   Nothing writes here any more; the producer's sweep moves what is left into waitees. It
+ *   stays until a release notes it can go (docs/deploy.md, The due entries' move).
  * - analytics (/restaurantId): one rollup per waitlist and day (domain/analytics.ts), so a year of
  *   a restaurant is one single-partition query; only the keys it is queried by are indexed.
  */
@@ -31,7 +36,13 @@ export const containerDefinitions = [
   { id: 'users', partitionKey: '/pk', defaultTtl: -1 },
   { id: 'refreshTokens', partitionKey: '/id', defaultTtl: -1 },
   { id: 'restaurants', partitionKey: '/restaurantId' },
-  { id: 'waitees', partitionKey: '/waitlistId', excludedPaths: ['/notes/?'], defaultTtl: -1 },
+  {
+    id: 'waitees',
+    partitionKey: '/waitlistId',
+    excludedPaths: ['/notes/?'],
+    compositeIndexes: [['/type', '/dueAt']],
+    defaultTtl: -1,
+  },
   { id: 'statusLinks', partitionKey: '/id' },
   { id: 'dueWork', partitionKey: '/waitlistId' },
   { id: 'analytics', partitionKey: '/restaurantId', excludedPaths: ['/figures/*', '/counted/*'] },
@@ -76,6 +87,13 @@ export async function ensureDatabase(client: CosmosClient, databaseId: string): 
             indexingPolicy: {
               includedPaths: [{ path: '/*' }],
               excludedPaths: [...definition.excludedPaths.map((path) => ({ path })), { path: '/"_etag"/?' }],
+              ...('compositeIndexes' in definition
+                ? {
+                    compositeIndexes: definition.compositeIndexes.map((paths) =>
+                      paths.map((path) => ({ path, order: 'ascending' as const })),
+                    ),
+                  }
+                : {}),
             },
           }
         : {}),

@@ -1,46 +1,52 @@
-import type { Container, OperationInput } from '@azure/cosmos';
+import type { Container, JSONObject, OperationInput } from '@azure/cosmos';
 import type { DueWorkRepository } from '../../application/ports.js';
 import type { DueWork, DueWorkKind } from '../../domain/notification.js';
 import { deleteDocument, upsertDocument, versioned } from './documents.js';
 
 /**
- * The producer's due-index (see DueWork): a small container that holds only outstanding work, so
- * the sweep's one cross-partition query reads due entries, never the waitees stored beside them.
+ * A due entry as stored in the waitees container, beside the party it is about. Its id starts with
+ * its kind and a colon (`paging:<waitee id>:<save id>`, see DueWork), so it never meets the ids of the
+ * other documents of the partition: waitees, texts and join requests (UUIDs) and `admissions:line`.
+ */
+export function dueWorkDocument(entry: DueWork): JSONObject & DueWork {
+  return { ...entry, type: 'dueWork' };
+}
+
+/** Upserts of a save's entries, for the save's own transactional batch in the waitlist's partition. */
+export function dueWorkUpserts(entries: readonly DueWork[], partitionKey: string): OperationInput[] {
+  return entries.map((entry) => {
+    if (entry.waitlistId !== partitionKey) throw new Error(`due entry ${entry.id} belongs to another waitlist than its save`);
+    // The partition key also rides on each operation: Cosmos DB accepts it, and the local emulator reads it only from there.
+    return { operationType: 'Upsert', partitionKey, resourceBody: dueWorkDocument(entry) };
+  });
+}
+
+/** Entries a sweep moves from the earlier design's container: a backlog there drains over a few sweeps. */
+const movedPerSweep = 100;
+
+const dueQuery =
+  'SELECT * FROM c WHERE c.type = "dueWork" AND c.dueAt <= @now AND ARRAY_CONTAINS(@kinds, c.work) ORDER BY c.type ASC, c.dueAt ASC';
+
+/**
+ * The producer's due entries (see DueWork), stored in the waitees container so each save writes its
+ * own in its batch. The sweep's cross-partition query selects them by `type` and `dueAt`: in Azure
+ * the composite index (type, dueAt) of infra/app/db.bicep serves exactly the entries due, whatever
+ * else is stored. `before` is the container the entries had to themselves in the earlier design:
+ * the producer's sweep first moves a few of them here, until it is empty (docs/deploy.md, The due
+ * entries' move).
  */
 export class DueWorkStore implements DueWorkRepository {
-  constructor(private readonly container: Container) {}
-
-  /**
-   * A save's entries share its waitlist's partition, so they go in one batch of upserts: one round
-   * trip however many a move leaves (a notify leaves two: its text and its paging timer).
-   */
-  async plan(entries: readonly DueWork[]): Promise<void> {
-    const byWaitlist = new Map<string, DueWork[]>();
-    for (const entry of entries) byWaitlist.set(entry.waitlistId, [...(byWaitlist.get(entry.waitlistId) ?? []), entry]);
-    await Promise.all([...byWaitlist].map(([waitlistId, group]) => this.upsertAll(waitlistId, group)));
-  }
-
-  private async upsertAll(partitionKey: string, entries: readonly DueWork[]): Promise<void> {
-    const [only] = entries;
-    if (entries.length === 1 && only !== undefined) {
-      await upsertDocument<DueWork>(this.container, { ...only });
-      return;
-    }
-    // The partition key also rides on each operation: Cosmos DB accepts it, and the local emulator reads it only from there.
-    const operations = entries.map((entry): OperationInput => ({ operationType: 'Upsert', partitionKey, resourceBody: { ...entry } }));
-    const response = await this.container.items.batch(operations, partitionKey);
-    const failed = (response.result ?? []).find((result) => result.statusCode >= 400);
-    if (failed !== undefined || response.result?.length !== operations.length) {
-      throw new Error(`due-index batch failed with ${String(failed?.statusCode ?? response.code)}`);
-    }
-  }
+  constructor(
+    private readonly waitees: Container,
+    private readonly before: Container,
+  ) {}
 
   /** Entries of these kinds due by `now`, oldest first; a backlog beyond `limit` is left for the next sweep. */
   async due(now: Date, limit: number, kinds: readonly DueWorkKind[]): Promise<DueWork[]> {
-    const { resources } = await this.container.items
+    const { resources } = await this.waitees.items
       .query<Record<string, unknown>>(
         {
-          query: 'SELECT * FROM c WHERE c.dueAt <= @now AND ARRAY_CONTAINS(@kinds, c.work) ORDER BY c.dueAt',
+          query: dueQuery,
           parameters: [
             { name: '@now', value: now.toISOString() },
             { name: '@kinds', value: [...kinds] },
@@ -49,10 +55,34 @@ export class DueWorkStore implements DueWorkRepository {
         { maxItemCount: limit },
       )
       .fetchNext();
-    return resources.map((resource) => versioned<DueWork>(resource, typeof resource._etag === 'string' ? resource._etag : undefined).value);
+    return resources.map((resource) => {
+      const { type: _type, ...entry } = versioned<DueWork & { type: string }>(
+        resource,
+        typeof resource._etag === 'string' ? resource._etag : undefined,
+      ).value;
+      return entry;
+    });
   }
 
   async done(entry: DueWork): Promise<void> {
-    await deleteDocument(this.container, entry.id, entry.waitlistId);
+    await deleteDocument(this.waitees, entry.id, entry.waitlistId);
+  }
+
+  /**
+   * Each entry is upserted here, then deleted there. A crash in between leaves an entry in both;
+   * moving it again (even after it was done here) repeats work that every kind of entry makes
+   * idempotent, so nothing is lost or done twice. A read of the feed, not a query: one request and
+   * no query plan once the container is empty.
+   */
+  async moveEarlierEntries(): Promise<number> {
+    const { resources } = await this.before.items.readAll({ maxItemCount: movedPerSweep }).fetchNext();
+    await Promise.all(
+      resources.map(async (resource) => {
+        const { value: entry } = versioned<DueWork>(resource, typeof resource._etag === 'string' ? resource._etag : undefined);
+        await upsertDocument(this.waitees, dueWorkDocument(entry));
+        await deleteDocument(this.before, entry.id, entry.waitlistId);
+      }),
+    );
+    return resources.length;
   }
 }

@@ -1,9 +1,10 @@
 import type { Container, OperationInput } from '@azure/cosmos';
 import { GoneSinceRead, VersionConflict, type NotificationRepository, type SavedWithNotifications } from '../../application/ports.js';
 import type { JoinRequest, Versioned, Waitee } from '../../domain/model.js';
-import type { Notification } from '../../domain/notification.js';
+import type { DueWork, Notification } from '../../domain/notification.js';
 import { codeDataLifetimeSeconds } from '../../domain/retention.js';
 import { queryAll, readOfType, replaceDocument } from './documents.js';
+import { dueWorkUpserts } from './due-work.js';
 
 /**
  * A one-time code's text holds its phone number and is of no use once the code expired: Cosmos DB
@@ -17,15 +18,23 @@ const stored = (notification: Notification) => ({
 });
 
 /**
- * Notification records (the outbox) live beside their waitee in the waitees container, so the
- * waitee's change and the records are written in one transactional batch of one partition.
+ * Notification records (the outbox) live beside their waitee in the waitees container, with the
+ * producer's due entries, so the waitee's change, the records and the entries are written in one
+ * transactional batch of one partition.
  */
 export class NotificationStore implements NotificationRepository {
   constructor(private readonly container: Container) {}
 
-  async replaceWaiteeWith(waitee: Waitee, etag: string, notifications: readonly Notification[]): Promise<SavedWithNotifications> {
+  async replaceWaiteeWith(
+    waitee: Waitee,
+    etag: string,
+    notifications: readonly Notification[],
+    dueWork: readonly DueWork[],
+  ): Promise<SavedWithNotifications> {
     // The batch's partition key also rides on each operation: Cosmos DB accepts it, and the local
-    // emulator reads it only from there.
+    // emulator reads it only from there. The party's replace goes first: the emulator's batch is not
+    // atomic but stops at the first failure, so a refused replace writes nothing there either. A move
+    // is a handful of operations (a text or two, a few entries), far from a batch's limit of 100.
     const partitionKey = waitee.waitlistId;
     const operations: OperationInput[] = [
       { operationType: 'Replace', id: waitee.id, ifMatch: etag, partitionKey, resourceBody: { ...waitee, type: 'waitee' } },
@@ -34,6 +43,7 @@ export class NotificationStore implements NotificationRepository {
         partitionKey,
         resourceBody: stored(n),
       })),
+      ...dueWorkUpserts(dueWork, partitionKey),
     ];
     const response = await this.container.items.batch(operations, partitionKey);
     const results = response.result ?? [];

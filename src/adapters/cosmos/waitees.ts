@@ -1,14 +1,38 @@
-import type { Container } from '@azure/cosmos';
+import type { Container, DeleteOperationInput, OperationInput } from '@azure/cosmos';
 import type { Versioned, Waitee } from '../../domain/model.js';
+import type { DueWork } from '../../domain/notification.js';
 import type { WaiteeInLine, WaiteeStatus } from '../../domain/waitee.js';
 import { activeStatuses } from '../../domain/waitee.js';
-import type { Page, PageRequest, WaiteeRepository } from '../../application/ports.js';
+import { VersionConflict, type Page, type PageRequest, type WaiteeRepository } from '../../application/ports.js';
 import { DocumentsOfType, queryAll, queryPage, versioned } from './documents.js';
+import { dueWorkUpserts } from './due-work.js';
 
 /** The waitees of each waitlist; one partition per waitlist, so the line is one query. */
 export class WaiteeStore extends DocumentsOfType<Waitee> implements WaiteeRepository {
   constructor(container: Container) {
     super(container, 'waitee', (waitee) => ({ key: waitee.waitlistId }));
+  }
+
+  async deleteWith(waitee: Pick<Waitee, 'id' | 'waitlistId'>, etag: string, dueWork: readonly DueWork[]): Promise<boolean> {
+    // The delete first: the emulator's batch is not atomic but stops at the first failure (see NotificationStore).
+    const partitionKey = waitee.waitlistId;
+    // The batch API honours ifMatch on a delete as on a replace (the emulator too); the SDK's type
+    // leaves the field out but sends each operation as given.
+    const deleteIfUnchanged: DeleteOperationInput & { readonly ifMatch: string } = {
+      operationType: 'Delete',
+      id: waitee.id,
+      ifMatch: etag,
+      partitionKey,
+    };
+    const operations: OperationInput[] = [deleteIfUnchanged, ...dueWorkUpserts(dueWork, partitionKey)];
+    const response = await this.container.items.batch(operations, partitionKey);
+    const failed = (response.result ?? []).find((r) => r.statusCode >= 400 && r.statusCode !== 424);
+    if (failed?.statusCode === 404) return false;
+    if (failed?.statusCode === 412) throw new VersionConflict(waitee.id);
+    if (failed !== undefined || response.result?.length !== operations.length) {
+      throw new Error(`delete batch failed with ${String(failed?.statusCode ?? response.code)}`);
+    }
+    return true;
   }
 
   /** The waitees still in line (waiting or notified), for positions. */
