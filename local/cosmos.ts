@@ -1,5 +1,6 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { createHttpsServer } from '@vercel/cosmosdb-server';
+import { makeEmulatorQueriesLinear } from './cosmos-query.js';
 import { closeServer, listenOnLoopback } from './loopback.js';
 
 export interface CosmosEmulator {
@@ -72,9 +73,11 @@ function describe(request: IncomingMessage): string {
  * The embedded Cosmos DB: @vercel/cosmosdb-server speaks the Cosmos REST protocol in-process, so
  * the real @azure/cosmos client runs unchanged. Started from code with keep-alive (its CLI closes
  * every connection, which makes each request several times slower). Data lives in memory. In
- * front of it: a request counter, and a cheap answer to query-plan requests.
+ * front of it: a request counter, and a cheap answer to query-plan requests; inside it, a query
+ * engine made linear in the documents stored (local/cosmos-query.ts).
  */
 export async function startCosmosEmulator(port = 0): Promise<CosmosEmulator> {
+  makeEmulatorQueriesLinear();
   const server = createHttpsServer({ keepAlive: true });
   // The client's pooled sockets can sit idle past Node's 5 s default while others carry the load; a
   // request written to a socket the server is just closing fails with "socket hang up", which the SDK
