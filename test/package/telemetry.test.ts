@@ -9,12 +9,13 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startIdentityEndpoint } from '../../local/identity/endpoint.js';
 import { generateSigningKeys, localAppSettings } from '../../local/settings.js';
 import { startFunctionsWorker, type FunctionsWorkerProcess } from '../../scripts/functions-worker-process.js';
-import { buildFunctionPackage, repoRoot } from '../../scripts/package.js';
+import { buildFunctionPackage, distroUnreachedOnly, leftOutMessage, repoRoot } from '../../scripts/package.js';
 import { startAppInsightsIngestion, type AppInsightsIngestion, type Envelope } from '../support/app-insights-ingestion.js';
 import { eventually } from '../support/notifications.js';
 import { Api, useLocalStack } from '../support/stack.js';
@@ -165,5 +166,25 @@ describe('the deployment package with an Application Insights connection string'
     const [point] = lineRequests(points);
     expect(point?.count).toBeGreaterThanOrEqual(1);
     expect(point?.properties).toMatchObject({ 'http.request.method': 'GET', 'http.response.status_code': '200' });
+  });
+});
+
+describe('what the package leaves out of the Azure Monitor distro', () => {
+  it('throws, naming scripts/package.ts, on a path of @opentelemetry/sdk-node the distro never takes', async () => {
+    const bundled = join(dir, 'sdk-node.mjs');
+    await build({
+      absWorkingDir: repoRoot,
+      stdin: { contents: "export { NodeSDK } from '@opentelemetry/sdk-node';", resolveDir: repoRoot },
+      outfile: bundled,
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
+      plugins: [distroUnreachedOnly],
+      logLevel: 'warning',
+    });
+    const { NodeSDK } = (await import(pathToFileURL(bundled).href)) as { NodeSDK: new (configuration: object) => unknown };
+    // Without metric readers, sdk-node builds an OTLP metric exporter from the environment; the distro always passes its own reader.
+    expect(() => new NodeSDK({})).toThrow(leftOutMessage('@opentelemetry/exporter-metrics-otlp-proto'));
   });
 });
