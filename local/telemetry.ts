@@ -158,8 +158,8 @@ const switchableSampler: Sampler = {
 };
 
 /**
- * Turns span recording on or off for the whole process. The app's tracer is fetched once at import
- * and keeps its provider, so unregistering the provider would not stop it; the sampler does.
+ * Turns span recording on or off for the whole process. The tracer provider is registered once per
+ * process (the API refuses a second registration until it is disabled), so the sampler switches.
  */
 export function recordLocalSpans(on: boolean): void {
   recording = on;

@@ -7,6 +7,8 @@
  * - ESM output with a `createRequire` banner, so the CommonJS dependencies inside can still `require`.
  * - Split chunks: each SDK sits in the chunk of the dynamic import that needs it (src/composition),
  *   so importing the entry loads none of them.
+ * - Of the Azure Monitor distro's @opentelemetry/sdk-node, the exporters and configuration it never
+ *   reaches are stubs (`distroUnreachedOnly`): a quarter of the zip.
  * - A package.json of its own whose `main` is the bundled entry (the host reads `main`) and whose only
  *   dependency is sharp, at the version the repository installs, with a package-lock.json of sharp's
  *   tree taken from the root lock: Flex Consumption's remote build installs it (no node_modules ship).
@@ -55,6 +57,58 @@ const englishZodOnly: Plugin = {
 };
 
 /**
+ * The Azure Monitor distro builds its SDK with `new NodeSDK({ metricReaders, spanProcessors,
+ * logRecordProcessors, sampler, … })` (@azure/monitor-opentelemetry, dist/esm/index.js) and never calls
+ * `startNodeSDK`. @opentelemetry/sdk-node requires these at load, but uses them only on paths that
+ * configuration closes (build/src/sdk.js, utils.js, start.js, create-from-config.js):
+ * - the OTLP log exporters: only when no log record processors are given (`configureLoggerProviderFromEnv`);
+ * - Prometheus and the OTLP metric exporters: only when no metric readers are given (`getMetricReadersFromEnv`);
+ * - Zipkin and the OTLP trace exporters: only when no span processors are given (`getSpanProcessorsFromEnv`);
+ * - @opentelemetry/configuration, the OTLP exporter bases (and the metric exporter's temporality
+ *   enum): only in the `…FromConfiguration` helpers of `startNodeSDK`'s file-based configuration.
+ * Replaced only where sdk-node imports them (nothing else in the bundle does): with them go gRPC,
+ * protobufjs, the OTLP transformer and yaml. Each stub loads, and throws on first use, naming this file.
+ */
+const sdkNodeUnreached = [
+  '@opentelemetry/configuration',
+  '@opentelemetry/exporter-logs-otlp-grpc',
+  '@opentelemetry/exporter-logs-otlp-http',
+  '@opentelemetry/exporter-logs-otlp-proto',
+  '@opentelemetry/exporter-metrics-otlp-grpc',
+  '@opentelemetry/exporter-metrics-otlp-http',
+  '@opentelemetry/exporter-metrics-otlp-proto',
+  '@opentelemetry/exporter-prometheus',
+  '@opentelemetry/exporter-trace-otlp-grpc',
+  '@opentelemetry/exporter-trace-otlp-http',
+  '@opentelemetry/exporter-trace-otlp-proto',
+  '@opentelemetry/exporter-zipkin',
+  '@opentelemetry/otlp-exporter-base',
+  '@opentelemetry/otlp-grpc-exporter-base',
+];
+
+/** The message a stub of `specifier` throws when something uses it after all. */
+export const leftOutMessage = (specifier: string): string =>
+  `${specifier} was left out of the bundle: scripts/package.ts (sdkNodeUnreached) found no path of the Azure Monitor distro that uses it`;
+
+export const distroUnreachedOnly: Plugin = {
+  name: 'distro-unreached-only',
+  setup(esbuild) {
+    const names = new Set(sdkNodeUnreached);
+    esbuild.onResolve({ filter: /^@opentelemetry\// }, ({ path, importer }) =>
+      names.has(path) && importer.includes('/node_modules/@opentelemetry/sdk-node/')
+        ? { path, namespace: 'distro-unreached-only' }
+        : undefined,
+    );
+    // A module that loads (sdk-node requires it at the top) and throws on any use of an export.
+    esbuild.onLoad({ filter: /.*/, namespace: 'distro-unreached-only' }, ({ path }) => ({
+      contents: `const message = ${JSON.stringify(leftOutMessage(path))};
+module.exports = new Proxy({}, { get: (_, name) => { if (typeof name === 'symbol' || name === '__esModule') return undefined; throw new Error(message); } });`,
+      loader: 'js',
+    }));
+  },
+};
+
+/**
  * What the bundle leaves to the platform's `npm install` (remote build): sharp, whose prebuilt addon
  * and libvips cannot be bundled, and which npm then picks for the platform it runs on (Azure:
  * linux-x64, glibc). Only its JavaScript would fit in the bundle; installed whole, its code and its
@@ -87,7 +141,7 @@ export async function buildFunctionPackage(options: { dir: string; zip: string }
     minify: true,
     legalComments: 'none',
     metafile: true,
-    plugins: [englishZodOnly],
+    plugins: [englishZodOnly, distroUnreachedOnly],
     logLevel: 'warning',
   });
   const manifest = JSON.parse(await readFile(join(repoRoot, 'package.json'), 'utf8')) as {

@@ -9,14 +9,19 @@ import {
   type Link,
   type Span,
   type SpanKind,
+  type Tracer,
 } from '@opentelemetry/api';
 
 /**
  * Tracing through the OpenTelemetry API only: a no-op until a host registers a tracer provider, a
  * context manager and the W3C propagator (src/composition/telemetry.ts in Azure, local/telemetry.ts
  * locally). See docs/observability.md for the spans and how a text's trace crosses invocations.
+ *
+ * The tracer comes from the provider registered when a span starts, never once at import: the
+ * Azure Monitor distro calls `trace.disable()` before registering its provider, which replaces the
+ * API's proxy provider, so a tracer taken earlier would stay a no-op for good (test/package/telemetry.test.ts).
  */
-export const tracer = trace.getTracer('waitlist');
+export const tracer = (): Tracer => trace.getTracer('waitlist');
 
 /** The W3C `traceparent` of the active span, to carry a trace across invocations (outbox record, queue message); undefined outside a trace. */
 export function activeTraceparent(): string | undefined {
@@ -52,7 +57,7 @@ export async function inSpan<T>(
   work: (span: Span) => Promise<T>,
 ): Promise<T> {
   const { parent = context.active(), ...spanOptions } = options;
-  return tracer.startActiveSpan(name, spanOptions, parent, async (span) => {
+  return tracer().startActiveSpan(name, spanOptions, parent, async (span) => {
     try {
       return await work(span);
     } catch (error) {

@@ -97,11 +97,11 @@ const installedSharp = async (): Promise<string> =>
 const readJson = async <T>(...path: string[]): Promise<T> => JSON.parse(await readFile(join(...path), 'utf8')) as T;
 
 describe('the deployment package', () => {
-  it('holds only the bundle, its package.json (main: the bundled entry), its lock and host.json: no node_modules, at most 2 MB zipped', async () => {
+  it('holds only the bundle, its package.json (main: the bundled entry), its lock and host.json: no node_modules, at most 1.5 MB zipped', async () => {
     const own = ['package.json', 'package-lock.json', 'host.json', packageEntry];
     expect(pkg.files).toEqual(expect.arrayContaining(own));
     expect(pkg.files.filter((file) => !own.includes(file) && !/^chunks\/[\w.-]+\.js$/.test(file))).toEqual([]);
-    expect(pkg.zipBytes).toBeLessThanOrEqual(2_000_000);
+    expect(pkg.zipBytes).toBeLessThanOrEqual(1_500_000);
     const manifest = await readJson<{ main: string; type: string; scripts?: unknown }>(pkg.dir, 'package.json');
     expect(manifest).toMatchObject({ main: packageEntry, type: 'module' });
     // Oryx runs `npm run build` when package.json has a build script: there is nothing left to build.

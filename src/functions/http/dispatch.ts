@@ -36,7 +36,7 @@ export function dispatch(fn: HttpFunction, services: ServicesProvider): HttpHand
     const attributes = { 'http.request.method': method, 'http.route': route };
     const parent = invocationParent(context, () => contextOfHeaders(request.headers));
     const started = performance.now();
-    return tracer.startActiveSpan(`${method} ${route}`, { kind: SpanKind.SERVER, attributes }, parent, async (span) => {
+    return tracer().startActiveSpan(`${method} ${route}`, { kind: SpanKind.SERVER, attributes }, parent, async (span) => {
       let response: HttpResponseInit | HttpResponse | undefined;
       try {
         response = await answer(request, context);
