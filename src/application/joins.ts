@@ -14,7 +14,7 @@ import {
   wrongCode,
 } from '../domain/join.js';
 import type { JoinRequest, Restaurant, User, Versioned, Waitee, Waitlist } from '../domain/model.js';
-import { codePlaceholder, unsentState, type Notification } from '../domain/notification.js';
+import { codePlaceholder, enqueueWork, unsentState, type Notification } from '../domain/notification.js';
 import { joinLine } from '../domain/waitee.js';
 import { memberWith, waitlistOf, type Caller } from './access.js';
 import { joinCappedLine } from './admissions.js';
@@ -238,7 +238,9 @@ export async function startJoin(
   await countAgainst(s, `code-number:${phone}`, s.config.joins.codesPerNumberPerHour, 'to one phone number');
   await countAgainst(s, `code-address:${clientAddress}`, s.config.joins.codesPerAddressPerHour, 'from one address');
   const join = newJoinRequest(fields);
-  const saved = await s.notifications.createJoinWith(join, codeText(join, restaurant.value, now));
+  const text = codeText(join, restaurant.value, now);
+  // The text's due entry makes the producer's sweep send it should the enqueue below fail, as for every text.
+  const saved = await s.notifications.createJoinWith(join, text, [enqueueWork(text)]);
   await enqueueNow(s, saved.notifications, log);
   return { kind: 'code-sent', started: { joinId: join.id, expiresAt: join.expiresAt, triesLeft: join.triesLeft } };
 }

@@ -244,7 +244,8 @@ export interface NotificationRepository {
   replace(notification: Notification, etag: string): Promise<Versioned<Notification>>;
   forWaitee(waitlistId: string, waiteeId: string): Promise<Notification[]>;
   /** Creates the join request and its code text in one batch, all or nothing. */
-  createJoinWith(join: JoinRequest, notification: Notification): Promise<SavedWithNotifications>;
+  /** The join request, its code's text and the text's due entry, in one batch. */
+  createJoinWith(join: JoinRequest, notification: Notification, dueWork: readonly DueWork[]): Promise<SavedWithNotifications>;
 }
 
 /** Account-less joins waiting for their code, stored beside the line they join (one partition per waitlist). */

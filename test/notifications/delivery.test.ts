@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ServiceBusClient } from '@azure/service-bus';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consume, sweep } from '../../src/application/notifications.js';
+import { startJoin } from '../../src/application/joins.js';
 import { actOnWaitee } from '../../src/application/waitees.js';
 import { ServiceBusNotificationQueue } from '../../src/adapters/servicebus/notification-queue.js';
 import { SmsGateway } from '../../src/adapters/sms/sms-gateway.js';
@@ -22,6 +23,7 @@ import {
   waitForQueueIdle,
   writePending,
 } from '../support/notifications.js';
+import { codeTextedTo, guest, joinLinkOf } from '../guest/support.js';
 import { Api, newVenue, type Venue } from '../support/stack.js';
 
 /**
@@ -259,5 +261,40 @@ describe('producer sweeps', () => {
     expect((await sentRecord(pending.id)).status).toBe('sent');
     expect(await waitForQueueIdle(stack())).toBe(true);
     expect(smsFor(stack(), pending.id)).toHaveLength(1);
+  });
+
+  it('a join whose code text cannot be enqueued at once gets the code from the next sweep', async () => {
+    const s = stack().services;
+    const phone = nextPhone();
+    const brokenQueue = new ServiceBusNotificationQueue({ ...s.config.serviceBus, queue: 'no-such-queue' }, undefined);
+    const log = memoryLog();
+    try {
+      const started = await startJoin(
+        { ...s, notificationQueue: () => brokenQueue },
+        null,
+        await joinLinkOf(venue),
+        guest(phone),
+        '203.0.113.7',
+        log.log,
+      );
+      expect(started.kind).toBe('code-sent');
+    } finally {
+      await brokenQueue.close();
+    }
+    expect(log.lines.some((l) => l.startsWith('enqueue deferred to the producer sweep'))).toBe(true);
+    expect(
+      stack()
+        .sms.outbox()
+        .filter((m) => m.to === phone),
+    ).toHaveLength(0);
+
+    expect((await sweep(s, quiet.log)).enqueued).toBe(1);
+    expect(await codeTextedTo(stack(), phone)).toMatch(/^\d{6}$/);
+    expect(await waitForQueueIdle(stack())).toBe(true);
+    expect(
+      stack()
+        .sms.outbox()
+        .filter((m) => m.to === phone),
+    ).toHaveLength(1);
   });
 });

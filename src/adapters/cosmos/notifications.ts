@@ -57,13 +57,14 @@ export class NotificationStore implements NotificationRepository {
     return { etag: waiteeEtag, notifications: notifications.map((value, i) => ({ value, etag: notificationEtags[i] ?? '' })) };
   }
 
-  async createJoinWith(join: JoinRequest, notification: Notification): Promise<SavedWithNotifications> {
+  async createJoinWith(join: JoinRequest, notification: Notification, dueWork: readonly DueWork[]): Promise<SavedWithNotifications> {
     const partitionKey = join.waitlistId;
     const response = await this.container.items.batch(
       [
         // As JoinRequestStore writes it: expired by Cosmos DB a day after its last write.
         { operationType: 'Create', partitionKey, resourceBody: { ...join, type: 'joinRequest', ttl: codeDataLifetimeSeconds } },
         { operationType: 'Create', partitionKey, resourceBody: stored(notification) },
+        ...dueWorkUpserts(dueWork, partitionKey),
       ],
       partitionKey,
     );
