@@ -5,7 +5,6 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { startLocalStack } from '../local/stack.js';
-import { generateSigningKeys, localAppSettings } from '../local/settings.js';
 import { startFunctionsWorker } from '../scripts/functions-worker-process.js';
 import { buildFunctionPackage, repoRoot, type FunctionPackage } from '../scripts/package.js';
 import { demoOwner } from './owner.js';
@@ -94,21 +93,10 @@ async function benchZip(pkg: FunctionPackage, tmp: string): Promise<void> {
 }
 
 async function benchFirstGet(pkg: FunctionPackage): Promise<void> {
-  const signingKeys = await generateSigningKeys();
-  const stack = await startLocalStack({ port: 0, passwordHashCost: 10, timers: false, settings: { JWT_SIGNING_KEYS: signingKeys } });
+  const stack = await startLocalStack({ port: 0, passwordHashCost: 10, timers: false });
   try {
     const { headers, waiteesUrl } = await demoOwner(stack);
-    const settings = {
-      ...(await localAppSettings({
-        cosmosEndpoint: stack.cosmos.endpoint,
-        cosmosKey: stack.cosmos.key,
-        baseUrl: stack.baseUrl,
-        serviceBusConnectionString: stack.serviceBus.connectionString,
-        smsConnectionString: stack.sms.connectionString,
-        blobEndpoint: stack.blob.endpoint,
-      })),
-      JWT_SIGNING_KEYS: signingKeys,
-    };
+    const settings = stack.appSettings;
     const path = waiteesUrl.slice(stack.baseUrl.length);
     const unbundled = median(await firstGetMs(repoRoot, settings, path, headers));
     const bundled = median(await firstGetMs(pkg.dir, settings, path, headers));

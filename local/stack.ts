@@ -36,6 +36,12 @@ export interface LocalStack {
   readonly sms: SmsEmulator;
   readonly blob: BlobEmulator;
   readonly services: Services;
+  /**
+   * The app settings its services were built from, over the environment: the emulators' addresses
+   * and keys and the signing keys. What a separate worker process serving against this stack needs
+   * (a deployment package under scripts/functions-worker.ts), so tokens one issues the other accepts.
+   */
+  readonly appSettings: Readonly<Record<string, string>>;
   readonly demo: DemoData | null;
   /** The metrics the app recorded in this process (local/metrics.ts: cumulative over every stack it started). */
   readonly metrics: LocalMetrics;
@@ -142,6 +148,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       sms,
       blob,
       services: s,
+      appSettings: { ...settings, ...options.settings },
       demo,
       metrics: localMetrics,
       traces,

@@ -13,7 +13,6 @@ import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startIdentityEndpoint } from '../../local/identity/endpoint.js';
-import { generateSigningKeys, localAppSettings } from '../../local/settings.js';
 import { startFunctionsWorker, type FunctionsWorkerProcess } from '../../scripts/functions-worker-process.js';
 import type { Lockfile } from '../../scripts/package-lock-subset.js';
 import { buildFunctionPackage, loadedBy, packageEntry, repoRoot, type FunctionPackage } from '../../scripts/package.js';
@@ -34,8 +33,7 @@ const sdkPackages = [
   '@azure/monitor-opentelemetry',
 ];
 
-const signingKeys = await generateSigningKeys();
-const stack = useLocalStack({ settings: { JWT_SIGNING_KEYS: signingKeys } });
+const stack = useLocalStack();
 
 let dir = '';
 let pkg: FunctionPackage;
@@ -186,22 +184,6 @@ describe('the deployment package', () => {
   });
 });
 
-/** The app settings of a worker against the local stack. */
-async function workerSettings(): Promise<Record<string, string>> {
-  const { cosmos, serviceBus, sms, blob, baseUrl } = stack();
-  const appSettings = await localAppSettings({
-    cosmosEndpoint: cosmos.endpoint,
-    cosmosKey: cosmos.key,
-    baseUrl,
-    serviceBusConnectionString: serviceBus.connectionString,
-    smsConnectionString: sms.connectionString,
-    blobEndpoint: blob.endpoint,
-    passwordHashCost: 10,
-  });
-  // The stack's signing key, so the worker accepts the tokens the stack issues (and the reverse).
-  return { ...appSettings, JWT_SIGNING_KEYS: signingKeys };
-}
-
 /** The demo owner's access token, their restaurant, and the path of its line. */
 async function ownerToken(): Promise<{ token: string; restaurantId: string; line: string }> {
   const demo = stack().demo;
@@ -225,7 +207,7 @@ describe('the deployment package in a fresh worker process, against the local st
   const workerApi = () => new Api(`${running?.url ?? ''}/api`);
 
   beforeAll(async () => {
-    settings = await workerSettings();
+    settings = { ...stack().appSettings };
     running = await startFunctionsWorker({ worker, packageDir: pkg.dir, settings });
   });
 
@@ -334,7 +316,7 @@ describe('the deployment package as Flex Consumption installs it (remote build),
       worker,
       packageDir: deployed,
       settings: {
-        ...(await workerSettings()),
+        ...stack().appSettings,
         IDENTITY_ENDPOINT: identity.endpoint,
         IDENTITY_HEADER: identity.header,
         FUNCTIONS_WORKER_TRACE_IMPORTS: '1',

@@ -13,15 +13,13 @@ import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startIdentityEndpoint } from '../../local/identity/endpoint.js';
-import { generateSigningKeys, localAppSettings } from '../../local/settings.js';
 import { startFunctionsWorker, type FunctionsWorkerProcess } from '../../scripts/functions-worker-process.js';
 import { buildFunctionPackage, distroUnreachedOnly, leftOutMessage, repoRoot } from '../../scripts/package.js';
 import { startAppInsightsIngestion, type AppInsightsIngestion, type Envelope } from '../support/app-insights-ingestion.js';
 import { eventually } from '../support/notifications.js';
 import { Api, useLocalStack } from '../support/stack.js';
 
-const signingKeys = await generateSigningKeys();
-const stack = useLocalStack({ settings: { JWT_SIGNING_KEYS: signingKeys } });
+const stack = useLocalStack();
 
 let dir = '';
 let ingestion: AppInsightsIngestion;
@@ -47,22 +45,11 @@ beforeAll(async () => {
   // The exporter signs in with the app's managed identity (src/composition/telemetry.ts), as in Azure.
   const identity = await startIdentityEndpoint({ log: () => undefined });
   started.push(() => identity.close());
-  const { cosmos, serviceBus, sms, blob, baseUrl } = stack();
-  const appSettings = await localAppSettings({
-    cosmosEndpoint: cosmos.endpoint,
-    cosmosKey: cosmos.key,
-    baseUrl,
-    serviceBusConnectionString: serviceBus.connectionString,
-    smsConnectionString: sms.connectionString,
-    blobEndpoint: blob.endpoint,
-    passwordHashCost: 10,
-  });
   worker = await startFunctionsWorker({
     worker: workerScript,
     packageDir: pkg.dir,
     settings: {
-      ...appSettings,
-      JWT_SIGNING_KEYS: signingKeys,
+      ...stack().appSettings,
       APPLICATIONINSIGHTS_CONNECTION_STRING: ingestion.connectionString,
       IDENTITY_ENDPOINT: identity.endpoint,
       IDENTITY_HEADER: identity.header,
