@@ -243,8 +243,7 @@ export interface NotificationRepository {
   get(waitlistId: string, notificationId: string): Promise<Versioned<Notification> | null>;
   replace(notification: Notification, etag: string): Promise<Versioned<Notification>>;
   forWaitee(waitlistId: string, waiteeId: string): Promise<Notification[]>;
-  /** Creates the join request and its code text in one batch, all or nothing. */
-  /** The join request, its code's text and the text's due entry, in one batch. */
+  /** Creates the join request, its code's text and the text's due entry in one batch, all or nothing. */
   createJoinWith(join: JoinRequest, notification: Notification, dueWork: readonly DueWork[]): Promise<SavedWithNotifications>;
 }
 

@@ -294,9 +294,9 @@ export async function listWaitees(
   };
 }
 
-/** The waitee, visible to the line's staff and to the customer it belongs to; to anyone else not-found. */
 /**
- * The waitee as the caller may see it, with its waitlist and restaurant. `withPlaces`: the line's
+ * The waitee, visible to the line's staff and to the customer it belongs to (to anyone else
+ * not-found), with its waitlist and restaurant. `withPlaces`: the line's
  * places are read with the party, in one query, for a caller that shows its position afterwards.
  */
 async function visibleWaitee(

@@ -293,8 +293,8 @@ export function lineWork(waitlist: { readonly id: string; readonly restaurantId:
 type SavedParty = Pick<Waitee, 'id' | 'waitlistId' | 'restaurantId' | 'pagingDueAt' | 'status' | 'updatedAt'>;
 
 /**
- * A timer's entry is named by the save that sets it (`saveId`), never shared: a save that fails can
- * take back exactly its own entries, and a later timer never replaces an earlier one.
+ * A timer's entry is named by the save that sets it (`saveId`), never shared: a later timer never
+ * replaces an earlier one (the sweep acts on an entry only while the party's timer still says it).
  */
 export function pagingWork(waitee: Pick<Waitee, 'id' | 'waitlistId' | 'restaurantId' | 'pagingDueAt'>, saveId: string): DueWork | null {
   const { id, waitlistId, restaurantId, pagingDueAt } = waitee;

@@ -30,8 +30,8 @@ export function endOf(waitee: Pick<Waitee, 'endedAt' | 'seatedAt' | 'updatedAt'>
 /**
  * The due entry that removes a finished party's personal data once the restaurant's period
  * has passed, planned with the save that finishes it (the period as set then: a later change of the
- * setting applies to parties finishing after it). Named by the save, like every entry, so a save
- * that loses its race takes back only its own. Null while the party is in line.
+ * setting applies to parties finishing after it). Named by the save, like every timer's entry, so a
+ * later save never replaces it. Null while the party is in line.
  */
 export function forgetWork(
   waitee: Pick<Waitee, 'id' | 'waitlistId' | 'restaurantId' | 'status' | 'endedAt' | 'seatedAt' | 'updatedAt'>,
