@@ -16,10 +16,17 @@ export async function storeDueEntries(
   home: DueEntriesHome = 'beside the party',
 ): Promise<void> {
   const { cosmos } = stack.services.config;
-  const containers = containersOf(createCosmosClient(cosmos).database(cosmos.database));
-  await Promise.all(
-    entries.map((entry) =>
-      home === 'beside the party' ? containers.waitees.items.upsert(dueWorkDocument(entry)) : containers.dueWork.items.upsert({ ...entry }),
-    ),
-  );
+  const client = createCosmosClient(cosmos);
+  const containers = containersOf(client.database(cosmos.database));
+  try {
+    await Promise.all(
+      entries.map((entry) =>
+        home === 'beside the party'
+          ? containers.waitees.items.upsert(dueWorkDocument(entry))
+          : containers.dueWork.items.upsert({ ...entry }),
+      ),
+    );
+  } finally {
+    client.dispose();
+  }
 }

@@ -3,7 +3,7 @@
  * read; the store's refusals come back as the ports' outcomes (VersionConflict, GoneSinceRead,
  * InvalidContinuationToken), never as client-facing errors.
  */
-import type { Container, ItemDefinition, PartitionKey, SqlParameter } from '@azure/cosmos';
+import type { Container, ItemDefinition, OperationResponse, PartitionKey, SqlParameter } from '@azure/cosmos';
 import { GoneSinceRead, InvalidContinuationToken, VersionConflict, type Page, type PageRequest } from '../../application/ports.js';
 import type { Versioned } from '../../domain/model.js';
 
@@ -18,6 +18,11 @@ export function statusCodeOf(error: unknown): number | undefined {
   if (typeof error !== 'object' || error === null || !('code' in error)) return undefined;
   const code = Number(error.code);
   return Number.isInteger(code) ? code : undefined;
+}
+
+/** The operation that failed a transactional batch, if one did: the others answer 424 (failed dependency). */
+export function failedOperation(batch: { readonly result?: readonly OperationResponse[] }): OperationResponse | undefined {
+  return batch.result?.find((operation) => operation.statusCode >= 400 && operation.statusCode !== 424);
 }
 
 /** One pass over the keys, no intermediate arrays: this runs for every document of every page read. */

@@ -21,6 +21,15 @@ export function dueWorkUpserts(entries: readonly DueWork[], partitionKey: string
   });
 }
 
+/** The entry a stored document holds, without its `type` (the earlier design's documents have none) and system properties. */
+function entryOf(resource: Record<string, unknown>): DueWork {
+  const { type: _type, ...entry } = versioned<DueWork & { type?: string }>(
+    resource,
+    typeof resource._etag === 'string' ? resource._etag : undefined,
+  ).value;
+  return entry;
+}
+
 /** Entries a sweep moves from the earlier design's container: a backlog there drains over a few sweeps. */
 const movedPerSweep = 100;
 
@@ -55,13 +64,7 @@ export class DueWorkStore implements DueWorkRepository {
         { maxItemCount: limit },
       )
       .fetchNext();
-    return resources.map((resource) => {
-      const { type: _type, ...entry } = versioned<DueWork & { type: string }>(
-        resource,
-        typeof resource._etag === 'string' ? resource._etag : undefined,
-      ).value;
-      return entry;
-    });
+    return resources.map(entryOf);
   }
 
   async done(entry: DueWork): Promise<void> {
@@ -78,7 +81,7 @@ export class DueWorkStore implements DueWorkRepository {
     const { resources } = await this.before.items.readAll({ maxItemCount: movedPerSweep }).fetchNext();
     await Promise.all(
       resources.map(async (resource) => {
-        const { value: entry } = versioned<DueWork>(resource, typeof resource._etag === 'string' ? resource._etag : undefined);
+        const entry = entryOf(resource);
         await upsertDocument(this.waitees, dueWorkDocument(entry));
         await deleteDocument(this.before, entry.id, entry.waitlistId);
       }),

@@ -3,7 +3,7 @@ import { GoneSinceRead, VersionConflict, type NotificationRepository, type Saved
 import type { JoinRequest, Versioned, Waitee } from '../../domain/model.js';
 import type { DueWork, Notification } from '../../domain/notification.js';
 import { codeDataLifetimeSeconds } from '../../domain/retention.js';
-import { queryAll, readOfType, replaceDocument } from './documents.js';
+import { failedOperation, queryAll, readOfType, replaceDocument } from './documents.js';
 import { dueWorkUpserts } from './due-work.js';
 
 /**
@@ -47,7 +47,7 @@ export class NotificationStore implements NotificationRepository {
     ];
     const response = await this.container.items.batch(operations, partitionKey);
     const results = response.result ?? [];
-    const failed = results.find((r) => r.statusCode >= 400 && r.statusCode !== 424);
+    const failed = failedOperation(response);
     if (failed?.statusCode === 412) throw new VersionConflict(waitee.id);
     if (failed?.statusCode === 404) throw new GoneSinceRead(waitee.id);
     if (failed !== undefined) throw new Error(`outbox batch failed with ${String(failed.statusCode)}`);
@@ -69,7 +69,7 @@ export class NotificationStore implements NotificationRepository {
       partitionKey,
     );
     const results = response.result ?? [];
-    const failed = results.find((r) => r.statusCode >= 400 && r.statusCode !== 424);
+    const failed = failedOperation(response);
     if (failed !== undefined) throw new Error(`join batch failed with ${String(failed.statusCode)}`);
     const [joinEtag, notificationEtag] = results.map((r) => r.eTag);
     if (joinEtag === undefined || notificationEtag === undefined) throw new Error('join batch returned no ETag');

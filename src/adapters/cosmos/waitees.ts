@@ -4,7 +4,7 @@ import type { DueWork } from '../../domain/notification.js';
 import type { WaiteeInLine, WaiteeStatus } from '../../domain/waitee.js';
 import { activeStatuses } from '../../domain/waitee.js';
 import { VersionConflict, type Page, type PageRequest, type WaiteeRepository } from '../../application/ports.js';
-import { DocumentsOfType, queryAll, queryPage, versioned } from './documents.js';
+import { DocumentsOfType, failedOperation, queryAll, queryPage, versioned } from './documents.js';
 import { dueWorkUpserts } from './due-work.js';
 
 /** The waitees of each waitlist; one partition per waitlist, so the line is one query. */
@@ -26,7 +26,7 @@ export class WaiteeStore extends DocumentsOfType<Waitee> implements WaiteeReposi
     };
     const operations: OperationInput[] = [deleteIfUnchanged, ...dueWorkUpserts(dueWork, partitionKey)];
     const response = await this.container.items.batch(operations, partitionKey);
-    const failed = (response.result ?? []).find((r) => r.statusCode >= 400 && r.statusCode !== 424);
+    const failed = failedOperation(response);
     if (failed?.statusCode === 404) return false;
     if (failed?.statusCode === 412) throw new VersionConflict(waitee.id);
     if (failed !== undefined || response.result?.length !== operations.length) {
