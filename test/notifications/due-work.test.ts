@@ -187,13 +187,19 @@ describe('the due entries', () => {
   });
 });
 
+/** A party as a save read it, then changed by staff (its party size), so a save under that read's ETag is refused. */
+async function readThenChangedByStaff(name: string) {
+  const venue = await newVenue(api(), { gracePeriodMinutes });
+  const s = stack().services;
+  const party = await addParty(venue, { name, phone: nextPhone() });
+  const read = await waiteeOf(s, venue.waitlistId, party.id);
+  await venue.owner.api.patch(`${venue.waitlistPath}/waitees/${party.id}`, { partySize: 5 });
+  return { venue, s, party, read };
+}
+
 describe('a save the store refuses', () => {
   it('a move the store refuses (412) writes neither its text nor its entries, in one request', async () => {
-    const venue = await newVenue(api(), { gracePeriodMinutes });
-    const s = stack().services;
-    const party = await addParty(venue, { name: 'Refused', phone: nextPhone() });
-    const read = await waiteeOf(s, venue.waitlistId, party.id);
-    await venue.owner.api.patch(`${venue.waitlistPath}/waitees/${party.id}`, { partySize: 5 });
+    const { venue, s, party, read } = await readThenChangedByStaff('Refused');
     const waitlist = await s.restaurants.waitlist(venue.restaurantId, venue.waitlistId);
     if (waitlist === null) throw new Error('waitlist missing');
     const now = new Date().toISOString();
@@ -212,11 +218,7 @@ describe('a save the store refuses', () => {
   });
 
   it('a delete the store refuses (412) writes none of the entries it owes the line', async () => {
-    const venue = await newVenue(api(), { gracePeriodMinutes });
-    const s = stack().services;
-    const party = await addParty(venue, { name: 'Kept', phone: nextPhone() });
-    const read = await waiteeOf(s, venue.waitlistId, party.id);
-    await venue.owner.api.patch(`${venue.waitlistPath}/waitees/${party.id}`, { partySize: 5 });
+    const { venue, s, party, read } = await readThenChangedByStaff('Kept');
     const owed = [lineWork({ id: venue.waitlistId, restaurantId: venue.restaurantId }, new Date().toISOString(), randomUUID())];
 
     await expect(removeWaitee(s, read.value, read.etag, owed)).rejects.toBeInstanceOf(VersionConflict);

@@ -12,6 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoOwner } from '../../bench/owner.js';
 import { startIdentityEndpoint } from '../../local/identity/endpoint.js';
 import { startFunctionsWorker, type FunctionsWorkerProcess } from '../../scripts/functions-worker-process.js';
 import type { Lockfile } from '../../scripts/package-lock-subset.js';
@@ -184,23 +185,6 @@ describe('the deployment package', () => {
   });
 });
 
-/** The demo owner's access token, their restaurant, and the path of its line. */
-async function ownerToken(): Promise<{ token: string; restaurantId: string; line: string }> {
-  const demo = stack().demo;
-  if (demo === null) throw new Error('the local stack seeded no demo data');
-  const signedIn = await new Api(stack().apiUrl).post<{ access_token: string }>('/v1/auth/token', {
-    grant_type: 'password',
-    email: demo.ownerEmail,
-    password: demo.ownerPassword,
-  });
-  expect(signedIn.status).toBe(200);
-  return {
-    token: signedIn.body.access_token,
-    restaurantId: demo.restaurantId,
-    line: `/v1/restaurants/${demo.restaurantId}/waitlists/${demo.waitlistId}/waitees`,
-  };
-}
-
 describe('the deployment package in a fresh worker process, against the local stack', () => {
   let running: FunctionsWorkerProcess | undefined;
   let settings: Record<string, string> = {};
@@ -216,7 +200,7 @@ describe('the deployment package in a fresh worker process, against the local st
   });
 
   it('answers a GET of the line as the local host does, and writes what the local host then reads', async () => {
-    const { token, line } = await ownerToken();
+    const { token, waiteesPath: line } = await demoOwner(stack());
     const added = await workerApi().as(token).post(line, { name: 'Bundled party', partySize: 2 });
     expect(added.status, JSON.stringify(added.body)).toBe(201);
     const viaWorker = await workerApi().as(token).get(line);
@@ -228,7 +212,7 @@ describe('the deployment package in a fresh worker process, against the local st
   });
 
   it('imports no SDK at start, then Cosmos DB for the first GET of the line, and neither Service Bus, ACS nor @azure/identity', async () => {
-    const { token, line } = await ownerToken();
+    const { token, waiteesPath: line } = await demoOwner(stack());
     const traced = await startFunctionsWorker({
       worker,
       packageDir: pkg.dir,
@@ -244,7 +228,7 @@ describe('the deployment package in a fresh worker process, against the local st
   });
 
   it('without keys (as in Azure), fetches a managed-identity token for Cosmos DB, @azure/identity imported for it', async () => {
-    const { token, line } = await ownerToken();
+    const { token, waiteesPath: line } = await demoOwner(stack());
     const identity = await startIdentityEndpoint();
     const { COSMOS_KEY: _key, ...keyless } = settings;
     const traced = await startFunctionsWorker({
@@ -282,7 +266,7 @@ describe('the deployment package in a fresh worker process, against the local st
   });
 
   it('answers bad input with the same problem+json as the local host, messages and all', async () => {
-    const { token, line } = await ownerToken();
+    const { token, waiteesPath: line } = await demoOwner(stack());
     const withoutCorrelation = ({ correlationId: _c, instance: _i, ...problem }: Json): Json => problem;
     const unauthenticated = await workerApi().get(line);
     expect(unauthenticated.status).toBe(401);
@@ -337,7 +321,7 @@ describe('the deployment package as Flex Consumption installs it (remote build),
   });
 
   it('re-encodes an uploaded logo with the sharp npm installed into the package', async () => {
-    const { token, restaurantId } = await ownerToken();
+    const { token, restaurantId } = await demoOwner(stack());
     const api = new Api(`${installed?.url ?? ''}/api`).as(token);
     const { ticket, put } = await upload(api, restaurantId, 'logo', { bytes: await smallPng(400, 300), contentType: 'image/png' });
     expect(put.status).toBe(201);

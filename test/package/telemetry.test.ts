@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoOwner } from '../../bench/owner.js';
 import { startIdentityEndpoint } from '../../local/identity/endpoint.js';
 import { startFunctionsWorker, type FunctionsWorkerProcess } from '../../scripts/functions-worker-process.js';
 import { buildFunctionPackage, distroUnreachedOnly, leftOutMessage, repoRoot } from '../../scripts/package.js';
@@ -69,19 +70,6 @@ afterAll(async () => {
   for (const stop of started.reverse()) await stop();
 });
 
-/** The demo owner's access token and the path of their line. */
-async function ownerLine(): Promise<{ token: string; line: string }> {
-  const demo = stack().demo;
-  if (demo === null) throw new Error('the local stack seeded no demo data');
-  const signedIn = await new Api(stack().apiUrl).post<{ access_token: string }>('/v1/auth/token', {
-    grant_type: 'password',
-    email: demo.ownerEmail,
-    password: demo.ownerPassword,
-  });
-  expect(signedIn.status).toBe(200);
-  return { token: signedIn.body.access_token, line: `/v1/restaurants/${demo.restaurantId}/waitlists/${demo.waitlistId}/waitees` };
-}
-
 /** The line's route template, as the request's name carries it (src/functions/http/dispatch.ts). */
 const lineRoute = '/v1/restaurants/{restaurantId}/waitlists/{waitlistId}/waitees';
 
@@ -108,7 +96,7 @@ const metricPointsIn = (envelopes: readonly Envelope[]): MetricPoint[] =>
 
 describe('the deployment package with an Application Insights connection string', () => {
   it('exports the request of a GET of the line, in the caller’s trace, with its route, result code and duration', async () => {
-    const { token, line } = await ownerLine();
+    const { token, waiteesPath: line } = await demoOwner(stack());
     const api = new Api(`${worker.url}/api`).as(token);
     // Telemetry starts beside the first invocations (src/index.ts): until the distro is registered, spans are no-ops.
     const traced = await eventually(
